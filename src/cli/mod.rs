@@ -1,0 +1,72 @@
+//! Pieces shared by the subcommands: reading files, read options, failures.
+
+use std::path::Path;
+
+use clap::Args;
+use masque::table::{Encoding, ReadOptions, ReadTable};
+
+pub mod inspect;
+
+/// A failure to report on stderr (one line) with exit code 2.
+pub struct Failure(pub String);
+
+impl Failure {
+    /// A failure about `path`.
+    pub fn at(path: &Path, message: impl std::fmt::Display) -> Failure {
+        Failure(format!("{}: {message}", path.display()))
+    }
+}
+
+/// Reads a whole file.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| Failure::at(path, format!("cannot read: {}", e.kind())))
+}
+
+/// Writes a whole file.
+#[allow(dead_code)] // used by the subcommands that write outputs
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    std::fs::write(path, bytes).map_err(|e| Failure::at(path, format!("cannot write: {}", e.kind())))
+}
+
+/// Prints a value as pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure(format!("internal error: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// Options that override what reading detects.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ReadArgs {
+    /// Force the delimiter: , ; | or tab (default: sniffed).
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// Force the encoding: utf-8, windows-1252, utf-16le, utf-16be (default: detected).
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// For a workbook, the sheet to read (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+}
+
+impl ReadArgs {
+    /// The core's read options.
+    pub fn options(&self) -> Result<ReadOptions, Failure> {
+        let encoding = match self.encoding.as_deref() {
+            None => None,
+            Some(name) => Some(
+                serde_json::from_value::<Encoding>(serde_json::Value::String(name.to_ascii_lowercase())).map_err(
+                    |_| Failure("--encoding must be one of utf-8, windows-1252, utf-16le, utf-16be".to_string()),
+                )?,
+            ),
+        };
+        Ok(ReadOptions { delimiter: self.delimiter.clone(), encoding, sheet: self.sheet.clone() })
+    }
+
+    /// Reads `path` into a table with these options.
+    pub fn read_table(&self, path: &Path) -> Result<ReadTable, Failure> {
+        let options = self.options()?;
+        let bytes = read_file(path)?;
+        masque::table::read_table(&bytes, &options).map_err(|e| Failure::at(path, e))
+    }
+}

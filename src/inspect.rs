@@ -1,0 +1,49 @@
+//! A first look at a file: its dialect, row count and columns.
+
+use serde::{Deserialize, Serialize};
+
+use crate::table::{read_table, Dialect, ReadError, ReadOptions, ReadTable, Warning};
+
+/// What `inspect` tells about a file (the same object natively and in wasm).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inspection {
+    /// How the file is written.
+    pub dialect: Dialect,
+    /// The number of data rows.
+    pub rows: usize,
+    /// One entry per column, in file order.
+    pub columns: Vec<ColumnSummary>,
+    /// Header repairs.
+    pub warnings: Vec<Warning>,
+}
+
+/// Counts for one column. Never any value: an inspection can be logged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnSummary {
+    /// The column name (after header repair).
+    pub name: String,
+    /// How many distinct values (the empty string counts as one).
+    pub distinct: usize,
+    /// How many rows are empty in this column.
+    pub empty: usize,
+}
+
+/// Summarises a table already read.
+pub fn summarise(read: &ReadTable) -> Inspection {
+    Inspection {
+        dialect: read.dialect.clone(),
+        rows: read.table.rows,
+        columns: read
+            .table
+            .columns
+            .iter()
+            .map(|c| ColumnSummary { name: c.name.clone(), distinct: c.dict.len(), empty: c.empty_count() })
+            .collect(),
+        warnings: read.warnings.clone(),
+    }
+}
+
+/// Reads `bytes` and summarises them.
+pub fn inspect(bytes: &[u8], options: &ReadOptions) -> Result<Inspection, ReadError> {
+    Ok(summarise(&read_table(bytes, options)?))
+}

@@ -1,0 +1,21 @@
+//! masque: pseudonymise and k-anonymise clinical tables, natively and in the browser.
+//!
+//! The core is plain Rust with no I/O, clock or randomness: functions take
+//! bytes and values and return values. Two thin shells call it: the `masque`
+//! command line (the only code that touches files) and [`wasm`] (the only code
+//! that knows JavaScript, compiled for `wasm32` only).
+//!
+//! - [`table`]: the columnar, dictionary-encoded [`table::Table`]; reading CSV/TSV
+//!   and workbooks from bytes ([`table::read_table`]), writing in a dialect
+//!   ([`table::write_table`]).
+//! - [`inspect`]: dialect, row count and per-column counts of a file.
+//!
+//! Errors name positions, never cell values.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod inspect;
+pub mod table;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

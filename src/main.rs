@@ -1,0 +1,38 @@
+//! The `masque` command line: the only code of masque that touches files.
+//!
+//! Each subcommand lives in `src/cli/`: it parses its arguments, reads files,
+//! calls the core and prints or writes the result. Bad input ends with a
+//! one-line message on stderr and exit code 2.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cli;
+
+#[derive(Parser)]
+#[command(name = "masque", version, about = "Pseudonymise and anonymise clinical tables, on your own machine.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show a file's dialect (delimiter, encoding, BOM, line ending), row count and columns.
+    Inspect(cli::inspect::InspectArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Inspect(args) => cli::inspect::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(cli::Failure(message)) => {
+            eprintln!("masque: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

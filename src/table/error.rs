@@ -1,0 +1,145 @@
+//! Errors of reading and writing. They name positions, never cell values.
+
+use std::fmt;
+
+/// Why a file could not be read into a table.
+///
+/// The message names positions (line, record, column, byte offset), never the
+/// content of a cell: an error can end up in a log, and a cell can be patient data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError(Box<ReadErrorKind>);
+
+impl ReadError {
+    pub(crate) fn new(kind: ReadErrorKind) -> ReadError {
+        ReadError(Box::new(kind))
+    }
+
+    /// What went wrong, with its position.
+    pub fn kind(&self) -> &ReadErrorKind {
+        &self.0
+    }
+
+    /// A stable machine name for the kind of error (`field_count`, `empty`, ...).
+    pub fn code(&self) -> &'static str {
+        match *self.0 {
+            ReadErrorKind::Empty => "empty",
+            ReadErrorKind::HeaderOnly => "header_only",
+            ReadErrorKind::FieldCount { .. } => "field_count",
+            ReadErrorKind::InvalidUtf16 { .. } => "invalid_utf16",
+            ReadErrorKind::Binary { .. } => "binary",
+            ReadErrorKind::BadOption { .. } => "bad_option",
+            ReadErrorKind::Workbook { .. } => "workbook",
+            ReadErrorKind::SheetNotFound { .. } => "sheet_not_found",
+            ReadErrorKind::TooLarge { .. } => "too_large",
+        }
+    }
+}
+
+/// The kinds of [`ReadError`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReadErrorKind {
+    /// The input holds no bytes (or only a byte order mark / blank lines).
+    Empty,
+    /// The input has a header row but no data row.
+    HeaderOnly,
+    /// A record has a different number of fields from the header.
+    FieldCount {
+        /// 1-based line where the record starts.
+        line: u64,
+        /// 1-based data record number (the header is record 0).
+        record: u64,
+        /// The number of fields in the header.
+        expected: usize,
+        /// The number of fields in this record.
+        found: usize,
+    },
+    /// The input says it is UTF-16 (byte order mark) but is not valid UTF-16.
+    InvalidUtf16 {
+        /// Byte offset of the first invalid code unit.
+        byte: u64,
+    },
+    /// The input is not text: it holds a NUL byte and no UTF-16 byte order mark.
+    Binary {
+        /// Byte offset of the first NUL byte.
+        byte: u64,
+    },
+    /// A read option is invalid (names the option, never a cell).
+    BadOption {
+        /// The option's name.
+        option: &'static str,
+        /// What is accepted.
+        expected: &'static str,
+    },
+    /// The workbook could not be opened or parsed.
+    Workbook {
+        /// What failed, in calamine's terms, without cell content.
+        reason: String,
+    },
+    /// The sheet named in the options does not exist.
+    SheetNotFound {
+        /// How many sheets the workbook has.
+        sheets: usize,
+    },
+    /// The input is too large for a 32-bit code space.
+    TooLarge {
+        /// 1-based column position.
+        column: usize,
+    },
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.0 {
+            ReadErrorKind::Empty => write!(f, "the file is empty"),
+            ReadErrorKind::HeaderOnly => write!(f, "the file has a header row but no data rows"),
+            ReadErrorKind::FieldCount { line, record, expected, found } => write!(
+                f,
+                "line {line} (record {record}) has {found} fields, expected {expected} as in the header"
+            ),
+            ReadErrorKind::InvalidUtf16 { byte } => {
+                write!(f, "invalid UTF-16 at byte {byte}")
+            }
+            ReadErrorKind::Binary { byte } => {
+                write!(f, "the file is not a text table or workbook (binary data at byte {byte})")
+            }
+            ReadErrorKind::BadOption { option, expected } => {
+                write!(f, "option `{option}` is invalid: expected {expected}")
+            }
+            ReadErrorKind::Workbook { reason } => write!(f, "the workbook could not be read: {reason}"),
+            ReadErrorKind::SheetNotFound { sheets } => {
+                write!(f, "the workbook has no sheet of that name ({sheets} sheets)")
+            }
+            ReadErrorKind::TooLarge { column } => {
+                write!(f, "column {column} has too many distinct values")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// Why a table could not be written in the requested dialect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteError {
+    /// A value has a character the target encoding cannot represent.
+    Unencodable {
+        /// 1-based data row.
+        row: usize,
+        /// The column's name.
+        column: String,
+    },
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WriteError::Unencodable { row, column } => write!(
+                f,
+                "row {row}, column `{column}` has a character the output encoding cannot represent; write UTF-8 instead"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for WriteError {}
