@@ -323,7 +323,12 @@ fn parse_csv(body: &[u8], encoding: Encoding, bom: bool, delimiter: Option<u8>) 
         if record.len() != width {
             // A blank line in the middle of a one-column file is a record with one
             // empty field: the csv crate already skips truly empty lines.
-            let line = record.position().map_or(0, |p| p.line());
+            // After a CRLF the csv crate reports the record as starting on the
+            // `\n` of the previous terminator (one line early): correct for it.
+            let line = record.position().map_or(0, |p| {
+                let on_lf = usize::try_from(p.byte()).ok().and_then(|b| body.get(b)) == Some(&b'\n');
+                p.line() + u64::from(on_lf)
+            });
             return Err(ReadError::new(ReadErrorKind::FieldCount {
                 line,
                 record: rows,

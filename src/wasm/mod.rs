@@ -11,15 +11,23 @@ use wasm_bindgen::prelude::*;
 use crate::table::ReadOptions;
 
 /// Converts an options object; `undefined` and `null` mean the defaults.
-fn options<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, JsError> {
+///
+/// Options go through JSON text rather than serde-wasm-bindgen so that unknown
+/// fields are rejected (`deny_unknown_fields`) and messages read exactly as the
+/// command line's: serde-wasm-bindgen only looks up the fields it knows.
+pub(crate) fn options<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("invalid {what}: {e}")))
+    let text: String = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| JsError::new(&format!("invalid {what}: not a JSON object")))?;
+    serde_json::from_str(&text).map_err(|e| JsError::new(&format!("invalid {what}: {e}")))
 }
 
 /// Converts a result to a plain JS object (maps as objects, not `Map`s).
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::new(&format!("internal error: {e}")))

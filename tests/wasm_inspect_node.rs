@@ -1,0 +1,17 @@
+//! The wasm build of `inspect`, run in Node by wasm-bindgen-test-runner.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[path = "wasm_common/inspect.rs"]
+mod checks;
+
+#[wasm_bindgen_test]
+fn same_as_native() {
+    checks::same_as_native();
+}
+
+#[wasm_bindgen_test]
+fn options_and_errors() {
+    checks::options_and_errors();
+}
