@@ -1,0 +1,166 @@
+// The page: choosing or dropping a file, showing what masque found, and the
+// language switch. It never imports the wasm module: every computation is a
+// request to the worker through protocol.js.
+
+import { ErrorCode, Kind, WorkerClient } from './protocol.js';
+import { LANGUAGES, pickLanguage, saveLanguage, storedLanguage, translator } from './i18n.js';
+import { renderError, renderInspection } from './view.js';
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  lang: $('lang'),
+  drop: $('drop'),
+  file: $('file'),
+  status: $('status'),
+  cancel: $('cancel'),
+  error: $('error'),
+  result: $('result'),
+  version: $('version'),
+};
+
+const client = new WorkerClient(() => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+
+/** Everything the page shows; `render()` rebuilds the view from it. */
+const state = {
+  lang: pickLanguage({ stored: storedLanguage(), browser: navigator.language }),
+  /** 'idle' | 'busy' | 'done' | 'failed' | 'cancelled' */
+  phase: 'idle',
+  /** 'reading' | 'parsing' while busy */
+  step: null,
+  /** {name, size} of the file shown or being read */
+  file: null,
+  inspection: null,
+  /** {code, message} of the last failure, shown in the alert region */
+  error: null,
+  /** 'loading' | 'ready' | 'failed' */
+  engine: 'loading',
+  version: null,
+};
+
+let job = 0; // the number of the latest file request; older answers are ignored
+
+function render() {
+  const t = translator(state.lang);
+  document.documentElement.lang = state.lang;
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+  ui.lang.value = state.lang;
+
+  const name = state.file?.name ?? '';
+  const status = {
+    idle: '',
+    busy: t(state.step === 'parsing' ? 'status.parsing' : 'status.reading', { name }),
+    done: state.inspection && t('status.done', {
+      name,
+      rows: new Intl.NumberFormat(state.lang).format(state.inspection.rows),
+      columns: new Intl.NumberFormat(state.lang).format(state.inspection.columns?.length ?? 0),
+    }),
+    failed: t('status.failed', { name }),
+    cancelled: t('status.cancelled'),
+  }[state.phase];
+  if (ui.status.textContent !== status) ui.status.textContent = status;
+  ui.cancel.hidden = state.phase !== 'busy';
+  ui.drop.setAttribute('aria-busy', String(state.phase === 'busy'));
+
+  if (state.error) renderError(ui.error, state.error, t, state.lang);
+  else ui.error.replaceChildren();
+
+  if (state.phase === 'done' && state.inspection) {
+    renderInspection(ui.result, { file: state.file, inspection: state.inspection }, t, state.lang);
+    ui.result.hidden = false;
+  } else {
+    ui.result.replaceChildren();
+    ui.result.hidden = true;
+  }
+
+  ui.version.textContent = {
+    loading: t('footer.loading'),
+    ready: t('footer.version', { version: state.version }),
+    failed: t('footer.unavailable'),
+  }[state.engine];
+}
+
+/** Asks the worker for masque's version, which also loads the engine early. */
+async function loadVersion() {
+  state.engine = 'loading';
+  render();
+  try {
+    state.version = await client.request(Kind.VERSION);
+    state.engine = 'ready';
+  } catch (err) {
+    if (err.code === ErrorCode.CANCELLED) return loadVersion(); // the worker was replaced
+    state.engine = 'failed';
+    if (state.phase !== 'busy') state.error = { code: err.code, message: err.message };
+  }
+  render();
+}
+
+/** Reads one file in the worker and shows what masque found. */
+async function open(file) {
+  if (state.phase === 'busy') client.cancel();
+  const mine = ++job;
+  Object.assign(state, { phase: 'busy', step: 'reading', file: { name: file.name, size: file.size }, inspection: null, error: null });
+  render();
+  try {
+    const inspection = await client.request(Kind.INSPECT, { file, options: {} }, {
+      onProgress: ({ phase }) => {
+        if (mine !== job) return;
+        state.step = phase;
+        render();
+      },
+    });
+    if (mine !== job) return;
+    Object.assign(state, { phase: 'done', inspection });
+  } catch (err) {
+    if (mine !== job) return;
+    if (err.code === ErrorCode.CANCELLED) Object.assign(state, { phase: 'cancelled' });
+    else Object.assign(state, { phase: 'failed', error: { code: err.code, message: err.message } });
+  }
+  if (state.engine === 'failed' && state.phase === 'done') loadVersion(); // the engine works after all
+  render();
+}
+
+ui.file.addEventListener('change', () => {
+  const [file] = ui.file.files;
+  ui.file.value = ''; // choosing the same file again still triggers a change
+  if (file) open(file);
+});
+
+ui.cancel.addEventListener('click', () => {
+  if (state.phase !== 'busy') return;
+  job += 1;
+  client.cancel();
+  Object.assign(state, { phase: 'cancelled', step: null });
+  render();
+  ui.file.focus();
+});
+
+ui.lang.addEventListener('change', () => {
+  if (!LANGUAGES.includes(ui.lang.value)) return;
+  state.lang = ui.lang.value;
+  saveLanguage(state.lang);
+  render();
+});
+
+// Dropping a file anywhere in the page reads it; the browser must never open it instead.
+const hasFiles = (event) => [...(event.dataTransfer?.types ?? [])].includes('Files');
+for (const type of ['dragenter', 'dragover']) {
+  window.addEventListener(type, (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    ui.drop.classList.add('dragging');
+  });
+}
+window.addEventListener('dragleave', (event) => {
+  if (event.relatedTarget === null) ui.drop.classList.remove('dragging');
+});
+window.addEventListener('drop', (event) => {
+  if (!hasFiles(event)) return;
+  event.preventDefault();
+  ui.drop.classList.remove('dragging');
+  const [file] = event.dataTransfer.files;
+  if (file) open(file);
+});
+
+render();
+loadVersion();

@@ -1,0 +1,193 @@
+// Builds the page's result and error views from plain data. No state, no
+// worker, no wasm: given the same data and language it builds the same DOM.
+// Every text that comes from the file (column names) is set as text, never as HTML.
+
+import { has } from './i18n.js';
+
+/** Creates an element: `el('td', {class: 'num', dataset: {field: 'rows'}}, 'text', child)`. */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'dataset') Object.assign(node.dataset, value);
+    else if (name === 'class') node.className = value;
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  node.append(...children.flat().filter((c) => c !== undefined && c !== null && c !== false));
+  return node;
+}
+
+/** Formats numbers and sizes for one language. */
+export function formats(lang) {
+  const number = new Intl.NumberFormat(lang);
+  const percent = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'];
+  return {
+    number: (n) => number.format(n),
+    percent: (x) => percent.format(x),
+    size(bytes) {
+      let value = bytes;
+      let unit = 0;
+      while (value >= 1000 && unit < units.length - 1) {
+        value /= 1000;
+        unit += 1;
+      }
+      const f = new Intl.NumberFormat(lang, { style: 'unit', unit: units[unit], unitDisplay: unit ? 'short' : 'long', maximumFractionDigits: unit ? 1 : 0 });
+      return f.format(value);
+    },
+  };
+}
+
+/** A translated label for a vocabulary value (`role.sensitive`), or the value itself if unknown. */
+function word(t, lang, prefix, value) {
+  return has(lang, `${prefix}.${value}`) ? t(`${prefix}.${value}`) : String(value);
+}
+
+/** The delimiter as a word, followed by the character itself when it is printable. */
+function delimiterNodes(t, lang, delimiter) {
+  const name = word(t, lang, 'delimiter', delimiter);
+  return delimiter === '\t' ? [name] : [name, ' ', el('code', {}, delimiter)];
+}
+
+function field(name, label, ...value) {
+  return el('div', { class: 'field' }, el('dt', {}, label), el('dd', { dataset: { field: name } }, ...value));
+}
+
+/** The dialect and size of the file, as a description list. */
+function dialectList(t, lang, inspection, fmt) {
+  const d = inspection.dialect ?? {};
+  const items = [field('format', t('result.format'), word(t, lang, 'format', d.format))];
+  if (d.format === 'workbook') {
+    if (d.sheet !== undefined) items.push(field('sheet', t('result.sheet'), d.sheet));
+  } else {
+    items.push(
+      field('delimiter', t('result.delimiter'), ...delimiterNodes(t, lang, d.delimiter)),
+      field('encoding', t('result.encoding'), word(t, lang, 'encoding', d.encoding)),
+      field('bom', t('result.bom'), t(d.bom ? 'bom.yes' : 'bom.no')),
+      field('line_ending', t('result.line_ending'), word(t, lang, 'line_ending', d.line_ending)),
+    );
+  }
+  items.push(
+    field('rows', t('result.rows'), fmt.number(inspection.rows)),
+    field('columns', t('result.columns'), fmt.number(inspection.columns?.length ?? 0)),
+  );
+  const list = el('dl', { class: 'dialect' }, items);
+  if (d.format !== 'workbook') return [list];
+  const encoding = word(t, lang, 'encoding', d.encoding) + (d.bom ? ' + BOM' : '');
+  const note = t('result.workbook_output', {
+    delimiter: word(t, lang, 'delimiter', d.delimiter),
+    encoding,
+    line_ending: word(t, lang, 'line_ending', d.line_ending),
+  });
+  return [list, el('p', { class: 'note', dataset: { field: 'output' } }, note)];
+}
+
+/** Header repairs, if any. */
+function warningList(t, warnings) {
+  if (!warnings?.length) return [];
+  const items = warnings.map((w) => {
+    const key = `warning.${w.kind}`;
+    const params = { column: w.column, renamed_to: w.renamed_to, kind: w.kind };
+    return el('li', { dataset: { kind: w.kind } }, t(has('en', key) ? key : 'warning.other', params));
+  });
+  return [
+    el('section', { class: 'warnings', 'aria-labelledby': 'warnings-title' },
+      el('h3', { id: 'warnings-title' }, t('warnings.title')),
+      el('ul', {}, items)),
+  ];
+}
+
+/** The suggested action: a name (`drop`) or a policy entry (`{action: 'pseudonymise', kind: 'nir'}`). */
+function actionText(t, lang, action) {
+  if (action && typeof action === 'object') {
+    const extras = Object.entries(action)
+      .filter(([k]) => k !== 'action')
+      .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+    return word(t, lang, 'action', action.action) + (extras.length ? ` (${extras.join(', ')})` : '');
+  }
+  return word(t, lang, 'action', action);
+}
+
+/** Confidence as a share (0..1), a percentage, or a word (`high`). */
+function confidenceText(t, lang, fmt, confidence) {
+  if (typeof confidence === 'number' && Number.isFinite(confidence)) {
+    return fmt.percent(confidence > 1 ? confidence / 100 : confidence);
+  }
+  return word(t, lang, 'confidence', confidence);
+}
+
+/** The columns table; the suggestion columns appear when detection provided them. */
+function columnsTable(t, lang, columns, fmt) {
+  const suggested = columns.some((c) => c.suggestion);
+  const head = [
+    el('th', { scope: 'col', class: 'num' }, t('columns.position')),
+    el('th', { scope: 'col' }, t('columns.name')),
+    el('th', { scope: 'col', class: 'num' }, t('columns.distinct')),
+    el('th', { scope: 'col', class: 'num' }, t('columns.empty')),
+  ];
+  if (suggested) {
+    head.push(
+      el('th', { scope: 'col' }, t('columns.role')),
+      el('th', { scope: 'col' }, t('columns.action')),
+      el('th', { scope: 'col', class: 'num' }, t('columns.confidence')),
+      el('th', { scope: 'col' }, t('columns.reason')),
+    );
+  }
+  const rows = columns.map((c, i) => {
+    const cells = [
+      el('td', { class: 'num' }, fmt.number(i + 1)),
+      el('th', { scope: 'row', dataset: { field: 'name' } }, c.name),
+      el('td', { class: 'num', dataset: { field: 'distinct' } }, fmt.number(c.distinct)),
+      el('td', { class: 'num', dataset: { field: 'empty' } }, fmt.number(c.empty)),
+    ];
+    if (suggested) {
+      const s = c.suggestion;
+      const none = t('columns.none');
+      cells.push(
+        el('td', { dataset: { field: 'role' }, class: s ? `role role-${s.role}` : undefined }, s ? word(t, lang, 'role', s.role) : none),
+        el('td', { dataset: { field: 'action' } }, s ? actionText(t, lang, s.action) : none),
+        el('td', { class: 'num', dataset: { field: 'confidence' } }, s ? confidenceText(t, lang, fmt, s.confidence) : none),
+        el('td', { dataset: { field: 'reason' } }, s?.reason ?? none),
+      );
+    }
+    return el('tr', {}, cells);
+  });
+  return el('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': 'columns-caption' },
+    el('table', { class: 'columns' },
+      el('caption', { id: 'columns-caption' }, t('columns.caption')),
+      el('thead', {}, el('tr', {}, head)),
+      el('tbody', {}, rows)));
+}
+
+/**
+ * Fills `container` with what `inspect` found.
+ * @param {HTMLElement} container
+ * @param {{file: {name: string, size: number}, inspection: object}} data
+ * @param {(key: string, params?: object) => string} t
+ * @param {string} lang
+ */
+export function renderInspection(container, { file, inspection }, t, lang) {
+  const fmt = formats(lang);
+  container.replaceChildren(
+    el('h2', { id: 'result-title' }, t('result.title')),
+    el('p', { class: 'file', dataset: { field: 'file' } }, t('result.file', { name: file.name, size: fmt.size(file.size) })),
+    ...dialectList(t, lang, inspection, fmt),
+    ...warningList(t, inspection.warnings),
+    columnsTable(t, lang, inspection.columns ?? [], fmt),
+  );
+}
+
+/**
+ * Fills `container` with a readable error: a translated headline, the engine's
+ * message (positions only, never values) and what to do next.
+ * @param {HTMLElement} container
+ * @param {{code: string, message: string}} error
+ */
+export function renderError(container, error, t, lang) {
+  const code = has(lang, `error.${error.code}`) ? error.code : 'worker';
+  const hint = code === 'read' ? 'error.hint.read' : code === 'engine' ? 'error.hint.engine' : 'error.hint.retry';
+  const parts = [el('p', { class: 'error-title' }, t(`error.${code}`))];
+  if (error.message) parts.push(el('p', { class: 'error-detail' }, t('error.detail', { message: error.message })));
+  parts.push(el('p', { class: 'error-hint' }, t(hint)));
+  container.replaceChildren(...parts);
+}
