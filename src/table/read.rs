@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    xlsx, Column, Dialect, Dictionary, Encoding, Format, LineEnding, ReadError, ReadErrorKind, ReadTable, Table,
+    dictionary::ByteDictionary, xlsx, Column, Dialect, Encoding, Format, LineEnding, ReadError, ReadErrorKind, ReadTable, Table,
     Warning,
 };
 
@@ -103,7 +103,7 @@ fn detect_encoding(bytes: &[u8]) -> Result<(Encoding, bool), ReadError> {
 /// one byte in a hundred of the first 8 KiB are control bytes other than TAB,
 /// CR and LF.
 fn binary_offset(bytes: &[u8]) -> Option<usize> {
-    if let Some(p) = bytes.iter().position(|&b| b == 0) {
+    if let Some(p) = memchr::memchr(0, bytes) {
         return Some(p);
     }
     let head = &bytes[..bytes.len().min(8192)];
@@ -188,49 +188,12 @@ pub fn sniff_delimiter(body: &[u8]) -> u8 {
     best.map_or(b',', |(_, d)| d)
 }
 
-/// Turns field bytes into text, decoding Windows-1252 when needed.
-struct FieldDecoder {
-    encoding: Encoding,
-    /// Windows-1252 byte -> char, built from `encoding_rs`.
-    high: [char; 128],
-    scratch: String,
-}
-
-impl FieldDecoder {
-    fn new(encoding: Encoding) -> FieldDecoder {
-        let mut high = ['\u{FFFD}'; 128];
-        if encoding == Encoding::Windows1252 {
-            for (i, slot) in high.iter_mut().enumerate() {
-                let byte = [0x80 + i as u8];
-                let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
-                *slot = text.chars().next().unwrap_or('\u{FFFD}');
-            }
-        }
-        FieldDecoder { encoding, high, scratch: String::new() }
-    }
-
-    /// The text of a field. For UTF-8 input the whole body was validated
-    /// beforehand and fields are split on ASCII bytes, so they are valid UTF-8.
-    fn decode<'a>(&'a mut self, field: &'a [u8]) -> &'a str {
-        if field.is_ascii() || self.encoding != Encoding::Windows1252 {
-            match std::str::from_utf8(field) {
-                Ok(s) => return s,
-                Err(_) => {
-                    self.scratch.clear();
-                    self.scratch.push_str(&String::from_utf8_lossy(field));
-                    return &self.scratch;
-                }
-            }
-        }
-        self.scratch.clear();
-        for &b in field {
-            if b < 0x80 {
-                self.scratch.push(b as char);
-            } else {
-                self.scratch.push(self.high[(b - 0x80) as usize]);
-            }
-        }
-        &self.scratch
+/// Decodes one raw field in the parse encoding (Windows-1252 or UTF-8).
+fn decode_field(bytes: &[u8], windows_1252: bool) -> std::borrow::Cow<'_, str> {
+    if windows_1252 {
+        encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0
+    } else {
+        String::from_utf8_lossy(bytes)
     }
 }
 
@@ -277,6 +240,27 @@ pub(crate) fn repair_header(names: Vec<String>) -> (Vec<String>, Vec<Warning>) {
     (out, warnings)
 }
 
+/// After how many rows the dictionaries are sized for the whole input.
+const PRESIZE_AFTER: u64 = 4096;
+
+/// Extrapolates each column's growth from the first rows and reserves room for
+/// it: a column of identifiers (nearly every value new) is then built without
+/// rehashing. Columns that repeat their values are left to grow on demand.
+fn presize(dicts: &mut [ByteDictionary], rows_seen: u64, bytes_seen: u64, total_bytes: u64) {
+    if bytes_seen == 0 || rows_seen == 0 {
+        return;
+    }
+    let expected_rows = (total_bytes as f64 / bytes_seen as f64 * rows_seen as f64) as usize;
+    for dict in dicts {
+        let share_new = dict.len() as f64 / rows_seen as f64;
+        if share_new > 0.25 {
+            let values = (expected_rows as f64 * share_new * 1.05) as usize;
+            let average = dict.text_len() as f64 / dict.len().max(1) as f64;
+            dict.reserve(values.saturating_sub(dict.len()), (values as f64 * average) as usize);
+        }
+    }
+}
+
 /// Parses UTF-8 or Windows-1252 delimited text (without BOM) into a table.
 fn parse_csv(body: &[u8], encoding: Encoding, bom: bool, delimiter: Option<u8>) -> Result<ReadTable, ReadError> {
     let source_encoding = encoding;
@@ -298,7 +282,7 @@ fn parse_csv(body: &[u8], encoding: Encoding, bom: bool, delimiter: Option<u8>) 
         .buffer_capacity(1 << 16)
         .from_reader(body);
     let mut record = csv::ByteRecord::new();
-    let mut decoder = FieldDecoder::new(parse_encoding);
+    let windows_1252 = parse_encoding == Encoding::Windows1252;
 
     // Header. Reading from a slice cannot fail with an I/O error and the byte
     // API does no UTF-8 check, so `Err` is not expected; treat it as empty.
@@ -306,13 +290,19 @@ fn parse_csv(body: &[u8], encoding: Encoding, bom: bool, delimiter: Option<u8>) 
     if !has_header {
         return Err(ReadError::new(ReadErrorKind::Empty));
     }
-    let names: Vec<String> = record.iter().map(|f| decoder.decode(f).trim_start_matches('\u{FEFF}').to_string()).collect();
+    let names: Vec<String> = record
+        .iter()
+        .map(|f| decode_field(f, windows_1252).trim_start_matches('\u{FEFF}').to_string())
+        .collect();
     let (names, warnings) = repair_header(names);
     let width = names.len();
 
+    // Fields are interned as raw bytes, without decoding: Windows-1252 and
+    // UTF-8 keep ASCII delimiters, so equal bytes mean equal text. Only the
+    // distinct values are decoded, once, at the end.
     let estimate = (body.len() / (record.as_slice().len().max(16) * 2)).min(1 << 24);
     let mut codes: Vec<Vec<u32>> = (0..width).map(|_| Vec::with_capacity(estimate)).collect();
-    let mut dicts: Vec<Dictionary> = (0..width).map(|_| Dictionary::new()).collect();
+    let mut dicts: Vec<ByteDictionary> = (0..width).map(|_| ByteDictionary::default()).collect();
     let mut rows: u64 = 0;
     loop {
         match reader.read_byte_record(&mut record) {
@@ -321,8 +311,6 @@ fn parse_csv(body: &[u8], encoding: Encoding, bom: bool, delimiter: Option<u8>) 
         }
         rows += 1;
         if record.len() != width {
-            // A blank line in the middle of a one-column file is a record with one
-            // empty field: the csv crate already skips truly empty lines.
             // After a CRLF the csv crate reports the record as starting on the
             // `\n` of the previous terminator (one line early): correct for it.
             let line = record.position().map_or(0, |p| {
@@ -336,10 +324,11 @@ fn parse_csv(body: &[u8], encoding: Encoding, bom: bool, delimiter: Option<u8>) 
                 found: record.len(),
             }));
         }
-        for (i, field) in record.iter().enumerate() {
-            let text = decoder.decode(field);
-            let code = dicts[i].intern(text);
-            codes[i].push(code);
+        for ((field, dict), codes) in record.iter().zip(dicts.iter_mut()).zip(codes.iter_mut()) {
+            codes.push(dict.intern(field));
+        }
+        if rows == PRESIZE_AFTER {
+            presize(&mut dicts, rows, record.position().map_or(0, |p| p.byte()), body.len() as u64);
         }
     }
     if rows == 0 {
@@ -349,9 +338,15 @@ fn parse_csv(body: &[u8], encoding: Encoding, bom: bool, delimiter: Option<u8>) 
         .into_iter()
         .zip(codes)
         .zip(dicts)
-        .map(|((name, mut codes), mut dict)| {
+        .map(|((name, mut codes), raw)| {
+            // Windows-1252 leaves ASCII unchanged, so an all-ASCII arena is kept;
+            // a UTF-8 arena is kept as is (it was validated with the body).
+            let keep = !windows_1252 || raw.is_ascii();
+            let (dict, remap) = raw.into_dictionary(keep, |b| decode_field(b, windows_1252));
+            if let Some(remap) = remap {
+                codes.iter_mut().for_each(|c| *c = remap[*c as usize]);
+            }
             codes.shrink_to_fit();
-            dict.shrink_to_fit();
             Column { name, codes, dict }
         })
         .collect();
