@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ident::suggest::{suggest, Suggestion};
 use crate::table::{read_table, Dialect, ReadError, ReadOptions, ReadTable, Warning};
 
 /// What `inspect` tells about a file (the same object natively and in wasm).
@@ -26,6 +27,10 @@ pub struct ColumnSummary {
     pub distinct: usize,
     /// How many rows are empty in this column.
     pub empty: usize,
+    /// The suggested role and policy action, from the header and the values
+    /// ([`crate::ident::suggest`]); its reason never quotes a value.
+    #[serde(default)]
+    pub suggestion: Suggestion,
 }
 
 /// Summarises a table already read.
@@ -37,7 +42,12 @@ pub fn summarise(read: &ReadTable) -> Inspection {
             .table
             .columns
             .iter()
-            .map(|c| ColumnSummary { name: c.name.clone(), distinct: c.dict.len(), empty: c.empty_count() })
+            .map(|c| ColumnSummary {
+                name: c.name.clone(),
+                distinct: c.dict.len(),
+                empty: c.empty_count(),
+                suggestion: suggest(c),
+            })
             .collect(),
         warnings: read.warnings.clone(),
     }

@@ -9,11 +9,15 @@
 //!   and workbooks from bytes ([`table::read_table`]), writing in a dialect
 //!   ([`table::write_table`]).
 //! - [`inspect`]: dialect, row count and per-column counts of a file.
+//! - [`ident`]: identifier validators with check keys (NIR, RPPS, FINESS,
+//!   IBAN, phone, e-mail, dates, place codes), column role suggestions
+//!   ([`ident::suggest`]) and free-text scrubbing ([`ident::scrub`]).
 //!
 //! Errors name positions, never cell values.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod ident;
 pub mod inspect;
 pub mod table;
 

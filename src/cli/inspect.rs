@@ -42,9 +42,39 @@ pub fn run(args: &InspectArgs) -> Result<(), Failure> {
         if d.line_ending == LineEnding::Crlf { "CRLF" } else { "LF" },
     );
     let width = inspection.columns.iter().map(|c| c.name.chars().count()).max().unwrap_or(6).max(6);
-    println!("  {:<width$}  {:>10}  {:>10}", "column", "distinct", "empty");
-    for c in &inspection.columns {
-        println!("  {:<width$}  {:>10}  {:>10}", c.name, c.distinct, c.empty);
+    let name = |v: serde_json::Result<serde_json::Value>| v.ok().and_then(|v| v.as_str().map(str::to_string));
+    let suggested: Vec<(String, String)> = inspection
+        .columns
+        .iter()
+        .map(|c| {
+            let s = &c.suggestion;
+            let role = name(serde_json::to_value(s.role)).unwrap_or_default();
+            let mut action = name(serde_json::to_value(s.action.action)).unwrap_or_default();
+            let detail =
+                s.action.kind.map(serde_json::to_value).or(s.action.to.map(serde_json::to_value)).and_then(name);
+            if let Some(detail) = detail {
+                action = format!("{action} ({detail})");
+            }
+            (role, action)
+        })
+        .collect();
+    let role_w = suggested.iter().map(|(r, _)| r.len()).max().unwrap_or(4).max(4);
+    let action_w = suggested.iter().map(|(_, a)| a.len()).max().unwrap_or(6).max(6);
+    println!(
+        "  {:<width$}  {:>10}  {:>10}  {:<role_w$}  {:<action_w$}  {:>4}  why",
+        "column", "distinct", "empty", "role", "action", "conf"
+    );
+    for (c, (role, action)) in inspection.columns.iter().zip(&suggested) {
+        println!(
+            "  {:<width$}  {:>10}  {:>10}  {:<role_w$}  {:<action_w$}  {:>3}%  {}",
+            c.name,
+            c.distinct,
+            c.empty,
+            role,
+            action,
+            c.suggestion.confidence.as_percent(),
+            c.suggestion.reason
+        );
     }
     for w in &inspection.warnings {
         println!("  note: {}", serde_json::to_string(w).unwrap_or_default());
