@@ -9,6 +9,8 @@
 //!   and workbooks from bytes ([`table::read_table`]), writing in a dialect
 //!   ([`table::write_table`]).
 //! - [`inspect`]: dialect, row count and per-column counts of a file.
+//! - [`privacy`]: equivalence classes on quasi-identifier codes, k-anonymity,
+//!   prosecutor risk, l-diversity and t-closeness ([`privacy::analyse`]).
 //! - [`ident`]: identifier validators with check keys (NIR, RPPS, FINESS,
 //!   IBAN, phone, e-mail, dates, place codes), column role suggestions
 //!   ([`ident::suggest`]) and free-text scrubbing ([`ident::scrub`]).
@@ -19,6 +21,7 @@
 
 pub mod ident;
 pub mod inspect;
+pub mod privacy;
 pub mod table;
 
 #[cfg(target_arch = "wasm32")]

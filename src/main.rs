@@ -21,12 +21,15 @@ struct Cli {
 enum Command {
     /// Show a file's dialect (delimiter, encoding, BOM, line ending), row count and columns.
     Inspect(cli::inspect::InspectArgs),
+    /// Measure re-identification risk: classes, k, prosecutor risk, l-diversity, t-closeness.
+    Analyse(cli::analyse::AnalyseArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Inspect(args) => cli::inspect::run(args),
+        Command::Analyse(args) => cli::analyse::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@ use std::path::Path;
 use clap::Args;
 use masque::table::{Encoding, ReadOptions, ReadTable};
 
+pub mod analyse;
 pub mod inspect;
 
 /// A failure to report on stderr (one line) with exit code 2.

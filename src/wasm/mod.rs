@@ -10,6 +10,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::table::ReadOptions;
 
+mod analyse;
+pub use analyse::*;
+
 /// Converts an options object; `undefined` and `null` mean the defaults.
 ///
 /// Options go through JSON text rather than serde-wasm-bindgen so that unknown
