@@ -280,3 +280,63 @@ mod properties {
         }
     }
 }
+
+/// A reader that hands out a few bytes at a time, then optionally fails.
+struct Trickle<'a> {
+    bytes: &'a [u8],
+    step: usize,
+    fail_at_end: bool,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.bytes.is_empty() && self.fail_at_end {
+            return Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "gone"));
+        }
+        let n = self.step.min(buf.len()).min(self.bytes.len());
+        buf[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn streaming_gives_the_same_table_as_bytes() {
+    use masque::table::read_table_from;
+    for path in ["cohort_quirks_200.csv", "dialects/utf16le_tab_crlf.txt", "dialects/comma_utf8bom_lf.csv", "dialects/workbook.xlsx"] {
+        let bytes = fixture(path);
+        let whole = read_table(&bytes, &ReadOptions::default()).unwrap();
+        for step in [1, 7, 4096] {
+            let trickle = Trickle { bytes: &bytes, step, fail_at_end: false };
+            let streamed = read_table_from(trickle, None, &ReadOptions::default()).unwrap();
+            assert_eq!(streamed, whole, "{path}, {step} bytes at a time");
+        }
+    }
+}
+
+#[test]
+fn streaming_errors_keep_their_positions() {
+    use masque::table::read_table_from;
+    // a NUL byte far past the sniffed head: binary, at its exact offset
+    let mut bytes = b"a;b\r\n".to_vec();
+    while bytes.len() < 100_000 {
+        bytes.extend_from_slice(b"x;y\r\n");
+    }
+    let at = bytes.len() as u64 + 2;
+    bytes.extend_from_slice(b"x;\0\r\n");
+    let e = read_table_from(Trickle { bytes: &bytes, step: 1000, fail_at_end: false }, None, &ReadOptions::default())
+        .unwrap_err();
+    assert_eq!(e.kind(), &ReadErrorKind::Binary { byte: at });
+    // a stream that fails midway: an I/O error, not a panic and not a short table
+    let ok = b"a;b\r\n1;2\r\n".repeat(20_000);
+    let e = read_table_from(Trickle { bytes: &ok, step: 999, fail_at_end: true }, None, &ReadOptions::default())
+        .unwrap_err();
+    assert_eq!(e.code(), "io");
+    // the wrong field count past the head still names its line
+    let mut bytes = b"a;b\r\n".repeat(1).to_vec();
+    bytes.extend(b"1;2\r\n".repeat(30_000));
+    bytes.extend_from_slice(b"1;2;3\r\n");
+    let e = read_table_from(Trickle { bytes: &bytes, step: 333, fail_at_end: false }, None, &ReadOptions::default())
+        .unwrap_err();
+    assert_eq!(e.kind(), &ReadErrorKind::FieldCount { line: 30_002, record: 30_001, expected: 2, found: 3 });
+}

@@ -64,10 +64,12 @@ impl ReadArgs {
         Ok(ReadOptions { delimiter: self.delimiter.clone(), encoding, sheet: self.sheet.clone() })
     }
 
-    /// Reads `path` into a table with these options.
+    /// Reads `path` into a table with these options, streaming the file (it is
+    /// never held in memory whole).
     pub fn read_table(&self, path: &Path) -> Result<ReadTable, Failure> {
         let options = self.options()?;
-        let bytes = read_file(path)?;
-        masque::table::read_table(&bytes, &options).map_err(|e| Failure::at(path, e))
+        let file = std::fs::File::open(path).map_err(|e| Failure::at(path, format!("cannot read: {}", e.kind())))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        masque::table::read_table_from(file, size, &options).map_err(|e| Failure::at(path, e))
     }
 }

@@ -3,70 +3,134 @@
 use std::hash::BuildHasher;
 
 use foldhash::fast::FixedState;
-use hashbrown::{hash_table::Entry, HashTable};
 
 const HASHER: FixedState = FixedState::with_seed(0x6d61_7371_7565);
 
-fn hash(value: &[u8]) -> u64 {
-    HASHER.hash_one(value)
+/// A 32-bit hash of a value: the bucket index and the tag stored in the slot.
+pub(crate) fn hash(value: &[u8]) -> u32 {
+    let h = HASHER.hash_one(value);
+    (h ^ (h >> 32)) as u32
 }
 
 /// Value offsets and a hash index over an arena of bytes owned by the caller.
 ///
-/// The index stores (hash, code) pairs: the stored hash makes growth and
-/// mismatches cheap (no trip to the arena, which for a column of a million
-/// distinct values is a cache miss each time).
+/// The index is an open-addressing table with linear probing whose slots pack
+/// `(hash << 32) | (code + 1)` into one `u64` (0 = empty). A lookup touches one
+/// cache line in the common case: reading a million-identifier column is
+/// bounded by these misses, and a SwissTable's separate control bytes and
+/// buckets cost two. The table is at most half full, so 8 bytes a slot make
+/// 16 bytes a value at worst.
 #[derive(Clone, Default)]
 struct Index {
     /// `ends[i]` is where value `i` ends in the arena; it starts at `ends[i - 1]` (or 0).
-    ends: Vec<usize>,
-    table: HashTable<(u64, u32)>,
+    ends: Vec<u32>,
+    slots: Vec<u64>,
 }
 
+/// The table never holds more than one value for two slots.
+const MIN_SLOTS: usize = 16;
+
 impl Index {
-    fn range(ends: &[usize], code: usize) -> std::ops::Range<usize> {
-        let start = if code == 0 { 0 } else { ends[code - 1] };
-        start..ends[code]
+    fn range(ends: &[u32], code: usize) -> std::ops::Range<usize> {
+        let start = if code == 0 { 0 } else { ends[code - 1] as usize };
+        start..ends[code] as usize
+    }
+
+    fn slot(h: u32, code: u32) -> u64 {
+        (u64::from(h) << 32) | (u64::from(code) + 1)
+    }
+
+    /// The slot holding `value`, or the empty slot where it would go.
+    fn probe(&self, arena: &[u8], h: u32, value: &[u8]) -> (usize, Option<u32>) {
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return (i, None);
+            }
+            if (slot >> 32) as u32 == h {
+                let code = (slot as u32).wrapping_sub(1);
+                if &arena[Index::range(&self.ends, code as usize)] == value {
+                    return (i, Some(code));
+                }
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     fn find(&self, arena: &[u8], value: &[u8]) -> Option<u32> {
-        let h = hash(value);
-        self.table
-            .find(h, |&(eh, c)| eh == h && &arena[Index::range(&self.ends, c as usize)] == value)
-            .map(|&(_, c)| c)
+        if self.slots.is_empty() {
+            return None;
+        }
+        self.probe(arena, hash(value), value).1
     }
 
-    /// The code of `value`; `true` if it is new, in which case the caller must
-    /// append `value` to its arena right away.
-    fn intern(&mut self, arena: &[u8], value: &[u8]) -> (u32, bool) {
-        let h = hash(value);
-        let Index { ends, table } = self;
-        let entry = table.entry(
-            h,
-            |&(eh, c)| eh == h && &arena[Index::range(ends, c as usize)] == value,
-            |&(eh, _)| eh,
-        );
-        match entry {
-            Entry::Occupied(o) => (o.get().1, false),
-            Entry::Vacant(v) => {
-                // invariant: a column has far fewer than 4 billion distinct values
-                // (the input would be tens of gigabytes, beyond wasm's memory).
-                let code = u32::try_from(ends.len()).expect("dictionary overflow");
-                ends.push(arena.len() + value.len());
-                v.insert((h, code));
-                (code, true)
+    /// The code of `value` and whether it is new, in which case the caller must
+    /// append `value` to its arena right away. `None` if the arena would pass
+    /// 4 GiB or the codes would overflow.
+    fn intern(&mut self, arena: &[u8], value: &[u8]) -> Option<(u32, bool)> {
+        self.intern_hashed(arena, value, hash(value))
+    }
+
+    /// [`Index::intern`] with the value's [`hash`] already computed.
+    fn intern_hashed(&mut self, arena: &[u8], value: &[u8], h: u32) -> Option<(u32, bool)> {
+        if (self.ends.len() + 1) * 2 > self.slots.len() {
+            self.grow(self.ends.len() + 1);
+        }
+        match self.probe(arena, h, value) {
+            (_, Some(code)) => Some((code, false)),
+            (i, None) => {
+                let code = u32::try_from(self.ends.len()).ok().filter(|&c| c < u32::MAX - 1)?;
+                let end = u32::try_from(arena.len() + value.len()).ok()?;
+                self.ends.push(end);
+                self.slots[i] = Index::slot(h, code);
+                Some((code, true))
             }
+        }
+    }
+
+    /// Makes room for `values` values in all, rehashing from the stored hashes.
+    fn grow(&mut self, values: usize) {
+        let wanted = (values * 2).next_power_of_two().max(MIN_SLOTS);
+        if wanted <= self.slots.len() {
+            return;
+        }
+        let old = std::mem::replace(&mut self.slots, vec![0; wanted]);
+        let mask = wanted - 1;
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            let mut i = (slot >> 32) as usize & mask;
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
         }
     }
 
     fn reserve(&mut self, values: usize) {
         self.ends.reserve(values);
-        self.table.reserve(values, |&(h, _)| h);
+        self.grow(self.ends.len() + values);
     }
 
+    /// Trims the offsets, and the table when it is more than four times too large
+    /// (a rebuild costs a pass over the slots; a table sized ahead from an estimate
+    /// is usually within a factor of two).
     fn shrink_to_fit(&mut self) {
         self.ends.shrink_to_fit();
-        self.table.shrink_to_fit(|&(h, _)| h);
+        let needed = (self.ends.len() * 2).next_power_of_two().max(MIN_SLOTS);
+        if needed * 4 <= self.slots.len() {
+            let old = std::mem::take(&mut self.slots);
+            self.slots = Vec::new();
+            self.grow(self.ends.len());
+            let mask = self.slots.len() - 1;
+            for slot in old.into_iter().filter(|&s| s != 0) {
+                let mut i = (slot >> 32) as usize & mask;
+                while self.slots[i] != 0 {
+                    i = (i + 1) & mask;
+                }
+                self.slots[i] = slot;
+            }
+        }
     }
 }
 
@@ -116,7 +180,11 @@ impl Dictionary {
     /// # Panics
     /// If the dictionary already holds `u32::MAX` values.
     pub fn intern(&mut self, value: &str) -> u32 {
-        let (code, new) = self.index.intern(self.arena.as_bytes(), value.as_bytes());
+        // invariant: dictionaries are built from tables that were read (each
+        // column's text under 4 GiB, checked by the reader) or from per-value
+        // transforms of them; passing 4 GiB of distinct text is a bug.
+        let (code, new) =
+            self.index.intern(self.arena.as_bytes(), value.as_bytes()).expect("dictionary larger than 4 GiB");
         if new {
             self.arena.push_str(value);
         }
@@ -183,12 +251,20 @@ impl ByteDictionary {
         self.arena.is_ascii()
     }
 
-    pub(crate) fn intern(&mut self, value: &[u8]) -> u32 {
-        let (code, new) = self.index.intern(&self.arena, value);
+    /// Whether every value is valid UTF-8 (values are concatenated at ASCII-free
+    /// boundaries, so checking the arena checks each value).
+    pub(crate) fn is_utf8(&self) -> bool {
+        std::str::from_utf8(&self.arena).is_ok()
+    }
+
+    /// The code of `value`, whose [`hash`] is `h`; `None` if the column passes
+    /// 4 GiB of distinct text.
+    pub(crate) fn intern_hashed(&mut self, value: &[u8], h: u32) -> Option<u32> {
+        let (code, new) = self.index.intern_hashed(&self.arena, value, h)?;
         if new {
             self.arena.extend_from_slice(value);
         }
-        code
+        Some(code)
     }
 
     pub(crate) fn reserve(&mut self, values: usize, bytes: usize) {
@@ -267,9 +343,10 @@ mod tests {
     #[test]
     fn byte_dictionary_keeps_utf8_and_decodes_the_rest() {
         let mut raw = ByteDictionary::default();
-        assert_eq!(raw.intern(b"abc"), 0);
-        assert_eq!(raw.intern(b"H\xe9l\xe8ne"), 1);
-        assert_eq!(raw.intern(b"abc"), 0);
+        let intern = |raw: &mut ByteDictionary, v: &[u8]| raw.intern_hashed(v, hash(v));
+        assert_eq!(intern(&mut raw, b"abc"), Some(0));
+        assert_eq!(intern(&mut raw, b"H\xe9l\xe8ne"), Some(1));
+        assert_eq!(intern(&mut raw, b"abc"), Some(0));
         let (dict, remap) =
             raw.into_dictionary(true, |b| encoding_rs::WINDOWS_1252.decode_without_bom_handling(b).0);
         assert!(remap.is_none());
@@ -279,9 +356,9 @@ mod tests {
 
         // lossy decoding can merge values: the remap says where each went
         let mut raw = ByteDictionary::default();
-        raw.intern(b"\xff");
-        raw.intern(b"\xfe");
-        raw.intern(b"ok");
+        intern(&mut raw, b"\xff");
+        intern(&mut raw, b"\xfe");
+        intern(&mut raw, b"ok");
         let (dict, remap) = raw.into_dictionary(true, String::from_utf8_lossy);
         assert_eq!(remap, Some(vec![0, 0, 1]));
         assert_eq!(dict.get(0), "\u{FFFD}");

@@ -31,6 +31,7 @@ impl ReadError {
             ReadErrorKind::Workbook { .. } => "workbook",
             ReadErrorKind::SheetNotFound { .. } => "sheet_not_found",
             ReadErrorKind::TooLarge { .. } => "too_large",
+            ReadErrorKind::Io { .. } => "io",
         }
     }
 }
@@ -81,6 +82,11 @@ pub enum ReadErrorKind {
         /// How many sheets the workbook has.
         sheets: usize,
     },
+    /// The input stream failed (names the kind of failure only).
+    Io {
+        /// The kind of I/O failure.
+        reason: String,
+    },
     /// The input is too large for a 32-bit code space.
     TooLarge {
         /// 1-based column position.
@@ -110,8 +116,9 @@ impl fmt::Display for ReadError {
             ReadErrorKind::SheetNotFound { sheets } => {
                 write!(f, "the workbook has no sheet of that name ({sheets} sheets)")
             }
+            ReadErrorKind::Io { reason } => write!(f, "the input could not be read: {reason}"),
             ReadErrorKind::TooLarge { column } => {
-                write!(f, "column {column} has too many distinct values")
+                write!(f, "column {column} is too large (over 4 GiB of distinct text or 4 billion distinct values)")
             }
         }
     }

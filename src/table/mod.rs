@@ -20,7 +20,7 @@ mod xlsx;
 
 pub use dictionary::Dictionary;
 pub use error::{ReadError, ReadErrorKind, WriteError};
-pub use read::{read_table, ReadOptions};
+pub use read::{read_table, read_table_from, ReadOptions};
 pub use write::write_table;
 
 use serde::{Deserialize, Serialize};

@@ -12,10 +12,13 @@
 //! fields with non-ASCII bytes are decoded (into a reused buffer). UTF-16 input is
 //! transcoded to UTF-8 first.
 
+use std::io::Read;
+
 use serde::{Deserialize, Serialize};
 
 use super::{
-    dictionary::ByteDictionary, xlsx, Column, Dialect, Encoding, Format, LineEnding, ReadError, ReadErrorKind, ReadTable, Table,
+    dictionary::{hash, ByteDictionary},
+    xlsx, Column, Dialect, Encoding, Format, LineEnding, ReadError, ReadErrorKind, ReadTable, Table,
     Warning,
 };
 
@@ -52,30 +55,57 @@ pub fn parse_delimiter(s: &str) -> Option<u8> {
 
 /// Reads a table from the bytes of a CSV/TSV file or a workbook.
 pub fn read_table(bytes: &[u8], options: &ReadOptions) -> Result<ReadTable, ReadError> {
+    read_table_from(bytes, Some(bytes.len() as u64), options)
+}
+
+/// Reads a table from a stream of bytes (a file, a network body...), so that
+/// the input never has to be held in memory whole: only the first 64 KiB are
+/// buffered (to detect the format, encoding, delimiter and line ending), then
+/// records are parsed as they arrive. `size_hint`, the input's length if known,
+/// lets identifier columns be sized ahead. Workbooks and UTF-16 text are read
+/// whole first (calamine needs random access; UTF-16 is transcoded).
+///
+/// The stream's I/O errors become [`ReadErrorKind::Io`].
+pub fn read_table_from<R: Read>(mut input: R, size_hint: Option<u64>, options: &ReadOptions) -> Result<ReadTable, ReadError> {
     let delimiter = match &options.delimiter {
         None => None,
         Some(d) => Some(parse_delimiter(d).ok_or_else(|| {
             ReadError::new(ReadErrorKind::BadOption { option: "delimiter", expected: "one of , ; | or tab" })
         })?),
     };
-    if bytes.is_empty() {
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    (&mut input).take(SNIFF_BYTES as u64).read_to_end(&mut head).map_err(io_error)?;
+    if head.is_empty() {
         return Err(ReadError::new(ReadErrorKind::Empty));
     }
-    if xlsx::is_workbook(bytes) {
-        return xlsx::read_workbook(bytes, options.sheet.as_deref());
+    if xlsx::is_workbook(&head) {
+        input.read_to_end(&mut head).map_err(io_error)?;
+        return xlsx::read_workbook(&head, options.sheet.as_deref());
     }
     let (encoding, bom) = match options.encoding {
-        Some(e) => (e, bytes.starts_with(e.bom()) && !e.bom().is_empty()),
-        None => detect_encoding(bytes)?,
+        Some(e) => (e, head.starts_with(e.bom()) && !e.bom().is_empty()),
+        None => detect_encoding(&head)?,
     };
-    let body = if bom { &bytes[encoding.bom().len()..] } else { bytes };
+    let skip = if bom { encoding.bom().len() } else { 0 };
     match encoding {
         Encoding::Utf16Le | Encoding::Utf16Be => {
-            let text = decode_utf16(body, encoding, if bom { encoding.bom().len() } else { 0 })?;
-            parse_csv(text.as_bytes(), encoding, bom, delimiter)
+            input.read_to_end(&mut head).map_err(io_error)?;
+            let text = decode_utf16(&head[skip..], encoding, skip)?;
+            let text_len = text.len() as u64;
+            parse_csv(text.as_bytes(), 0, std::io::empty(), Some(text_len), CsvEncoding::Utf16(encoding), bom, delimiter)
         }
-        Encoding::Utf8 | Encoding::Windows1252 => parse_csv(body, encoding, bom, delimiter),
+        Encoding::Utf8 | Encoding::Windows1252 => {
+            let guess = match options.encoding {
+                Some(forced) => CsvEncoding::Forced(forced),
+                None => CsvEncoding::Detect,
+            };
+            parse_csv(&head[skip..], skip as u64, input, size_hint, guess, bom, delimiter)
+        }
     }
+}
+
+fn io_error(e: std::io::Error) -> ReadError {
+    ReadError::new(ReadErrorKind::Io { reason: e.kind().to_string() })
 }
 
 /// Detects the encoding and whether a byte order mark is present.
@@ -92,11 +122,9 @@ fn detect_encoding(bytes: &[u8]) -> Result<(Encoding, bool), ReadError> {
     if let Some(byte) = binary_offset(bytes) {
         return Err(ReadError::new(ReadErrorKind::Binary { byte: byte as u64 }));
     }
-    if std::str::from_utf8(bytes).is_ok() {
-        Ok((Encoding::Utf8, false))
-    } else {
-        Ok((Encoding::Windows1252, false))
-    }
+    // UTF-8 or Windows-1252: decided once the whole input is read, from the
+    // distinct values (see `parse_csv`).
+    Ok((Encoding::Utf8, false))
 }
 
 /// The offset of the first NUL byte, or of the first control byte if more than
@@ -240,17 +268,77 @@ pub(crate) fn repair_header(names: Vec<String>) -> (Vec<String>, Vec<Warning>) {
     (out, warnings)
 }
 
-/// After how many rows the dictionaries are sized for the whole input.
-const PRESIZE_AFTER: u64 = 4096;
+/// How many records are split before their fields are interned, column by column.
+const BATCH_ROWS: usize = 4096;
+
+/// Records waiting to be interned: their bytes and field bounds.
+///
+/// Interning a batch column by column, in a tight loop, lets the processor
+/// overlap the cache misses of independent hash lookups (a column of a million
+/// identifiers has a table far larger than the cache); interning record by
+/// record leaves one lookup in flight at a time.
+struct Batch {
+    width: usize,
+    rows: usize,
+    bytes: Vec<u8>,
+    /// `ends[row * width + column]`: where the field ends in `bytes`.
+    ends: Vec<usize>,
+    /// The hashes of one column's fields.
+    hashes: Vec<u32>,
+}
+
+impl Batch {
+    fn new(width: usize) -> Batch {
+        Batch { width, rows: 0, bytes: Vec::new(), ends: Vec::with_capacity(width * BATCH_ROWS), hashes: Vec::new() }
+    }
+
+    fn push(&mut self, record: &csv::ByteRecord) {
+        let base = self.bytes.len();
+        self.bytes.extend_from_slice(record.as_slice());
+        let mut end = base;
+        for field in record.iter() {
+            end += field.len();
+            self.ends.push(end);
+        }
+        self.rows += 1;
+    }
+
+    fn intern_into(&mut self, dicts: &mut [ByteDictionary], codes: &mut [Vec<u32>]) -> Result<(), ReadError> {
+        let field = |row: usize, column: usize| {
+            let i = row * self.width + column;
+            let start = if i == 0 { 0 } else { self.ends[i - 1] };
+            &self.bytes[start..self.ends[i]]
+        };
+        for (column, (dict, codes)) in dicts.iter_mut().zip(codes.iter_mut()).enumerate() {
+            // Hashes first, then lookups: the lookup loop is short, so many of
+            // its (independent) table loads are in flight at once.
+            self.hashes.clear();
+            self.hashes.extend((0..self.rows).map(|row| hash(field(row, column))));
+            for (row, &h) in self.hashes.iter().enumerate() {
+                match dict.intern_hashed(field(row, column), h) {
+                    Some(code) => codes.push(code),
+                    None => return Err(ReadError::new(ReadErrorKind::TooLarge { column: column + 1 })),
+                }
+            }
+        }
+        self.rows = 0;
+        self.bytes.clear();
+        self.ends.clear();
+        Ok(())
+    }
+}
 
 /// Extrapolates each column's growth from the first rows and reserves room for
 /// it: a column of identifiers (nearly every value new) is then built without
 /// rehashing. Columns that repeat their values are left to grow on demand.
-fn presize(dicts: &mut [ByteDictionary], rows_seen: u64, bytes_seen: u64, total_bytes: u64) {
+fn presize(dicts: &mut [ByteDictionary], codes: &mut [Vec<u32>], rows_seen: u64, bytes_seen: u64, total_bytes: u64) {
     if bytes_seen == 0 || rows_seen == 0 {
         return;
     }
     let expected_rows = (total_bytes as f64 / bytes_seen as f64 * rows_seen as f64) as usize;
+    for codes in codes.iter_mut() {
+        codes.reserve((expected_rows as f64 * 1.02) as usize);
+    }
     for dict in dicts {
         let share_new = dict.len() as f64 / rows_seen as f64;
         if share_new > 0.25 {
@@ -261,62 +349,102 @@ fn presize(dicts: &mut [ByteDictionary], rows_seen: u64, bytes_seen: u64, total_
     }
 }
 
-/// Parses UTF-8 or Windows-1252 delimited text (without BOM) into a table.
-fn parse_csv(body: &[u8], encoding: Encoding, bom: bool, delimiter: Option<u8>) -> Result<ReadTable, ReadError> {
-    let source_encoding = encoding;
-    let parse_encoding = match encoding {
-        Encoding::Windows1252 => Encoding::Windows1252,
-        _ => Encoding::Utf8,
-    };
-    if body.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ReadError::new(ReadErrorKind::Empty));
-    }
-    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(body));
-    let line_ending = detect_line_ending(body);
-    let final_newline = matches!(body.last(), Some(b'\n' | b'\r'));
+/// How the text encoding of delimited input is known.
+#[derive(Clone, Copy)]
+enum CsvEncoding {
+    /// UTF-8 if every field is valid UTF-8, else Windows-1252.
+    Detect,
+    /// Given by the caller.
+    Forced(Encoding),
+    /// UTF-16 input, already transcoded to UTF-8.
+    Utf16(Encoding),
+}
 
+/// The bytes fed to the csv parser: the buffered head, then the rest of the
+/// stream. NUL bytes (binary input) are caught on the way, with their offset,
+/// and the last byte is kept (does the input end with a line break?).
+struct Scan<'h, R> {
+    head: &'h [u8],
+    rest: R,
+    /// Bytes delivered so far.
+    offset: u64,
+    /// Bytes before the head (a byte order mark), for offsets in errors.
+    skip: u64,
+    nul: Option<u64>,
+    last: Option<u8>,
+}
+
+impl<R: Read> Read for Scan<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = if self.head.is_empty() {
+            self.rest.read(buf)?
+        } else {
+            let n = buf.len().min(self.head.len());
+            buf[..n].copy_from_slice(&self.head[..n]);
+            self.head = &self.head[n..];
+            n
+        };
+        if n > 0 {
+            if let Some(p) = memchr::memchr(0, &buf[..n]) {
+                self.nul = Some(self.skip + self.offset + p as u64);
+                return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "binary data"));
+            }
+            self.last = Some(buf[n - 1]);
+            self.offset += n as u64;
+        }
+        Ok(n)
+    }
+}
+
+/// Parses delimited text (without BOM) into a table: `head` (up to 64 KiB,
+/// used for sniffing) followed by `rest`.
+fn parse_csv<R: Read>(
+    head: &[u8],
+    skip: u64,
+    rest: R,
+    size_hint: Option<u64>,
+    encoding: CsvEncoding,
+    bom: bool,
+    delimiter: Option<u8>,
+) -> Result<ReadTable, ReadError> {
+    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(head));
+    let line_ending = detect_line_ending(head);
+    let scan = Scan { head, rest, offset: 0, skip, nul: None, last: None };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
-        .from_reader(body);
+        .from_reader(scan);
     let mut record = csv::ByteRecord::new();
-    let windows_1252 = parse_encoding == Encoding::Windows1252;
+    // The byte API does no UTF-8 check: an error is the stream's (or a NUL byte).
+    let next = |reader: &mut csv::Reader<Scan<'_, R>>, record: &mut csv::ByteRecord| {
+        reader.read_byte_record(record).map_err(|e| match reader.get_ref().nul {
+            Some(byte) => ReadError::new(ReadErrorKind::Binary { byte }),
+            None => match e.into_kind() {
+                csv::ErrorKind::Io(io) => io_error(io),
+                _ => ReadError::new(ReadErrorKind::Io { reason: "unreadable input".to_string() }),
+            },
+        })
+    };
 
-    // Header. Reading from a slice cannot fail with an I/O error and the byte
-    // API does no UTF-8 check, so `Err` is not expected; treat it as empty.
-    let has_header = reader.read_byte_record(&mut record).unwrap_or(false);
-    if !has_header {
+    if !next(&mut reader, &mut record)? {
         return Err(ReadError::new(ReadErrorKind::Empty));
     }
-    let names: Vec<String> = record
-        .iter()
-        .map(|f| decode_field(f, windows_1252).trim_start_matches('\u{FEFF}').to_string())
-        .collect();
-    let (names, warnings) = repair_header(names);
-    let width = names.len();
+    let header: Vec<Vec<u8>> = record.iter().map(<[u8]>::to_vec).collect();
+    let width = header.len();
 
-    // Fields are interned as raw bytes, without decoding: Windows-1252 and
-    // UTF-8 keep ASCII delimiters, so equal bytes mean equal text. Only the
-    // distinct values are decoded, once, at the end.
-    let estimate = (body.len() / (record.as_slice().len().max(16) * 2)).min(1 << 24);
-    let mut codes: Vec<Vec<u32>> = (0..width).map(|_| Vec::with_capacity(estimate)).collect();
+    let mut codes: Vec<Vec<u32>> = (0..width).map(|_| Vec::new()).collect();
     let mut dicts: Vec<ByteDictionary> = (0..width).map(|_| ByteDictionary::default()).collect();
+    let mut batch = Batch::new(width);
     let mut rows: u64 = 0;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) | Err(_) => break,
-        }
+    while next(&mut reader, &mut record)? {
         rows += 1;
         if record.len() != width {
-            // After a CRLF the csv crate reports the record as starting on the
+            // After a CRLF the csv crate reports a record as starting on the
             // `\n` of the previous terminator (one line early): correct for it.
-            let line = record.position().map_or(0, |p| {
-                let on_lf = usize::try_from(p.byte()).ok().and_then(|b| body.get(b)) == Some(&b'\n');
-                p.line() + u64::from(on_lf)
-            });
+            let crlf = u64::from(line_ending == LineEnding::Crlf);
+            let line = record.position().map_or(0, |p| p.line() + crlf);
             return Err(ReadError::new(ReadErrorKind::FieldCount {
                 line,
                 record: rows,
@@ -324,23 +452,48 @@ fn parse_csv(body: &[u8], encoding: Encoding, bom: bool, delimiter: Option<u8>) 
                 found: record.len(),
             }));
         }
-        for ((field, dict), codes) in record.iter().zip(dicts.iter_mut()).zip(codes.iter_mut()) {
-            codes.push(dict.intern(field));
-        }
-        if rows == PRESIZE_AFTER {
-            presize(&mut dicts, rows, record.position().map_or(0, |p| p.byte()), body.len() as u64);
+        batch.push(&record);
+        if batch.rows == BATCH_ROWS {
+            if let (true, Some(total)) = (rows == BATCH_ROWS as u64, size_hint) {
+                let bytes_seen = record.position().map_or(0, |p| p.byte());
+                presize(&mut dicts, &mut codes, rows, bytes_seen, total);
+            }
+            batch.intern_into(&mut dicts, &mut codes)?;
         }
     }
+    batch.intern_into(&mut dicts, &mut codes)?;
     if rows == 0 {
         return Err(ReadError::new(ReadErrorKind::HeaderOnly));
     }
+    let final_newline = matches!(reader.get_ref().last, Some(b'\n' | b'\r'));
+
+    // Delimiters, quotes and line breaks are ASCII and never part of a UTF-8
+    // sequence, so the input is valid UTF-8 exactly when every field is: the
+    // distinct values (and the header) are all that need checking.
+    let windows_1252 = match encoding {
+        CsvEncoding::Forced(e) => e == Encoding::Windows1252,
+        CsvEncoding::Utf16(_) => false,
+        CsvEncoding::Detect => {
+            !(header.iter().all(|h| std::str::from_utf8(h).is_ok()) && dicts.iter().all(ByteDictionary::is_utf8))
+        }
+    };
+    let source_encoding = match encoding {
+        CsvEncoding::Forced(e) | CsvEncoding::Utf16(e) => e,
+        CsvEncoding::Detect if windows_1252 => Encoding::Windows1252,
+        CsvEncoding::Detect => Encoding::Utf8,
+    };
+    let names: Vec<String> = header
+        .iter()
+        .map(|f| decode_field(f, windows_1252).trim_start_matches('\u{FEFF}').to_string())
+        .collect();
+    let (names, warnings) = repair_header(names);
     let columns = names
         .into_iter()
         .zip(codes)
         .zip(dicts)
         .map(|((name, mut codes), raw)| {
-            // Windows-1252 leaves ASCII unchanged, so an all-ASCII arena is kept;
-            // a UTF-8 arena is kept as is (it was validated with the body).
+            // Windows-1252 leaves ASCII unchanged, so an all-ASCII arena is kept
+            // as it is; so is a valid UTF-8 arena.
             let keep = !windows_1252 || raw.is_ascii();
             let (dict, remap) = raw.into_dictionary(keep, |b| decode_field(b, windows_1252));
             if let Some(remap) = remap {
