@@ -11,6 +11,12 @@
 //! - [`inspect`]: dialect, row count and per-column counts of a file.
 //! - [`privacy`]: equivalence classes on quasi-identifier codes, k-anonymity,
 //!   prosecutor risk, l-diversity and t-closeness ([`privacy::analyse`]).
+//! - [`pseudo`]: the project key ([`pseudo::Key`], [`pseudo::KeyFile`]), keyed
+//!   pseudonyms and per-subject date shifts.
+//! - [`policy`]: the policy document ([`policy::Policy`]) and applying it to a
+//!   table ([`policy::apply`]): keep, drop, redact, pseudonymise, mask,
+//!   generalise, date_shift, scrub.
+//! - [`hierarchy`]: generalisation hierarchies ([`hierarchy::arx`] format, builders).
 //! - [`ident`]: identifier validators with check keys (NIR, RPPS, FINESS,
 //!   IBAN, phone, e-mail, dates, place codes), column role suggestions
 //!   ([`ident::suggest`]) and free-text scrubbing ([`ident::scrub`]).
@@ -19,9 +25,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod hierarchy;
 pub mod ident;
 pub mod inspect;
+pub mod policy;
 pub mod privacy;
+pub mod pseudo;
 pub mod table;
 
 #[cfg(target_arch = "wasm32")]

@@ -23,6 +23,10 @@ enum Command {
     Inspect(cli::inspect::InspectArgs),
     /// Measure re-identification risk: classes, k, prosecutor risk, l-diversity, t-closeness.
     Analyse(cli::analyse::AnalyseArgs),
+    /// Make a project key (random, or from a passphrase) for pseudonyms and date shifts.
+    Keygen(cli::keygen::KeygenArgs),
+    /// Apply a policy (pseudonymise, drop, redact, mask, generalise, shift dates) to a file.
+    Apply(cli::apply::ApplyArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +34,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Inspect(args) => cli::inspect::run(args),
         Command::Analyse(args) => cli::analyse::run(args),
+        Command::Keygen(args) => cli::keygen::run(args),
+        Command::Apply(args) => cli::apply::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -28,6 +28,8 @@ done
 # wasm under Node: a nodejs-target build, then tools/bench/NAME.mjs.
 cargo build --quiet --lib --release --target wasm32-unknown-unknown
 wasm-bindgen --target nodejs --out-dir target/bench-pkg target/wasm32-unknown-unknown/release/masque.wasm
+# The root package.json says "type": "module"; the nodejs glue is CommonJS.
+echo '{"type": "commonjs"}' > target/bench-pkg/package.json
 for script in tools/bench/*.mjs; do
   name=$(basename "$script" .mjs)
   [ -z "$only" ] || [ "$only" = "$name" ] || continue

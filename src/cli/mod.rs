@@ -6,7 +6,9 @@ use clap::Args;
 use masque::table::{Encoding, ReadOptions, ReadTable};
 
 pub mod analyse;
+pub mod apply;
 pub mod inspect;
+pub mod keygen;
 
 /// A failure to report on stderr (one line) with exit code 2.
 pub struct Failure(pub String);

@@ -13,6 +13,9 @@ use crate::table::ReadOptions;
 mod analyse;
 pub use analyse::*;
 
+mod pseudo;
+pub use pseudo::*;
+
 /// Converts an options object; `undefined` and `null` mean the defaults.
 ///
 /// Options go through JSON text rather than serde-wasm-bindgen so that unknown

@@ -1,0 +1,154 @@
+//! `masque apply FILE --policy P.json --key KEY.json -o OUT [--report R.json]
+//! [--utf8] [--correspondence C.csv]`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use masque::policy::{apply_bytes, ApplyError, ApplyOptions, Policy};
+use masque::pseudo::KeyFile;
+
+use super::{read_file, write_file, Failure, ReadArgs};
+
+/// Apply a policy: pseudonymise, drop, redact, mask, generalise and shift
+/// columns, writing the result in the input's dialect.
+#[derive(Args, Debug)]
+pub struct ApplyArgs {
+    /// The CSV/TSV file or workbook.
+    file: PathBuf,
+    /// The policy (JSON).
+    #[arg(long, value_name = "P.json")]
+    policy: PathBuf,
+    /// The key file (from `masque keygen`); needed to pseudonymise or shift dates.
+    #[arg(long, value_name = "KEY.json")]
+    key: Option<PathBuf>,
+    /// Read the key's passphrase on standard input (for a passphrase key file).
+    #[arg(long, requires = "key")]
+    passphrase_stdin: bool,
+    /// Where to write the result.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: PathBuf,
+    /// Also write the report (JSON: counts per column and the key fingerprint; no values).
+    #[arg(long, value_name = "R.json")]
+    report: Option<PathBuf>,
+    /// Write UTF-8 instead of the input's encoding.
+    #[arg(long)]
+    utf8: bool,
+    /// Also write the correspondence table (pseudonym -> original) to this file.
+    /// It re-identifies everyone: keep it apart from the output.
+    #[arg(long, value_name = "C.csv")]
+    correspondence: Option<PathBuf>,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Outputs must not overwrite an input or each other.
+fn check_paths(args: &ApplyArgs) -> Result<(), Failure> {
+    let outputs: Vec<&PathBuf> =
+        [Some(&args.output), args.report.as_ref(), args.correspondence.as_ref()].into_iter().flatten().collect();
+    let inputs: Vec<&PathBuf> =
+        [Some(&args.file), Some(&args.policy), args.key.as_ref()].into_iter().flatten().collect();
+    for (i, output) in outputs.iter().enumerate() {
+        if inputs.iter().any(|input| input == output || same_file(input, output)) {
+            return Err(Failure::at(output, "is also an input; choose another output name"));
+        }
+        if outputs[i + 1..].iter().any(|other| other == output || same_file(other, output)) {
+            return Err(Failure::at(output, "is given twice; the output, report and correspondence must differ"));
+        }
+    }
+    Ok(())
+}
+
+/// Text of a file: UTF-8 (BOM skipped), else Windows-1252.
+fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+    }
+}
+
+/// Reads and validates the policy, loading its hierarchy files relative to it.
+fn load_policy(path: &Path) -> Result<Policy, Failure> {
+    let text = decode_text(&read_file(path)?);
+    let mut policy = Policy::from_json(&text).map_err(|e| Failure::at(path, e))?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    policy
+        .resolve_files(|relative| {
+            let file = base.join(relative);
+            std::fs::read(&file)
+                .map(|bytes| decode_text(&bytes))
+                .map_err(|e| format!("cannot read {}: {}", file.display(), e.kind()))
+        })
+        .map_err(|e| Failure::at(path, e))?;
+    Ok(policy)
+}
+
+/// Runs `masque apply`.
+pub fn run(args: &ApplyArgs) -> Result<(), Failure> {
+    let policy = load_policy(&args.policy)?;
+    let key = match &args.key {
+        None if policy.needs_key() => {
+            return Err(Failure::at(
+                &args.policy,
+                "the policy pseudonymises or shifts dates: pass --key KEY.json (make one with `masque keygen`)",
+            ))
+        }
+        None => None,
+        Some(path) => {
+            let text = zeroize::Zeroizing::new(decode_text(&read_file(path)?));
+            let file = KeyFile::from_json(&text).map_err(|e| Failure::at(path, e))?;
+            let passphrase = if args.passphrase_stdin { Some(super::keygen::read_passphrase_stdin()?) } else { None };
+            let key = file.unlock(passphrase.as_ref().map(|p| p.as_bytes())).map_err(|e| {
+                let hint =
+                    if file.needs_passphrase() && passphrase.is_none() { " (pass --passphrase-stdin)" } else { "" };
+                Failure::at(path, format!("{e}{hint}"))
+            })?;
+            Some(key)
+        }
+    };
+    check_paths(args)?;
+    let read_options = args.read.options()?;
+    let bytes = read_file(&args.file)?;
+    let options = ApplyOptions { correspondence: args.correspondence.is_some(), utf8: args.utf8, threads: 0 };
+    let applied = apply_bytes(&bytes, &read_options, &policy, key.as_ref(), &options).map_err(|e| match e {
+        ApplyError::Policy(_) | ApplyError::KeyRequired { .. } => Failure::at(&args.policy, e),
+        ApplyError::Write(_) => Failure::at(&args.output, format!("{e} (--utf8)")),
+        _ => Failure::at(&args.file, e),
+    })?;
+    write_file(&args.output, &applied.output)?;
+    if let Some(path) = &args.report {
+        let text =
+            serde_json::to_string_pretty(&applied.report).map_err(|e| Failure(format!("internal error: {e}")))?;
+        write_file(path, format!("{text}\n").as_bytes())?;
+    }
+    if let (Some(path), Some(bytes)) = (&args.correspondence, &applied.correspondence) {
+        write_file(path, bytes)?;
+        eprintln!(
+            "masque: warning: {} links every pseudonym to its original value; keep it apart from the output",
+            path.display()
+        );
+    }
+    let r = &applied.report;
+    let fingerprint = r.key_fingerprint.as_deref().map(|f| format!("; key fingerprint {f}")).unwrap_or_default();
+    let invalid = match (r.invalid_total, &args.report) {
+        (0, _) => String::new(),
+        (n, Some(_)) => format!("; {n} invalid cells (see the report)"),
+        (n, None) => format!("; {n} invalid cells (see --report)"),
+    };
+    eprintln!(
+        "masque: {} rows, {} -> {} columns written to {}{invalid}{fingerprint}",
+        r.rows_out,
+        r.columns_in,
+        r.columns_out,
+        args.output.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,576 @@
+//! Hierarchy builders: hierarchies made from a column's values, so that users
+//! need no file for the common cases.
+//!
+//! A [`Builder`] is written in a configuration as a one-key object (the
+//! `builder` of a quasi-identifier):
+//!
+//! | builder | levels above the value | example |
+//! |---|---|---|
+//! | `{"intervals": {"widths": [5, 10, 20], "origin": 0}}` | one band per width, then `*` | `34` -> `30-34` -> `30-39` -> `20-39` -> `*` |
+//! | `{"dates": {}}` or `{"dates": {"levels": ["month", "year"]}}` | month, quarter, year, decade (or the ones listed, in that order), then `*` | `14/06/1962` -> `1962-06` -> `1962-Q2` -> `1962` -> `1960-1969` -> `*` |
+//! | `{"mask": {"levels": 3}}` (`"character": "X"` optional) | the last 1, 2, ... characters masked, then `*` if still needed | `75011` -> `7501*` -> `750**` -> `75***` -> `*` |
+//! | `{"order": {"values": ["a", "b", "c", "d"], "sizes": [2, 2]}}` | consecutive values grouped by `sizes[0]`, those groups by `sizes[1]`, ..., then `*` | `b` -> `{a, b}` -> `{a, ..., d}` -> `*` |
+//! | `{"age_bands": {}}` | 5-, 10-, 20-year bands, `90+` / `80+`, then `*` (see [`super::french`]) | `34` -> `30-34` -> `30-39` -> `20-39` -> `*` |
+//! | `{"code_postal": {}}` | département, région, `*` | `75011` -> `75` -> `Île-de-France` -> `*` |
+//! | `{"departement": {}}` | région, `*` | `2A` -> `Corse` -> `*` |
+//!
+//! Rules common to all builders:
+//! - Level 0 is the value as written; the top level is always `*`.
+//! - The **empty cell** stays empty at every level but the top: empty cells
+//!   form a group of their own, as in ARX, rather than an error.
+//! - A value a builder cannot place (not a number, not a date, not listed, not
+//!   a code postal) is an error naming the column and the first row holding
+//!   it ([`ColumnError::Unbuildable`]), never the value.
+//! - Bands are computed from integer band numbers, so each level nests in the
+//!   next by construction; [`super::column::ColumnHierarchy::new`] checks it
+//!   anyway, as for any hierarchy.
+//!
+//! # Labels
+//! - Intervals: `30-34` (`lo`-`hi`, both included) when the values, the
+//!   widths and the origin are whole numbers, else `[70,5-80[` (`lo` included,
+//!   `hi` excluded) with a decimal comma if the column writes its numbers
+//!   with one.
+//! - Dates: `1962-06` (month), `1962-Q2` (quarter), `1962` (year), `1960-1969`
+//!   (decade). Dates are read as `ident::date` reads them (`dd/mm/yyyy`,
+//!   `yyyy-mm-dd`, ...); two-digit years are refused, their century being a guess.
+//! - Ordered groups: the value itself for a group of one, `{a, b}` or
+//!   `{a, b, c}` for up to three values, `{first, ..., last}` beyond.
+
+use serde::{Deserialize, Serialize};
+
+use super::column::ColumnError;
+use super::{french, Hierarchy};
+use crate::ident::date;
+use crate::privacy::sensitive::parse_number;
+use crate::table::Column;
+
+/// Labels of a value at the levels above 0 (`None`: the builder cannot place it).
+type Labeller = Box<dyn FnMut(&str) -> Option<Vec<String>>>;
+
+/// The label of the top level of every built hierarchy.
+pub const TOP: &str = "*";
+
+/// A hierarchy builder (see the module documentation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Builder {
+    /// Numeric intervals, one width per level.
+    Intervals(Intervals),
+    /// Dates: month, quarter, year, decade.
+    Dates(Dates),
+    /// Masking characters from the right.
+    Mask(Mask),
+    /// Consecutive groups of categories in a given order.
+    Order(Order),
+    /// French age bands (see [`super::french`]).
+    AgeBands(Empty),
+    /// Code postal -> département -> région (see [`super::french`]).
+    CodePostal(Empty),
+    /// Département -> région (see [`super::french`]).
+    Departement(Empty),
+}
+
+/// Options of the `intervals` builder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intervals {
+    /// The band width of each level, increasing, each a whole multiple of the previous.
+    pub widths: Vec<f64>,
+    /// Where bands start (default 0): bands are `[origin + i·w, origin + (i+1)·w[`.
+    #[serde(default)]
+    pub origin: f64,
+}
+
+/// The parts of a date, from fine to coarse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatePart {
+    /// `1962-06`.
+    Month,
+    /// `1962-Q2`.
+    Quarter,
+    /// `1962`.
+    Year,
+    /// `1960-1969`.
+    Decade,
+}
+
+/// Options of the `dates` builder.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Dates {
+    /// The levels, from fine to coarse (default: month, quarter, year, decade).
+    pub levels: Option<Vec<DatePart>>,
+}
+
+/// Options of the `mask` builder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mask {
+    /// How many masking levels: level `i` masks the last `i` characters.
+    pub levels: usize,
+    /// The masking character (default `*`).
+    #[serde(default = "default_mask_character")]
+    pub character: char,
+}
+
+fn default_mask_character() -> char {
+    '*'
+}
+
+/// Options of the `order` builder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Order {
+    /// Every value of the column, in order.
+    pub values: Vec<String>,
+    /// How many groups of the level below make one group, per level (each at least 2).
+    pub sizes: Vec<usize>,
+}
+
+/// Options of the builders that take none (`{}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Empty {}
+
+impl Builder {
+    /// The builder's name, as written in a configuration.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Builder::Intervals(_) => "intervals",
+            Builder::Dates(_) => "dates",
+            Builder::Mask(_) => "mask",
+            Builder::Order(_) => "order",
+            Builder::AgeBands(_) => "age_bands",
+            Builder::CodePostal(_) => "code_postal",
+            Builder::Departement(_) => "departement",
+        }
+    }
+
+    /// Builds the hierarchy of `column`'s values: one row per distinct value
+    /// that some row holds, level 0 the value, the top level `*`.
+    pub fn build(&self, column: &Column) -> Result<Hierarchy, ColumnError> {
+        let bad = |message: String| ColumnError::BadBuilder { column: column.name.clone(), message };
+        let mut labeller: Labeller = match self {
+            Builder::Intervals(o) => Box::new(intervals(o, column).map_err(bad)?),
+            Builder::Dates(o) => Box::new(dates(o).map_err(bad)?),
+            Builder::Mask(o) => {
+                if o.levels == 0 {
+                    return Err(bad("mask: `levels` must be at least 1".into()));
+                }
+                let (levels, character) = (o.levels, o.character);
+                Box::new(move |v: &str| Some(mask(v, levels, character)))
+            }
+            Builder::Order(o) => Box::new(order(o).map_err(bad)?),
+            Builder::AgeBands(_) => Box::new(|v: &str| {
+                let age = parse_number(v).filter(|x| *x >= 0.0 && *x < 1e6)?;
+                Some(french::age_labels(age as u32).to_vec())
+            }),
+            Builder::CodePostal(_) => Box::new(|v: &str| {
+                let (dept, region) = french::code_postal(v)?;
+                Some(vec![dept.to_string(), region.to_string()])
+            }),
+            Builder::Departement(_) => Box::new(|v: &str| {
+                let (_, region) = french::departement(v)?;
+                Some(vec![region.to_string()])
+            }),
+        };
+        let expected = match self {
+            Builder::Intervals(_) => "a number",
+            Builder::Dates(_) => "a date with a four-digit year",
+            Builder::Mask(_) => "maskable",
+            Builder::Order(_) => "listed in the builder's `values`",
+            Builder::AgeBands(_) => "an age (a number from 0)",
+            Builder::CodePostal(_) => "a French code postal",
+            Builder::Departement(_) => "a French département code",
+        };
+
+        let mut used = vec![false; column.dict.len()];
+        for &c in &column.codes {
+            if let Some(u) = used.get_mut(c as usize) {
+                *u = true;
+            }
+        }
+        let mut rows: Vec<(u64, Vec<String>)> = Vec::with_capacity(column.dict.len());
+        let mut height = None;
+        for (code, value) in column.dict.iter().enumerate() {
+            if !used[code] {
+                continue;
+            }
+            let above = if value.is_empty() {
+                None
+            } else {
+                match labeller(value) {
+                    Some(labels) => Some(labels),
+                    None => {
+                        let row = column.codes.iter().position(|&c| c as usize == code).map_or(0, |r| r + 1);
+                        return Err(ColumnError::Unbuildable { column: column.name.clone(), row, expected });
+                    }
+                }
+            };
+            let mut row = Vec::with_capacity(2 + above.as_ref().map_or(0, Vec::len));
+            row.push(value.to_string());
+            match above {
+                Some(labels) => {
+                    height.get_or_insert(labels.len());
+                    row.extend(labels);
+                }
+                None => row.push(String::new()), // completed below, once the height is known
+            }
+            rows.push((code as u64 + 1, row));
+        }
+        // Every non-empty value has the same number of levels; empty cells
+        // stay empty up to the top.
+        let middle = height.unwrap_or(0);
+        for (_, row) in &mut rows {
+            if row.len() == 2 && row[0].is_empty() && row[1].is_empty() {
+                row.truncate(1);
+                row.resize(1 + middle, String::new());
+            }
+            row.push(TOP.to_string());
+        }
+        // A mask whose last level already has one label needs no `*` above it.
+        if let Builder::Mask(_) = self {
+            let last = |row: &Vec<String>| row[row.len() - 2].clone();
+            if let Some(first) = rows.first().map(|(_, r)| last(r)) {
+                if middle > 0 && rows.iter().all(|(_, r)| last(r) == first) {
+                    for (_, row) in &mut rows {
+                        row.pop();
+                    }
+                }
+            }
+        }
+        if rows.is_empty() {
+            // An empty column: a one-level hierarchy has nothing to generalise.
+            rows.push((1, vec![String::new(), TOP.to_string()]));
+        }
+        Hierarchy::from_rows(rows).map_err(|error| ColumnError::Parse { column: column.name.clone(), error })
+    }
+}
+
+/// Formats a limit: a whole number without decimals, else up to 10 decimals.
+fn number(x: f64, comma: bool) -> String {
+    let mut s = if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        let mut s = format!("{x:.10}");
+        while s.ends_with('0') {
+            s.pop();
+        }
+        if s.ends_with('.') {
+            s.pop();
+        }
+        s
+    };
+    if s == "-0" {
+        s = "0".into();
+    }
+    if comma {
+        s = s.replace('.', ",");
+    }
+    s
+}
+
+fn round10(x: f64) -> f64 {
+    (x * 1e10).round() / 1e10
+}
+
+fn intervals(o: &Intervals, column: &Column) -> Result<impl FnMut(&str) -> Option<Vec<String>>, String> {
+    if o.widths.is_empty() {
+        return Err("intervals: give at least one width in `widths`".into());
+    }
+    if !o.origin.is_finite() {
+        return Err("intervals: `origin` must be a finite number".into());
+    }
+    // Each width as a whole multiple of the first.
+    let mut factors: Vec<i64> = Vec::with_capacity(o.widths.len());
+    for (i, &w) in o.widths.iter().enumerate() {
+        if !(w.is_finite() && w > 0.0) {
+            return Err(format!("intervals: widths[{i}] must be a positive number"));
+        }
+        let f = (w / o.widths[0]).round();
+        if i > 0 {
+            let previous = o.widths[i - 1];
+            let ratio = w / previous;
+            if (ratio - ratio.round()).abs() > 1e-9 * ratio || ratio.round() < 2.0 {
+                return Err(format!(
+                    "intervals: widths[{i}] must be a whole multiple (at least twice) of widths[{}], so that each \
+                     band nests in the next",
+                    i - 1
+                ));
+            }
+        }
+        factors.push(f as i64);
+    }
+    let w0 = o.widths[0];
+    let origin = o.origin;
+    let widths = o.widths.clone();
+    let whole_limits = o.widths.iter().all(|w| w.fract() == 0.0) && origin.fract() == 0.0;
+    let mut whole_values = true;
+    let mut comma = false;
+    for v in column.dict.iter() {
+        if let Some(x) = parse_number(v) {
+            whole_values &= x.fract() == 0.0;
+            comma |= v.contains(',');
+        }
+    }
+    let integer = whole_limits && whole_values;
+    Ok(move |v: &str| {
+        let x = parse_number(v)?;
+        let j = ((x - origin) / w0).floor();
+        if !j.is_finite() || j.abs() > 1e15 {
+            return None;
+        }
+        let j = j as i64;
+        let labels = factors
+            .iter()
+            .zip(&widths)
+            .map(|(&f, &w)| {
+                let i = j.div_euclid(f);
+                let lo = round10(origin + i as f64 * w);
+                let hi = round10(lo + w);
+                if integer {
+                    if w == 1.0 {
+                        number(lo, false)
+                    } else {
+                        format!("{}-{}", number(lo, false), number(hi - 1.0, false))
+                    }
+                } else {
+                    format!("[{}-{}[", number(lo, comma), number(hi, comma))
+                }
+            })
+            .collect();
+        Some(labels)
+    })
+}
+
+fn dates(o: &Dates) -> Result<impl FnMut(&str) -> Option<Vec<String>>, String> {
+    let parts =
+        o.levels.clone().unwrap_or_else(|| vec![DatePart::Month, DatePart::Quarter, DatePart::Year, DatePart::Decade]);
+    if parts.is_empty() {
+        return Err("dates: `levels` must list at least one of month, quarter, year, decade".into());
+    }
+    if parts.windows(2).any(|w| w[0] >= w[1]) {
+        return Err("dates: `levels` must go from fine to coarse (month, quarter, year, decade), each once".into());
+    }
+    Ok(move |v: &str| {
+        let parsed = date::parse(v).ok().filter(|p| !p.two_digit_year)?;
+        let d = parsed.date;
+        let labels = parts
+            .iter()
+            .map(|part| match part {
+                DatePart::Month => format!("{:04}-{:02}", d.year, d.month),
+                DatePart::Quarter => format!("{:04}-Q{}", d.year, (d.month - 1) / 3 + 1),
+                DatePart::Year => format!("{:04}", d.year),
+                DatePart::Decade => {
+                    let lo = d.year / 10 * 10;
+                    format!("{lo:04}-{:04}", lo + 9)
+                }
+            })
+            .collect();
+        Some(labels)
+    })
+}
+
+/// The value with its last `1..=levels` characters masked.
+fn mask(value: &str, levels: usize, character: char) -> Vec<String> {
+    let chars: Vec<char> = value.chars().collect();
+    (1..=levels)
+        .map(|i| {
+            let keep = chars.len().saturating_sub(i);
+            let mut s: String = chars[..keep].iter().collect();
+            s.extend(std::iter::repeat_n(character, chars.len() - keep));
+            s
+        })
+        .collect()
+}
+
+fn order(o: &Order) -> Result<impl FnMut(&str) -> Option<Vec<String>>, String> {
+    if o.values.is_empty() {
+        return Err("order: `values` must list the column's values in order".into());
+    }
+    if o.sizes.is_empty() {
+        return Err("order: give at least one group size in `sizes`".into());
+    }
+    if let Some(i) = o.sizes.iter().position(|&s| s < 2) {
+        return Err(format!("order: sizes[{i}] must be at least 2"));
+    }
+    let mut position: hashbrown::HashMap<&str, usize> = hashbrown::HashMap::with_capacity(o.values.len());
+    for (i, v) in o.values.iter().enumerate() {
+        if let Some(first) = position.insert(v.as_str(), i) {
+            return Err(format!("order: `values` lists the same value at positions {} and {}", first + 1, i + 1));
+        }
+    }
+    let position: hashbrown::HashMap<String, usize> = position.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let values = o.values.clone();
+    let mut spans = Vec::with_capacity(o.sizes.len());
+    let mut span = 1usize;
+    for &s in &o.sizes {
+        span = span.saturating_mul(s);
+        spans.push(span);
+    }
+    Ok(move |v: &str| {
+        let p = *position.get(v)?;
+        let labels = spans
+            .iter()
+            .map(|&span| {
+                let start = p / span * span;
+                let group = &values[start..(start + span).min(values.len())];
+                match group {
+                    [one] => one.clone(),
+                    [_, _] | [_, _, _] => format!("{{{}}}", group.join(", ")),
+                    [first, .., last] => format!("{{{first}, ..., {last}}}"),
+                    [] => String::new(),
+                }
+            })
+            .collect();
+        Some(labels)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hierarchy::column::ColumnHierarchy;
+
+    fn levels(builder: &Builder, values: &[&str]) -> Vec<Vec<String>> {
+        let column = Column::from_values("c", values.iter());
+        let h = builder.build(&column).unwrap();
+        ColumnHierarchy::new(&column, &h).unwrap();
+        values.iter().map(|v| (0..h.height()).map(|l| h.generalise(v, l).unwrap().to_string()).collect()).collect()
+    }
+
+    fn from_json(text: &str) -> Builder {
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn intervals_nest_and_label() {
+        let b = from_json(r#"{"intervals": {"widths": [5, 10, 20]}}"#);
+        assert_eq!(
+            levels(&b, &["34", "0", "-1"]),
+            vec![
+                vec!["34", "30-34", "30-39", "20-39", "*"],
+                vec!["0", "0-4", "0-9", "0-19", "*"],
+                vec!["-1", "-5--1", "-10--1", "-20--1", "*"],
+            ]
+        );
+        let b = from_json(r#"{"intervals": {"widths": [0.5, 1], "origin": 0.25}}"#);
+        assert_eq!(
+            levels(&b, &["74,6", "1,0"]),
+            vec![vec!["74,6", "[74,25-74,75[", "[74,25-75,25[", "*"], vec!["1,0", "[0,75-1,25[", "[0,25-1,25[", "*"],]
+        );
+        let b = from_json(r#"{"intervals": {"widths": [1, 10]}}"#);
+        assert_eq!(levels(&b, &["7", ""]), vec![vec!["7", "7", "0-9", "*"], vec!["", "", "", "*"]]);
+    }
+
+    #[test]
+    fn intervals_refuse_bad_widths_and_values() {
+        let column = Column::from_values("age", ["34", "trente"]);
+        let b = from_json(r#"{"intervals": {"widths": [5, 10]}}"#);
+        let err = b.build(&column).unwrap_err();
+        assert_eq!(err, ColumnError::Unbuildable { column: "age".into(), row: 2, expected: "a number" });
+        assert_eq!(err.to_string(), "column `age`: the value in row 2 is not a number");
+        for widths in ["[5, 7]", "[5, 5]", "[]", "[0]", "[-1]"] {
+            let b = from_json(&format!(r#"{{"intervals": {{"widths": {widths}}}}}"#));
+            let err = b.build(&Column::from_values("age", ["1"])).unwrap_err();
+            assert_eq!(err.code(), "bad_builder", "{widths}");
+        }
+    }
+
+    #[test]
+    fn dates_by_month_quarter_year_decade() {
+        let b = from_json(r#"{"dates": {}}"#);
+        assert_eq!(
+            levels(&b, &["14/06/1962", "2024-12-31"]),
+            vec![
+                vec!["14/06/1962", "1962-06", "1962-Q2", "1962", "1960-1969", "*"],
+                vec!["2024-12-31", "2024-12", "2024-Q4", "2024", "2020-2029", "*"],
+            ]
+        );
+        let b = from_json(r#"{"dates": {"levels": ["year", "decade"]}}"#);
+        assert_eq!(levels(&b, &["01/01/2000"]), vec![vec!["01/01/2000", "2000", "2000-2009", "*"]]);
+        let err =
+            from_json(r#"{"dates": {}}"#).build(&Column::from_values("d", ["01/01/2000", "01/01/99"])).unwrap_err();
+        assert_eq!(err.to_string(), "column `d`: the value in row 2 is not a date with a four-digit year");
+        let err = from_json(r#"{"dates": {"levels": ["year", "month"]}}"#)
+            .build(&Column::from_values("d", ["01/01/2000"]))
+            .unwrap_err();
+        assert_eq!(err.code(), "bad_builder");
+    }
+
+    #[test]
+    fn masks_from_the_right() {
+        let b = from_json(r#"{"mask": {"levels": 3}}"#);
+        assert_eq!(
+            levels(&b, &["75011", "13001"]),
+            vec![vec!["75011", "7501*", "750**", "75***", "*"], vec!["13001", "1300*", "130**", "13***", "*"],]
+        );
+        // Fully masked values of one length: no `*` level above.
+        let b = from_json(r#"{"mask": {"levels": 2, "character": "X"}}"#);
+        assert_eq!(levels(&b, &["ab", "cd"]), vec![vec!["ab", "aX", "XX"], vec!["cd", "cX", "XX"]]);
+        // Shorter values are fully masked early.
+        let b = from_json(r#"{"mask": {"levels": 2}}"#);
+        assert_eq!(levels(&b, &["abc", "d"]), vec![vec!["abc", "ab*", "a**", "*"], vec!["d", "*", "*", "*"]]);
+        assert!(from_json(r#"{"mask": {"levels": 0}}"#).build(&Column::from_values("c", ["1"])).is_err());
+    }
+
+    #[test]
+    fn ordered_groups() {
+        let b = from_json(r#"{"order": {"values": ["a", "b", "c", "d", "e"], "sizes": [2, 2]}}"#);
+        assert_eq!(
+            levels(&b, &["b", "e", "c"]),
+            vec![
+                vec!["b", "{a, b}", "{a, ..., d}", "*"],
+                vec!["e", "e", "e", "*"],
+                vec!["c", "{c, d}", "{a, ..., d}", "*"],
+            ]
+        );
+        let err = b.build(&Column::from_values("c", ["a", "zz"])).unwrap_err();
+        assert_eq!(err.to_string(), "column `c`: the value in row 2 is not listed in the builder's `values`");
+        let dup = from_json(r#"{"order": {"values": ["a", "b", "a"], "sizes": [2]}}"#);
+        let err = dup.build(&Column::from_values("c", ["a"])).unwrap_err();
+        assert_eq!(err.to_string(), "column `c`: order: `values` lists the same value at positions 1 and 3");
+    }
+
+    #[test]
+    fn french_ready_mades() {
+        let b = from_json(r#"{"age_bands": {}}"#);
+        assert_eq!(
+            levels(&b, &["34", "92", "5,5"]),
+            vec![
+                vec!["34", "30-34", "30-39", "20-39", "*"],
+                vec!["92", "90+", "90+", "80+", "*"],
+                vec!["5,5", "5-9", "0-9", "0-19", "*"],
+            ]
+        );
+        let b = from_json(r#"{"code_postal": {}}"#);
+        assert_eq!(
+            levels(&b, &["75011", "20000", "97411"]),
+            vec![
+                vec!["75011", "75", "Île-de-France", "*"],
+                vec!["20000", "20", "Corse", "*"],
+                vec!["97411", "974", "La Réunion", "*"],
+            ]
+        );
+        let err = b.build(&Column::from_values("cp", ["75011", "99999"])).unwrap_err();
+        assert_eq!(err.to_string(), "column `cp`: the value in row 2 is not a French code postal");
+        let b = from_json(r#"{"departement": {}}"#);
+        assert_eq!(levels(&b, &["2A", "69"]), vec![vec!["2A", "Corse", "*"], vec!["69", "Auvergne-Rhône-Alpes", "*"]]);
+    }
+
+    #[test]
+    fn empty_cells_stay_empty_below_the_top() {
+        let b = from_json(r#"{"code_postal": {}}"#);
+        assert_eq!(levels(&b, &["", "75011"]), vec![vec!["", "", "", "*"], vec!["75011", "75", "Île-de-France", "*"]]);
+        let b = from_json(r#"{"dates": {"levels": ["year"]}}"#);
+        assert_eq!(levels(&b, &[""]), vec![vec!["", "*"]]);
+    }
+
+    #[test]
+    fn unknown_builders_and_fields_are_refused() {
+        assert!(serde_json::from_str::<Builder>(r#"{"zip": {}}"#).is_err());
+        assert!(serde_json::from_str::<Builder>(r#"{"mask": {"levels": 2, "side": "left"}}"#).is_err());
+        assert!(serde_json::from_str::<Builder>(r#"{"code_postal": {"x": 1}}"#).is_err());
+    }
+}

@@ -1,0 +1,587 @@
+//! The policy document: what happens to each column, and applying it to a table.
+//!
+//! A [`Policy`] is a small, versioned JSON document the user writes once and
+//! reuses:
+//!
+//! ```json
+//! {"version": 1, "default": "keep",
+//!  "columns": {"nir": {"action": "pseudonymise", "kind": "nir"},
+//!              "nom": {"action": "pseudonymise", "kind": "text"},
+//!              "adresse": {"action": "drop"},
+//!              "date_naissance": {"action": "generalise", "to": "year"},
+//!              "date_entree": {"action": "date_shift", "subject": "nir", "max_days": 180}}}
+//! ```
+//!
+//! [`Policy::from_json`] reads and validates it; every error names the path of
+//! the problem (`columns.nir.action: unknown action "hsh"`), unknown fields
+//! are rejected, and a column named in the policy but absent from the file is
+//! an error when the policy is applied. Columns the policy does not name follow
+//! `default` (`keep`, or `drop` for safety).
+//!
+//! [`apply`] transforms each distinct value of a column once, then maps the
+//! codes, and returns a new [`Table`](crate::table::Table), an [`ApplyReport`]
+//! (counts, never values, never the key) and, only when asked, a
+//! correspondence table (pseudonym -> original) kept apart from the output.
+//! [`apply_bytes`] does read -> apply -> write in one call for the CLI and wasm.
+//!
+//! The actions are listed in [`Action`]; [`date`] and [`number`] hold the value
+//! parsers they share.
+//!
+//! `scrub` removes identifiers from free text with the scanner of
+//! [`crate::ident::scrub`]: NIRs, phone numbers, e-mails, IBANs, dates, and the
+//! row's own values of its identifier columns (found from their headers unless
+//! the policy lists them), replaced by a tag (`[NIR]`, `[NOM]`, ...) or by the
+//! pseudonym their column gets.
+
+mod apply;
+pub mod date;
+mod error;
+pub mod number;
+mod parse;
+mod report;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::pseudo::{Encoding, Kind, PseudonymFormat};
+
+pub use apply::{apply, apply_bytes, apply_owned, Applied, AppliedBytes, ApplyOptions};
+pub use date::DateOrder;
+pub use error::{ApplyError, PolicyError};
+pub use report::{ApplyReport, ColumnReport};
+
+/// The policy format version this code reads and writes.
+pub const POLICY_VERSION: u32 = 1;
+
+/// A validated policy (see the module documentation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    /// The format version ([`POLICY_VERSION`]).
+    pub version: u32,
+    /// What happens to columns the policy does not name.
+    pub default: DefaultAction,
+    /// Free text for the user.
+    pub description: Option<String>,
+    /// The named columns and their actions.
+    pub columns: BTreeMap<String, Action>,
+}
+
+/// What happens to columns the policy does not name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DefaultAction {
+    /// Copy them unchanged.
+    #[default]
+    Keep,
+    /// Leave them out of the output (the safe choice).
+    Drop,
+}
+
+/// What happens to one column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Copy the column unchanged.
+    Keep,
+    /// Leave the column out of the output.
+    Drop,
+    /// Replace every non-empty cell by a constant.
+    Redact(Redact),
+    /// Replace each value by its keyed pseudonym.
+    Pseudonymise(Pseudonymise),
+    /// Keep a few leading/trailing characters, mask the rest.
+    Mask(Mask),
+    /// Replace each value by a coarser one.
+    Generalise(Generalise),
+    /// Move dates by one offset per subject.
+    DateShift(DateShift),
+    /// Remove identifiers from free text.
+    Scrub(Scrub),
+}
+
+impl Action {
+    /// The action's name in policies.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Keep => "keep",
+            Action::Drop => "drop",
+            Action::Redact(_) => "redact",
+            Action::Pseudonymise(_) => "pseudonymise",
+            Action::Mask(_) => "mask",
+            Action::Generalise(_) => "generalise",
+            Action::DateShift(_) => "date_shift",
+            Action::Scrub(_) => "scrub",
+        }
+    }
+
+    /// Whether the action needs the key.
+    pub fn needs_key(&self) -> bool {
+        matches!(self, Action::Pseudonymise(_) | Action::DateShift(_))
+    }
+
+    /// Whether the column's original values could reach the output.
+    pub fn protects(&self) -> bool {
+        matches!(self, Action::Drop | Action::Redact(_) | Action::Pseudonymise(_) | Action::Mask(_))
+    }
+}
+
+/// What to do with a value that is not valid for a pseudonymised kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OnInvalidIdentifier {
+    /// Pseudonymise the value cleaned as far as the kind allows (separators
+    /// removed, case folded) without the validity check. Counted in the report.
+    #[default]
+    #[serde(alias = "pseudonymise_raw")]
+    Pseudonymise,
+    /// Replace it by `redact_with`.
+    Redact,
+    /// Stop with an error naming the row and column.
+    Error,
+}
+
+/// What to do with a value a transform cannot read (a date that is not a
+/// date, a value missing from a map or hierarchy, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OnInvalidValue {
+    /// Replace it by `redact_with`.
+    #[default]
+    Redact,
+    /// Keep it unchanged (it then reaches the output as it is).
+    Keep,
+    /// Stop with an error naming the row and column.
+    Error,
+}
+
+fn redacted() -> String {
+    "[REDACTED]".to_string()
+}
+
+/// Options of `redact`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Redact {
+    /// The replacement (default `[REDACTED]`). Empty cells stay empty.
+    pub with: String,
+}
+
+impl Default for Redact {
+    fn default() -> Redact {
+        Redact { with: redacted() }
+    }
+}
+
+/// Options of `pseudonymise`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Pseudonymise {
+    /// The identifier kind, which sets the normalisation (default `raw`).
+    pub kind: Kind,
+    /// The pseudonym alphabet (default `base32`).
+    pub encoding: Encoding,
+    /// Characters of digest kept (default 16).
+    pub length: usize,
+    /// Text put before every pseudonym (default none).
+    pub prefix: String,
+    /// What to do with values invalid for `kind` (default `pseudonymise`).
+    pub on_invalid: OnInvalidIdentifier,
+    /// The replacement when `on_invalid` is `redact` (default empty).
+    pub redact_with: String,
+}
+
+impl Default for Pseudonymise {
+    fn default() -> Pseudonymise {
+        let f = PseudonymFormat::default();
+        Pseudonymise {
+            kind: Kind::Raw,
+            encoding: f.encoding,
+            length: f.length,
+            prefix: f.prefix,
+            on_invalid: OnInvalidIdentifier::default(),
+            redact_with: String::new(),
+        }
+    }
+}
+
+impl Pseudonymise {
+    /// The pseudonym format these options describe.
+    pub fn format(&self) -> PseudonymFormat {
+        PseudonymFormat { encoding: self.encoding, length: self.length, prefix: self.prefix.clone() }
+    }
+}
+
+/// Options of `mask`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Mask {
+    /// Characters kept at the start (default 0).
+    pub keep_start: usize,
+    /// Characters kept at the end (default 0).
+    pub keep_end: usize,
+    /// The masking character (default `*`), one per hidden character.
+    #[serde(rename = "char")]
+    pub mask_char: char,
+}
+
+impl Default for Mask {
+    fn default() -> Mask {
+        Mask { keep_start: 0, keep_end: 0, mask_char: '*' }
+    }
+}
+
+/// Options shared by the generalisations and `date_shift`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Invalids {
+    /// What to do with unreadable values (default `redact`).
+    pub on_invalid: OnInvalidValue,
+    /// The replacement when `on_invalid` is `redact` (default empty).
+    pub redact_with: String,
+}
+
+/// A generalisation (the `to` field of `generalise`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Generalise {
+    /// Numbers to intervals (`"to": "interval"`).
+    Interval(Interval),
+    /// Dates to their year (`2024`).
+    Year(DateOptions),
+    /// Dates to their quarter (`2024-Q3`).
+    Quarter(DateOptions),
+    /// Dates to their month (`2024-07`).
+    Month(DateOptions),
+    /// Dates to their ISO week (`2024-W27`).
+    Week(DateOptions),
+    /// Dates of birth to an age band at a reference date (`"to": "age"`).
+    Age(Age),
+    /// Postcodes to their département: 2 characters, 3 for 97x/98x (`"to": "departement"`).
+    Departement(Invalids),
+    /// Numbers above `top` to `top+`, below `bottom` to `<bottom` (`"to": "top_bottom"`).
+    TopBottom(TopBottom),
+    /// Values to labels from a table (`"to": "map"`).
+    Map(ValueMap),
+    /// Values to a level of an ARX hierarchy (`"to": "hierarchy"`).
+    Hierarchy(HierarchyLevel),
+}
+
+impl Generalise {
+    /// The `to` name in policies.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Generalise::Interval(_) => "interval",
+            Generalise::Year(_) => "year",
+            Generalise::Quarter(_) => "quarter",
+            Generalise::Month(_) => "month",
+            Generalise::Week(_) => "week",
+            Generalise::Age(_) => "age",
+            Generalise::Departement(_) => "departement",
+            Generalise::TopBottom(_) => "top_bottom",
+            Generalise::Map(_) => "map",
+            Generalise::Hierarchy(_) => "hierarchy",
+        }
+    }
+
+    /// The invalid-value options.
+    pub fn invalids(&self) -> Invalids {
+        let (on_invalid, redact_with) = match self {
+            Generalise::Interval(o) => (o.on_invalid, &o.redact_with),
+            Generalise::Year(o) | Generalise::Quarter(o) | Generalise::Month(o) | Generalise::Week(o) => {
+                (o.on_invalid, &o.redact_with)
+            }
+            Generalise::Age(o) => (o.on_invalid, &o.redact_with),
+            Generalise::Departement(o) => (o.on_invalid, &o.redact_with),
+            Generalise::TopBottom(o) => (o.on_invalid, &o.redact_with),
+            Generalise::Map(o) => (o.on_invalid, &o.redact_with),
+            Generalise::Hierarchy(o) => (o.on_invalid, &o.redact_with),
+        };
+        Invalids { on_invalid, redact_with: redact_with.clone() }
+    }
+}
+
+/// Options of `"to": "interval"`: exactly one of `width` or `bounds`.
+///
+/// Labels: for integer data and integer limits `30-39` (inclusive), else
+/// `[70,5-80[` (half-open, with the column's decimal separator); below the
+/// first bound `<0`, from the last bound on `90+`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Interval {
+    /// Interval width (> 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Where intervals start (default 0), with `width`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<f64>,
+    /// Increasing interval limits, instead of `width`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bounds: Option<Vec<f64>>,
+    /// What to do with unreadable values (default `redact`).
+    #[serde(default)]
+    pub on_invalid: OnInvalidValue,
+    /// The replacement when `on_invalid` is `redact` (default empty).
+    #[serde(default)]
+    pub redact_with: String,
+}
+
+/// Options of the date generalisations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct DateOptions {
+    /// How to read `01/02/2024`: day first (`dmy`, default) or month first (`mdy`).
+    pub order: DateOrder,
+    /// What to do with unreadable values (default `redact`).
+    #[serde(default)]
+    pub on_invalid: OnInvalidValue,
+    /// The replacement when `on_invalid` is `redact` (default empty).
+    #[serde(default)]
+    pub redact_with: String,
+}
+
+/// Options of `"to": "age"`: the age in whole years on `reference`, in bands
+/// of `width` years or between `bounds`, with ages from `top` on as `top+`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Age {
+    /// The date ages are computed at (`yyyy-mm-dd` or `dd/mm/yyyy`).
+    pub reference: String,
+    /// Band width in years.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    /// Increasing band limits in years, instead of `width`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bounds: Option<Vec<u32>>,
+    /// Ages from this on are written `top+` (e.g. 90 for HIPAA's `90+`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top: Option<u32>,
+    /// How to read `01/02/2024`.
+    pub order: DateOrder,
+    /// What to do with unreadable values (default `redact`).
+    #[serde(default)]
+    pub on_invalid: OnInvalidValue,
+    /// The replacement when `on_invalid` is `redact` (default empty).
+    #[serde(default)]
+    pub redact_with: String,
+}
+
+/// Options of `"to": "top_bottom"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct TopBottom {
+    /// Values >= top become `top+`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top: Option<f64>,
+    /// Values < bottom become `<bottom`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bottom: Option<f64>,
+    /// What to do with unreadable values (default `redact`).
+    #[serde(default)]
+    pub on_invalid: OnInvalidValue,
+    /// The replacement when `on_invalid` is `redact` (default empty).
+    #[serde(default)]
+    pub redact_with: String,
+}
+
+/// Options of `"to": "map"`: values (exact, or trimmed) to labels; a value
+/// not in the map is invalid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ValueMap {
+    /// Value -> label.
+    pub map: BTreeMap<String, String>,
+    /// What to do with unreadable values (default `redact`).
+    #[serde(default)]
+    pub on_invalid: OnInvalidValue,
+    /// The replacement when `on_invalid` is `redact` (default empty).
+    #[serde(default)]
+    pub redact_with: String,
+}
+
+/// Options of `"to": "hierarchy"`: exactly one of `hierarchy` (ARX CSV text)
+/// or `hierarchy_file` (a path the CLI reads relative to the policy file; in
+/// wasm, given in the `files` option).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct HierarchyLevel {
+    /// The hierarchy as ARX CSV text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hierarchy: Option<String>,
+    /// A path to an ARX CSV file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hierarchy_file: Option<String>,
+    /// The level (0 = the value itself).
+    pub level: usize,
+    /// What to do with unreadable values (default `redact`).
+    #[serde(default)]
+    pub on_invalid: OnInvalidValue,
+    /// The replacement when `on_invalid` is `redact` (default empty).
+    #[serde(default)]
+    pub redact_with: String,
+}
+
+/// Options of `date_shift`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateShift {
+    /// The column identifying the subject (patient); its original values are used.
+    pub subject: String,
+    /// Offsets are drawn in `[-max_days, +max_days]` (1 to 36,525).
+    pub max_days: u32,
+    /// How the subject identifier is normalised (default: the kind the subject
+    /// column is pseudonymised with, else `raw`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_kind: Option<Kind>,
+    /// How to read `01/02/2024`.
+    #[serde(default)]
+    pub order: DateOrder,
+    /// What to do with unreadable values (default `redact`).
+    #[serde(default)]
+    pub on_invalid: OnInvalidValue,
+    /// The replacement when `on_invalid` is `redact` (default empty).
+    #[serde(default)]
+    pub redact_with: String,
+}
+
+/// What replaces the row's own values found in free text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ScrubReplacement {
+    /// Their tag: `[NOM]`, `[PRENOM]`, `[NIR]`, ...
+    #[default]
+    Tag,
+    /// The pseudonym their column gets (the tag if the column is not pseudonymised).
+    Pseudonym,
+}
+
+/// Options of `scrub`: what to look for (all on by default), where the row's
+/// own values come from, and what replaces them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scrub {
+    /// NIRs and NIAs (key checked).
+    pub nir: bool,
+    /// Phone numbers.
+    pub phone: bool,
+    /// E-mail addresses.
+    pub email: bool,
+    /// IBANs.
+    pub iban: bool,
+    /// Dates.
+    pub dates: bool,
+    /// The row's own values of the `sources` columns.
+    pub names: bool,
+    /// Also the parts of compound names (`Pierre` of `Jean-Pierre`).
+    pub name_parts: bool,
+    /// Also every surname and first name of the file, in every row (relatives
+    /// named in a comment).
+    pub everywhere: bool,
+    /// Column -> what it holds (`surname`, `first_name`, `nir`, `phone`,
+    /// `email`, `iban`, `date`, `identifier`). Default: the columns whose
+    /// header names one of these (`nom`, `prénom`, `nir`, `tel`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<BTreeMap<String, crate::ident::scrub::Found>>,
+    /// What replaces the row's own values (default `tag`).
+    pub replace_with: ScrubReplacement,
+}
+
+impl Default for Scrub {
+    fn default() -> Scrub {
+        Scrub {
+            nir: true,
+            phone: true,
+            email: true,
+            iban: true,
+            dates: true,
+            names: true,
+            name_parts: true,
+            everywhere: true,
+            sources: None,
+            replace_with: ScrubReplacement::Tag,
+        }
+    }
+}
+
+impl Scrub {
+    /// The scanner's options.
+    pub fn options(&self) -> crate::ident::scrub::ScrubOptions {
+        crate::ident::scrub::ScrubOptions {
+            nir: self.nir,
+            phone: self.phone,
+            email: self.email,
+            iban: self.iban,
+            dates: self.dates,
+            names: self.names,
+            name_parts: self.name_parts,
+        }
+    }
+}
+
+impl Policy {
+    /// A policy that keeps every column.
+    pub fn keep_all() -> Policy {
+        Policy { version: POLICY_VERSION, default: DefaultAction::Keep, description: None, columns: BTreeMap::new() }
+    }
+
+    /// Reads and validates a policy from JSON text.
+    pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
+        parse::from_json(text)
+    }
+
+    /// Reads and validates a policy from a JSON value.
+    pub fn from_value(value: &serde_json::Value) -> Result<Policy, PolicyError> {
+        parse::from_value(value)
+    }
+
+    /// The policy as a JSON value (what [`Policy::from_value`] reads back).
+    pub fn to_value(&self) -> serde_json::Value {
+        parse::to_value(self)
+    }
+
+    /// The policy as pretty JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.to_value()).unwrap_or_default()
+    }
+
+    /// The action for a column: the named one, or the default.
+    pub fn action_for(&self, column: &str) -> (&Action, bool) {
+        const KEEP: Action = Action::Keep;
+        const DROP: Action = Action::Drop;
+        match self.columns.get(column) {
+            Some(action) => (action, false),
+            None => (if self.default == DefaultAction::Drop { &DROP } else { &KEEP }, true),
+        }
+    }
+
+    /// Whether applying the policy needs the key.
+    pub fn needs_key(&self) -> bool {
+        self.columns.values().any(Action::needs_key)
+    }
+
+    /// Replaces each `hierarchy_file` by the text `read` returns for its path,
+    /// so that the core, which does no I/O, can apply the policy.
+    pub fn resolve_files(&mut self, mut read: impl FnMut(&str) -> Result<String, String>) -> Result<(), PolicyError> {
+        for (name, action) in &mut self.columns {
+            if let Action::Generalise(Generalise::Hierarchy(h)) = action {
+                if let Some(path) = h.hierarchy_file.take() {
+                    let text = read(&path)
+                        .map_err(|message| PolicyError::new(format!("columns.{name}.hierarchy_file"), message))?;
+                    h.hierarchy = Some(text);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Policy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Policy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Policy, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        Policy::from_value(&value).map_err(serde::de::Error::custom)
+    }
+}

@@ -1,0 +1,177 @@
+//! The pseudonymisation boundary: `apply`, `keygen`, `key_from_passphrase`.
+//!
+//! Keys cross the boundary as key-file objects (`{version, key, fingerprint}`,
+//! plus `salt` and `kdf` for passphrase keys), the same JSON the CLI writes.
+//! Randomness comes from `getrandom` (the browser's `crypto.getRandomValues`)
+//! here, never in the core.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
+
+use super::{options, to_js};
+use crate::policy::{self, ApplyOptions, Policy};
+use crate::pseudo::{KdfParams, Key, KeyFile};
+use crate::table::{read_table, write_table, Encoding, ReadOptions};
+
+/// Options of `apply`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ApplyJsOptions {
+    /// Force the delimiter (as in `inspect`).
+    delimiter: Option<String>,
+    /// Force the encoding (as in `inspect`).
+    encoding: Option<Encoding>,
+    /// For a workbook, the sheet to read.
+    sheet: Option<String>,
+    /// Write UTF-8 instead of the input's encoding.
+    utf8: bool,
+    /// Also return the correspondence table (pseudonym -> original).
+    correspondence: bool,
+    /// The passphrase of a key file that holds only a salt.
+    passphrase: Option<String>,
+    /// Texts of the hierarchy files the policy names, by path.
+    files: BTreeMap<String, String>,
+}
+
+/// JSON text of a value: a string is taken as JSON text, anything else is stringified.
+fn json_text(value: &JsValue, what: &str) -> Result<Zeroizing<String>, JsError> {
+    if let Some(text) = value.as_string() {
+        return Ok(Zeroizing::new(text));
+    }
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .map(Zeroizing::new)
+        .ok_or_else(|| JsError::new(&format!("invalid {what}: not a JSON object")))
+}
+
+fn random(buf: &mut [u8]) -> Result<(), JsError> {
+    getrandom::fill(buf).map_err(|e| JsError::new(&format!("no secure random source: {e}")))
+}
+
+/// Milliseconds from the page's clock (`performance.now()`, else `Date.now()`).
+fn now_ms() -> f64 {
+    let global = js_sys::global();
+    js_sys::Reflect::get(&global, &JsValue::from_str("performance"))
+        .ok()
+        .filter(|p| !p.is_undefined())
+        .and_then(|p| {
+            let now = js_sys::Reflect::get(&p, &JsValue::from_str("now")).ok()?;
+            let now: js_sys::Function = now.dyn_into().ok()?;
+            now.call0(&p).ok()?.as_f64()
+        })
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+fn set(object: &js_sys::Object, name: &str, value: &JsValue) -> Result<(), JsError> {
+    js_sys::Reflect::set(object, &JsValue::from_str(name), value)
+        .map(|_| ())
+        .map_err(|_| JsError::new("internal error: cannot build the result"))
+}
+
+/// `apply(bytes, policy, key, options?)`: applies a policy to a file.
+///
+/// - `policy`: the policy object (or its JSON text);
+/// - `key`: a key-file object (or its JSON text), from `keygen` or
+///   `key_from_passphrase`; `null` if the policy neither pseudonymises nor
+///   shifts dates;
+/// - `options`: `delimiter`, `encoding`, `sheet` (reading), `utf8`,
+///   `correspondence`, `passphrase` (for a key file holding only a salt),
+///   `files` (`{path: text}` for `hierarchy_file`s).
+///
+/// Returns `{output: Uint8Array, report, dialect, timings: {read_ms, apply_ms,
+/// write_ms}}`, plus `correspondence: Uint8Array` when asked for.
+#[wasm_bindgen]
+pub fn apply(bytes: &[u8], policy: JsValue, key: JsValue, options_value: JsValue) -> Result<JsValue, JsError> {
+    let opts: ApplyJsOptions = options(options_value, "apply options")?;
+    let policy_text = json_text(&policy, "policy")?;
+    let mut policy = Policy::from_json(&policy_text).map_err(|e| JsError::new(&format!("policy: {e}")))?;
+    policy
+        .resolve_files(|path| {
+            opts.files.get(path).cloned().ok_or_else(|| "not given in the `files` option".to_string())
+        })
+        .map_err(|e| JsError::new(&format!("policy: {e}")))?;
+    let key: Option<Key> = if key.is_undefined() || key.is_null() {
+        None
+    } else {
+        let text = json_text(&key, "key")?;
+        let file = KeyFile::from_json(&text).map_err(|e| JsError::new(&format!("key: {e}")))?;
+        let passphrase = opts.passphrase.clone().map(Zeroizing::new);
+        Some(file.unlock(passphrase.as_ref().map(|p| p.as_bytes())).map_err(|e| JsError::new(&format!("key: {e}")))?)
+    };
+    let read_options =
+        ReadOptions { delimiter: opts.delimiter.clone(), encoding: opts.encoding, sheet: opts.sheet.clone() };
+    let apply_options = ApplyOptions { correspondence: opts.correspondence, utf8: opts.utf8, threads: 1 };
+
+    let t0 = now_ms();
+    let read = read_table(bytes, &read_options).map_err(|e| JsError::new(&e.to_string()))?;
+    let t1 = now_ms();
+    let dialect = if opts.utf8 { read.dialect.to_utf8() } else { read.dialect.clone() };
+    let applied = policy::apply_owned(read.table, &policy, key.as_ref(), &apply_options)
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    let t2 = now_ms();
+    let output = write_table(&applied.table, &dialect).map_err(|e| JsError::new(&e.to_string()))?;
+    let correspondence = match &applied.correspondence {
+        Some(t) => Some(write_table(t, &dialect).map_err(|e| JsError::new(&e.to_string()))?),
+        None => None,
+    };
+    let t3 = now_ms();
+
+    let result = js_sys::Object::new();
+    set(&result, "output", &js_sys::Uint8Array::from(output.as_slice()).into())?;
+    set(&result, "report", &to_js(&applied.report)?)?;
+    set(&result, "dialect", &to_js(&dialect)?)?;
+    if let Some(c) = correspondence {
+        set(&result, "correspondence", &js_sys::Uint8Array::from(c.as_slice()).into())?;
+    }
+    let timings = js_sys::Object::new();
+    set(&timings, "read_ms", &JsValue::from_f64(t1 - t0))?;
+    set(&timings, "apply_ms", &JsValue::from_f64(t2 - t1))?;
+    set(&timings, "write_ms", &JsValue::from_f64(t3 - t2))?;
+    set(&result, "timings", &timings.into())?;
+    Ok(result.into())
+}
+
+/// `keygen()`: a new random key, as a key-file object `{version, key, fingerprint}`.
+#[wasm_bindgen]
+pub fn keygen() -> Result<JsValue, JsError> {
+    let mut random_bytes = Zeroizing::new([0u8; 32]);
+    random(&mut random_bytes[..])?;
+    to_js(&KeyFile::for_key(&Key::from_random(*random_bytes)))
+}
+
+/// `key_from_passphrase(passphrase, salt?)`: a key derived with Argon2id (RFC 9106
+/// parameters), as a key-file object holding the key, the salt and the parameters.
+///
+/// `salt` may be omitted (a new random salt is drawn), the salt as hex, or a
+/// key-file object from an earlier derivation (its salt and parameters are
+/// reused and the passphrase must match its fingerprint). Drop the `key` field
+/// before sharing the object: without it, it holds no secret.
+#[wasm_bindgen]
+pub fn key_from_passphrase(passphrase: String, salt: JsValue) -> Result<JsValue, JsError> {
+    let passphrase = Zeroizing::new(passphrase);
+    let params = KdfParams::rfc9106();
+    let (key, salt, params) = if salt.is_undefined() || salt.is_null() {
+        let mut fresh = [0u8; 16];
+        random(&mut fresh)?;
+        let key = Key::derive(passphrase.as_bytes(), &fresh, &params).map_err(|e| JsError::new(&e.to_string()))?;
+        (key, fresh.to_vec(), params)
+    } else if let Some(hex) = salt.as_string().filter(|s| !s.trim_start().starts_with('{')) {
+        let file =
+            KeyFile { version: 1, key: None, salt: Some(hex), kdf: Some(params.clone()), fingerprint: String::new() };
+        let salt = file.salt_bytes().map_err(|e| JsError::new(&e.to_string()))?.unwrap_or_default();
+        let key = Key::derive(passphrase.as_bytes(), &salt, &params).map_err(|e| JsError::new(&e.to_string()))?;
+        (key, salt, params)
+    } else {
+        let text = json_text(&salt, "key file")?;
+        let file = KeyFile::from_json(&text).map_err(|e| JsError::new(&format!("key: {e}")))?;
+        let key = file.unlock(Some(passphrase.as_bytes())).map_err(|e| JsError::new(&format!("key: {e}")))?;
+        let salt = file.salt_bytes().map_err(|e| JsError::new(&e.to_string()))?.unwrap_or_default();
+        let params = file.kdf.clone().unwrap_or(params);
+        (key, salt, params)
+    };
+    to_js(&KeyFile::for_passphrase_key(&key, &salt, &params, true))
+}
