@@ -16,7 +16,10 @@
 //! - [`policy`]: the policy document ([`policy::Policy`]) and applying it to a
 //!   table ([`policy::apply`]): keep, drop, redact, pseudonymise, mask,
 //!   generalise, date_shift, scrub.
-//! - [`hierarchy`]: generalisation hierarchies ([`hierarchy::arx`] format, builders).
+//! - [`hierarchy`]: generalisation hierarchies ([`hierarchy::arx`] format).
+//! - [`search`]: anonymisation by full-domain generalisation and record
+//!   suppression: the optimal lattice search ([`search::anonymise`]), exact
+//!   against ARX, with hierarchy builders ([`hierarchy::builder`]).
 //! - [`ident`]: identifier validators with check keys (NIR, RPPS, FINESS,
 //!   IBAN, phone, e-mail, dates, place codes), column role suggestions
 //!   ([`ident::suggest`]) and free-text scrubbing ([`ident::scrub`]).
@@ -31,6 +34,7 @@ pub mod inspect;
 pub mod policy;
 pub mod privacy;
 pub mod pseudo;
+pub mod search;
 pub mod table;
 
 #[cfg(target_arch = "wasm32")]

@@ -21,21 +21,24 @@ struct Cli {
 enum Command {
     /// Show a file's dialect (delimiter, encoding, BOM, line ending), row count and columns.
     Inspect(cli::inspect::InspectArgs),
-    /// Measure re-identification risk: classes, k, prosecutor risk, l-diversity, t-closeness.
-    Analyse(cli::analyse::AnalyseArgs),
     /// Make a project key (random, or from a passphrase) for pseudonyms and date shifts.
     Keygen(cli::keygen::KeygenArgs),
     /// Apply a policy (pseudonymise, drop, redact, mask, generalise, shift dates) to a file.
     Apply(cli::apply::ApplyArgs),
+    /// Measure re-identification risk: classes, k, prosecutor risk, l-diversity, t-closeness.
+    Analyse(cli::analyse::AnalyseArgs),
+    /// Find the least damaging generalisation (and suppression) that makes a file k-anonymous, and write it.
+    Anonymise(cli::anonymise::AnonymiseArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Inspect(args) => cli::inspect::run(args),
-        Command::Analyse(args) => cli::analyse::run(args),
         Command::Keygen(args) => cli::keygen::run(args),
         Command::Apply(args) => cli::apply::run(args),
+        Command::Analyse(args) => cli::analyse::run(args),
+        Command::Anonymise(args) => cli::anonymise::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

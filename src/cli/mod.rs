@@ -6,6 +6,7 @@ use clap::Args;
 use masque::table::{Encoding, ReadOptions, ReadTable};
 
 pub mod analyse;
+pub mod anonymise;
 pub mod apply;
 pub mod inspect;
 pub mod keygen;

@@ -16,6 +16,9 @@ pub use analyse::*;
 mod pseudo;
 pub use pseudo::*;
 
+mod anonymise;
+pub use anonymise::*;
+
 /// Converts an options object; `undefined` and `null` mean the defaults.
 ///
 /// Options go through JSON text rather than serde-wasm-bindgen so that unknown

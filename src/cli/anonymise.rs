@@ -1,0 +1,128 @@
+//! `masque anonymise FILE --config C.json -o OUT [--report R.json] [--time-limit SECONDS]`.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use masque::search::{anonymise, AnonymiseConfig, AnonymiseResult, Progress};
+use masque::table::write_table;
+
+use super::{read_file, write_file, Failure, ReadArgs};
+
+/// Find the least damaging generalisation (and record suppression) that makes
+/// a file k-anonymous (and l-diverse, t-close), and write the generalised file
+/// in the input's dialect.
+#[derive(Args, Debug)]
+pub struct AnonymiseArgs {
+    /// The CSV/TSV file or workbook.
+    file: PathBuf,
+    /// The configuration (JSON: quasi_identifiers, sensitive, k, suppression_limit, metric, ...).
+    #[arg(long, value_name = "C.json")]
+    config: PathBuf,
+    /// Where to write the generalised file.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: PathBuf,
+    /// Also write the report (JSON: levels, suppressed, classes, k, metric,
+    /// optimal, nodes_checked, risk before and after; no values).
+    #[arg(long, value_name = "R.json")]
+    report: Option<PathBuf>,
+    /// Stop the search after this many seconds (overrides the configuration's
+    /// `time_limit_ms`); the best node found is then written, marked not optimal.
+    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
+    time_limit: Option<String>,
+    /// Write UTF-8 instead of the input's encoding.
+    #[arg(long)]
+    utf8: bool,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Text of a file: UTF-8 (BOM skipped), else Windows-1252.
+fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+    }
+}
+
+/// Reads the configuration and the hierarchy files it names (relative to it).
+fn load_config(path: &Path) -> Result<AnonymiseConfig, Failure> {
+    let text = decode_text(&read_file(path)?);
+    let mut config = AnonymiseConfig::from_json(&text).map_err(|e| Failure::at(path, e))?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    config
+        .resolve_files(|relative| {
+            let file = base.join(relative);
+            std::fs::read(&file)
+                .map(|bytes| decode_text(&bytes))
+                .map_err(|e| format!("cannot read {}: {}", file.display(), e.kind()))
+        })
+        .map_err(|e| Failure::at(path, e))?;
+    Ok(config)
+}
+
+/// Runs `masque anonymise`.
+pub fn run(args: &AnonymiseArgs) -> Result<(), Failure> {
+    for output in [Some(&args.output), args.report.as_ref()].into_iter().flatten() {
+        if [&args.file, &args.config].iter().any(|input| *input == output || same_file(input, output)) {
+            return Err(Failure::at(output, "is also an input; choose another output name"));
+        }
+    }
+    if args.report.as_ref().is_some_and(|r| *r == args.output || same_file(r, &args.output)) {
+        return Err(Failure::at(&args.output, "is given twice; the output and the report must differ"));
+    }
+    let config = load_config(&args.config)?;
+    let limit = match args.time_limit.as_deref() {
+        Some(text) => match text.trim().parse::<f64>() {
+            Ok(s) if s.is_finite() && s > 0.0 && s < 1e9 => Some(Duration::from_secs_f64(s)),
+            _ => return Err(Failure("--time-limit must be a positive number of seconds".into())),
+        },
+        None => config.time_limit_ms.map(Duration::from_millis),
+    };
+    let read = args.read.read_table(&args.file)?;
+    let start = Instant::now();
+    let mut monitor = |_: &Progress| limit.is_some_and(|l| start.elapsed() >= l);
+    let done = anonymise(&read.table, &config, &mut monitor).map_err(|e| Failure::at(&args.file, e))?;
+    let dialect = if args.utf8 { read.dialect.to_utf8() } else { read.dialect.clone() };
+    let bytes = write_table(&done.table, &dialect)
+        .map_err(|e| Failure::at(&args.output, format!("{e} (write UTF-8 with --utf8)")))?;
+    write_file(&args.output, &bytes)?;
+    if let Some(path) = &args.report {
+        let text = serde_json::to_string_pretty(&done.result).map_err(|e| Failure(format!("internal error: {e}")))?;
+        write_file(path, format!("{text}\n").as_bytes())?;
+    }
+    eprintln!("{}", summary(&done.result, &args.output));
+    Ok(())
+}
+
+fn summary(r: &AnonymiseResult, output: &Path) -> String {
+    let levels: Vec<String> = r.levels.iter().map(|(q, l)| format!("{q} {l}")).collect();
+    let what = if r.optimal { "optimal" } else { "not proven optimal" };
+    let removed = match r.suppressed_rows {
+        masque::search::SuppressedRows::Mask => "masked",
+        masque::search::SuppressedRows::Remove => "removed",
+    };
+    format!(
+        "masque: levels {}; {} of {} rows suppressed ({removed}); {} classes, smallest {}; {} {:.10} ({what}, {} of {} \
+         lattice nodes checked); written to {}",
+        levels.join(", "),
+        r.suppressed,
+        r.rows,
+        r.classes,
+        r.k,
+        r.metric.name,
+        r.metric.value,
+        r.nodes_checked,
+        r.lattice_size,
+        output.display()
+    )
+}

@@ -1,0 +1,369 @@
+//! The anonymisation configuration: the same JSON object for the command line
+//! (`masque anonymise --config C.json`) and for the wasm `anonymise`.
+//!
+//! ```json
+//! {"quasi_identifiers": {"age": {"hierarchy_file": "adult_hierarchy_age.csv"},
+//!                        "zip": {"builder": {"mask": {"levels": 5}}},
+//!                        "sex": {"hierarchy": "Male;*\nFemale;*\n", "max_level": 0}},
+//!  "sensitive": {"salary-class": {"l_distinct": 2}},
+//!  "k": 5, "suppression_limit": 0.04, "metric": "loss"}
+//! ```
+//!
+//! Unknown fields are errors; messages name the path (`quasi_identifiers.age.builder`).
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{SearchError, SearchErrorKind};
+use crate::hierarchy::Builder;
+use crate::privacy::{DistanceChoice, OrderedMap};
+
+/// k when the configuration gives none: the threshold of French health
+/// practice (no cell under 11, CASD / INSEE statistical secrecy).
+pub const DEFAULT_K: u32 = 11;
+
+/// What to anonymise and how (see the module documentation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnonymiseConfig {
+    /// The quasi-identifiers, in order, each with its hierarchy.
+    pub quasi_identifiers: OrderedMap<QuasiIdentifier>,
+    /// Sensitive attributes and their criteria (l-diversity, t-closeness).
+    #[serde(default)]
+    pub sensitive: OrderedMap<Sensitive>,
+    /// k of k-anonymity (default [`DEFAULT_K`]; 1 means no k-anonymity).
+    #[serde(default = "default_k")]
+    pub k: u32,
+    /// The largest share of rows that may be suppressed, from 0 to 1 (default 0).
+    #[serde(default)]
+    pub suppression_limit: f64,
+    /// The utility metric to minimise (default `loss`).
+    #[serde(default)]
+    pub metric: MetricKind,
+    /// How to search (default `auto`).
+    #[serde(default)]
+    pub search: SearchMode,
+    /// What to do with suppressed rows in the output (default `mask`).
+    #[serde(default)]
+    pub suppressed_rows: SuppressedRows,
+    /// Stop the search after this many lattice nodes checked (a budget that
+    /// does not depend on the machine); the result then says `optimal: false`.
+    /// If no anonymous node was found by then, the heuristic's climb to a
+    /// first one still runs (a few nodes per level of the lattice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_nodes: Option<u64>,
+    /// Stop the search after this many milliseconds. The core reads no clock:
+    /// the command line and the wasm boundary apply it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit_ms: Option<u64>,
+}
+
+fn default_k() -> u32 {
+    DEFAULT_K
+}
+
+/// One quasi-identifier: exactly one hierarchy source, and optional bounds on
+/// its generalisation level.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuasiIdentifier {
+    /// A path to an ARX hierarchy CSV file, relative to the configuration
+    /// file; read by the command line (not available in the browser).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hierarchy_file: Option<String>,
+    /// An ARX hierarchy as CSV text (one row per value, `;`-separated levels).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hierarchy: Option<String>,
+    /// A hierarchy builder (see [`crate::hierarchy::builder`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub builder: Option<Builder>,
+    /// The delimiter of the hierarchy CSV (default `;`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// The lowest level the search may choose (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_level: Option<usize>,
+    /// The highest level the search may choose (default the top).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_level: Option<usize>,
+}
+
+/// The criteria on one sensitive attribute (at least one).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sensitive {
+    /// Distinct l-diversity: at least `l` distinct values per class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub l_distinct: Option<u32>,
+    /// Entropy l-diversity: class entropy at least `ln l` (`l` may be a real number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub l_entropy: Option<f64>,
+    /// Recursive (c,l)-diversity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recursive_cl: Option<RecursiveCl>,
+    /// t-closeness: every class within `t` of the table's distribution (EMD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub t_closeness: Option<f64>,
+    /// The ground distance of t-closeness (default `auto`: ordered for numbers).
+    #[serde(default)]
+    pub distance: DistanceChoice,
+    /// The order of the values, lowest first, for the ordered distance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<Vec<String>>,
+}
+
+/// The parameters of recursive (c,l)-diversity.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecursiveCl {
+    /// c (positive).
+    pub c: f64,
+    /// l (at least 1).
+    pub l: u32,
+}
+
+/// The utility metrics (definitions in [`super::metric`]). Lower is better for all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricKind {
+    /// ARX's "Loss" (its default), geometric mean over quasi-identifiers.
+    #[default]
+    Loss,
+    /// Precision (Sweeney): the relative generalisation height, arithmetic mean.
+    Precision,
+    /// Discernibility: `Σ |E|²` over classes, `n` per suppressed row.
+    Discernibility,
+    /// Non-uniform entropy, summed over quasi-identifiers.
+    #[serde(alias = "non_uniform_entropy")]
+    Entropy,
+    /// Average equivalence class size.
+    #[serde(alias = "average_class_size")]
+    Aecs,
+}
+
+impl MetricKind {
+    /// The name used in configurations and results.
+    pub fn name(self) -> &'static str {
+        match self {
+            MetricKind::Loss => "loss",
+            MetricKind::Precision => "precision",
+            MetricKind::Discernibility => "discernibility",
+            MetricKind::Entropy => "entropy",
+            MetricKind::Aecs => "aecs",
+        }
+    }
+}
+
+/// Which search to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchMode {
+    /// The optimal search when the lattice has at most
+    /// [`super::MAX_OPTIMAL_NODES`] nodes, the heuristic otherwise.
+    #[default]
+    Auto,
+    /// The optimal search (refused above [`super::MAX_OPTIMAL_NODES`] nodes).
+    Optimal,
+    /// The heuristic search, whatever the lattice size.
+    Heuristic,
+}
+
+/// What the output does with suppressed rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuppressedRows {
+    /// Keep the rows, every quasi-identifier written `*` (as ARX does).
+    #[default]
+    Mask,
+    /// Leave the rows out of the output.
+    Remove,
+}
+
+impl AnonymiseConfig {
+    /// Reads a configuration from JSON text; errors name the path of the bad field.
+    pub fn from_json(text: &str) -> Result<AnonymiseConfig, SearchError> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let config: AnonymiseConfig = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            SearchError::new(SearchErrorKind::Config {
+                path: if path == "." { String::new() } else { path },
+                message: e.into_inner().to_string(),
+            })
+        })?;
+        de.end().map_err(|e| SearchError::config("", e.to_string()))?;
+        Ok(config)
+    }
+
+    /// Reads a configuration from a JSON value.
+    pub fn from_value(value: serde_json::Value) -> Result<AnonymiseConfig, SearchError> {
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            SearchError::new(SearchErrorKind::Config {
+                path: if path == "." { String::new() } else { path },
+                message: e.into_inner().to_string(),
+            })
+        })
+    }
+
+    /// Replaces each `hierarchy_file` by the text `read` returns for its path,
+    /// so that the core, which does no I/O, can use it. `read` reports its
+    /// failure as a message (no file content).
+    pub fn resolve_files(&mut self, mut read: impl FnMut(&str) -> Result<String, String>) -> Result<(), SearchError> {
+        for (name, qi) in self.quasi_identifiers.0.iter_mut() {
+            if let Some(path) = qi.hierarchy_file.take() {
+                if qi.hierarchy.is_some() || qi.builder.is_some() {
+                    return Err(SearchError::config(
+                        &format!("quasi_identifiers.{name}"),
+                        "give exactly one of `hierarchy_file`, `hierarchy` and `builder`",
+                    ));
+                }
+                let text = read(&path).map_err(|message| {
+                    SearchError::config(&format!("quasi_identifiers.{name}.hierarchy_file"), message)
+                })?;
+                qi.hierarchy = Some(text);
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the parameters that do not depend on the table.
+    pub(crate) fn check(&self) -> Result<(), SearchError> {
+        if self.quasi_identifiers.is_empty() {
+            return Err(SearchError::config("quasi_identifiers", "name at least one quasi-identifier"));
+        }
+        if self.k == 0 {
+            return Err(SearchError::config("k", "must be at least 1"));
+        }
+        if !(0.0..=1.0).contains(&self.suppression_limit) {
+            return Err(SearchError::config("suppression_limit", "must be a share of rows from 0 to 1"));
+        }
+        for (i, (name, qi)) in self.quasi_identifiers.0.iter().enumerate() {
+            if self.quasi_identifiers.0[..i].iter().any(|(n, _)| n == name) {
+                return Err(SearchError::new(SearchErrorKind::DuplicateColumn { name: name.clone() }));
+            }
+            let path = format!("quasi_identifiers.{name}");
+            let sources = [qi.hierarchy_file.is_some(), qi.hierarchy.is_some(), qi.builder.is_some()];
+            if sources.iter().filter(|&&s| s).count() != 1 {
+                return Err(SearchError::config(
+                    &path,
+                    "give exactly one of `hierarchy_file`, `hierarchy` and `builder`",
+                ));
+            }
+            if qi.delimiter.is_some() && qi.hierarchy.is_none() && qi.hierarchy_file.is_none() {
+                return Err(SearchError::config(&format!("{path}.delimiter"), "only applies to a hierarchy CSV"));
+            }
+            if let (Some(lo), Some(hi)) = (qi.min_level, qi.max_level) {
+                if lo > hi {
+                    return Err(SearchError::config(&format!("{path}.min_level"), "must not be above `max_level`"));
+                }
+            }
+        }
+        for (i, (name, s)) in self.sensitive.0.iter().enumerate() {
+            let path = format!("sensitive.{name}");
+            if self.sensitive.0[..i].iter().any(|(n, _)| n == name) {
+                return Err(SearchError::new(SearchErrorKind::DuplicateColumn { name: name.clone() }));
+            }
+            if self.quasi_identifiers.get(name).is_some() {
+                return Err(SearchError::config(&path, "a column cannot be both a quasi-identifier and sensitive"));
+            }
+            if s.l_distinct.is_none() && s.l_entropy.is_none() && s.recursive_cl.is_none() && s.t_closeness.is_none() {
+                return Err(SearchError::config(
+                    &path,
+                    "give at least one criterion: `l_distinct`, `l_entropy`, `recursive_cl` or `t_closeness`",
+                ));
+            }
+            if s.l_distinct == Some(0) {
+                return Err(SearchError::config(&format!("{path}.l_distinct"), "must be at least 1"));
+            }
+            if let Some(l) = s.l_entropy {
+                if !(l.is_finite() && l >= 1.0) {
+                    return Err(SearchError::config(&format!("{path}.l_entropy"), "must be a number of at least 1"));
+                }
+            }
+            if let Some(r) = s.recursive_cl {
+                if !(r.c.is_finite() && r.c > 0.0) {
+                    return Err(SearchError::config(&format!("{path}.recursive_cl.c"), "must be a positive number"));
+                }
+                if r.l == 0 {
+                    return Err(SearchError::config(&format!("{path}.recursive_cl.l"), "must be at least 1"));
+                }
+            }
+            if let Some(t) = s.t_closeness {
+                if !(0.0..=1.0).contains(&t) {
+                    return Err(SearchError::config(&format!("{path}.t_closeness"), "must be a number from 0 to 1"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_issue_example() {
+        let c = AnonymiseConfig::from_json(
+            r#"{"quasi_identifiers": {"age": {"hierarchy_file": "adult_hierarchy_age.csv"},
+                                      "zip": {"builder": {"mask": {"levels": 5}}}},
+                "sensitive": {"salary-class": {"l_distinct": 2}},
+                "k": 5, "suppression_limit": 0.04, "metric": "loss"}"#,
+        )
+        .unwrap();
+        assert_eq!(c.quasi_identifiers.len(), 2);
+        assert_eq!(c.quasi_identifiers.0[0].0, "age");
+        assert_eq!(c.k, 5);
+        assert_eq!(c.suppression_limit, 0.04);
+        assert_eq!(c.metric, MetricKind::Loss);
+        assert_eq!(c.sensitive.get("salary-class").unwrap().l_distinct, Some(2));
+        assert!(c.check().is_ok());
+    }
+
+    #[test]
+    fn defaults_and_errors_with_paths() {
+        let c = AnonymiseConfig::from_json(r#"{"quasi_identifiers": {"a": {"hierarchy": "1;*"}}}"#).unwrap();
+        assert_eq!((c.k, c.suppression_limit, c.metric), (DEFAULT_K, 0.0, MetricKind::Loss));
+        assert_eq!(c.search, SearchMode::Auto);
+        assert_eq!(c.suppressed_rows, SuppressedRows::Mask);
+
+        let err = AnonymiseConfig::from_json(r#"{"quasi_identifiers": {"a": {"hierarchy": "1;*", "levle": 1}}}"#)
+            .unwrap_err();
+        assert!(
+            err.to_string().starts_with("configuration: quasi_identifiers.a.levle: unknown field `levle`"),
+            "{err}"
+        );
+        let err = AnonymiseConfig::from_json(r#"{"quasi_identifiers": {"a": {"builder": {"zip": {}}}}}"#).unwrap_err();
+        assert!(err.to_string().contains("quasi_identifiers.a.builder"), "{err}");
+        let err = AnonymiseConfig::from_json(r#"{"quasi_identifiers": {}, "metric": "utility"}"#).unwrap_err();
+        assert!(err.to_string().contains("metric"), "{err}");
+
+        let check = |text: &str| AnonymiseConfig::from_json(text).unwrap().check().unwrap_err().to_string();
+        assert!(check(r#"{"quasi_identifiers": {}}"#).contains("at least one quasi-identifier"));
+        assert!(check(r#"{"quasi_identifiers": {"a": {}}}"#).contains("exactly one of"));
+        assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x", "builder": {"age_bands": {}}}}}"#)
+            .contains("exactly one of"));
+        assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x"}}, "k": 0}"#).contains("k: must be at least 1"));
+        assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x"}}, "suppression_limit": 1.5}"#)
+            .contains("suppression_limit"));
+        assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x"}}, "sensitive": {"s": {}}}"#)
+            .contains("at least one criterion"));
+        assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x"}}, "sensitive": {"a": {"l_distinct": 2}}}"#)
+            .contains("both a quasi-identifier and sensitive"));
+        assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x"}}, "sensitive": {"s": {"t_closeness": 2}}}"#)
+            .contains("t_closeness"));
+        assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x"}, "a": {"hierarchy": "y"}}}"#)
+            .contains("listed twice"));
+        assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x", "min_level": 2, "max_level": 1}}}"#)
+            .contains("min_level"));
+    }
+
+    #[test]
+    fn files_are_resolved_by_the_caller() {
+        let mut c = AnonymiseConfig::from_json(r#"{"quasi_identifiers": {"a": {"hierarchy_file": "h.csv"}}}"#).unwrap();
+        c.resolve_files(|path| if path == "h.csv" { Ok("1;*\n".into()) } else { Err("missing".into()) }).unwrap();
+        assert_eq!(c.quasi_identifiers.get("a").unwrap().hierarchy.as_deref(), Some("1;*\n"));
+        let mut c = AnonymiseConfig::from_json(r#"{"quasi_identifiers": {"a": {"hierarchy_file": "x.csv"}}}"#).unwrap();
+        let err = c.resolve_files(|_| Err("cannot read: not found".into())).unwrap_err();
+        assert_eq!(err.to_string(), "configuration: quasi_identifiers.a.hierarchy_file: cannot read: not found");
+    }
+}

@@ -1,0 +1,141 @@
+//! Errors of the anonymisation search. They name configuration paths,
+//! columns, levels and rows, never a cell value.
+
+use std::fmt;
+
+use crate::hierarchy::ColumnError;
+use crate::privacy::PrivacyError;
+
+/// Why an anonymisation could not be made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchError(Box<SearchErrorKind>);
+
+impl SearchError {
+    pub(crate) fn new(kind: SearchErrorKind) -> SearchError {
+        SearchError(Box::new(kind))
+    }
+
+    pub(crate) fn config(path: &str, message: impl Into<String>) -> SearchError {
+        SearchError::new(SearchErrorKind::Config { path: path.to_string(), message: message.into() })
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &SearchErrorKind {
+        &self.0
+    }
+
+    /// A stable machine name for the kind of error.
+    pub fn code(&self) -> &'static str {
+        match &*self.0 {
+            SearchErrorKind::Config { .. } => "bad_config",
+            SearchErrorKind::UnknownColumn { .. } => "unknown_column",
+            SearchErrorKind::DuplicateColumn { .. } => "duplicate_column",
+            SearchErrorKind::HierarchyFileUnavailable { .. } => "hierarchy_file_unavailable",
+            SearchErrorKind::Hierarchy(e) => e.code(),
+            SearchErrorKind::Level { .. } => "bad_level",
+            SearchErrorKind::Privacy(e) => e.code(),
+            SearchErrorKind::EmptyTable => "empty_table",
+            SearchErrorKind::LatticeTooLarge { .. } => "lattice_too_large",
+            SearchErrorKind::NoSolution => "no_solution",
+        }
+    }
+}
+
+/// The kinds of [`SearchError`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SearchErrorKind {
+    /// A field of the configuration is missing, unknown or out of range.
+    Config {
+        /// Where, as `quasi_identifiers.age.builder` (empty for the whole object).
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A configured column is not in the table.
+    UnknownColumn {
+        /// The name as configured.
+        name: String,
+    },
+    /// A column is configured twice.
+    DuplicateColumn {
+        /// The name as configured.
+        name: String,
+    },
+    /// `hierarchy_file` reached the core: only the command line can read files.
+    HierarchyFileUnavailable {
+        /// The quasi-identifier.
+        column: String,
+    },
+    /// A hierarchy does not fit its column.
+    Hierarchy(ColumnError),
+    /// `min_level` or `max_level` is past the top of the hierarchy.
+    Level {
+        /// The quasi-identifier.
+        column: String,
+        /// The highest level of its hierarchy.
+        top: usize,
+    },
+    /// The risk analysis (sensitive columns) refused its input.
+    Privacy(PrivacyError),
+    /// The table has no data rows.
+    EmptyTable,
+    /// The optimal search was asked for a lattice too large to enumerate.
+    LatticeTooLarge {
+        /// The number of nodes (saturating).
+        nodes: u64,
+        /// The largest lattice the optimal search takes.
+        limit: u64,
+    },
+    /// No generalisation meets the criteria within the suppression limit,
+    /// not even the most general one.
+    NoSolution,
+}
+
+impl fmt::Display for SearchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.0 {
+            SearchErrorKind::Config { path, message } if path.is_empty() => write!(f, "configuration: {message}"),
+            SearchErrorKind::Config { path, message } => write!(f, "configuration: {path}: {message}"),
+            SearchErrorKind::UnknownColumn { name } => {
+                write!(f, "unknown column `{name}`: the table has no column of that name")
+            }
+            SearchErrorKind::DuplicateColumn { name } => write!(f, "column `{name}` is listed twice"),
+            SearchErrorKind::HierarchyFileUnavailable { column } => write!(
+                f,
+                "quasi-identifier `{column}`: `hierarchy_file` cannot be read here; give the hierarchy's text in \
+                 `hierarchy`"
+            ),
+            SearchErrorKind::Hierarchy(e) => write!(f, "{e}"),
+            SearchErrorKind::Level { column, top } => {
+                write!(f, "quasi-identifier `{column}`: levels go from 0 to {top}")
+            }
+            SearchErrorKind::Privacy(e) => write!(f, "{e}"),
+            SearchErrorKind::EmptyTable => write!(f, "the table has no data rows"),
+            SearchErrorKind::LatticeTooLarge { nodes, limit } => write!(
+                f,
+                "the generalisation lattice has {nodes} nodes, more than the {limit} the optimal search takes; use \
+                 `\"search\": \"heuristic\"` or `auto`"
+            ),
+            SearchErrorKind::NoSolution => write!(
+                f,
+                "no generalisation meets the privacy criteria within the suppression limit, not even the most \
+                 general one: lower k or the l / t requirements, or allow more suppression"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SearchError {}
+
+impl From<ColumnError> for SearchError {
+    fn from(e: ColumnError) -> SearchError {
+        SearchError::new(SearchErrorKind::Hierarchy(e))
+    }
+}
+
+impl From<PrivacyError> for SearchError {
+    fn from(e: PrivacyError) -> SearchError {
+        SearchError::new(SearchErrorKind::Privacy(e))
+    }
+}

@@ -1,0 +1,363 @@
+//! Utility metrics: how much a generalisation (and its suppression) costs.
+//! Lower is better for every metric.
+//!
+//! Notation: `n` rows; a node sets a level `l_d` for each quasi-identifier
+//! `d` (of `D`); rows fall into equivalence classes `E`; classes that fail the
+//! privacy criteria are suppressed, `s` rows in all.
+//!
+//! # Loss (ARX's default, `MetricMDNMLoss`; the one masque matches exactly)
+//! ARX's *domain share* of a label at level `l` is the number of hierarchy
+//! rows carrying that label at `l` divided by the number of hierarchy rows
+//! `|H_d|` (all rows of the hierarchy, not only the values present in the
+//! data: `DomainShareMaterialized`). For one quasi-identifier,
+//!
+//! `raw_d = Σ_{kept rows} share(label of the row at l_d) + Σ_{suppressed rows} 1`
+//!
+//! (a suppressed row loses its whole value: ARX's `sFactor` is 1 with the
+//! default generalisation / suppression factor 0.5), normalised as ARX does:
+//! `L_d = max(0, (raw_d − n/|H_d|) / (n − n/|H_d|))` (`n/|H_d|` is the raw
+//! loss of the ungeneralised data; a one-row hierarchy gives `L_d = 0`). The
+//! quasi-identifiers are combined with ARX's default aggregate, the geometric
+//! mean shifted by one (`ILMultiDimensionalGeometricMean`):
+//! `Loss = (Π_d (1 + L_d))^(1/D) − 1`. All weights are 1.
+//!
+//! # Precision (`MetricMDNMPrecision`)
+//! `P_d = ((n − s) · l_d / h_d + s) / n`, `h_d` the top level of the
+//! hierarchy (`P_d = 0` if it has one level); the arithmetic mean over `d`.
+//!
+//! # Discernibility (`MetricSDNMDiscernability`)
+//! `DM = Σ_{kept classes} |E|² + n · s`: a row costs the size of its class,
+//! a suppressed row costs the whole table.
+//!
+//! # Non-uniform entropy (`MetricMDNUEntropy`)
+//! For a row whose value `v` of `d` is generalised to label `g`, the loss is
+//! `log2(c_d(g) / c_d(v))`, `c_d` counting rows of the whole table; a
+//! suppressed row counts as generalised to the whole domain, `log2(n / c_d(v))`.
+//! The metric is the sum over rows and quasi-identifiers, in bits.
+//!
+//! # Average equivalence class size (`MetricSDAECS`)
+//! `AECS = n / (kept classes + 1 if s > 0)`: suppressed rows form one class.
+//!
+//! # Lower bounds (what makes the optimal search exact)
+//! For pruning, each metric has two lower bounds, both never above the
+//! metric of the node *and of every more general node*:
+//! - the **node bound**, computed from the levels alone: Loss, Precision and
+//!   Entropy without suppression (every row kept); Discernibility
+//!   `n² / min(n, Π_d m_d)` and AECS `n / min(n, Π_d m_d)`, `m_d` the
+//!   number of labels in use at `l_d` (a node has at most that many classes,
+//!   and `Σ|E|² ≥ n²/classes`);
+//! - the **class bound**, once the classes are known: the same as the node
+//!   bound for Loss, Precision and Entropy; `Σ_{all classes} |E|²` and
+//!   `n / all classes` for Discernibility and AECS.
+//!
+//! They are bounds because suppression only adds cost: a suppressed row costs
+//! `1 ≥ share` (Loss), `1 ≥ l/h` (Precision), `log2(n/c(v)) ≥ log2(c(g)/c(v))`
+//! (Entropy), `n ≥ |E|` (Discernibility), and merging suppressed classes
+//! into one never increases the class count (AECS). They grow along the
+//! lattice because a coarser level has larger shares, larger label counts,
+//! fewer labels, and classes that are unions of finer classes (`Σ|E|²`
+//! grows, the class count shrinks).
+
+use super::config::MetricKind;
+use crate::hierarchy::ColumnHierarchy;
+
+/// How the per-quasi-identifier values are combined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Aggregate {
+    /// `(Π (1 + x))^(1/D) − 1` (ARX's geometric mean).
+    Geometric,
+    /// `Σ x / D`.
+    Arithmetic,
+    /// `Σ x`.
+    Sum,
+}
+
+/// One quasi-identifier's tables for the per-quasi-identifier metrics.
+#[derive(Debug, Clone)]
+struct DimTables {
+    /// Per level: the raw cost when every row is kept.
+    generalised: Vec<f64>,
+    /// Per level, per label: the extra raw cost of one suppressed row carrying it.
+    suppressed: Vec<Vec<f64>>,
+    /// `(min, max)`: the value is `max(0, (raw − min) / (max − min))`, or 0 when `max <= min`.
+    normalise: (f64, f64),
+    /// Per level: labels in use (for the class-count bounds).
+    in_use: Vec<u64>,
+}
+
+/// A metric prepared for one table and its hierarchies.
+#[derive(Debug, Clone)]
+pub(crate) struct Metric {
+    kind: MetricKind,
+    rows: f64,
+    dims: Vec<DimTables>,
+    aggregate: Aggregate,
+}
+
+impl Metric {
+    /// Prepares `kind` for `rows` rows and these hierarchies (with the rows'
+    /// dictionary codes of each quasi-identifier, for the entropy).
+    pub(crate) fn new(kind: MetricKind, rows: usize, hierarchies: &[(&ColumnHierarchy, &[u32])]) -> Metric {
+        let n = rows as f64;
+        let dims = hierarchies
+            .iter()
+            .map(|&(h, codes)| {
+                let height = h.height();
+                let in_use = (0..height).map(|l| h.labels_in_use(l) as u64).collect();
+                match kind {
+                    MetricKind::Loss => {
+                        let domain = h.hierarchy_rows().max(1) as f64;
+                        let mut generalised = Vec::with_capacity(height);
+                        let mut suppressed = Vec::with_capacity(height);
+                        for l in 0..height {
+                            let shares: Vec<f64> = h.label_rows(l).iter().map(|&r| f64::from(r) / domain).collect();
+                            let raw: f64 = h.label_counts(l).iter().zip(&shares).map(|(&c, &s)| c as f64 * s).sum();
+                            generalised.push(raw);
+                            suppressed.push(shares.iter().map(|s| 1.0 - s).collect());
+                        }
+                        DimTables { generalised, suppressed, normalise: (n / domain, n), in_use }
+                    }
+                    MetricKind::Precision => {
+                        let top = (height - 1) as f64;
+                        let mut generalised = Vec::with_capacity(height);
+                        let mut suppressed = Vec::with_capacity(height);
+                        for l in 0..height {
+                            let ratio = if top == 0.0 { 0.0 } else { l as f64 / top };
+                            generalised.push(n * ratio);
+                            suppressed.push(vec![1.0 - ratio; h.domain(l)]);
+                        }
+                        DimTables { generalised, suppressed, normalise: (0.0, n), in_use }
+                    }
+                    MetricKind::Entropy => {
+                        // Rows per dictionary code (the original values).
+                        let mut value_rows = vec![0u64; h.map(0).len()];
+                        for &c in codes {
+                            if let Some(x) = value_rows.get_mut(c as usize) {
+                                *x += 1;
+                            }
+                        }
+                        let mut generalised = Vec::with_capacity(height);
+                        let mut suppressed = Vec::with_capacity(height);
+                        for l in 0..height {
+                            let counts = h.label_counts(l);
+                            let map = h.map(l);
+                            let raw: f64 = value_rows
+                                .iter()
+                                .zip(map)
+                                .filter(|(&c, _)| c > 0)
+                                .map(|(&c, &g)| c as f64 * (counts[g as usize] as f64 / c as f64).log2())
+                                .sum();
+                            generalised.push(raw);
+                            suppressed.push(
+                                counts.iter().map(|&c| if c == 0 { 0.0 } else { (n / c as f64).log2() }).collect(),
+                            );
+                        }
+                        DimTables { generalised, suppressed, normalise: (0.0, 1.0), in_use }
+                    }
+                    MetricKind::Discernibility | MetricKind::Aecs => DimTables {
+                        generalised: vec![0.0; height],
+                        suppressed: Vec::new(),
+                        normalise: (0.0, 1.0),
+                        in_use,
+                    },
+                }
+            })
+            .collect();
+        let aggregate = match kind {
+            MetricKind::Loss => Aggregate::Geometric,
+            MetricKind::Precision => Aggregate::Arithmetic,
+            _ => Aggregate::Sum,
+        };
+        Metric { kind, rows: n, dims, aggregate }
+    }
+
+    /// The metric.
+    pub(crate) fn kind(&self) -> MetricKind {
+        self.kind
+    }
+
+    /// Whether the node bound is the metric of an anonymous node with no
+    /// suppression, so that such a node needs no grouping to be scored.
+    pub(crate) fn bound_is_exact_without_suppression(&self) -> bool {
+        matches!(self.kind, MetricKind::Loss | MetricKind::Precision | MetricKind::Entropy)
+    }
+
+    fn normalised(&self, d: usize, raw: f64) -> f64 {
+        let (min, max) = self.dims[d].normalise;
+        if self.kind == MetricKind::Entropy {
+            return raw;
+        }
+        if max <= min {
+            return 0.0;
+        }
+        let x = (raw - min) / (max - min);
+        if x >= 0.0 {
+            x
+        } else {
+            0.0
+        }
+    }
+
+    fn combine(&self, values: impl ExactSizeIterator<Item = f64>) -> f64 {
+        let count = values.len().max(1) as f64;
+        match self.aggregate {
+            Aggregate::Geometric => {
+                let mut product = 1.0;
+                for x in values {
+                    product *= (x + 1.0).powf(1.0 / count);
+                }
+                product - 1.0
+            }
+            Aggregate::Arithmetic => values.map(|x| x / count).sum(),
+            Aggregate::Sum => values.sum(),
+        }
+    }
+
+    /// The product of the labels in use at `levels`, capped at the row count.
+    fn class_cap(&self, levels: &[u32]) -> f64 {
+        let mut product = 1.0f64;
+        for (d, &l) in levels.iter().enumerate() {
+            product *= self.dims[d].in_use[l as usize].max(1) as f64;
+            if product >= self.rows {
+                return self.rows.max(1.0);
+            }
+        }
+        product.max(1.0)
+    }
+
+    /// The node bound (see the module documentation).
+    pub(crate) fn node_bound(&self, levels: &[u32]) -> f64 {
+        match self.kind {
+            MetricKind::Discernibility => self.rows * self.rows / self.class_cap(levels),
+            MetricKind::Aecs => self.rows / self.class_cap(levels),
+            _ => self.combine(
+                levels.iter().enumerate().map(|(d, &l)| self.normalised(d, self.dims[d].generalised[l as usize])),
+            ),
+        }
+    }
+
+    /// The class bound, from the size of every class (suppressed or not).
+    pub(crate) fn class_bound(&self, levels: &[u32], sizes: &[u32]) -> f64 {
+        match self.kind {
+            MetricKind::Discernibility => sizes.iter().map(|&s| u128::from(s) * u128::from(s)).sum::<u128>() as f64,
+            MetricKind::Aecs => self.rows / (sizes.len().max(1) as f64),
+            _ => self.node_bound(levels),
+        }
+    }
+
+    /// The metric of a node whose classes have `sizes`, the suppressed ones
+    /// flagged in `suppressed`, with `labels(class, d)` the label code of a
+    /// class for quasi-identifier `d` at the node's level.
+    pub(crate) fn value(
+        &self,
+        levels: &[u32],
+        sizes: &[u32],
+        suppressed: &[bool],
+        labels: impl Fn(usize, usize) -> u32,
+    ) -> f64 {
+        match self.kind {
+            MetricKind::Discernibility => {
+                let n = self.rows as u128;
+                let mut total = 0u128;
+                for (&size, &s) in sizes.iter().zip(suppressed) {
+                    let size = u128::from(size);
+                    total += if s { n * size } else { size * size };
+                }
+                total as f64
+            }
+            MetricKind::Aecs => {
+                let kept = suppressed.iter().filter(|&&s| !s).count();
+                let any = suppressed.iter().any(|&s| s);
+                self.rows / ((kept + usize::from(any)).max(1) as f64)
+            }
+            _ => {
+                let values: Vec<f64> = levels
+                    .iter()
+                    .enumerate()
+                    .map(|(d, &l)| {
+                        let table = &self.dims[d];
+                        let extra_of = &table.suppressed[l as usize];
+                        let mut extra = 0.0;
+                        for (class, (&size, &s)) in sizes.iter().zip(suppressed).enumerate() {
+                            if s {
+                                let label = labels(class, d) as usize;
+                                extra += f64::from(size) * extra_of.get(label).copied().unwrap_or(0.0);
+                            }
+                        }
+                        self.normalised(d, table.generalised[l as usize] + extra)
+                    })
+                    .collect();
+                self.combine(values.into_iter())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hierarchy::arx;
+    use crate::table::Column;
+
+    fn hierarchy(values: &[&str], text: &[u8]) -> (Column, ColumnHierarchy) {
+        let column = Column::from_values("a", values.iter());
+        let h = arx::parse(text).unwrap();
+        let ch = ColumnHierarchy::new(&column, &h).unwrap();
+        (column, ch)
+    }
+
+    #[test]
+    fn loss_by_hand() {
+        // Hierarchy of 4 rows: level 1 splits {1,2,3} | {4}; data 1, 1, 2, 4.
+        let (column, h) = hierarchy(&["1", "1", "2", "4"], b"1;a;*\n2;a;*\n3;a;*\n4;b;*\n");
+        let m = Metric::new(MetricKind::Loss, 4, &[(&h, &column.codes)]);
+        // level 0: raw = 4 * 1/4 = 1 = min: loss 0
+        assert_eq!(m.node_bound(&[0]), 0.0);
+        // level 1: raw = 3 * 3/4 + 1 * 1/4 = 2.5; (2.5 - 1) / (4 - 1) = 0.5
+        assert!((m.node_bound(&[1]) - 0.5).abs() < 1e-15);
+        assert!((m.node_bound(&[2]) - 1.0).abs() < 1e-15);
+        // level 1 with the class {4} suppressed: raw = 2.25 + 1 = 3.25: 0.75
+        let sizes = [3, 1];
+        let v = m.value(&[1], &sizes, &[false, true], |c, _| [0, 1][c]);
+        assert!((v - 0.75).abs() < 1e-15);
+        assert!(v >= m.class_bound(&[1], &sizes));
+    }
+
+    #[test]
+    fn geometric_mean_of_two() {
+        let (c1, h1) = hierarchy(&["1", "2"], b"1;*\n2;*\n");
+        let m = Metric::new(MetricKind::Loss, 2, &[(&h1, &c1.codes), (&h1, &c1.codes)]);
+        // (1 + 1)^(1/2) (1 + 0)^(1/2) - 1 = sqrt 2 - 1
+        assert!((m.node_bound(&[1, 0]) - (2f64.sqrt() - 1.0)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn the_other_metrics_by_hand() {
+        let (column, h) = hierarchy(&["1", "1", "2", "4"], b"1;a;*\n2;a;*\n3;a;*\n4;b;*\n");
+        let codes = &column.codes;
+        let p = Metric::new(MetricKind::Precision, 4, &[(&h, codes)]);
+        assert_eq!(p.node_bound(&[1]), 0.5);
+        // one row of four suppressed at level 1: (3 * 0.5 + 1) / 4
+        assert_eq!(p.value(&[1], &[3, 1], &[false, true], |_, _| 0), 0.625);
+
+        let e = Metric::new(MetricKind::Entropy, 4, &[(&h, codes)]);
+        // level 1: the three rows in `a` (1, 1, 2): 2 log2(3/2) + log2(3/1); `4` stays alone: 0
+        let want = 2.0 * 1.5f64.log2() + 3f64.log2();
+        assert!((e.node_bound(&[1]) - want).abs() < 1e-12);
+        // suppressing the class {4} (label b, 1 row) adds log2(4/1) = 2
+        assert!((e.value(&[1], &[3, 1], &[false, true], |c, _| [0, 1][c]) - (want + 2.0)).abs() < 1e-12);
+
+        let dm = Metric::new(MetricKind::Discernibility, 4, &[(&h, codes)]);
+        assert_eq!(dm.value(&[1], &[3, 1], &[false, false], |_, _| 0), 10.0);
+        assert_eq!(dm.value(&[1], &[3, 1], &[false, true], |_, _| 0), 13.0);
+        assert_eq!(dm.class_bound(&[1], &[3, 1]), 10.0);
+        // at most 2 classes at level 1: 16 / 2
+        assert_eq!(dm.node_bound(&[1]), 8.0);
+
+        let a = Metric::new(MetricKind::Aecs, 4, &[(&h, codes)]);
+        assert_eq!(a.value(&[1], &[3, 1], &[false, false], |_, _| 0), 2.0);
+        assert_eq!(a.value(&[1], &[2, 1, 1], &[false, true, true], |_, _| 0), 2.0);
+        assert_eq!(a.value(&[2], &[4], &[false], |_, _| 0), 4.0);
+        assert_eq!(a.node_bound(&[0]), 4.0 / 3.0);
+    }
+}

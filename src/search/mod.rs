@@ -1,0 +1,275 @@
+//! Anonymisation by full-domain generalisation and record suppression: the
+//! least damaging generalisation of the quasi-identifiers (one hierarchy
+//! level per quasi-identifier) that meets k-anonymity, l-diversity and
+//! t-closeness with at most a given share of rows suppressed, found by an
+//! optimal lattice search that matches ARX.
+//!
+//! Plain Rust: no I/O, no clock, no randomness. Time limits are the caller's:
+//! the search calls a [`Monitor`] after every node it checks and stops when
+//! told to (the command line and the wasm boundary read the clock).
+//!
+//! # Pieces
+//! - [`config`]: [`AnonymiseConfig`], the JSON object of the command line and
+//!   of the wasm `anonymise` (quasi-identifiers with their hierarchies,
+//!   sensitive attributes with their criteria, `k`, `suppression_limit`,
+//!   `metric`).
+//! - `problem`: the configuration applied to a table: hierarchies read or
+//!   built ([`crate::hierarchy`]) and checked against their columns, criteria,
+//!   metric tables.
+//! - `lattice`: the lattice of level vectors and per-node tags.
+//! - `groups` and `engine`: a node's equivalence classes, rolled up from a
+//!   cached finer node's classes; which classes fail the criteria (reusing
+//!   [`crate::privacy`]'s per-class l-diversity and t-closeness tests);
+//!   the node's metric and bounds.
+//! - [`metric`]: the utility metrics and their lower bounds, with their
+//!   definitions (ARX's Loss, precision, discernibility, non-uniform
+//!   entropy, average class size).
+//! - `optimal`: the optimal search and its proof of optimality;
+//!   `heuristic`: the greedy search for lattices too large.
+//!
+//! # Definitions
+//! - A node **suppresses** the rows of its classes that fail a criterion: a
+//!   class with fewer than `k` rows, or whose sensitive values are not
+//!   l-diverse / t-close (see [`crate::privacy`] for the definitions). The
+//!   node is **anonymous** when at most `floor(suppression_limit · rows)`
+//!   rows are suppressed (ARX's rule).
+//! - The **optimum** is the anonymous node of smallest metric; ties go to
+//!   the node with fewer generalisation steps, then to the lexicographically
+//!   smaller level vector (quasi-identifiers in configuration order).
+//! - Suppressed rows are written with every quasi-identifier as `*` (ARX's
+//!   output) or left out, as configured; they count in the metric as
+//!   described in [`metric`].
+//!
+//! # Optimality
+//! The optimal search visits nodes in increasing order of a lower bound of
+//! the metric computed from the levels alone, and stops at the first node
+//! whose bound cannot beat the best anonymous node found: the metric of every
+//! node is at least its bound, so no unvisited node can do better. Nodes are
+//! skipped only when they are *proven* not anonymous (a monotone property
+//! they lack: anonymity itself when the criteria are monotone, else its
+//! class-size part; see `Problem::monotone`) or proven unable to beat the
+//! best (a lower bound that grows along the lattice). Why the bounds are
+//! bounds, metric by metric: [`metric`]; the algorithm: the `optimal`
+//! module (Flash-style path searches). So the result is optimal for
+//! the chosen metric whenever the search runs to completion, which the result
+//! says (`optimal: true`). When the lattice has more than
+//! [`MAX_OPTIMAL_NODES`] nodes, or when the budget (`max_nodes`, or the
+//! caller's time limit) runs out first, the heuristic gives the answer and
+//! the result says `optimal: false`.
+//!
+//! ```
+//! use masque::search::{anonymise, AnonymiseConfig, Unlimited};
+//! use masque::table::{Column, Table};
+//!
+//! let table = Table::new(vec![
+//!     Column::from_values("age", ["31", "36", "33", "38", "41", "47"]),
+//!     Column::from_values("diag", ["flu", "flu", "asthma", "flu", "flu", "asthma"]),
+//! ])
+//! .unwrap();
+//! let config = AnonymiseConfig::from_json(
+//!     r#"{"quasi_identifiers": {"age": {"builder": {"intervals": {"widths": [5, 10]}}}}, "k": 2}"#,
+//! )
+//! .unwrap();
+//! let done = anonymise(&table, &config, &mut Unlimited).unwrap();
+//! assert_eq!(done.result.levels.get("age"), Some(&2)); // 30-39 and 40-49
+//! assert!(done.result.optimal);
+//! assert_eq!(done.table.columns[0].get(4), "40-49");
+//! ```
+
+pub mod config;
+mod engine;
+mod error;
+mod groups;
+mod heuristic;
+mod lattice;
+pub mod metric;
+mod optimal;
+mod output;
+mod problem;
+
+pub use config::{
+    AnonymiseConfig, MetricKind, QuasiIdentifier, RecursiveCl, SearchMode, Sensitive, SuppressedRows, DEFAULT_K,
+};
+pub use error::{SearchError, SearchErrorKind};
+pub use output::{AnonymiseResult, Anonymised, MetricValue};
+
+use serde::{Deserialize, Serialize};
+
+use crate::privacy::OrderedMap;
+use crate::table::Table;
+use lattice::Lattice;
+use problem::Problem;
+
+/// The largest lattice the optimal search enumerates (2^21 nodes: its
+/// per-node arrays, 17 bytes a node, then take about 36 MB).
+pub const MAX_OPTIMAL_NODES: u64 = 1 << 21;
+
+/// Which search is running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// The optimal search.
+    Optimal,
+    /// The heuristic search.
+    Heuristic,
+}
+
+/// Where the search is, as told to the [`Monitor`] after every node checked.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Lattice nodes whose classes were computed so far.
+    pub nodes_checked: u64,
+    /// Nodes in the lattice (saturating at `u64::MAX`).
+    pub lattice_size: u64,
+    /// The metric of the best anonymous node found so far.
+    pub best_metric: Option<f64>,
+    /// The running search.
+    pub phase: Phase,
+}
+
+/// Told about progress after every node checked; says when to stop.
+///
+/// The core reads no clock: a caller with a time limit checks it here. Any
+/// `FnMut(&Progress) -> bool` is a monitor (returning `true` stops).
+pub trait Monitor {
+    /// Returns `true` to stop the search (the best node found so far is then
+    /// the answer, with `optimal: false`).
+    fn stop(&mut self, progress: &Progress) -> bool;
+}
+
+impl<F: FnMut(&Progress) -> bool> Monitor for F {
+    fn stop(&mut self, progress: &Progress) -> bool {
+        self(progress)
+    }
+}
+
+/// A monitor that never stops the search.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unlimited;
+
+impl Monitor for Unlimited {
+    fn stop(&mut self, _: &Progress) -> bool {
+        false
+    }
+}
+
+/// The monitor and the node budget; once stopped, stays stopped.
+pub(crate) struct Control<'m> {
+    monitor: &'m mut dyn Monitor,
+    max_nodes: Option<u64>,
+    lattice_size: u64,
+    stopped: bool,
+}
+
+impl Control<'_> {
+    pub(crate) fn tick(&mut self, nodes_checked: u64, best_metric: Option<f64>, phase: Phase) {
+        if self.max_nodes.is_some_and(|m| nodes_checked >= m) {
+            self.stopped = true;
+        }
+        let progress = Progress { nodes_checked, lattice_size: self.lattice_size, best_metric, phase };
+        if self.monitor.stop(&progress) {
+            self.stopped = true;
+        }
+    }
+
+    pub(crate) fn stopped(&self) -> bool {
+        self.stopped
+    }
+}
+
+/// An anonymous node and its metric.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Found {
+    pub levels: Vec<u32>,
+    pub metric: f64,
+}
+
+/// The node a search chose, without the output (what [`anonymise`] builds on).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    /// The level of each quasi-identifier, in configuration order.
+    pub levels: OrderedMap<usize>,
+    /// The metric at that node.
+    pub metric: f64,
+    /// Whether the node is proven optimal.
+    pub optimal: bool,
+    /// The search that gave the answer.
+    pub search: Phase,
+    /// Lattice nodes whose classes were computed.
+    pub nodes_checked: u64,
+    /// Nodes in the lattice (saturating at `u64::MAX`).
+    pub lattice_size: u64,
+}
+
+/// Runs the search on a prepared problem.
+fn run<'p, 't>(
+    problem: &'p Problem<'t>,
+    config: &AnonymiseConfig,
+    monitor: &mut dyn Monitor,
+) -> Result<(Found, Choice, engine::Engine<'p, 't>), SearchError> {
+    let mins: Vec<u32> = problem.dims.iter().map(|d| d.min).collect();
+    let maxs: Vec<u32> = problem.dims.iter().map(|d| d.max).collect();
+    let lattice = Lattice::new(&mins, &maxs);
+    let count = lattice.count();
+    let use_optimal = match config.search {
+        SearchMode::Optimal if count > MAX_OPTIMAL_NODES => {
+            return Err(SearchError::new(SearchErrorKind::LatticeTooLarge { nodes: count, limit: MAX_OPTIMAL_NODES }))
+        }
+        SearchMode::Optimal => true,
+        SearchMode::Auto => count <= MAX_OPTIMAL_NODES,
+        SearchMode::Heuristic => false,
+    };
+    let mut engine = engine::Engine::new(problem, &lattice.bottom())?;
+    let mut control = Control { monitor, max_nodes: config.max_nodes, lattice_size: count, stopped: false };
+    let (found, optimal, phase) = if use_optimal {
+        let exact = problem.max_suppressed == 0 && problem.metric.bound_is_exact_without_suppression();
+        let (found, complete) = optimal::search(&mut engine, &lattice, problem.monotone(), exact, &mut control)?;
+        if complete {
+            (found, true, Phase::Optimal)
+        } else {
+            (heuristic::search(&mut engine, &lattice, &mut control, found)?, false, Phase::Heuristic)
+        }
+    } else {
+        (heuristic::search(&mut engine, &lattice, &mut control, None)?, false, Phase::Heuristic)
+    };
+    let found = found.ok_or_else(|| SearchError::new(SearchErrorKind::NoSolution))?;
+    let choice = Choice {
+        levels: OrderedMap(
+            problem.dims.iter().zip(&found.levels).map(|(d, &l)| (d.column.name.clone(), l as usize)).collect(),
+        ),
+        metric: found.metric,
+        optimal,
+        search: phase,
+        nodes_checked: engine.checked,
+        lattice_size: count,
+    };
+    Ok((found, choice, engine))
+}
+
+/// Searches the lattice for the best node, without building the output.
+///
+/// As [`anonymise`], which calls it; useful to time the search alone.
+pub fn search(table: &Table, config: &AnonymiseConfig, monitor: &mut dyn Monitor) -> Result<Choice, SearchError> {
+    let problem = Problem::new(table, config)?;
+    run(&problem, config, monitor).map(|(_, choice, _)| choice)
+}
+
+/// Anonymises `table` as `config` says.
+///
+/// `config`'s `hierarchy_file`s must have been replaced by their text
+/// ([`AnonymiseConfig::resolve_files`]). `monitor` is called after every
+/// lattice node checked and may stop the search.
+///
+/// Errors: a bad configuration (its path named), an unknown column, a
+/// hierarchy that does not fit its column (column and row named), an empty
+/// table, no anonymous node at all ([`SearchErrorKind::NoSolution`]).
+pub fn anonymise(
+    table: &Table,
+    config: &AnonymiseConfig,
+    monitor: &mut dyn Monitor,
+) -> Result<Anonymised, SearchError> {
+    let problem = Problem::new(table, config)?;
+    let (found, choice, mut engine) = run(&problem, config, monitor)?;
+    let solution = engine.solution(&found.levels)?;
+    output::finish(table, config, &problem, &found.levels, solution, &choice)
+}

@@ -1,0 +1,135 @@
+//! A configuration applied to a table: the quasi-identifiers with their
+//! checked hierarchies, the privacy criteria, the metric.
+
+use super::config::{AnonymiseConfig, MetricKind};
+use super::error::{SearchError, SearchErrorKind};
+use super::metric::Metric;
+use crate::hierarchy::{arx, ColumnError, ColumnHierarchy};
+use crate::privacy::SensitiveValues;
+use crate::table::{Column, Table};
+
+/// A quasi-identifier ready for the search.
+pub(crate) struct Dim<'t> {
+    pub column: &'t Column,
+    pub hierarchy: ColumnHierarchy,
+    pub min: u32,
+    pub max: u32,
+}
+
+/// A sensitive attribute and its criteria.
+pub(crate) struct SensitiveCheck<'t> {
+    pub column: &'t Column,
+    pub values: SensitiveValues,
+    pub l_distinct: Option<usize>,
+    pub l_entropy: Option<f64>,
+    pub recursive: Option<(f64, usize)>,
+    pub t: Option<f64>,
+}
+
+impl SensitiveCheck<'_> {
+    /// The class size every class needs to have a chance to meet the
+    /// l-diversity criteria (a class with fewer rows has fewer than `l` values).
+    fn implied_k(&self) -> u32 {
+        let l_entropy = self.l_entropy.map_or(0, |l| (l + 1e-6).floor() as u32);
+        let recursive = self.recursive.map_or(0, |(_, l)| l as u32);
+        (self.l_distinct.unwrap_or(0) as u32).max(l_entropy).max(recursive)
+    }
+}
+
+/// Everything the search needs.
+pub(crate) struct Problem<'t> {
+    pub dims: Vec<Dim<'t>>,
+    pub sensitive: Vec<SensitiveCheck<'t>>,
+    /// The smallest class size that can meet every criterion (k and the ls).
+    pub min_size: u32,
+    /// The most rows that may be suppressed (ARX: `floor(limit · rows)`).
+    pub max_suppressed: u64,
+    pub metric: Metric,
+}
+
+impl<'t> Problem<'t> {
+    /// Checks `config` against `table` and prepares the search.
+    pub(crate) fn new(table: &'t Table, config: &AnonymiseConfig) -> Result<Problem<'t>, SearchError> {
+        config.check()?;
+        if table.rows == 0 {
+            return Err(SearchError::new(SearchErrorKind::EmptyTable));
+        }
+        let column = |name: &str| {
+            table
+                .column(name)
+                .ok_or_else(|| SearchError::new(SearchErrorKind::UnknownColumn { name: name.to_string() }))
+        };
+        let mut dims = Vec::with_capacity(config.quasi_identifiers.len());
+        for (name, qi) in config.quasi_identifiers.iter() {
+            let column = column(name)?;
+            let hierarchy = if let Some(builder) = &qi.builder {
+                builder.build(column)?
+            } else if let Some(text) = &qi.hierarchy {
+                let delimiter = match qi.delimiter.as_deref() {
+                    None => b';',
+                    Some(d) => crate::table::read::parse_delimiter(d).ok_or_else(|| {
+                        SearchError::config(
+                            &format!("quasi_identifiers.{name}.delimiter"),
+                            "must be one of , ; | or a tab",
+                        )
+                    })?,
+                };
+                arx::parse_with_delimiter(text.as_bytes(), delimiter)
+                    .map_err(|error| ColumnError::Parse { column: name.to_string(), error })?
+            } else {
+                return Err(SearchError::new(SearchErrorKind::HierarchyFileUnavailable { column: name.to_string() }));
+            };
+            let hierarchy = ColumnHierarchy::new(column, &hierarchy)?;
+            let top = hierarchy.height() - 1;
+            let min = qi.min_level.unwrap_or(0);
+            let max = qi.max_level.unwrap_or(top);
+            if min > top || max > top {
+                return Err(SearchError::new(SearchErrorKind::Level { column: name.to_string(), top }));
+            }
+            dims.push(Dim { column, hierarchy, min: min as u32, max: max as u32 });
+        }
+        let mut sensitive = Vec::with_capacity(config.sensitive.len());
+        for (name, s) in config.sensitive.iter() {
+            let column = column(name)?;
+            let values = SensitiveValues::for_column(column, s.distance, s.order.as_deref())?;
+            sensitive.push(SensitiveCheck {
+                column,
+                values,
+                l_distinct: s.l_distinct.map(|l| l as usize),
+                l_entropy: s.l_entropy,
+                recursive: s.recursive_cl.map(|r| (r.c, r.l as usize)),
+                t: s.t_closeness,
+            });
+        }
+        let min_size = sensitive.iter().map(SensitiveCheck::implied_k).fold(config.k, u32::max);
+        let max_suppressed = (config.suppression_limit * table.rows as f64).floor() as u64;
+        let metric = {
+            let pairs: Vec<(&ColumnHierarchy, &[u32])> =
+                dims.iter().map(|d| (&d.hierarchy, d.column.codes.as_slice())).collect();
+            Metric::new(config.metric, table.rows, &pairs)
+        };
+        Ok(Problem { dims, sensitive, min_size, max_suppressed, metric })
+    }
+
+    /// Whether "anonymous" (the criteria met with at most `max_suppressed`
+    /// rows suppressed) carries over from a node to every more general node.
+    ///
+    /// - Without suppression, every criterion does: merging classes that each
+    ///   have `k` rows, `l` distinct values, an entropy of at least `ln l`
+    ///   (entropy is concave), a recursive (c,l) profile (Machanavajjhala et
+    ///   al.) or a distance of at most `t` to the table (the EMD is convex in
+    ///   the class distribution) gives a class that has them too.
+    /// - With suppression, a merged class can fail while one of its parts
+    ///   passed, so the suppressed rows could grow: only k-anonymity and
+    ///   distinct l-diversity are safe (a merged class with fewer than `k`
+    ///   rows, or `l` values, is made of parts that all had fewer).
+    pub(crate) fn monotone(&self) -> bool {
+        self.max_suppressed == 0
+            || self.sensitive.iter().all(|s| s.l_entropy.is_none() && s.recursive.is_none() && s.t.is_none())
+    }
+
+    /// The metric.
+    pub(crate) fn metric_kind(&self) -> MetricKind {
+        self.metric.kind()
+    }
+}

@@ -1,0 +1,221 @@
+//! `masque anonymise`: ARX's Adult results through the command line, the
+//! report, the output in the input's dialect, builders on a French export,
+//! and exit code 2 with one line on stderr for bad input.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+fn masque(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_masque")).args(args).current_dir(dir).output().expect("run masque")
+}
+
+/// A fresh directory for one test.
+fn tmpdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("masque-cli-anonymise-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn fixture(name: &str) -> String {
+    format!("{FIXTURES}/{name}")
+}
+
+fn ok(out: &Output) {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Exit code 2 and exactly one line on stderr; returns that line.
+fn failure(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(2), "stdout: {}", String::from_utf8_lossy(&out.stdout));
+    let stderr = String::from_utf8(out.stderr.clone()).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    stderr.trim_end().to_string()
+}
+
+fn report(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).expect("the report is JSON")
+}
+
+fn levels(r: &serde_json::Value) -> Vec<u64> {
+    ["age", "sex", "race", "marital-status", "education", "native-country", "workclass", "occupation"]
+        .iter()
+        .map(|q| r["levels"][q].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn adult_k5_without_suppression_matches_arx() {
+    let dir = tmpdir("adult0");
+    let out = masque(
+        &dir,
+        &[
+            "anonymise",
+            &fixture("adult/adult.csv"),
+            "--config",
+            &fixture("anonymise/adult_k5.json"),
+            "-o",
+            "out.csv",
+            "--report",
+            "r.json",
+        ],
+    );
+    ok(&out);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.starts_with("masque: levels age 4, sex 0, race 0, marital-status 2"), "{stderr}");
+    assert!(stderr.contains("0 of 30162 rows suppressed"), "{stderr}");
+    let r = report(&dir.join("r.json"));
+    assert_eq!(levels(&r), vec![4, 0, 0, 2, 3, 2, 2, 1]);
+    assert_eq!(r["suppressed"], 0);
+    assert_eq!(r["classes"], 30);
+    assert_eq!(r["k"], 16);
+    assert_eq!(r["metric"]["name"], "loss");
+    assert!((r["metric"]["value"].as_f64().unwrap() - 0.5915849773).abs() < 1e-9);
+    assert_eq!(r["optimal"], true);
+    assert!(r["nodes_checked"].as_u64().unwrap() >= 1);
+    assert_eq!(r["risk_after"]["k"], 16);
+    // The output in the input's dialect: `;`, CRLF, same header, ages all `*`.
+    let text = std::fs::read_to_string(dir.join("out.csv")).unwrap();
+    let input = std::fs::read_to_string(fixture("adult/adult.csv")).unwrap();
+    assert_eq!(text.lines().next(), input.lines().next());
+    assert!(text.contains("\r\n"));
+    assert_eq!(text.lines().count(), input.lines().count());
+    assert!(text.lines().skip(1).all(|l| l.split(';').nth(1) == Some("*")));
+}
+
+#[test]
+fn adult_k5_with_four_percent_suppression_matches_arx() {
+    let dir = tmpdir("adult4");
+    let out = masque(
+        &dir,
+        &[
+            "anonymise",
+            &fixture("adult/adult.csv"),
+            "--config",
+            &fixture("anonymise/adult_k5_4pc.json"),
+            "-o",
+            "out.csv",
+            "--report",
+            "r.json",
+        ],
+    );
+    ok(&out);
+    let r = report(&dir.join("r.json"));
+    assert_eq!(levels(&r), vec![3, 0, 0, 0, 2, 1, 1, 2]);
+    assert_eq!(r["suppressed"], 1_038);
+    assert_eq!(r["classes"], 327);
+    assert!((r["metric"]["value"].as_f64().unwrap() - 0.2608358757).abs() < 1e-9);
+    let text = std::fs::read_to_string(dir.join("out.csv")).unwrap();
+    let starred = text.lines().filter(|l| l.split(';').take(8).all(|f| f == "*")).count();
+    assert_eq!(starred, 1_038);
+}
+
+#[test]
+fn builders_on_a_french_export() {
+    let dir = tmpdir("cohort");
+    let input = fixture("cohort_quirks_200.csv");
+    let out = masque(
+        &dir,
+        &[
+            "anonymise",
+            &input,
+            "--config",
+            &fixture("anonymise/cohort_builders.json"),
+            "-o",
+            "out.csv",
+            "--report",
+            "r.json",
+        ],
+    );
+    ok(&out);
+    let r = report(&dir.join("r.json"));
+    assert_eq!(r["optimal"], true);
+    assert!(r["k"].as_u64().unwrap() >= 5);
+    assert!(r["suppressed"].as_u64().unwrap() <= 10);
+    assert!(r["risk_after"]["sensitive"]["diag_principal"]["l_distinct"].as_u64().unwrap() >= 2);
+    // Windows-1252 in, Windows-1252 out; the other columns untouched.
+    let bytes = std::fs::read(dir.join("out.csv")).unwrap();
+    assert!(std::str::from_utf8(&bytes).is_err() || bytes.is_ascii());
+    let original = std::fs::read(&input).unwrap();
+    let column = |bytes: &[u8], name: &str| -> Vec<String> {
+        let text = encoding_text(bytes);
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(';').collect();
+        let i = header.iter().position(|h| *h == name).unwrap();
+        lines.map(|l| l.split(';').nth(i).unwrap_or("").to_string()).collect()
+    };
+    let level = r["levels"]["code_postal"].as_u64().unwrap();
+    let postal = column(&bytes, "code_postal");
+    match level {
+        0 => assert_eq!(postal, column(&original, "code_postal")),
+        1 => assert!(postal.iter().all(|p| p == "*" || (p.len() == 2 || p.len() == 3))),
+        _ => assert!(postal.iter().all(|p| !p.chars().any(|c| c.is_ascii_digit()))),
+    }
+    assert_eq!(column(&bytes, "nom"), column(&original, "nom"));
+}
+
+/// Windows-1252 text (every byte is a character: Latin-1 is close enough to compare columns).
+fn encoding_text(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| b as char).collect()
+}
+
+#[test]
+fn a_time_limit_gives_an_answer_not_proven_optimal() {
+    let dir = tmpdir("limit");
+    let out = masque(
+        &dir,
+        &[
+            "anonymise",
+            &fixture("adult/adult.csv"),
+            "--config",
+            &fixture("anonymise/adult_k5_4pc.json"),
+            "-o",
+            "out.csv",
+            "--report",
+            "r.json",
+            "--time-limit",
+            "0.000001",
+        ],
+    );
+    ok(&out);
+    let r = report(&dir.join("r.json"));
+    assert_eq!(r["optimal"], false);
+    assert!(r["suppressed"].as_u64().unwrap() <= 1_206);
+    assert!(r["risk_after"]["k"].as_u64().unwrap() >= 5);
+    assert!(String::from_utf8(out.stderr).unwrap().contains("not proven optimal"));
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_code_2() {
+    let dir = tmpdir("bad");
+    let adult = fixture("adult/adult.csv");
+    let run = |config: &str, extra: &[&str]| {
+        std::fs::write(dir.join("c.json"), config).unwrap();
+        let mut args = vec!["anonymise", adult.as_str(), "--config", "c.json", "-o", "out.csv"];
+        args.extend_from_slice(extra);
+        failure(&masque(&dir, &args))
+    };
+    let line = run(r#"{"quasi_identifiers": {"age": {"hierarchy_file": "missing.csv"}}}"#, &[]);
+    assert!(line.starts_with("masque: error: c.json: configuration: quasi_identifiers.age.hierarchy_file: cannot read"));
+    let line = run(r#"{"quasi_identifiers": {"agee": {"builder": {"age_bands": {}}}}}"#, &[]);
+    assert!(line.ends_with("unknown column `agee`: the table has no column of that name"), "{line}");
+    std::fs::write(dir.join("w.csv"), "Private;*\n").unwrap();
+    let line = run(r#"{"quasi_identifiers": {"workclass": {"hierarchy_file": "w.csv"}}}"#, &[]);
+    assert!(line.ends_with("column `workclass`: the value in row 1 is not in the hierarchy"), "{line}");
+    assert!(!line.contains("State-gov"));
+    let line = run(r#"{"quasi_identifiers": {"sex": {"builder": {"mask": {"levels": 1}}}}, "k": 2, "x": 1}"#, &[]);
+    assert!(line.contains("configuration: x: unknown field `x`"), "{line}");
+    let line = run(r#"{"quasi_identifiers": {"sex": {"builder": {"mask": {"levels": 1}}}}}"#, &["--time-limit", "-1"]);
+    assert_eq!(line, "masque: error: --time-limit must be a positive number of seconds");
+    let config = r#"{"quasi_identifiers": {"sex": {"builder": {"mask": {"levels": 1}}}}}"#;
+    std::fs::write(dir.join("c.json"), config).unwrap();
+    let line = failure(&masque(&dir, &["anonymise", &adult, "--config", "c.json", "-o", "c.json"]));
+    assert!(line.ends_with("is also an input; choose another output name"), "{line}");
+    let line = failure(&masque(&dir, &["anonymise", &adult, "--config", "c.json", "-o", "o.csv", "--report", "o.csv"]));
+    assert!(line.ends_with("is given twice; the output and the report must differ"), "{line}");
+    let line = run(r#"{"quasi_identifiers": {"sex": {"builder": {"mask": {"levels": 1}}}}, "k": 40000}"#, &[]);
+    assert!(line.contains("no generalisation meets the privacy criteria"), "{line}");
+}

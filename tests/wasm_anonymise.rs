@@ -1,0 +1,171 @@
+//! The wasm build of `anonymise`, run in Node by wasm-bindgen-test-runner:
+//! ARX's Adult result (k=5, no suppression), the output bytes, progress
+//! reports, and errors as `Error`s.
+//!
+//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target wasm32-unknown-unknown --test wasm_anonymise`
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use masque::search::AnonymiseResult;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const ADULT: &[u8] = include_bytes!("fixtures/adult/adult.csv");
+const HIERARCHIES: [(&str, &str); 8] = [
+    ("age", include_str!("fixtures/adult/adult_hierarchy_age.csv")),
+    ("sex", include_str!("fixtures/adult/adult_hierarchy_sex.csv")),
+    ("race", include_str!("fixtures/adult/adult_hierarchy_race.csv")),
+    ("marital-status", include_str!("fixtures/adult/adult_hierarchy_marital-status.csv")),
+    ("education", include_str!("fixtures/adult/adult_hierarchy_education.csv")),
+    ("native-country", include_str!("fixtures/adult/adult_hierarchy_native-country.csv")),
+    ("workclass", include_str!("fixtures/adult/adult_hierarchy_workclass.csv")),
+    ("occupation", include_str!("fixtures/adult/adult_hierarchy_occupation.csv")),
+];
+
+/// The Adult configuration with inline hierarchies, as a JS object.
+fn config(k: u32, limit: f64, extra: &str) -> JsValue {
+    let qis: Vec<String> = HIERARCHIES
+        .iter()
+        .map(|(q, text)| format!("{}: {{\"hierarchy\": {}}}", serde_json::json!(q), serde_json::json!(text)))
+        .collect();
+    let text = format!(
+        r#"{{"quasi_identifiers": {{{}}}, "k": {k}, "suppression_limit": {limit}, "metric": "loss"{extra}}}"#,
+        qis.join(", ")
+    );
+    js_sys::JSON::parse(&text).unwrap()
+}
+
+fn options(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+/// The options object `{progress: f}`.
+fn with_progress(f: &JsValue) -> JsValue {
+    let o = js_sys::Object::new();
+    js_sys::Reflect::set(&o, &"progress".into(), f).unwrap();
+    o.into()
+}
+
+fn get(value: &JsValue, path: &[&str]) -> JsValue {
+    path.iter().fold(value.clone(), |v, key| js_sys::Reflect::get(&v, &(*key).into()).unwrap())
+}
+
+fn error_message(result: Result<JsValue, JsError>) -> String {
+    let value: JsValue = match result {
+        Ok(v) => panic!("expected an error, got {:?}", js_sys::JSON::stringify(&get(&v, &["result"]))),
+        Err(e) => e.into(),
+    };
+    get(&value, &["message"]).as_string().expect("a string message")
+}
+
+#[wasm_bindgen_test]
+fn adult_k5_without_suppression_matches_arx() {
+    let value = masque::wasm::anonymise(ADULT, config(5, 0.0, ""), JsValue::UNDEFINED).unwrap();
+    let result = get(&value, &["result"]);
+    // A plain object with the field names of the JSON report.
+    assert_eq!(get(&result, &["levels", "marital-status"]).as_f64(), Some(2.0));
+    assert_eq!(get(&result, &["metric", "name"]).as_string().as_deref(), Some("loss"));
+    let r: AnonymiseResult = serde_wasm_bindgen::from_value(result).unwrap();
+    let levels: Vec<usize> = HIERARCHIES.iter().map(|(q, _)| *r.levels.get(q).unwrap()).collect();
+    assert_eq!(levels, vec![4, 0, 0, 2, 3, 2, 2, 1]);
+    assert_eq!((r.suppressed, r.classes, r.k), (0, 30, 16));
+    assert!((r.metric.value - 0.5915849773).abs() < 1e-9, "{}", r.metric.value);
+    assert!(r.optimal);
+
+    // The output: the input's dialect (`;`, CRLF), every age generalised to `*`.
+    let output: js_sys::Uint8Array = get(&value, &["output"]).dyn_into().unwrap();
+    let text = String::from_utf8(output.to_vec()).unwrap();
+    let mut lines = text.split("\r\n");
+    assert_eq!(
+        lines.next(),
+        Some("sex;age;race;marital-status;education;native-country;workclass;occupation;salary-class")
+    );
+    let first: Vec<&str> = lines.next().unwrap().split(';').collect();
+    assert_eq!(first[0], "Male");
+    assert_eq!(first[1], "*");
+    assert_eq!(text.lines().count(), 30_163);
+    assert_eq!(get(&value, &["dialect", "delimiter"]).as_string().as_deref(), Some(";"));
+    assert!(get(&value, &["timings", "search_ms"]).as_f64().is_some());
+}
+
+#[wasm_bindgen_test]
+fn same_result_as_the_native_core() {
+    // The boundary converts and calls the core: compare with the core called directly.
+    let table = masque::table::read_table(ADULT, &Default::default()).unwrap().table;
+    let text = js_sys::JSON::stringify(&config(5, 0.04, "")).unwrap().as_string().unwrap();
+    let core = masque::search::AnonymiseConfig::from_json(&text).unwrap();
+    let want = masque::search::anonymise(&table, &core, &mut masque::search::Unlimited).unwrap().result;
+    let value =
+        masque::wasm::anonymise(ADULT, config(5, 0.04, ""), options(r#"{"read": {"delimiter": ";"}}"#)).unwrap();
+    let got: AnonymiseResult = serde_wasm_bindgen::from_value(get(&value, &["result"])).unwrap();
+    assert_eq!(got, want);
+    assert_eq!(got.suppressed, 1_038);
+    // The configuration may also be given as JSON text.
+    let value = masque::wasm::anonymise(ADULT, JsValue::from_str(&text), JsValue::NULL).unwrap();
+    let again: AnonymiseResult = serde_wasm_bindgen::from_value(get(&value, &["result"])).unwrap();
+    assert_eq!(again, want);
+}
+
+#[wasm_bindgen_test]
+fn progress_is_reported_and_can_stop_the_search() {
+    let calls = Rc::new(RefCell::new(0u32));
+    let seen = calls.clone();
+    // Returning `false` stops the search: the best node so far, not proven optimal.
+    let stop = Closure::<dyn FnMut(JsValue) -> JsValue>::new(move |p: JsValue| {
+        *seen.borrow_mut() += 1;
+        assert_eq!(get(&p, &["lattice_size"]).as_f64(), Some(6_480.0));
+        assert!(get(&p, &["nodes_checked"]).as_f64().unwrap() >= 1.0);
+        JsValue::FALSE
+    });
+    let value = masque::wasm::anonymise(ADULT, config(5, 0.04, ""), with_progress(stop.as_ref())).unwrap();
+    // At least the call that stopped it (the heuristic that completes the answer may report too).
+    assert!(*calls.borrow() >= 1);
+    let r: AnonymiseResult = serde_wasm_bindgen::from_value(get(&value, &["result"])).unwrap();
+    assert!(!r.optimal);
+    assert!(r.suppressed <= 1_206 && r.k >= 5);
+
+    // An exception in the callback is the error.
+    let throw = Closure::<dyn FnMut(JsValue) -> Result<JsValue, JsValue>>::new(|_: JsValue| {
+        Err(js_sys::Error::new("cancelled by the page").into())
+    });
+    let message = error_message(masque::wasm::anonymise(ADULT, config(5, 0.0, ""), with_progress(throw.as_ref())));
+    assert_eq!(message, "the progress callback failed: cancelled by the page");
+}
+
+#[wasm_bindgen_test]
+fn errors_are_messages_naming_positions() {
+    let message = error_message(masque::wasm::anonymise(ADULT, config(5, 0.0, r#", "kk": 2"#), JsValue::NULL));
+    assert!(message.starts_with("configuration: kk: unknown field `kk`"), "{message}");
+    let message = error_message(masque::wasm::anonymise(ADULT, JsValue::from_f64(1.0), JsValue::NULL));
+    assert_eq!(message, "invalid configuration: not a JSON object");
+    let bad = js_sys::JSON::parse(r#"{"quasi_identifiers": {"age": {"hierarchy_file": "age.csv"}}}"#).unwrap();
+    let message = error_message(masque::wasm::anonymise(ADULT, bad, JsValue::NULL));
+    assert!(message.contains("the browser cannot read files"), "{message}");
+    let files = js_sys::JSON::parse(r#"{"quasi_identifiers": {"workclass": {"hierarchy_file": "w.csv"}}}"#).unwrap();
+    let given = options(r#"{"files": {"w.csv": "Private;*\n"}}"#);
+    let message = error_message(masque::wasm::anonymise(ADULT, files, given));
+    assert_eq!(message, "column `workclass`: the value in row 1 is not in the hierarchy");
+    let message = error_message(masque::wasm::anonymise(ADULT, config(5, 0.0, ""), options(r#"{"utf-8": true}"#)));
+    assert!(message.starts_with("invalid anonymise options: unknown field `utf-8`"), "{message}");
+    let message =
+        error_message(masque::wasm::anonymise(ADULT, config(5, 0.0, ""), with_progress(&JsValue::from_f64(3.0))));
+    assert_eq!(message, "invalid progress: not a function");
+}
+
+#[wasm_bindgen_test]
+fn a_table_read_once_searches_many_times() {
+    let table = masque::wasm::AnonymiseTable::new(ADULT, JsValue::NULL).unwrap();
+    assert_eq!(table.rows(), 30_162);
+    assert_eq!(table.columns()[0], "sex");
+    let choice = table.search(config(5, 0.0, ""), JsValue::NULL).unwrap();
+    assert_eq!(get(&choice, &["levels", "age"]).as_f64(), Some(4.0));
+    assert_eq!(get(&choice, &["optimal"]).as_bool(), Some(true));
+    assert!((get(&choice, &["metric"]).as_f64().unwrap() - 0.5915849773).abs() < 1e-9);
+    let choice = table.search(config(5, 0.04, ""), JsValue::NULL).unwrap();
+    assert_eq!(get(&choice, &["levels", "occupation"]).as_f64(), Some(2.0));
+    let value = table.anonymise(config(5, 0.04, ""), JsValue::NULL).unwrap();
+    assert_eq!(get(&value, &["result", "suppressed"]).as_f64(), Some(1_038.0));
+    drop(table);
+}
