@@ -1,10 +1,12 @@
-// The page: choosing or dropping a file, showing what masque found, and the
-// language switch. It never imports the wasm module: every computation is a
-// request to the worker through protocol.js.
+// The page: choosing or dropping a file, showing what masque found, the
+// language switch, and (flow.js) the policy, privacy settings, key, run,
+// results and downloads. It never imports the wasm module: every computation
+// is a request to the worker through protocol.js.
 
 import { ErrorCode, Kind, WorkerClient } from './protocol.js';
 import { LANGUAGES, pickLanguage, saveLanguage, storedLanguage, translator } from './i18n.js';
 import { renderError, renderInspection } from './view.js';
+import { startFlow } from './flow.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -16,6 +18,7 @@ const ui = {
   error: $('error'),
   result: $('result'),
   version: $('version'),
+  sample: $('sample'),
 };
 
 const client = new WorkerClient(() => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
@@ -38,6 +41,7 @@ const state = {
 };
 
 let job = 0; // the number of the latest file request; older answers are ignored
+let flow = null; // set below: the steps after a file is read
 
 function render() {
   const t = translator(state.lang);
@@ -72,6 +76,8 @@ function render() {
     ui.result.hidden = true;
   }
 
+  flow?.render(t);
+
   ui.version.textContent = {
     loading: t('footer.loading'),
     ready: t('footer.version', { version: state.version }),
@@ -96,12 +102,13 @@ async function loadVersion() {
 
 /** Reads one file in the worker and shows what masque found. */
 async function open(file) {
-  if (state.phase === 'busy') client.cancel();
+  if (state.phase === 'busy' || flow?.busy()) client.cancel();
+  flow?.closed();
   const mine = ++job;
   Object.assign(state, { phase: 'busy', step: 'reading', file: { name: file.name, size: file.size }, inspection: null, error: null });
   render();
   try {
-    const inspection = await client.request(Kind.INSPECT, { file, options: {} }, {
+    const inspection = await client.request(Kind.OPEN, { file, token: mine, options: {} }, {
       onProgress: ({ phase }) => {
         if (mine !== job) return;
         state.step = phase;
@@ -110,6 +117,7 @@ async function open(file) {
     });
     if (mine !== job) return;
     Object.assign(state, { phase: 'done', inspection });
+    flow.opened({ file, token: mine, inspection });
   } catch (err) {
     if (mine !== job) return;
     if (err.code === ErrorCode.CANCELLED) Object.assign(state, { phase: 'cancelled' });
@@ -162,5 +170,25 @@ window.addEventListener('drop', (event) => {
   if (file) open(file);
 });
 
+ui.sample.addEventListener('click', async () => {
+  // The bundled synthetic extract (invented patients), from this page's own origin.
+  try {
+    const response = await fetch(new URL('sample/cohort.csv', document.baseURI));
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const blob = await response.blob();
+    open(new File([blob], 'cohort-exemple.csv', { type: 'text/csv' }));
+  } catch (err) {
+    Object.assign(state, { phase: 'failed', file: { name: 'cohort-exemple.csv', size: 0 }, error: { code: ErrorCode.FILE, message: err.message } });
+    render();
+  }
+});
+
+flow = startFlow({ client, state, lang: () => state.lang, t: () => translator(state.lang) });
+
 render();
-loadVersion();
+loadVersion().then(() => {
+  // Once the engine works, cache the app shell and the wasm for offline use.
+  if ('serviceWorker' in navigator && state.engine === 'ready') {
+    navigator.serviceWorker.register('sw.js').catch(() => {});
+  }
+});

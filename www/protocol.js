@@ -17,6 +17,20 @@ export const Kind = Object.freeze({
   /** payload: {file: File|Blob, options?: {delimiter?, encoding?, sheet?}}.
    *  progress: {phase: 'reading'|'parsing'}. result: the inspection object. */
   INSPECT: 'inspect',
+  /** payload: {file, token, options?}. The worker reads the file once and keeps
+   *  it (for ROWS) under `token`. result: the inspection object. */
+  OPEN: 'open',
+  /** payload: {file, token, start, count, options?}. result: {start, rows: string[][]}.
+   *  A worker that does not hold `token` (it was replaced) reads `file` again. */
+  ROWS: 'rows',
+  /** payload: none. result: a new key-file object {version, key, fingerprint}. */
+  KEYGEN: 'keygen',
+  /** payload: {passphrase, salt?}. result: a key-file object with key, salt, kdf, fingerprint. */
+  KEY_FROM_PASSPHRASE: 'key_from_passphrase',
+  /** payload: {file, request: {policy, key, anonymise?, read?, utf8?, preview_rows?}}.
+   *  progress: {phase: 'reading'|'pseudonymising'|'searching'|'writing', nodes_checked?, lattice_size?}.
+   *  result: {output: ArrayBuffer (transferred), report, result, dialect, header, preview, timings}. */
+  CLEAN: 'clean',
 });
 
 /** The types of the worker's replies. */
@@ -42,7 +56,14 @@ export const ErrorCode = Object.freeze({
   CANCELLED: 'cancelled',
   /** The request was malformed (a programming error). */
   PROTOCOL: 'protocol',
+  /** A key could not be made, read or unlocked (the message never holds the key). */
+  KEY: 'key',
+  /** The file could not be cleaned: a policy, configuration or hierarchy error (positions, never values). */
+  CLEAN: 'clean',
 });
+
+/** A handler's result may list, under this key, the buffers to transfer instead of copying. */
+export const TRANSFER = Symbol('transfer');
 
 /** An error with a code from `ErrorCode`, as thrown on both sides of the protocol. */
 export class MasqueError extends Error {
@@ -87,7 +108,8 @@ export function serve(scope, handlers) {
       const handler = Object.hasOwn(handlers, kind) ? handlers[kind] : undefined;
       if (!handler) throw new MasqueError(ErrorCode.PROTOCOL, `unknown request kind "${kind}"`);
       const result = await handler(payload, { progress });
-      scope.postMessage({ id, type: Reply.RESULT, payload: result });
+      // Symbol-keyed properties are not cloned: TRANSFER only tells postMessage what to move.
+      scope.postMessage({ id, type: Reply.RESULT, payload: result }, result?.[TRANSFER] ?? []);
     } catch (err) {
       scope.postMessage({ id, type: Reply.ERROR, error: errorData(err) });
     }

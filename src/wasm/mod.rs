@@ -10,14 +10,17 @@ use wasm_bindgen::prelude::*;
 
 use crate::table::ReadOptions;
 
-mod analyse;
-pub use analyse::*;
-
 mod pseudo;
 pub use pseudo::*;
 
+mod analyse;
+pub use analyse::*;
+
 mod anonymise;
 pub use anonymise::*;
+
+mod app;
+pub use app::*;
 
 /// Converts an options object; `undefined` and `null` mean the defaults.
 ///

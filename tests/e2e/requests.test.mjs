@@ -30,28 +30,30 @@ test('every request of the page and its worker goes to the page\'s own origin: e
     assert.equal((await dialectFields(b.page)).rows, '40');
     await screenshot(b.page, 'requests-session-en');
 
+    // The service worker (registered once the engine works) caches the app shell for offline use.
+    await b.page.evaluate(() => navigator.serviceWorker.ready);
+
     const expected = [
       '', // the page itself: BASE, served as index.html
-      'app.js',
-      'i18n.js',
+      'app.js', 'flow.js', 'i18n.js', 'policy.js', 'preview.js', 'protocol.js', 'results.js', 'style.css', 'view.js',
+      'worker.js', // the module worker, which imports protocol.js in its own module graph
       'pkg/masque.js',
       'pkg/masque_bg.wasm',
-      'protocol.js', // imported by the page
-      'protocol.js', // and, in its own module graph, by the worker
-      'style.css',
-      'view.js',
-      'worker.js',
+      'sw.js', // the service worker, and what it caches:
+      'index.html', 'sample/cohort.csv', 'embed/masque-clean.js',
     ].map((p) => server.url + p).sort();
 
-    const seen = b.requests.map((r) => r.url).sort();
-    assert.deepEqual(seen, expected, 'the full list of requests (the wasm is loaded once, nothing else is fetched)');
+    const seen = [...new Set(b.requests.map((r) => r.url))].sort();
+    assert.deepEqual(seen, expected, 'the full list of files requested (nothing else is fetched)');
     for (const r of b.requests) {
       assert.equal(new URL(r.url).origin, server.origin, `${r.url} is on the page's origin`);
       assert.equal(r.method, 'GET', `${r.url} is a GET`);
     }
+    const wasm = b.requests.filter((r) => r.url.endsWith('/pkg/masque_bg.wasm')).length;
+    assert.ok(wasm <= 3, `the wasm is fetched once by the worker, once by the service worker's cache (seen ${wasm})`);
 
-    // The server agrees: it received exactly these requests, none with a body.
-    const received = server.requests.map((r) => `${r.method} ${server.origin}${r.path}`).sort();
+    // The server agrees: it received exactly these files, none with a body.
+    const received = [...new Set(server.requests.map((r) => `${r.method} ${server.origin}${r.path}`))].sort();
     assert.deepEqual(received, expected.map((u) => `GET ${u}`).sort());
     assert.ok(server.requests.every((r) => r.body.length === 0), 'no request carried a body');
     assert.deepEqual(b.errors, []);

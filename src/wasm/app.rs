@@ -1,0 +1,305 @@
+//! The web app's boundary: what the page's worker needs beyond the single
+//! capabilities, composed from the core in one place.
+//!
+//! - [`PreviewTable`]: a file read once and kept in wasm memory, so the page
+//!   can show any window of its rows (a virtualised preview of a million
+//!   rows asks for the visible ones only) and analyse its risk.
+//! - [`clean`]: read once, apply a policy (pseudonymise, drop, scrub, ...),
+//!   then search the least damaging generalisation that meets the privacy
+//!   criteria, and write once: what `masque apply` followed by
+//!   `masque anonymise` do, in one call, with progress.
+//!
+//! Nothing here computes anything new: it converts and calls the core.
+
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
+
+use super::{options, to_js};
+use crate::policy::{self, ApplyOptions, Policy};
+use crate::privacy::AnalysisOptions;
+use crate::pseudo::{Key, KeyFile};
+use crate::search::{self, AnonymiseConfig, Progress};
+use crate::table::{read_table, write_table, ReadOptions, Table};
+
+/// Milliseconds from the page's clock (`performance.now()`, else `Date.now()`).
+fn now_ms() -> f64 {
+    let global = js_sys::global();
+    js_sys::Reflect::get(&global, &JsValue::from_str("performance"))
+        .ok()
+        .filter(|p| !p.is_undefined())
+        .and_then(|p| {
+            let now = js_sys::Reflect::get(&p, &JsValue::from_str("now")).ok()?;
+            let now: js_sys::Function = now.dyn_into().ok()?;
+            now.call0(&p).ok()?.as_f64()
+        })
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+fn set(object: &js_sys::Object, name: &str, value: &JsValue) -> Result<(), JsError> {
+    js_sys::Reflect::set(object, &JsValue::from_str(name), value)
+        .map(|_| ())
+        .map_err(|_| JsError::new("internal error: cannot build the result"))
+}
+
+/// Rows `start..start + count` of `table` (clamped), as arrays of strings.
+fn rows_of(table: &Table, start: usize, count: usize) -> js_sys::Array {
+    let end = start.saturating_add(count).min(table.rows);
+    let out = js_sys::Array::new();
+    for row in start.min(end)..end {
+        let cells = js_sys::Array::new_with_length(table.columns.len() as u32);
+        for (i, column) in table.columns.iter().enumerate() {
+            // invariant: a column holds one code per row, each indexing its dictionary.
+            cells.set(i as u32, JsValue::from_str(column.dict.get(column.codes[row])));
+        }
+        out.push(&cells);
+    }
+    out
+}
+
+fn header_of(table: &Table) -> js_sys::Array {
+    table.columns.iter().map(|c| JsValue::from_str(&c.name)).collect()
+}
+
+/// A file read once, kept in wasm memory: its rows by window, its risk. Call
+/// `free()` when done.
+#[wasm_bindgen]
+pub struct PreviewTable {
+    table: Table,
+}
+
+#[wasm_bindgen]
+impl PreviewTable {
+    /// `new PreviewTable(bytes, readOptions?)`: reads a file (`readOptions` as for `inspect`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: &[u8], read_options: JsValue) -> Result<PreviewTable, JsError> {
+        let read: ReadOptions = options(read_options, "read options")?;
+        let table = read_table(bytes, &read).map_err(|e| JsError::new(&e.to_string()))?.table;
+        Ok(PreviewTable { table })
+    }
+
+    /// The number of data rows.
+    #[wasm_bindgen(getter)]
+    pub fn rows(&self) -> usize {
+        self.table.rows
+    }
+
+    /// The column names, in file order.
+    #[wasm_bindgen(getter)]
+    pub fn columns(&self) -> Vec<String> {
+        self.table.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// `table.slice(start, count)`: rows `start..start+count` (0-based, clamped
+    /// to the table) as an array of arrays of strings, in column order.
+    pub fn slice(&self, start: usize, count: usize) -> js_sys::Array {
+        rows_of(&self.table, start, count)
+    }
+
+    /// `table.analyse(options)`: the risk report, as the wasm `analyse`.
+    pub fn analyse(&self, options_value: JsValue) -> Result<JsValue, JsError> {
+        let analysis: AnalysisOptions = options(options_value, "analysis options")?;
+        let report = crate::privacy::analyse(&self.table, &analysis, None).map_err(|e| JsError::new(&e.to_string()))?;
+        to_js(&report)
+    }
+}
+
+/// The request of [`clean`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct CleanRequest {
+    /// The policy (the object `apply` takes).
+    policy: Option<serde_json::Value>,
+    /// The key file (from `keygen` or `key_from_passphrase`); null if the
+    /// policy neither pseudonymises nor shifts dates.
+    key: Option<serde_json::Value>,
+    /// The passphrase of a key file that holds only a salt.
+    passphrase: Option<String>,
+    /// The anonymisation configuration (the object `anonymise` takes, without
+    /// `read`/`utf8`/`files`); null for pseudonymisation only. A
+    /// quasi-identifier given as `{}` (no hierarchy) gets the flat hierarchy
+    /// value -> `*` built from its values after the policy.
+    anonymise: Option<serde_json::Value>,
+    /// How to read the input (as for `inspect`).
+    read: ReadOptions,
+    /// Write UTF-8 instead of the input's encoding.
+    utf8: bool,
+    /// How many rows of the cleaned table to return as a preview (default 0).
+    preview_rows: usize,
+}
+
+/// The ARX-format text of the flat hierarchy of a column: each value -> `*`.
+fn flat_hierarchy(table: &Table, name: &str) -> Option<String> {
+    let column = table.columns.iter().find(|c| c.name == name)?;
+    let mut used = vec![false; column.dict.len()];
+    for &c in &column.codes {
+        used[c as usize] = true;
+    }
+    let mut text = String::new();
+    for (code, value) in column.dict.iter().enumerate() {
+        if used[code] {
+            text.push('"');
+            text.push_str(&value.replace('"', "\"\""));
+            text.push_str("\";*\n");
+        }
+    }
+    if text.is_empty() {
+        text.push_str("\"\";*\n");
+    }
+    Some(text)
+}
+
+/// A progress report to the page; errors in the callback are kept to be reported.
+struct Reporter {
+    callback: Option<js_sys::Function>,
+    thrown: Option<JsValue>,
+}
+
+impl Reporter {
+    /// Calls the callback with `{phase, ...fields}`; returns false if it asked to stop.
+    fn report(&mut self, phase: &str, fields: &[(&str, JsValue)]) -> bool {
+        let Some(f) = &self.callback else { return true };
+        let object = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str("phase"), &JsValue::from_str(phase));
+        for (name, value) in fields {
+            let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), value);
+        }
+        match f.call1(&JsValue::NULL, &object) {
+            Ok(answer) => answer.as_bool() != Some(false),
+            Err(e) => {
+                self.thrown = Some(e);
+                false
+            }
+        }
+    }
+
+    fn failure(&mut self) -> Option<JsError> {
+        let e = self.thrown.take()?;
+        let message = e.as_string().or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())));
+        Some(JsError::new(&format!("the progress callback failed: {}", message.unwrap_or_default())))
+    }
+}
+
+/// How often the search reports progress, at most.
+const PROGRESS_EVERY_MS: f64 = 100.0;
+
+/// `clean(bytes, request, progress?)`: applies a policy, then anonymises, in one pass.
+///
+/// `request`: `{policy, key, passphrase?, anonymise?, read?, utf8?, preview_rows?}`
+/// (unknown fields are errors). `progress` (optional) is called with
+/// `{phase: "reading" | "pseudonymising" | "searching" | "writing"}`, and
+/// while searching at most every 100 ms with `nodes_checked`, `lattice_size`,
+/// `best_metric`, `elapsed_ms`; returning `false` while searching stops the
+/// search at the best node found so far (`optimal: false`).
+///
+/// Returns `{output: Uint8Array, report, result, dialect, header, preview,
+/// timings: {read_ms, apply_ms, search_ms, write_ms}}`: `report` the apply
+/// report (as `apply`), `result` the anonymisation result (as `anonymise`;
+/// `null` without `anonymise`), `preview` the first `preview_rows` rows of
+/// the cleaned table. Errors name columns, rows and paths, never values or keys.
+#[wasm_bindgen]
+pub fn clean(bytes: &[u8], request: JsValue, progress: JsValue) -> Result<JsValue, JsError> {
+    let request: CleanRequest = options(request, "clean request")?;
+    let callback: Option<js_sys::Function> = if progress.is_undefined() || progress.is_null() {
+        None
+    } else {
+        Some(progress.dyn_into().map_err(|_| JsError::new("invalid progress: not a function"))?)
+    };
+    let mut reporter = Reporter { callback, thrown: None };
+
+    let policy_text = Zeroizing::new(match &request.policy {
+        Some(value) => value.to_string(),
+        None => r#"{"version": 1, "default": "keep", "columns": {}}"#.to_string(),
+    });
+    let policy = Policy::from_json(&policy_text).map_err(|e| JsError::new(&format!("policy: {e}")))?;
+    let key: Option<Key> = match &request.key {
+        None | Some(serde_json::Value::Null) => None,
+        Some(value) => {
+            let text = Zeroizing::new(value.to_string());
+            let file = KeyFile::from_json(&text).map_err(|e| JsError::new(&format!("key: {e}")))?;
+            let passphrase = request.passphrase.clone().map(Zeroizing::new);
+            Some(file.unlock(passphrase.as_ref().map(|p| p.as_bytes())).map_err(|e| JsError::new(&format!("key: {e}")))?)
+        }
+    };
+
+    let t0 = now_ms();
+    reporter.report("reading", &[]);
+    let read = read_table(bytes, &request.read).map_err(|e| JsError::new(&e.to_string()))?;
+    let t1 = now_ms();
+    reporter.report("pseudonymising", &[]);
+    let dialect = if request.utf8 { read.dialect.to_utf8() } else { read.dialect.clone() };
+    let apply_options = ApplyOptions { correspondence: false, utf8: request.utf8, threads: 1 };
+    let applied =
+        policy::apply_owned(read.table, &policy, key.as_ref(), &apply_options).map_err(|e| JsError::new(&e.to_string()))?;
+    if let Some(e) = reporter.failure() {
+        return Err(e);
+    }
+    let t2 = now_ms();
+
+    let (table, result) = match request.anonymise {
+        None | Some(serde_json::Value::Null) => (applied.table, None),
+        Some(mut value) => {
+            if let Some(qis) = value.get_mut("quasi_identifiers").and_then(|q| q.as_object_mut()) {
+                for (name, qi) in qis.iter_mut() {
+                    let Some(object) = qi.as_object_mut() else { continue };
+                    let sourced = ["hierarchy", "hierarchy_file", "builder"].iter().any(|f| object.contains_key(*f));
+                    if sourced {
+                        continue;
+                    }
+                    let text = flat_hierarchy(&applied.table, name).ok_or_else(|| {
+                        JsError::new(&format!("quasi-identifier `{name}`: no such column after the policy (dropped?)"))
+                    })?;
+                    object.insert("hierarchy".into(), serde_json::Value::String(text));
+                }
+            }
+            let config = AnonymiseConfig::from_value(value).map_err(|e| JsError::new(&e.to_string()))?;
+            reporter.report("searching", &[]);
+            let mut last = f64::NEG_INFINITY;
+            let mut monitor = |p: &Progress| {
+                let now = now_ms();
+                if now - last < PROGRESS_EVERY_MS {
+                    return false;
+                }
+                last = now;
+                let go_on = reporter.report(
+                    "searching",
+                    &[
+                        ("nodes_checked", JsValue::from_f64(p.nodes_checked as f64)),
+                        ("lattice_size", JsValue::from_f64(p.lattice_size as f64)),
+                        ("best_metric", p.best_metric.map_or(JsValue::NULL, JsValue::from_f64)),
+                        ("elapsed_ms", JsValue::from_f64(now - t2)),
+                    ],
+                );
+                !go_on
+            };
+            let outcome = search::anonymise(&applied.table, &config, &mut monitor);
+            if let Some(e) = reporter.failure() {
+                return Err(e);
+            }
+            let done = outcome.map_err(|e| JsError::new(&e.to_string()))?;
+            (done.table, Some(done.result))
+        }
+    };
+    let t3 = now_ms();
+    reporter.report("writing", &[]);
+    let output = write_table(&table, &dialect).map_err(|e| JsError::new(&format!("{e} (write UTF-8 instead)")))?;
+    let t4 = now_ms();
+
+    let out = js_sys::Object::new();
+    set(&out, "output", &js_sys::Uint8Array::from(output.as_slice()).into())?;
+    set(&out, "report", &to_js(&applied.report)?)?;
+    set(&out, "result", &match &result {
+        Some(r) => to_js(r)?,
+        None => JsValue::NULL,
+    })?;
+    set(&out, "dialect", &to_js(&dialect)?)?;
+    set(&out, "header", &header_of(&table).into())?;
+    set(&out, "preview", &rows_of(&table, 0, request.preview_rows).into())?;
+    let timings = js_sys::Object::new();
+    set(&timings, "read_ms", &JsValue::from_f64(t1 - t0))?;
+    set(&timings, "apply_ms", &JsValue::from_f64(t2 - t1))?;
+    set(&timings, "search_ms", &JsValue::from_f64(t3 - t2))?;
+    set(&timings, "write_ms", &JsValue::from_f64(t4 - t3))?;
+    set(&out, "timings", &timings.into())?;
+    Ok(out.into())
+}

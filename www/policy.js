@@ -1,0 +1,152 @@
+// From masque's column suggestions to the two objects the engine takes: the
+// policy (what `masque apply` reads) and the anonymisation configuration (what
+// `masque anonymise` reads). Plain data in, plain data out: no DOM, no worker.
+// Shared by the page (app.js) and the embeddable module (embed/masque-clean.js).
+
+/** The roles a column can have, as `inspect` names them. */
+export const ROLES = Object.freeze(['direct_identifier', 'quasi_identifier', 'sensitive', 'other']);
+
+/** The actions offered for every column (a suggestion or a loaded policy may add others). */
+export const ACTIONS = Object.freeze([
+  { action: 'keep' },
+  { action: 'drop' },
+  { action: 'redact' },
+  { action: 'scrub' },
+  { action: 'pseudonymise', kind: 'nir' },
+  { action: 'pseudonymise', kind: 'text' },
+  { action: 'pseudonymise', kind: 'email' },
+  { action: 'pseudonymise', kind: 'phone' },
+  { action: 'pseudonymise', kind: 'raw' },
+]);
+
+/**
+ * The generalisation hierarchies offered for a quasi-identifier, as the
+ * `quasi_identifiers` entry of the anonymisation configuration. `flat` (the
+ * value or `*`) is completed by the engine from the column's values.
+ */
+export const HIERARCHIES = Object.freeze({
+  flat: {},
+  dates: { builder: { dates: {} } },
+  code_postal: { builder: { code_postal: {} } },
+  departement: { builder: { departement: {} } },
+  age_bands: { builder: { age_bands: {} } },
+  intervals: { builder: { intervals: { widths: [5, 10, 20] } } },
+  mask: { builder: { mask: { levels: 3 } } },
+});
+
+/** k by default: no cell under 11 (the French small-cell rule). */
+export const DEFAULT_K = 11;
+/** The default suppression limit, in percent of rows. */
+export const DEFAULT_SUPPRESSION = 4;
+
+/** A policy entry as an object (`"drop"` -> `{action: "drop"}`). */
+export function entryOf(action) {
+  if (action && typeof action === 'object' && typeof action.action === 'string') return { ...action };
+  if (typeof action === 'string') return { action };
+  return { action: 'keep' };
+}
+
+/** The same entry, compared by content (key order ignored). */
+export function sameEntry(a, b) {
+  const canon = (e) => JSON.stringify(Object.keys(e).sort().map((k) => [k, e[k]]));
+  return canon(entryOf(a)) === canon(entryOf(b));
+}
+
+/** Whether an entry needs the key (pseudonyms, date shifts). */
+export const needsKey = (entry) => ['pseudonymise', 'date_shift'].includes(entryOf(entry).action);
+
+/** The hierarchy that fits a quasi-identifier, from the generalisation its suggestion names. */
+export function hierarchyFor(suggestedAction) {
+  const e = entryOf(suggestedAction);
+  if (e.action !== 'generalise') return 'flat';
+  if (['year', 'month', 'quarter', 'week', 'date'].includes(e.to)) return 'dates';
+  if (e.to === 'departement') return 'code_postal';
+  if (e.to === 'age') return 'age_bands';
+  if (e.to === 'interval' || e.width || e.bounds) return 'intervals';
+  return 'flat';
+}
+
+/**
+ * The settings of each column from `inspect`'s suggestions: quasi-identifiers
+ * are kept by the policy and generalised by the search (only as far as k
+ * needs), with the hierarchy their suggestion implies; other columns take the
+ * suggested action.
+ * @returns {{name: string, role: string, entry: object, hierarchy: string, suggestion?: object}[]}
+ */
+export function columnsFromSuggestions(inspection) {
+  return (inspection.columns ?? []).map((c) => {
+    const s = c.suggestion;
+    const role = ROLES.includes(s?.role) ? s.role : 'other';
+    if (role === 'quasi_identifier') {
+      return { name: c.name, role, entry: { action: 'keep' }, hierarchy: hierarchyFor(s?.action), suggestion: s };
+    }
+    return { name: c.name, role, entry: entryOf(s?.action), hierarchy: 'flat', suggestion: s };
+  });
+}
+
+/** The policy object (version 1, as `masque apply --policy` reads it); every column named. */
+export function policyOf(columns, { description } = {}) {
+  const policy = { version: 1, default: 'keep', columns: {} };
+  if (description) policy.description = description;
+  for (const c of columns) policy.columns[c.name] = entryOf(c.entry);
+  return policy;
+}
+
+/**
+ * Applies a loaded policy to the columns: named columns take its entry, the
+ * others its default. Returns the names it lists that the file lacks.
+ */
+export function loadPolicy(columns, policy) {
+  if (!policy || typeof policy !== 'object' || Array.isArray(policy) || typeof policy.columns !== 'object' || policy.columns === null) {
+    throw new Error('not a masque policy: an object with "version" and "columns" is expected');
+  }
+  if (policy.version !== 1) throw new Error(`policy version ${policy.version} is not supported (1 is)`);
+  const fallback = policy.default === 'drop' ? { action: 'drop' } : { action: 'keep' };
+  const names = new Set(columns.map((c) => c.name));
+  const missing = Object.keys(policy.columns).filter((n) => !names.has(n));
+  const next = columns.map((c) => ({
+    ...c,
+    entry: Object.hasOwn(policy.columns, c.name) ? entryOf(policy.columns[c.name]) : fallback,
+  }));
+  return { columns: next, missing };
+}
+
+/**
+ * The anonymisation configuration (as `masque anonymise --config` reads it,
+ * flat hierarchies completed by the engine), or null without quasi-identifiers.
+ * @param {{k: number, suppression: number, suppressedRows: string, l?: number|null, t?: number|null}} privacy
+ *   suppression in percent of rows
+ */
+export function anonymiseConfigOf(columns, privacy) {
+  const qis = columns.filter((c) => c.role === 'quasi_identifier' && entryOf(c.entry).action !== 'drop');
+  if (!qis.length) return null;
+  const config = {
+    quasi_identifiers: Object.fromEntries(qis.map((c) => [c.name, structuredClone(HIERARCHIES[c.hierarchy] ?? {})])),
+    k: privacy.k,
+    suppression_limit: privacy.suppression / 100,
+    metric: 'loss',
+    suppressed_rows: privacy.suppressedRows === 'mask' ? 'mask' : 'remove',
+  };
+  const criteria = {};
+  if (privacy.l) criteria.l_distinct = privacy.l;
+  if (privacy.t) criteria.t_closeness = privacy.t;
+  if (Object.keys(criteria).length) {
+    const sensitive = columns.filter((c) => c.role === 'sensitive' && entryOf(c.entry).action !== 'drop');
+    if (sensitive.length) config.sensitive = Object.fromEntries(sensitive.map((c) => [c.name, { ...criteria }]));
+  }
+  return config;
+}
+
+/** What is wrong with the settings before a run, as {code, params} for the page to translate. */
+export function problemsOf(columns, privacy, key) {
+  const problems = [];
+  if (!Number.isInteger(privacy.k) || privacy.k < 1) problems.push({ code: 'k' });
+  if (!(privacy.suppression >= 0 && privacy.suppression <= 100)) problems.push({ code: 'suppression' });
+  if (privacy.l !== null && privacy.l !== undefined && !(Number.isInteger(privacy.l) && privacy.l >= 2)) problems.push({ code: 'l' });
+  if (privacy.t !== null && privacy.t !== undefined && !(privacy.t > 0 && privacy.t <= 1)) problems.push({ code: 't' });
+  if ((privacy.l || privacy.t) && !columns.some((c) => c.role === 'sensitive' && entryOf(c.entry).action !== 'drop')) {
+    problems.push({ code: 'sensitive' });
+  }
+  if (!key && columns.some((c) => needsKey(c.entry))) problems.push({ code: 'key' });
+  return problems;
+}

@@ -1,0 +1,185 @@
+// The results of a run, as DOM for the page and as a standalone HTML report
+// (for a data-protection impact assessment file). Plain data in; every value
+// from the file (column names, cells) is set as text or escaped, never HTML.
+
+import { el, formats } from './view.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** The class-size buckets of the chart. */
+const BUCKETS = Object.freeze([[1, 1], [2, 2], [3, 4], [5, 10], [11, 19], [20, 49], [50, 99], [100, Infinity]]);
+
+/** Records per class-size bucket, from a risk report's `class_sizes` histogram. */
+export function bucketsOf(report) {
+  const counts = BUCKETS.map(() => 0);
+  for (const { size, records } of report?.class_sizes ?? []) {
+    const i = BUCKETS.findIndex(([lo, hi]) => size >= lo && size <= hi);
+    if (i >= 0) counts[i] += records;
+  }
+  return counts;
+}
+
+const bucketLabel = ([lo, hi]) => (hi === Infinity ? `${lo}+` : lo === hi ? `${lo}` : `${lo}–${hi}`);
+
+/** The share of records above the first risk threshold, or null. */
+function atRisk(report) {
+  const values = Object.values(report?.prosecutor?.records_at_risk ?? {});
+  return values.length ? values[0] : null;
+}
+
+/** The rows of the before/after comparison: [key, before, after] formatted. */
+export function riskRows(result, t, lang) {
+  const fmt = formats(lang);
+  const pct = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 2 });
+  const before = result.risk_before;
+  const after = result.risk_after;
+  const line = (key, f) => [key, before ? f(before) : '—', after ? f(after) : '—'];
+  return [
+    line('risk.k', (r) => fmt.number(r.k)),
+    line('risk.classes', (r) => fmt.number(r.classes)),
+    line('risk.sample_uniques', (r) => fmt.number(r.sample_uniques)),
+    line('risk.records_at_risk', (r) => (atRisk(r) === null ? '—' : pct.format(atRisk(r)))),
+    line('risk.highest', (r) => pct.format(r.prosecutor.highest)),
+    line('risk.average', (r) => pct.format(r.prosecutor.average)),
+  ];
+}
+
+/** A grouped bar chart (inline SVG) of the share of records per class size, before and after. */
+export function classChart(result, t, lang) {
+  const before = bucketsOf(result.risk_before);
+  const after = bucketsOf(result.risk_after);
+  const total = (xs) => xs.reduce((a, b) => a + b, 0) || 1;
+  const [tb, ta] = [total(before), total(after)];
+  const W = 640; const H = 240; const left = 44; const bottom = 36; const top = 12;
+  const plotH = H - bottom - top;
+  const slot = (W - left - 8) / BUCKETS.length;
+  const pct = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
+  const svg = document.createElementNS(SVG, 'svg');
+  const attrs = (node, a) => { for (const [k, v] of Object.entries(a)) node.setAttribute(k, String(v)); return node; };
+  const node = (tag, a, text) => { const n = attrs(document.createElementNS(SVG, tag), a); if (text !== undefined) n.textContent = text; return n; };
+  attrs(svg, { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'chart-title chart-desc', class: 'chart' });
+  svg.append(node('title', { id: 'chart-title' }, t('chart.title')));
+  const desc = BUCKETS.map((b, i) => `${bucketLabel(b)}: ${pct.format(before[i] / tb)} → ${pct.format(after[i] / ta)}`).join('; ');
+  svg.append(node('desc', { id: 'chart-desc' }, desc));
+  for (const f of [0, 0.5, 1]) {
+    const y = top + plotH * (1 - f);
+    svg.append(node('line', { x1: left, x2: W - 8, y1: y, y2: y, class: 'axis' }));
+    svg.append(node('text', { x: left - 6, y: y + 4, 'text-anchor': 'end', class: 'tick' }, pct.format(f)));
+  }
+  BUCKETS.forEach((b, i) => {
+    const x = left + i * slot + slot * 0.12;
+    const w = slot * 0.36;
+    const hb = plotH * (before[i] / tb);
+    const ha = plotH * (after[i] / ta);
+    svg.append(node('rect', { x, y: top + plotH - hb, width: w, height: hb, class: 'bar-before' }));
+    svg.append(node('rect', { x: x + w + 2, y: top + plotH - ha, width: w, height: ha, class: 'bar-after' }));
+    svg.append(node('text', { x: left + i * slot + slot / 2, y: H - bottom + 16, 'text-anchor': 'middle', class: 'tick' }, bucketLabel(b)));
+  });
+  svg.append(node('text', { x: left + (W - left) / 2, y: H - 4, 'text-anchor': 'middle', class: 'tick' }, t('chart.x')));
+  const legend = el('p', { class: 'legend' },
+    el('span', { class: 'swatch before', 'aria-hidden': 'true' }), ` ${t('risk.before')} `,
+    el('span', { class: 'swatch after', 'aria-hidden': 'true' }), ` ${t('risk.after')}`);
+  return el('figure', { class: 'chart-figure' }, svg, legend);
+}
+
+/** Columns with invalid identifiers: [{name, action, invalid, reasons}] */
+export function invalidsOf(report) {
+  return (report?.columns ?? []).filter((c) => c.invalid > 0).map((c) => ({
+    name: c.name, action: c.action, detail: c.detail, invalid: c.invalid, reasons: c.invalid_reasons ?? {},
+  }));
+}
+
+function table(caption, headers, rows, attrs = {}) {
+  return el('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': caption },
+    el('table', attrs,
+      el('caption', {}, caption),
+      el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((c, i) => (i === 0 ? el('th', { scope: 'row' }, c) : el('td', {}, c))))))));
+}
+
+/**
+ * Fills `container` with the results of a run.
+ * @param {{file: {name: string}, report: object, result: object|null, header: string[], preview: string[][], seconds: number}} run
+ */
+export function renderResults(container, run, t, lang) {
+  const fmt = formats(lang);
+  const { report, result } = run;
+  const parts = [el('h2', { id: 'outcome-title' }, t('results.title'))];
+  const rowsOut = result ? (result.suppressed_rows === 'remove' ? result.rows - result.suppressed : result.rows) : report.rows_out;
+  parts.push(el('p', { class: 'summary', dataset: { field: 'summary' } }, t('results.summary', {
+    rows_in: fmt.number(report.rows_in),
+    rows_out: fmt.number(rowsOut),
+    suppressed: fmt.number(result?.suppressed ?? 0),
+    seconds: new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(run.seconds),
+  })));
+  if (result) {
+    const k = result.risk_after?.k ?? result.k;
+    parts.push(el('p', { class: result.optimal ? 'note' : 'note warn' }, t(result.optimal ? 'results.optimal' : 'results.heuristic', {
+      k: fmt.number(k), nodes: fmt.number(result.nodes_checked), lattice: fmt.number(result.lattice_size),
+    })));
+    const rows = riskRows(result, t, lang).map(([key, b, a]) => [t(key), b, a]);
+    parts.push(table(t('risk.caption'), [t('risk.measure'), t('risk.before'), t('risk.after')], rows, { class: 'risk', id: 'risk-table' }));
+    parts.push(classChart(result, t, lang));
+    const levels = Object.entries(result.levels).map(([name, level]) => [name, `${fmt.number(level)} / ${fmt.number(result.heights?.[name] ?? level)}`]);
+    parts.push(table(t('levels.caption'), [t('levels.column'), t('levels.level')], levels, { class: 'levels', id: 'levels-table' }));
+    parts.push(el('p', { dataset: { field: 'suppressed' } }, t(result.suppressed_rows === 'remove' ? 'results.suppressed_removed' : 'results.suppressed_masked', {
+      n: fmt.number(result.suppressed), share: fmt.percent(result.rows ? result.suppressed / result.rows : 0),
+    })));
+  } else {
+    parts.push(el('p', { class: 'note warn' }, t('results.no_qi')));
+  }
+  const invalids = invalidsOf(report);
+  parts.push(invalids.length
+    ? table(t('invalid.caption'), [t('levels.column'), t('invalid.action'), t('invalid.count'), t('invalid.reasons')],
+      invalids.map((c) => [c.name, c.detail ? `${c.action} (${c.detail})` : c.action, fmt.number(c.invalid),
+        Object.entries(c.reasons).map(([r, n]) => `${r}: ${fmt.number(n)}`).join(', ')]), { class: 'invalids', id: 'invalid-table' })
+    : el('p', { dataset: { field: 'invalid' } }, t('invalid.none')));
+  if (report.key_fingerprint) parts.push(el('p', {}, t('results.fingerprint', { fingerprint: report.key_fingerprint })));
+  parts.push(table(t('cleaned.caption', { n: fmt.number(run.preview.length) }), ['#', ...run.header],
+    run.preview.map((r, i) => [fmt.number(i + 1), ...r]), { class: 'grid cleaned', id: 'cleaned-table' }));
+  container.replaceChildren(...parts);
+}
+
+const escape = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+/**
+ * A standalone, readable HTML report of a run (no script, no external resource),
+ * for a data-protection impact assessment file. Holds counts, settings and the
+ * key fingerprint; never a cell value, never the key.
+ */
+export function reportHtml(run, t, lang) {
+  const fmt = formats(lang);
+  const { report, result, policy, config } = run;
+  const rowsOf = (rows) => rows.map((r) => `<tr>${r.map((c, i) => (i ? `<td>${escape(c)}</td>` : `<th scope="row">${escape(c)}</th>`)).join('')}</tr>`).join('\n');
+  const tableOf = (caption, headers, rows) => `<table><caption>${escape(caption)}</caption><thead><tr>${headers.map((h) => `<th scope="col">${escape(h)}</th>`).join('')}</tr></thead><tbody>\n${rowsOf(rows)}\n</tbody></table>`;
+  const sections = [];
+  sections.push(`<h1>${escape(t('report.title'))}</h1>`);
+  sections.push(`<p>${escape(t('report.intro', { name: run.file.name, date: new Date(run.finishedAt).toLocaleString(lang), version: report.masque_version }))}</p>`);
+  sections.push(`<h2>${escape(t('report.input'))}</h2>`);
+  sections.push(tableOf(t('report.input'), [t('risk.measure'), ''], [
+    [t('result.rows'), fmt.number(report.rows_in)],
+    [t('result.columns'), fmt.number(report.columns_in)],
+    [t('report.columns_out'), fmt.number(report.columns_out)],
+    [t('report.key'), report.key_fingerprint ?? t('report.no_key')],
+  ]));
+  sections.push(`<h2>${escape(t('report.policy'))}</h2>`);
+  sections.push(tableOf(t('report.policy'), [t('levels.column'), t('invalid.action'), t('report.distinct_in'), t('report.distinct_out'), t('invalid.count')],
+    report.columns.map((c) => [c.name, c.detail ? `${c.action} (${c.detail})` : c.action, fmt.number(c.distinct_in), fmt.number(c.distinct_out), fmt.number(c.invalid)])));
+  if (result) {
+    sections.push(`<h2>${escape(t('report.privacy'))}</h2>`);
+    sections.push(`<p>${escape(t('report.criteria', { k: fmt.number(config.k), suppression: fmt.percent(config.suppression_limit), qis: Object.keys(config.quasi_identifiers).join(', ') }))}</p>`);
+    sections.push(tableOf(t('risk.caption'), [t('risk.measure'), t('risk.before'), t('risk.after')], riskRows(result, t, lang).map(([k, b, a]) => [t(k), b, a])));
+    const before = bucketsOf(result.risk_before);
+    const after = bucketsOf(result.risk_after);
+    sections.push(tableOf(t('chart.title'), [t('chart.x'), t('risk.before'), t('risk.after')], BUCKETS.map((b, i) => [bucketLabel(b), fmt.number(before[i]), fmt.number(after[i])])));
+    sections.push(tableOf(t('levels.caption'), [t('levels.column'), t('levels.level')], Object.entries(result.levels).map(([n, l]) => [n, `${l} / ${result.heights?.[n] ?? l}`])));
+    sections.push(`<p>${escape(t(result.suppressed_rows === 'remove' ? 'results.suppressed_removed' : 'results.suppressed_masked', { n: fmt.number(result.suppressed), share: fmt.percent(result.rows ? result.suppressed / result.rows : 0) }))}</p>`);
+    sections.push(`<p>${escape(t(result.optimal ? 'results.optimal' : 'results.heuristic', { k: fmt.number(result.risk_after?.k ?? result.k), nodes: fmt.number(result.nodes_checked), lattice: fmt.number(result.lattice_size) }))}</p>`);
+  } else {
+    sections.push(`<p>${escape(t('results.no_qi'))}</p>`);
+  }
+  sections.push(`<h2>${escape(t('report.notes'))}</h2><ul><li>${escape(t('report.note_local'))}</li><li>${escape(t('key.warning_lose'))}</li><li>${escape(t('key.warning_share'))}</li><li>${escape(t('report.note_personal'))}</li></ul>`);
+  sections.push(`<h2>${escape(t('report.policy_json'))}</h2><pre>${escape(JSON.stringify(policy, null, 2))}</pre>`);
+  const style = 'body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #bbb;padding:.25rem .6rem;text-align:left}caption{text-align:left;font-weight:600}pre{background:#f4f4f4;padding:1rem;overflow:auto}';
+  return `<!doctype html>\n<html lang="${lang}">\n<head>\n<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">\n<title>${escape(t('report.title'))} — ${escape(run.file.name)}</title>\n<style>${style}</style>\n</head>\n<body>\n${sections.join('\n')}\n</body>\n</html>\n`;
+}

@@ -1,0 +1,44 @@
+// The service worker: keeps the app shell and the wasm engine so the page
+// works offline once it has been loaded. Network first (a new build is picked
+// up at once when online), the cache when the network fails. It only ever
+// fetches files of its own scope: it sends nothing anywhere.
+
+const CACHE = 'masque-shell-v1';
+const SHELL = [
+  './', 'index.html', 'style.css', 'app.js', 'flow.js', 'i18n.js', 'policy.js', 'preview.js', 'protocol.js',
+  'results.js', 'view.js', 'worker.js', 'pkg/masque.js', 'pkg/masque_bg.wasm', 'sample/cohort.csv',
+  'embed/masque-clean.js',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await cache.addAll(SHELL.map((p) => new Request(new URL(p, self.registration.scope), { cache: 'reload' })));
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET' || !request.url.startsWith(self.registration.scope)) return;
+  event.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    try {
+      const response = await fetch(request);
+      if (response.ok && response.type === 'basic') await cache.put(request, response.clone());
+      return response;
+    } catch (err) {
+      const cached = await cache.match(request, { ignoreSearch: true })
+        ?? (request.mode === 'navigate' ? await cache.match(new URL('./', self.registration.scope)) : undefined);
+      if (cached) return cached;
+      throw err;
+    }
+  })());
+});
