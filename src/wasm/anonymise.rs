@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::{options, to_js};
+use super::{now_ms, options, set, to_js};
 use crate::search::{self, AnonymiseConfig, Phase, Progress};
 use crate::table::{read_table, write_table, Dialect, ReadOptions, Table};
 
@@ -29,25 +29,7 @@ struct AnonymiseOptions {
     files: BTreeMap<String, String>,
 }
 
-/// Milliseconds from the page's clock (`performance.now()`, else `Date.now()`).
-fn now_ms() -> f64 {
-    let global = js_sys::global();
-    js_sys::Reflect::get(&global, &JsValue::from_str("performance"))
-        .ok()
-        .filter(|p| !p.is_undefined())
-        .and_then(|p| {
-            let now = js_sys::Reflect::get(&p, &JsValue::from_str("now")).ok()?;
-            let now: js_sys::Function = now.dyn_into().ok()?;
-            now.call0(&p).ok()?.as_f64()
-        })
-        .unwrap_or_else(js_sys::Date::now)
-}
 
-fn set(object: &js_sys::Object, name: &str, value: &JsValue) -> Result<(), JsError> {
-    js_sys::Reflect::set(object, &JsValue::from_str(name), value)
-        .map(|_| ())
-        .map_err(|_| JsError::new("internal error: cannot build the result"))
-}
 
 /// How often the progress callback is called, at most.
 const PROGRESS_EVERY_MS: f64 = 100.0;

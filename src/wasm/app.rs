@@ -15,32 +15,14 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use super::{options, to_js};
+use super::{now_ms, options, set, to_js};
 use crate::policy::{self, ApplyOptions, Policy};
 use crate::privacy::AnalysisOptions;
 use crate::pseudo::{Key, KeyFile};
 use crate::search::{self, AnonymiseConfig, Progress};
 use crate::table::{read_table, write_table, ReadOptions, Table};
 
-/// Milliseconds from the page's clock (`performance.now()`, else `Date.now()`).
-fn now_ms() -> f64 {
-    let global = js_sys::global();
-    js_sys::Reflect::get(&global, &JsValue::from_str("performance"))
-        .ok()
-        .filter(|p| !p.is_undefined())
-        .and_then(|p| {
-            let now = js_sys::Reflect::get(&p, &JsValue::from_str("now")).ok()?;
-            let now: js_sys::Function = now.dyn_into().ok()?;
-            now.call0(&p).ok()?.as_f64()
-        })
-        .unwrap_or_else(js_sys::Date::now)
-}
 
-fn set(object: &js_sys::Object, name: &str, value: &JsValue) -> Result<(), JsError> {
-    js_sys::Reflect::set(object, &JsValue::from_str(name), value)
-        .map(|_| ())
-        .map_err(|_| JsError::new("internal error: cannot build the result"))
-}
 
 /// Rows `start..start + count` of `table` (clamped), as arrays of strings.
 fn rows_of(table: &Table, start: usize, count: usize) -> js_sys::Array {

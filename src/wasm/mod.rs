@@ -6,7 +6,7 @@
 //! Nothing here computes anything: it converts and calls the core.
 
 use serde::{de::DeserializeOwned, Serialize};
-use wasm_bindgen::prelude::*;
+use wasm_bindgen::{prelude::*, JsCast};
 
 use crate::table::ReadOptions;
 
@@ -43,6 +43,28 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::new(&format!("internal error: {e}")))
+}
+
+/// Milliseconds from `performance.now()` (or `Date.now()`), for the timings
+/// reports carry. Only the boundary reads a clock; the core never does.
+pub(crate) fn now_ms() -> f64 {
+    let global = js_sys::global();
+    js_sys::Reflect::get(&global, &JsValue::from_str("performance"))
+        .ok()
+        .filter(|p| !p.is_undefined())
+        .and_then(|p| {
+            let now = js_sys::Reflect::get(&p, &JsValue::from_str("now")).ok()?;
+            let now: js_sys::Function = now.dyn_into().ok()?;
+            now.call0(&p).ok()?.as_f64()
+        })
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// Sets `object[name] = value` on a result object.
+pub(crate) fn set(object: &js_sys::Object, name: &str, value: &JsValue) -> Result<(), JsError> {
+    js_sys::Reflect::set(object, &JsValue::from_str(name), value)
+        .map(|_| ())
+        .map_err(|_| JsError::new("internal error: cannot build the result"))
 }
 
 /// `inspect(bytes, options?)`: the dialect, row count and columns of a file.

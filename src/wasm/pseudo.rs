@@ -11,7 +11,7 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use super::{options, to_js};
+use super::{now_ms, options, set, to_js};
 use crate::policy::{self, ApplyOptions, Policy};
 use crate::pseudo::{KdfParams, Key, KeyFile};
 use crate::table::{read_table, write_table, Encoding, ReadOptions};
@@ -52,25 +52,7 @@ fn random(buf: &mut [u8]) -> Result<(), JsError> {
     getrandom::fill(buf).map_err(|e| JsError::new(&format!("no secure random source: {e}")))
 }
 
-/// Milliseconds from the page's clock (`performance.now()`, else `Date.now()`).
-fn now_ms() -> f64 {
-    let global = js_sys::global();
-    js_sys::Reflect::get(&global, &JsValue::from_str("performance"))
-        .ok()
-        .filter(|p| !p.is_undefined())
-        .and_then(|p| {
-            let now = js_sys::Reflect::get(&p, &JsValue::from_str("now")).ok()?;
-            let now: js_sys::Function = now.dyn_into().ok()?;
-            now.call0(&p).ok()?.as_f64()
-        })
-        .unwrap_or_else(js_sys::Date::now)
-}
 
-fn set(object: &js_sys::Object, name: &str, value: &JsValue) -> Result<(), JsError> {
-    js_sys::Reflect::set(object, &JsValue::from_str(name), value)
-        .map(|_| ())
-        .map_err(|_| JsError::new("internal error: cannot build the result"))
-}
 
 /// `apply(bytes, policy, key, options?)`: applies a policy to a file.
 ///
