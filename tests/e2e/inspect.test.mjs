@@ -81,6 +81,15 @@ test('the keyboard alone reaches the file input, shows focus and opens a file', 
   const b = await launch({ locale: 'en-US' });
   try {
     await b.page.goto(server.url);
+    // Listen for the file chooser from the start: Playwright intercepts choosers
+    // only once a listener is registered, and enabling that is asynchronous, so
+    // a listener added just before the key press can miss the chooser.
+    const chooser = new Promise((resolve, reject) => {
+      b.page.once('filechooser', resolve);
+      setTimeout(() => reject(new Error('no file chooser opened within 60 s')), 60_000).unref();
+    });
+    chooser.catch(() => {}); // observed below; no unhandled rejection if an earlier step fails
+    await b.page.bringToFront();
     const focused = [];
     for (let i = 0; i < 5 && focused.at(-1) !== 'file'; i++) {
       await b.page.keyboard.press('Tab');
@@ -92,7 +101,6 @@ test('the keyboard alone reaches the file input, shows focus and opens a file', 
     assert.equal(await b.page.$eval('#file', (i) => i.labels[0].textContent), 'Choose a file…');
     await screenshot(b.page, 'keyboard-focus-en');
 
-    const chooser = b.page.waitForEvent('filechooser');
     await b.page.keyboard.press('Space');
     await (await chooser).setFiles(fixture('cohort_cp1252_40.csv'));
     await waitForOutcome(b.page);
