@@ -469,11 +469,9 @@ mod random_tables {
             let n = values.len() as f64;
             let h: f64 = counts.values().map(|&c| -(c as f64 / n) * (c as f64 / n).ln()).sum();
             min_entropy = min_entropy.min(h);
-            let d: f64 = reference
-                .iter()
-                .map(|(v, q)| (counts.get(v).copied().unwrap_or(0) as f64 / n - q).abs())
-                .sum::<f64>()
-                / 2.0;
+            let d: f64 =
+                reference.iter().map(|(v, q)| (counts.get(v).copied().unwrap_or(0) as f64 / n - q).abs()).sum::<f64>()
+                    / 2.0;
             t = t.max(d);
         }
         (classes.len(), k, uniques, l_distinct, min_entropy.exp(), t)

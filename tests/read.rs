@@ -1,9 +1,7 @@
 //! Reading and writing: every dialect, every bad input, byte-identical round trips.
 #![cfg(not(target_arch = "wasm32"))]
 
-use masque::table::{
-    read_table, write_table, Encoding, Format, LineEnding, ReadErrorKind, ReadOptions, Warning,
-};
+use masque::table::{read_table, write_table, Encoding, Format, LineEnding, ReadErrorKind, ReadOptions, Warning};
 
 fn fixture(path: &str) -> Vec<u8> {
     let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
@@ -303,7 +301,12 @@ impl std::io::Read for Trickle<'_> {
 #[test]
 fn streaming_gives_the_same_table_as_bytes() {
     use masque::table::read_table_from;
-    for path in ["cohort_quirks_200.csv", "dialects/utf16le_tab_crlf.txt", "dialects/comma_utf8bom_lf.csv", "dialects/workbook.xlsx"] {
+    for path in [
+        "cohort_quirks_200.csv",
+        "dialects/utf16le_tab_crlf.txt",
+        "dialects/comma_utf8bom_lf.csv",
+        "dialects/workbook.xlsx",
+    ] {
         let bytes = fixture(path);
         let whole = read_table(&bytes, &ReadOptions::default()).unwrap();
         for step in [1, 7, 4096] {

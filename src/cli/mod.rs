@@ -58,11 +58,11 @@ impl ReadArgs {
     pub fn options(&self) -> Result<ReadOptions, Failure> {
         let encoding = match self.encoding.as_deref() {
             None => None,
-            Some(name) => Some(
-                serde_json::from_value::<Encoding>(serde_json::Value::String(name.to_ascii_lowercase())).map_err(
+            Some(name) => {
+                Some(serde_json::from_value::<Encoding>(serde_json::Value::String(name.to_ascii_lowercase())).map_err(
                     |_| Failure("--encoding must be one of utf-8, windows-1252, utf-16le, utf-16be".to_string()),
-                )?,
-            ),
+                )?)
+            }
         };
         Ok(ReadOptions { delimiter: self.delimiter.clone(), encoding, sheet: self.sheet.clone() })
     }

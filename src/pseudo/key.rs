@@ -33,7 +33,7 @@ const SALT_LEN: std::ops::RangeInclusive<usize> = 8..=64;
 /// HMAC-SHA-256 (RFC 2104) of `message` under `key`.
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     // invariant: HMAC accepts keys of any length, `new_from_slice` cannot fail.
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length"); // invariant: HMAC accepts keys of any length
     mac.update(message);
     mac.finalize().into_bytes().into()
 }

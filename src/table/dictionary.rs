@@ -184,7 +184,7 @@ impl Dictionary {
         // column's text under 4 GiB, checked by the reader) or from per-value
         // transforms of them; passing 4 GiB of distinct text is a bug.
         let (code, new) =
-            self.index.intern(self.arena.as_bytes(), value.as_bytes()).expect("dictionary larger than 4 GiB");
+            self.index.intern(self.arena.as_bytes(), value.as_bytes()).expect("dictionary larger than 4 GiB"); // invariant: see above
         if new {
             self.arena.push_str(value);
         }
@@ -347,8 +347,7 @@ mod tests {
         assert_eq!(intern(&mut raw, b"abc"), Some(0));
         assert_eq!(intern(&mut raw, b"H\xe9l\xe8ne"), Some(1));
         assert_eq!(intern(&mut raw, b"abc"), Some(0));
-        let (dict, remap) =
-            raw.into_dictionary(true, |b| encoding_rs::WINDOWS_1252.decode_without_bom_handling(b).0);
+        let (dict, remap) = raw.into_dictionary(true, |b| encoding_rs::WINDOWS_1252.decode_without_bom_handling(b).0);
         assert!(remap.is_none());
         assert_eq!(dict.get(1), "Hélène");
         assert_eq!(dict.code_of("Hélène"), Some(1));

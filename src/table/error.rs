@@ -99,10 +99,9 @@ impl fmt::Display for ReadError {
         match &*self.0 {
             ReadErrorKind::Empty => write!(f, "the file is empty"),
             ReadErrorKind::HeaderOnly => write!(f, "the file has a header row but no data rows"),
-            ReadErrorKind::FieldCount { line, record, expected, found } => write!(
-                f,
-                "line {line} (record {record}) has {found} fields, expected {expected} as in the header"
-            ),
+            ReadErrorKind::FieldCount { line, record, expected, found } => {
+                write!(f, "line {line} (record {record}) has {found} fields, expected {expected} as in the header")
+            }
             ReadErrorKind::InvalidUtf16 { byte } => {
                 write!(f, "invalid UTF-16 at byte {byte}")
             }

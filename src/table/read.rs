@@ -18,8 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     dictionary::{hash, ByteDictionary},
-    xlsx, Column, Dialect, Encoding, Format, LineEnding, ReadError, ReadErrorKind, ReadTable, Table,
-    Warning,
+    xlsx, Column, Dialect, Encoding, Format, LineEnding, ReadError, ReadErrorKind, ReadTable, Table, Warning,
 };
 
 /// The delimiters masque recognises, in order of preference on ties.
@@ -66,7 +65,11 @@ pub fn read_table(bytes: &[u8], options: &ReadOptions) -> Result<ReadTable, Read
 /// whole first (calamine needs random access; UTF-16 is transcoded).
 ///
 /// The stream's I/O errors become [`ReadErrorKind::Io`].
-pub fn read_table_from<R: Read>(mut input: R, size_hint: Option<u64>, options: &ReadOptions) -> Result<ReadTable, ReadError> {
+pub fn read_table_from<R: Read>(
+    mut input: R,
+    size_hint: Option<u64>,
+    options: &ReadOptions,
+) -> Result<ReadTable, ReadError> {
     let delimiter = match &options.delimiter {
         None => None,
         Some(d) => Some(parse_delimiter(d).ok_or_else(|| {
@@ -92,7 +95,15 @@ pub fn read_table_from<R: Read>(mut input: R, size_hint: Option<u64>, options: &
             input.read_to_end(&mut head).map_err(io_error)?;
             let text = decode_utf16(&head[skip..], encoding, skip)?;
             let text_len = text.len() as u64;
-            parse_csv(text.as_bytes(), 0, std::io::empty(), Some(text_len), CsvEncoding::Utf16(encoding), bom, delimiter)
+            parse_csv(
+                text.as_bytes(),
+                0,
+                std::io::empty(),
+                Some(text_len),
+                CsvEncoding::Utf16(encoding),
+                bom,
+                delimiter,
+            )
         }
         Encoding::Utf8 | Encoding::Windows1252 => {
             let guess = match options.encoding {
@@ -187,11 +198,7 @@ pub fn sniff_delimiter(body: &[u8]) -> u8 {
     };
     let mut best: Option<((bool, usize, usize), u8)> = None;
     for &d in &DELIMITERS {
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(d)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(sample);
+        let mut reader = csv::ReaderBuilder::new().delimiter(d).has_headers(false).flexible(true).from_reader(sample);
         let mut counts = Vec::with_capacity(SNIFF_RECORDS);
         let mut record = csv::ByteRecord::new();
         while counts.len() < SNIFF_RECORDS {
@@ -482,10 +489,8 @@ fn parse_csv<R: Read>(
         CsvEncoding::Detect if windows_1252 => Encoding::Windows1252,
         CsvEncoding::Detect => Encoding::Utf8,
     };
-    let names: Vec<String> = header
-        .iter()
-        .map(|f| decode_field(f, windows_1252).trim_start_matches('\u{FEFF}').to_string())
-        .collect();
+    let names: Vec<String> =
+        header.iter().map(|f| decode_field(f, windows_1252).trim_start_matches('\u{FEFF}').to_string()).collect();
     let (names, warnings) = repair_header(names);
     let columns = names
         .into_iter()

@@ -23,8 +23,7 @@ impl Rendered {
 }
 
 fn needs_quotes(value: &str, delimiter: u8, lone: bool) -> bool {
-    (lone && value.is_empty())
-        || value.bytes().any(|b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r')
+    (lone && value.is_empty()) || value.bytes().any(|b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r')
 }
 
 /// Appends `text` in `encoding`; `false` if a character cannot be represented.
@@ -85,11 +84,7 @@ pub fn write_table(table: &Table, dialect: &Dialect) -> Result<Vec<u8>, WriteErr
     let mut delimiter = Vec::new();
     encode_into(std::str::from_utf8(&[dialect.delimiter]).unwrap_or(","), dialect.encoding, &mut delimiter);
     let mut newline = Vec::new();
-    encode_into(
-        std::str::from_utf8(dialect.line_ending.bytes()).unwrap_or("\r\n"),
-        dialect.encoding,
-        &mut newline,
-    );
+    encode_into(std::str::from_utf8(dialect.line_ending.bytes()).unwrap_or("\r\n"), dialect.encoding, &mut newline);
 
     let average_row: usize = rendered.iter().map(|r| r.bytes.len() / r.ends.len().max(1)).sum::<usize>()
         + table.columns.len() * delimiter.len();

@@ -29,8 +29,6 @@ struct AnonymiseOptions {
     files: BTreeMap<String, String>,
 }
 
-
-
 /// How often the progress callback is called, at most.
 const PROGRESS_EVERY_MS: f64 = 100.0;
 

@@ -22,8 +22,6 @@ use crate::pseudo::{Key, KeyFile};
 use crate::search::{self, AnonymiseConfig, Progress};
 use crate::table::{read_table, write_table, ReadOptions, Table};
 
-
-
 /// Rows `start..start + count` of `table` (clamped), as arrays of strings.
 fn rows_of(table: &Table, start: usize, count: usize) -> js_sys::Array {
     let end = start.saturating_add(count).min(table.rows);
@@ -200,7 +198,10 @@ pub fn clean(bytes: &[u8], request: JsValue, progress: JsValue) -> Result<JsValu
             let text = Zeroizing::new(value.to_string());
             let file = KeyFile::from_json(&text).map_err(|e| JsError::new(&format!("key: {e}")))?;
             let passphrase = request.passphrase.clone().map(Zeroizing::new);
-            Some(file.unlock(passphrase.as_ref().map(|p| p.as_bytes())).map_err(|e| JsError::new(&format!("key: {e}")))?)
+            Some(
+                file.unlock(passphrase.as_ref().map(|p| p.as_bytes()))
+                    .map_err(|e| JsError::new(&format!("key: {e}")))?,
+            )
         }
     };
 
@@ -211,8 +212,8 @@ pub fn clean(bytes: &[u8], request: JsValue, progress: JsValue) -> Result<JsValu
     reporter.report("pseudonymising", &[]);
     let dialect = if request.utf8 { read.dialect.to_utf8() } else { read.dialect.clone() };
     let apply_options = ApplyOptions { correspondence: false, utf8: request.utf8, threads: 1 };
-    let applied =
-        policy::apply_owned(read.table, &policy, key.as_ref(), &apply_options).map_err(|e| JsError::new(&e.to_string()))?;
+    let applied = policy::apply_owned(read.table, &policy, key.as_ref(), &apply_options)
+        .map_err(|e| JsError::new(&e.to_string()))?;
     if let Some(e) = reporter.failure() {
         return Err(e);
     }
@@ -270,10 +271,14 @@ pub fn clean(bytes: &[u8], request: JsValue, progress: JsValue) -> Result<JsValu
     let out = js_sys::Object::new();
     set(&out, "output", &js_sys::Uint8Array::from(output.as_slice()).into())?;
     set(&out, "report", &to_js(&applied.report)?)?;
-    set(&out, "result", &match &result {
-        Some(r) => to_js(r)?,
-        None => JsValue::NULL,
-    })?;
+    set(
+        &out,
+        "result",
+        &match &result {
+            Some(r) => to_js(r)?,
+            None => JsValue::NULL,
+        },
+    )?;
     set(&out, "dialect", &to_js(&dialect)?)?;
     set(&out, "header", &header_of(&table).into())?;
     set(&out, "preview", &rows_of(&table, 0, request.preview_rows).into())?;

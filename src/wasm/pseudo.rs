@@ -52,8 +52,6 @@ fn random(buf: &mut [u8]) -> Result<(), JsError> {
     getrandom::fill(buf).map_err(|e| JsError::new(&format!("no secure random source: {e}")))
 }
 
-
-
 /// `apply(bytes, policy, key, options?)`: applies a policy to a file.
 ///
 /// - `policy`: the policy object (or its JSON text);
