@@ -7,7 +7,7 @@ use clap::Args;
 use masque::search::{anonymise, AnonymiseConfig, AnonymiseResult, Progress};
 use masque::table::write_table;
 
-use super::{read_file, write_file, Failure, ReadArgs};
+use super::{check_outputs, decode_text, read_file, relative_files, write_file, Failure, ReadArgs};
 
 /// Find the least damaging generalisation (and record suppression) that makes
 /// a file k-anonymous (and l-diverse, t-close), and write the generalised file
@@ -37,49 +37,19 @@ pub struct AnonymiseArgs {
     read: ReadArgs,
 }
 
-/// Whether two paths name the same existing file.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
-
-/// Text of a file: UTF-8 (BOM skipped), else Windows-1252.
-fn decode_text(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
-    }
-}
-
 /// Reads the configuration and the hierarchy files it names (relative to it).
 fn load_config(path: &Path) -> Result<AnonymiseConfig, Failure> {
     let text = decode_text(&read_file(path)?);
     let mut config = AnonymiseConfig::from_json(&text).map_err(|e| Failure::at(path, e))?;
-    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    config
-        .resolve_files(|relative| {
-            let file = base.join(relative);
-            std::fs::read(&file)
-                .map(|bytes| decode_text(&bytes))
-                .map_err(|e| format!("cannot read {}: {}", file.display(), e.kind()))
-        })
-        .map_err(|e| Failure::at(path, e))?;
+    config.resolve_files(relative_files(path)).map_err(|e| Failure::at(path, e))?;
     Ok(config)
 }
 
 /// Runs `masque anonymise`.
 pub fn run(args: &AnonymiseArgs) -> Result<(), Failure> {
-    for output in [Some(&args.output), args.report.as_ref()].into_iter().flatten() {
-        if [&args.file, &args.config].iter().any(|input| *input == output || same_file(input, output)) {
-            return Err(Failure::at(output, "is also an input; choose another output name"));
-        }
-    }
-    if args.report.as_ref().is_some_and(|r| *r == args.output || same_file(r, &args.output)) {
-        return Err(Failure::at(&args.output, "is given twice; the output and the report must differ"));
-    }
+    let outputs: Vec<&Path> =
+        [Some(&args.output), args.report.as_ref()].into_iter().flatten().map(|p| p.as_path()).collect();
+    check_outputs(&[&args.file, &args.config], &outputs, "is given twice; the output and the report must differ")?;
     let config = load_config(&args.config)?;
     let limit = match args.time_limit.as_deref() {
         Some(text) => match text.trim().parse::<f64>() {

@@ -7,7 +7,7 @@ use clap::Args;
 use masque::policy::{apply_bytes, ApplyError, ApplyOptions, Policy};
 use masque::pseudo::KeyFile;
 
-use super::{read_file, write_file, Failure, ReadArgs};
+use super::{check_outputs, decode_text, read_file, relative_files, write_file, Failure, ReadArgs};
 
 /// Apply a policy: pseudonymise, drop, redact, mask, generalise and shift
 /// columns, writing the result in the input's dialect.
@@ -41,53 +41,23 @@ pub struct ApplyArgs {
     read: ReadArgs,
 }
 
-/// Whether two paths name the same existing file.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
-
 /// Outputs must not overwrite an input or each other.
 fn check_paths(args: &ApplyArgs) -> Result<(), Failure> {
-    let outputs: Vec<&PathBuf> =
-        [Some(&args.output), args.report.as_ref(), args.correspondence.as_ref()].into_iter().flatten().collect();
-    let inputs: Vec<&PathBuf> =
-        [Some(&args.file), Some(&args.policy), args.key.as_ref()].into_iter().flatten().collect();
-    for (i, output) in outputs.iter().enumerate() {
-        if inputs.iter().any(|input| input == output || same_file(input, output)) {
-            return Err(Failure::at(output, "is also an input; choose another output name"));
-        }
-        if outputs[i + 1..].iter().any(|other| other == output || same_file(other, output)) {
-            return Err(Failure::at(output, "is given twice; the output, report and correspondence must differ"));
-        }
-    }
-    Ok(())
-}
-
-/// Text of a file: UTF-8 (BOM skipped), else Windows-1252.
-fn decode_text(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
-    }
+    let outputs: Vec<&Path> = [Some(&args.output), args.report.as_ref(), args.correspondence.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|p| p.as_path())
+        .collect();
+    let inputs: Vec<&Path> =
+        [Some(&args.file), Some(&args.policy), args.key.as_ref()].into_iter().flatten().map(|p| p.as_path()).collect();
+    check_outputs(&inputs, &outputs, "is given twice; the output, report and correspondence must differ")
 }
 
 /// Reads and validates the policy, loading its hierarchy files relative to it.
 fn load_policy(path: &Path) -> Result<Policy, Failure> {
     let text = decode_text(&read_file(path)?);
     let mut policy = Policy::from_json(&text).map_err(|e| Failure::at(path, e))?;
-    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    policy
-        .resolve_files(|relative| {
-            let file = base.join(relative);
-            std::fs::read(&file)
-                .map(|bytes| decode_text(&bytes))
-                .map_err(|e| format!("cannot read {}: {}", file.display(), e.kind()))
-        })
-        .map_err(|e| Failure::at(path, e))?;
+    policy.resolve_files(relative_files(path)).map_err(|e| Failure::at(path, e))?;
     Ok(policy)
 }
 

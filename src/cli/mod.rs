@@ -32,6 +32,51 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     std::fs::write(path, bytes).map_err(|e| Failure::at(path, format!("cannot write: {}", e.kind())))
 }
 
+/// Text of a small document (policy, config, key, hierarchy): UTF-8 (BOM
+/// skipped), else Windows-1252.
+pub fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+    }
+}
+
+/// A reader of the files a document at `document` names, relative to its folder
+/// (for `resolve_files` of policies and configs).
+pub fn relative_files(document: &Path) -> impl FnMut(&str) -> Result<String, String> {
+    let base = document.parent().map(Path::to_path_buf).unwrap_or_default();
+    move |relative| {
+        let file = base.join(relative);
+        std::fs::read(&file)
+            .map(|bytes| decode_text(&bytes))
+            .map_err(|e| format!("cannot read {}: {}", file.display(), e.kind()))
+    }
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Outputs must not overwrite an input or each other; `twice` is the message
+/// when two outputs are the same file.
+pub fn check_outputs(inputs: &[&Path], outputs: &[&Path], twice: &str) -> Result<(), Failure> {
+    let same = |a: &Path, b: &Path| a == b || same_file(a, b);
+    for (i, output) in outputs.iter().enumerate() {
+        if inputs.iter().any(|input| same(input, output)) {
+            return Err(Failure::at(output, "is also an input; choose another output name"));
+        }
+        if outputs[i + 1..].iter().any(|other| same(other, output)) {
+            return Err(Failure::at(output, twice));
+        }
+    }
+    Ok(())
+}
+
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Failure(format!("internal error: {e}")))?;
