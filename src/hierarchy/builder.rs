@@ -41,6 +41,7 @@ use serde::{Deserialize, Serialize};
 use super::column::ColumnError;
 use super::{french, Hierarchy};
 use crate::ident::date;
+use crate::policy::number::format_number;
 use crate::privacy::sensitive::parse_number;
 use crate::table::Column;
 
@@ -248,29 +249,6 @@ impl Builder {
     }
 }
 
-/// Formats a limit: a whole number without decimals, else up to 10 decimals.
-fn number(x: f64, comma: bool) -> String {
-    let mut s = if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        let mut s = format!("{x:.10}");
-        while s.ends_with('0') {
-            s.pop();
-        }
-        if s.ends_with('.') {
-            s.pop();
-        }
-        s
-    };
-    if s == "-0" {
-        s = "0".into();
-    }
-    if comma {
-        s = s.replace('.', ",");
-    }
-    s
-}
-
 fn round10(x: f64) -> f64 {
     (x * 1e10).round() / 1e10
 }
@@ -331,12 +309,12 @@ fn intervals(o: &Intervals, column: &Column) -> Result<impl FnMut(&str) -> Optio
                 let hi = round10(lo + w);
                 if integer {
                     if w == 1.0 {
-                        number(lo, false)
+                        format_number(lo, false)
                     } else {
-                        format!("{}-{}", number(lo, false), number(hi - 1.0, false))
+                        format!("{}-{}", format_number(lo, false), format_number(hi - 1.0, false))
                     }
                 } else {
-                    format!("[{}-{}[", number(lo, comma), number(hi, comma))
+                    format!("[{}-{}[", format_number(lo, comma), format_number(hi, comma))
                 }
             })
             .collect();
