@@ -267,7 +267,7 @@ mod properties {
                 .collect();
             let table = Table::new(columns).unwrap();
             let bytes = write_table(&table, &dialect).unwrap();
-            let options = ReadOptions { delimiter: None, encoding: None, sheet: None };
+            let options = ReadOptions::default();
             let back = read_table(&bytes, &options).unwrap();
             prop_assert_eq!(&back.table, &table);
             // Sniffing may legitimately pick another delimiter only when no field
@@ -317,8 +317,45 @@ fn streaming_gives_the_same_table_as_bytes() {
     }
 }
 
+/// A cp1252 `;` file of `rows` records: an identifier column (every value new),
+/// columns of few and of many repeated values, accented names, empty cells.
+fn many_rows(rows: usize) -> Vec<u8> {
+    let mut bytes = b"id;sexe;nom;commune;poids\r\n".to_vec();
+    let names: [&[u8]; 4] = [b"H\xe9l\xe8ne", b"Fran\xe7ois", b"Zo\xe9", b""];
+    for i in 0..rows {
+        bytes.extend_from_slice(format!("{:015};{};", i * 7919 % 1_000_003, ["M", "F"][i % 2]).as_bytes());
+        bytes.extend_from_slice(names[i % 4]);
+        bytes.extend_from_slice(format!(";c{};{},{}\r\n", i % 1000, i % 97, i % 10).as_bytes());
+    }
+    bytes
+}
+
+#[test]
+fn one_or_two_threads_build_the_same_table() {
+    use masque::table::read_table_from;
+    let bytes = many_rows(30_000);
+    let one = ReadOptions { threads: 1, ..ReadOptions::default() };
+    let two = ReadOptions { threads: 2, ..ReadOptions::default() };
+    let single = read_table(&bytes, &one).unwrap();
+    assert_eq!(single.table.rows, 30_000);
+    assert_eq!(single.dialect.encoding, Encoding::Windows1252);
+    assert_eq!(single.table.columns[0].dict.len(), 30_000);
+    assert_eq!(single.table.columns[2].dict.get(0), "Hélène");
+    assert_eq!(read_table(&bytes, &two).unwrap(), single);
+    let streamed = read_table_from(Trickle { bytes: &bytes, step: 5000, fail_at_end: false }, None, &two).unwrap();
+    assert_eq!(streamed, single);
+    // written back byte for byte, whichever way it was read
+    assert!(write_table(&streamed.table, &streamed.dialect).unwrap() == bytes, "not written back as read");
+}
+
 #[test]
 fn streaming_errors_keep_their_positions() {
+    for threads in [1, 2] {
+        streaming_errors_keep_their_positions_with(&ReadOptions { threads, ..ReadOptions::default() });
+    }
+}
+
+fn streaming_errors_keep_their_positions_with(options: &ReadOptions) {
     use masque::table::read_table_from;
     // a NUL byte far past the sniffed head: binary, at its exact offset
     let mut bytes = b"a;b\r\n".to_vec();
@@ -327,19 +364,19 @@ fn streaming_errors_keep_their_positions() {
     }
     let at = bytes.len() as u64 + 2;
     bytes.extend_from_slice(b"x;\0\r\n");
-    let e = read_table_from(Trickle { bytes: &bytes, step: 1000, fail_at_end: false }, None, &ReadOptions::default())
+    let e = read_table_from(Trickle { bytes: &bytes, step: 1000, fail_at_end: false }, None, options)
         .unwrap_err();
     assert_eq!(e.kind(), &ReadErrorKind::Binary { byte: at });
     // a stream that fails midway: an I/O error, not a panic and not a short table
     let ok = b"a;b\r\n1;2\r\n".repeat(20_000);
-    let e = read_table_from(Trickle { bytes: &ok, step: 999, fail_at_end: true }, None, &ReadOptions::default())
+    let e = read_table_from(Trickle { bytes: &ok, step: 999, fail_at_end: true }, None, options)
         .unwrap_err();
     assert_eq!(e.code(), "io");
     // the wrong field count past the head still names its line
-    let mut bytes = b"a;b\r\n".repeat(1).to_vec();
+    let mut bytes = b"a;b\r\n".to_vec();
     bytes.extend(b"1;2\r\n".repeat(30_000));
     bytes.extend_from_slice(b"1;2;3\r\n");
-    let e = read_table_from(Trickle { bytes: &bytes, step: 333, fail_at_end: false }, None, &ReadOptions::default())
+    let e = read_table_from(Trickle { bytes: &bytes, step: 333, fail_at_end: false }, None, options)
         .unwrap_err();
     assert_eq!(e.kind(), &ReadErrorKind::FieldCount { line: 30_002, record: 30_001, expected: 2, found: 3 });
 }

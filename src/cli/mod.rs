@@ -109,7 +109,7 @@ impl ReadArgs {
                 )?)
             }
         };
-        Ok(ReadOptions { delimiter: self.delimiter.clone(), encoding, sheet: self.sheet.clone() })
+        Ok(ReadOptions { delimiter: self.delimiter.clone(), encoding, sheet: self.sheet.clone(), ..ReadOptions::default() })
     }
 
     /// Reads `path` into a table with these options, streaming the file (it is

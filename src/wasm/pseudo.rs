@@ -83,7 +83,7 @@ pub fn apply(bytes: &[u8], policy: JsValue, key: JsValue, options_value: JsValue
         Some(file.unlock(passphrase.as_ref().map(|p| p.as_bytes())).map_err(|e| JsError::new(&format!("key: {e}")))?)
     };
     let read_options =
-        ReadOptions { delimiter: opts.delimiter.clone(), encoding: opts.encoding, sheet: opts.sheet.clone() };
+        ReadOptions { delimiter: opts.delimiter.clone(), encoding: opts.encoding, sheet: opts.sheet.clone(), ..ReadOptions::default() };
     let apply_options = ApplyOptions { correspondence: opts.correspondence, utf8: opts.utf8, threads: 1 };
 
     let t0 = now_ms();
