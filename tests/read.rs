@@ -364,19 +364,16 @@ fn streaming_errors_keep_their_positions_with(options: &ReadOptions) {
     }
     let at = bytes.len() as u64 + 2;
     bytes.extend_from_slice(b"x;\0\r\n");
-    let e = read_table_from(Trickle { bytes: &bytes, step: 1000, fail_at_end: false }, None, options)
-        .unwrap_err();
+    let e = read_table_from(Trickle { bytes: &bytes, step: 1000, fail_at_end: false }, None, options).unwrap_err();
     assert_eq!(e.kind(), &ReadErrorKind::Binary { byte: at });
     // a stream that fails midway: an I/O error, not a panic and not a short table
     let ok = b"a;b\r\n1;2\r\n".repeat(20_000);
-    let e = read_table_from(Trickle { bytes: &ok, step: 999, fail_at_end: true }, None, options)
-        .unwrap_err();
+    let e = read_table_from(Trickle { bytes: &ok, step: 999, fail_at_end: true }, None, options).unwrap_err();
     assert_eq!(e.code(), "io");
     // the wrong field count past the head still names its line
     let mut bytes = b"a;b\r\n".to_vec();
     bytes.extend(b"1;2\r\n".repeat(30_000));
     bytes.extend_from_slice(b"1;2;3\r\n");
-    let e = read_table_from(Trickle { bytes: &bytes, step: 333, fail_at_end: false }, None, options)
-        .unwrap_err();
+    let e = read_table_from(Trickle { bytes: &bytes, step: 333, fail_at_end: false }, None, options).unwrap_err();
     assert_eq!(e.kind(), &ReadErrorKind::FieldCount { line: 30_002, record: 30_001, expected: 2, found: 3 });
 }

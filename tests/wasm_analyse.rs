@@ -18,7 +18,7 @@ fn get(value: &JsValue, path: &[&str]) -> JsValue {
     path.iter().fold(value.clone(), |v, key| js_sys::Reflect::get(&v, &(*key).into()).unwrap())
 }
 
-fn error_message(result: Result<JsValue, wasm_bindgen::JsError>) -> String {
+fn error_message<E: Into<JsValue>>(result: Result<JsValue, E>) -> String {
     let value: JsValue = match result {
         Ok(v) => panic!("expected an error, got {:?}", js_sys::JSON::stringify(&v)),
         Err(e) => e.into(),

@@ -17,3 +17,13 @@ fn same_as_native() {
 fn options_and_errors() {
     checks::options_and_errors();
 }
+
+#[wasm_bindgen_test]
+fn read_by_chunks() {
+    checks::read_by_chunks();
+}
+
+#[wasm_bindgen_test]
+fn clean_kept_table() {
+    checks::clean_kept_table();
+}

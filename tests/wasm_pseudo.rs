@@ -17,8 +17,8 @@ fn get(object: &JsValue, field: &str) -> JsValue {
     js_sys::Reflect::get(object, &JsValue::from_str(field)).unwrap()
 }
 
-fn message(err: wasm_bindgen::JsError) -> String {
-    get(&JsValue::from(err), "message").as_string().unwrap()
+fn message(err: impl Into<JsValue>) -> String {
+    get(&err.into(), "message").as_string().unwrap()
 }
 
 #[wasm_bindgen_test]

@@ -109,7 +109,12 @@ impl ReadArgs {
                 )?)
             }
         };
-        Ok(ReadOptions { delimiter: self.delimiter.clone(), encoding, sheet: self.sheet.clone(), ..ReadOptions::default() })
+        Ok(ReadOptions {
+            delimiter: self.delimiter.clone(),
+            encoding,
+            sheet: self.sheet.clone(),
+            ..ReadOptions::default()
+        })
     }
 
     /// Reads `path` into a table with these options, streaming the file (it is

@@ -102,15 +102,7 @@ pub fn read_table_from<R: Read>(
             input.read_to_end(&mut head).map_err(io_error)?;
             let text = decode_utf16(&head[skip..], encoding, skip)?;
             let text_len = text.len() as u64;
-            parse_csv(
-                text.as_bytes(),
-                0,
-                std::io::empty(),
-                Some(text_len),
-                CsvEncoding::Utf16(encoding),
-                bom,
-                settings,
-            )
+            parse_csv(text.as_bytes(), 0, std::io::empty(), Some(text_len), CsvEncoding::Utf16(encoding), bom, settings)
         }
         Encoding::Utf8 | Encoding::Windows1252 => {
             let guess = match options.encoding {
@@ -122,8 +114,15 @@ pub fn read_table_from<R: Read>(
     }
 }
 
+/// The kind of an I/O error, never the system's message (it can hold a path);
+/// masque's own readers (the browser's file reader) say what failed in an
+/// error of kind `Other`, whose message is theirs.
 fn io_error(e: std::io::Error) -> ReadError {
-    ReadError::new(ReadErrorKind::Io { reason: e.kind().to_string() })
+    let reason = match e.kind() {
+        std::io::ErrorKind::Other if e.raw_os_error().is_none() => e.to_string(),
+        kind => kind.to_string(),
+    };
+    ReadError::new(ReadErrorKind::Io { reason })
 }
 
 /// Detects the encoding and whether a byte order mark is present.

@@ -3,7 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{options, to_js};
+use super::{options, read_error, to_js};
 use crate::privacy::AnalysisOptions;
 use crate::table::{read_table, ReadOptions, Table};
 
@@ -17,7 +17,7 @@ use crate::table::{read_table, ReadOptions, Table};
 /// same as `masque analyse --json` prints; errors name columns and rows, never
 /// cell values.
 #[wasm_bindgen]
-pub fn analyse(bytes: &[u8], options_value: JsValue) -> Result<JsValue, JsError> {
+pub fn analyse(bytes: &[u8], options_value: JsValue) -> Result<JsValue, JsValue> {
     let mut value: serde_json::Value = options(options_value, "analysis options")?;
     // `read` belongs to the boundary; the rest is the core's options object.
     let read = match value.as_object_mut() {
@@ -32,8 +32,8 @@ pub fn analyse(bytes: &[u8], options_value: JsValue) -> Result<JsValue, JsError>
         serde_json::Value::Null => AnalysisOptions::default(),
         value => serde_json::from_value(value).map_err(|e| JsError::new(&format!("invalid analysis options: {e}")))?,
     };
-    let table = read_table(bytes, &read).map_err(|e| JsError::new(&e.to_string()))?;
-    report(&table.table, &analysis)
+    let table = read_table(bytes, &read).map_err(read_error)?;
+    Ok(report(&table.table, &analysis)?)
 }
 
 fn report(table: &Table, analysis: &AnalysisOptions) -> Result<JsValue, JsError> {
@@ -53,9 +53,9 @@ pub struct AnalysisTable {
 impl AnalysisTable {
     /// `new AnalysisTable(bytes, readOptions?)`: reads a file (`readOptions` as for `inspect`).
     #[wasm_bindgen(constructor)]
-    pub fn new(bytes: &[u8], read_options: JsValue) -> Result<AnalysisTable, JsError> {
+    pub fn new(bytes: &[u8], read_options: JsValue) -> Result<AnalysisTable, JsValue> {
         let read: ReadOptions = options(read_options, "read options")?;
-        let table = read_table(bytes, &read).map_err(|e| JsError::new(&e.to_string()))?.table;
+        let table = read_table(bytes, &read).map_err(read_error)?.table;
         Ok(AnalysisTable { table })
     }
 

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::{now_ms, options, set, to_js};
+use super::{now_ms, options, read_error, set, to_js};
 use crate::search::{self, AnonymiseConfig, Phase, Progress};
 use crate::table::{read_table, write_table, Dialect, ReadOptions, Table};
 
@@ -167,12 +167,12 @@ impl Request {
 /// before and after). Errors name columns, rows and configuration paths,
 /// never cell values.
 #[wasm_bindgen]
-pub fn anonymise(bytes: &[u8], config: JsValue, options_value: JsValue) -> Result<JsValue, JsError> {
+pub fn anonymise(bytes: &[u8], config: JsValue, options_value: JsValue) -> Result<JsValue, JsValue> {
     let request = Request::new(config, options_value)?;
     let t0 = now_ms();
-    let read = read_table(bytes, &request.options.read).map_err(|e| JsError::new(&e.to_string()))?;
+    let read = read_table(bytes, &request.options.read).map_err(read_error)?;
     let read_ms = now_ms() - t0;
-    request.anonymise(&read.table, &read.dialect, read_ms)
+    Ok(request.anonymise(&read.table, &read.dialect, read_ms)?)
 }
 
 /// A file read once and kept in wasm memory, to search it with several
@@ -187,9 +187,9 @@ pub struct AnonymiseTable {
 impl AnonymiseTable {
     /// `new AnonymiseTable(bytes, readOptions?)`: reads a file (`readOptions` as for `inspect`).
     #[wasm_bindgen(constructor)]
-    pub fn new(bytes: &[u8], read_options: JsValue) -> Result<AnonymiseTable, JsError> {
+    pub fn new(bytes: &[u8], read_options: JsValue) -> Result<AnonymiseTable, JsValue> {
         let read: ReadOptions = options(read_options, "read options")?;
-        let read = read_table(bytes, &read).map_err(|e| JsError::new(&e.to_string()))?;
+        let read = read_table(bytes, &read).map_err(read_error)?;
         Ok(AnonymiseTable { table: read.table, dialect: read.dialect })
     }
 

@@ -11,16 +11,18 @@
 //!
 //! Nothing here computes anything new: it converts and calls the core.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use super::{now_ms, options, set, to_js};
+use super::{now_ms, options, read_error, set, to_js};
 use crate::policy::{self, ApplyOptions, Policy};
 use crate::privacy::AnalysisOptions;
 use crate::pseudo::{Key, KeyFile};
 use crate::search::{self, AnonymiseConfig, Progress};
-use crate::table::{read_table, write_table, ReadOptions, Table};
+use crate::table::{read_table, read_table_from, write_table, ReadOptions, ReadTable, Table};
 
 /// Rows `start..start + count` of `table` (clamped), as arrays of strings.
 fn rows_of(table: &Table, start: usize, count: usize) -> js_sys::Array {
@@ -41,45 +43,107 @@ fn header_of(table: &Table) -> js_sys::Array {
     table.columns.iter().map(|c| JsValue::from_str(&c.name)).collect()
 }
 
-/// A file read once, kept in wasm memory: its rows by window, its risk. Call
-/// `free()` when done.
+/// A file read once, kept in wasm memory: its rows by window, its risk, its
+/// cleaning. Call `free()` when done.
 #[wasm_bindgen]
 pub struct PreviewTable {
-    table: Table,
+    read: ReadTable,
+    read_ms: f64,
 }
+
+/// Reads a file through a JavaScript callback `read(offset, length) ->
+/// Uint8Array` (in a worker: `FileReaderSync` over `file.slice(...)`), so the
+/// file is never copied whole into wasm memory: only the table is.
+struct JsChunks {
+    read: js_sys::Function,
+    offset: f64,
+    size: f64,
+}
+
+impl std::io::Read for JsChunks {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let failed = || std::io::Error::other("the file could not be read");
+        if self.offset >= self.size || buf.is_empty() {
+            return Ok(0);
+        }
+        let length = (buf.len() as f64).min(self.size - self.offset);
+        let chunk = self.read.call2(&JsValue::NULL, &self.offset.into(), &length.into()).map_err(|_| failed())?;
+        let chunk: js_sys::Uint8Array = chunk.dyn_into().map_err(|_| failed())?;
+        let n = chunk.length() as usize;
+        if n == 0 || n > buf.len() {
+            // The file changed size since it was chosen.
+            return Err(failed());
+        }
+        chunk.copy_to(&mut buf[..n]);
+        self.offset += n as f64;
+        Ok(n)
+    }
+}
+
+/// How much a [`JsChunks`] asks for at a time: few calls into JavaScript, and
+/// a small, fixed share of memory.
+const CHUNK_BYTES: usize = 1 << 20;
 
 #[wasm_bindgen]
 impl PreviewTable {
     /// `new PreviewTable(bytes, readOptions?)`: reads a file (`readOptions` as for `inspect`).
     #[wasm_bindgen(constructor)]
-    pub fn new(bytes: &[u8], read_options: JsValue) -> Result<PreviewTable, JsError> {
+    pub fn new(bytes: &[u8], read_options: JsValue) -> Result<PreviewTable, JsValue> {
         let read: ReadOptions = options(read_options, "read options")?;
-        let table = read_table(bytes, &read).map_err(|e| JsError::new(&e.to_string()))?.table;
-        Ok(PreviewTable { table })
+        let t0 = now_ms();
+        let read = read_table(bytes, &read).map_err(read_error)?;
+        Ok(PreviewTable { read, read_ms: now_ms() - t0 })
+    }
+
+    /// `PreviewTable.fromReader(size, read, readOptions?)`: reads a file of
+    /// `size` bytes by chunks, `read(offset, length)` returning a `Uint8Array`
+    /// of at most `length` bytes from `offset`. Only the table is kept in wasm
+    /// memory, never the whole file. A callback that throws, returns something
+    /// else or nothing is an `io` error.
+    #[wasm_bindgen(js_name = fromReader)]
+    pub fn from_reader(size: f64, read: js_sys::Function, read_options: JsValue) -> Result<PreviewTable, JsValue> {
+        let options: ReadOptions = options(read_options, "read options")?;
+        let t0 = now_ms();
+        let chunks = std::io::BufReader::with_capacity(CHUNK_BYTES, JsChunks { read, offset: 0.0, size });
+        let read = read_table_from(chunks, Some(size as u64), &options).map_err(read_error)?;
+        Ok(PreviewTable { read, read_ms: now_ms() - t0 })
+    }
+
+    /// `table.inspection()`: what `inspect` says of this file.
+    pub fn inspection(&self) -> Result<JsValue, JsError> {
+        to_js(&crate::inspect::summarise(&self.read))
+    }
+
+    /// `table.clean(request, progress?)`: [`clean`] of this file, without
+    /// reading it again (`request.read` is ignored: the file was read with the
+    /// options given when it was opened). The kept table is left as it was.
+    pub fn clean(&self, request: JsValue, progress: JsValue) -> Result<JsValue, JsValue> {
+        clean_read(Cow::Borrowed(&self.read), self.read_ms, request, progress)
     }
 
     /// The number of data rows.
     #[wasm_bindgen(getter)]
     pub fn rows(&self) -> usize {
-        self.table.rows
+        self.read.table.rows
     }
 
     /// The column names, in file order.
     #[wasm_bindgen(getter)]
     pub fn columns(&self) -> Vec<String> {
-        self.table.columns.iter().map(|c| c.name.clone()).collect()
+        self.read.table.columns.iter().map(|c| c.name.clone()).collect()
     }
 
     /// `table.slice(start, count)`: rows `start..start+count` (0-based, clamped
     /// to the table) as an array of arrays of strings, in column order.
     pub fn slice(&self, start: usize, count: usize) -> js_sys::Array {
-        rows_of(&self.table, start, count)
+        rows_of(&self.read.table, start, count)
     }
 
     /// `table.analyse(options)`: the risk report, as the wasm `analyse`.
     pub fn analyse(&self, options_value: JsValue) -> Result<JsValue, JsError> {
         let analysis: AnalysisOptions = options(options_value, "analysis options")?;
-        let report = crate::privacy::analyse(&self.table, &analysis, None).map_err(|e| JsError::new(&e.to_string()))?;
+        let report =
+            crate::privacy::analyse(&self.read.table, &analysis, None).map_err(|e| JsError::new(&e.to_string()))?;
         to_js(&report)
     }
 }
@@ -178,115 +242,148 @@ const PROGRESS_EVERY_MS: f64 = 100.0;
 /// `null` without `anonymise`), `preview` the first `preview_rows` rows of
 /// the cleaned table. Errors name columns, rows and paths, never values or keys.
 #[wasm_bindgen]
-pub fn clean(bytes: &[u8], request: JsValue, progress: JsValue) -> Result<JsValue, JsError> {
-    let request: CleanRequest = options(request, "clean request")?;
-    let callback: Option<js_sys::Function> = if progress.is_undefined() || progress.is_null() {
-        None
-    } else {
-        Some(progress.dyn_into().map_err(|_| JsError::new("invalid progress: not a function"))?)
-    };
-    let mut reporter = Reporter { callback, thrown: None };
-
-    let policy_text = Zeroizing::new(match &request.policy {
-        Some(value) => value.to_string(),
-        None => r#"{"version": 1, "default": "keep", "columns": {}}"#.to_string(),
-    });
-    let policy = Policy::from_json(&policy_text).map_err(|e| JsError::new(&format!("policy: {e}")))?;
-    let key: Option<Key> = match &request.key {
-        None | Some(serde_json::Value::Null) => None,
-        Some(value) => {
-            let text = Zeroizing::new(value.to_string());
-            let file = KeyFile::from_json(&text).map_err(|e| JsError::new(&format!("key: {e}")))?;
-            let passphrase = request.passphrase.clone().map(Zeroizing::new);
-            Some(
-                file.unlock(passphrase.as_ref().map(|p| p.as_bytes()))
-                    .map_err(|e| JsError::new(&format!("key: {e}")))?,
-            )
-        }
-    };
-
+pub fn clean(bytes: &[u8], request: JsValue, progress: JsValue) -> Result<JsValue, JsValue> {
+    let mut job = CleanJob::new(request, progress)?;
+    job.reporter.report("reading", &[]);
     let t0 = now_ms();
-    reporter.report("reading", &[]);
-    let read = read_table(bytes, &request.read).map_err(|e| JsError::new(&e.to_string()))?;
-    let t1 = now_ms();
-    reporter.report("pseudonymising", &[]);
-    let dialect = if request.utf8 { read.dialect.to_utf8() } else { read.dialect.clone() };
-    let apply_options = ApplyOptions { correspondence: false, utf8: request.utf8, threads: 1 };
-    let applied = policy::apply_owned(read.table, &policy, key.as_ref(), &apply_options)
-        .map_err(|e| JsError::new(&e.to_string()))?;
-    if let Some(e) = reporter.failure() {
-        return Err(e);
+    let read = read_table(bytes, &job.request.read).map_err(read_error)?;
+    let read_ms = now_ms() - t0;
+    job.run(Cow::Owned(read), read_ms).map_err(JsValue::from)
+}
+
+/// [`clean`] of a file already read: the kept file of a [`PreviewTable`].
+fn clean_read(read: Cow<'_, ReadTable>, read_ms: f64, request: JsValue, progress: JsValue) -> Result<JsValue, JsValue> {
+    CleanJob::new(request, progress)?.run(read, read_ms).map_err(JsValue::from)
+}
+
+/// A [`clean`] request, checked, with its policy and key ready.
+struct CleanJob {
+    request: CleanRequest,
+    reporter: Reporter,
+    policy: Policy,
+    key: Option<Key>,
+}
+
+impl CleanJob {
+    fn new(request: JsValue, progress: JsValue) -> Result<CleanJob, JsError> {
+        let request: CleanRequest = options(request, "clean request")?;
+        let callback: Option<js_sys::Function> = if progress.is_undefined() || progress.is_null() {
+            None
+        } else {
+            Some(progress.dyn_into().map_err(|_| JsError::new("invalid progress: not a function"))?)
+        };
+        let reporter = Reporter { callback, thrown: None };
+
+        let policy_text = Zeroizing::new(match &request.policy {
+            Some(value) => value.to_string(),
+            None => r#"{"version": 1, "default": "keep", "columns": {}}"#.to_string(),
+        });
+        let policy = Policy::from_json(&policy_text).map_err(|e| JsError::new(&format!("policy: {e}")))?;
+        let key: Option<Key> = match &request.key {
+            None | Some(serde_json::Value::Null) => None,
+            Some(value) => {
+                let text = Zeroizing::new(value.to_string());
+                let file = KeyFile::from_json(&text).map_err(|e| JsError::new(&format!("key: {e}")))?;
+                let passphrase = request.passphrase.clone().map(Zeroizing::new);
+                Some(
+                    file.unlock(passphrase.as_ref().map(|p| p.as_bytes()))
+                        .map_err(|e| JsError::new(&format!("key: {e}")))?,
+                )
+            }
+        };
+
+        Ok(CleanJob { request, reporter, policy, key })
     }
-    let t2 = now_ms();
 
-    let (table, result) = match request.anonymise {
-        None | Some(serde_json::Value::Null) => (applied.table, None),
-        Some(mut value) => {
-            if let Some(qis) = value.get_mut("quasi_identifiers").and_then(|q| q.as_object_mut()) {
-                for (name, qi) in qis.iter_mut() {
-                    let Some(object) = qi.as_object_mut() else { continue };
-                    let sourced = ["hierarchy", "hierarchy_file", "builder"].iter().any(|f| object.contains_key(*f));
-                    if sourced {
-                        continue;
-                    }
-                    let text = flat_hierarchy(&applied.table, name).ok_or_else(|| {
-                        JsError::new(&format!("quasi-identifier `{name}`: no such column after the policy (dropped?)"))
-                    })?;
-                    object.insert("hierarchy".into(), serde_json::Value::String(text));
-                }
-            }
-            let config = AnonymiseConfig::from_value(value).map_err(|e| JsError::new(&e.to_string()))?;
-            reporter.report("searching", &[]);
-            let mut last = f64::NEG_INFINITY;
-            let mut monitor = |p: &Progress| {
-                let now = now_ms();
-                if now - last < PROGRESS_EVERY_MS {
-                    return false;
-                }
-                last = now;
-                let go_on = reporter.report(
-                    "searching",
-                    &[
-                        ("nodes_checked", JsValue::from_f64(p.nodes_checked as f64)),
-                        ("lattice_size", JsValue::from_f64(p.lattice_size as f64)),
-                        ("best_metric", p.best_metric.map_or(JsValue::NULL, JsValue::from_f64)),
-                        ("elapsed_ms", JsValue::from_f64(now - t2)),
-                    ],
-                );
-                !go_on
-            };
-            let outcome = search::anonymise(&applied.table, &config, &mut monitor);
-            if let Some(e) = reporter.failure() {
-                return Err(e);
-            }
-            let done = outcome.map_err(|e| JsError::new(&e.to_string()))?;
-            (done.table, Some(done.result))
+    /// Applies the policy to `read`, anonymises, writes.
+    fn run(self, read: Cow<'_, ReadTable>, read_ms: f64) -> Result<JsValue, JsError> {
+        let CleanJob { request, mut reporter, policy, key } = self;
+        let t1 = now_ms();
+        reporter.report("pseudonymising", &[]);
+        let dialect = if request.utf8 { read.dialect.to_utf8() } else { read.dialect.clone() };
+        let apply_options = ApplyOptions { correspondence: false, utf8: request.utf8, threads: 1 };
+        let applied = match read {
+            Cow::Owned(read) => policy::apply_owned(read.table, &policy, key.as_ref(), &apply_options),
+            Cow::Borrowed(read) => policy::apply(&read.table, &policy, key.as_ref(), &apply_options),
         }
-    };
-    let t3 = now_ms();
-    reporter.report("writing", &[]);
-    let output = write_table(&table, &dialect).map_err(|e| JsError::new(&format!("{e} (write UTF-8 instead)")))?;
-    let t4 = now_ms();
+        .map_err(|e| JsError::new(&e.to_string()))?;
+        if let Some(e) = reporter.failure() {
+            return Err(e);
+        }
+        let t2 = now_ms();
 
-    let out = js_sys::Object::new();
-    set(&out, "output", &js_sys::Uint8Array::from(output.as_slice()).into())?;
-    set(&out, "report", &to_js(&applied.report)?)?;
-    set(
-        &out,
-        "result",
-        &match &result {
-            Some(r) => to_js(r)?,
-            None => JsValue::NULL,
-        },
-    )?;
-    set(&out, "dialect", &to_js(&dialect)?)?;
-    set(&out, "header", &header_of(&table).into())?;
-    set(&out, "preview", &rows_of(&table, 0, request.preview_rows).into())?;
-    let timings = js_sys::Object::new();
-    set(&timings, "read_ms", &JsValue::from_f64(t1 - t0))?;
-    set(&timings, "apply_ms", &JsValue::from_f64(t2 - t1))?;
-    set(&timings, "search_ms", &JsValue::from_f64(t3 - t2))?;
-    set(&timings, "write_ms", &JsValue::from_f64(t4 - t3))?;
-    set(&out, "timings", &timings.into())?;
-    Ok(out.into())
+        let (table, result) = match request.anonymise {
+            None | Some(serde_json::Value::Null) => (applied.table, None),
+            Some(mut value) => {
+                if let Some(qis) = value.get_mut("quasi_identifiers").and_then(|q| q.as_object_mut()) {
+                    for (name, qi) in qis.iter_mut() {
+                        let Some(object) = qi.as_object_mut() else { continue };
+                        let sourced =
+                            ["hierarchy", "hierarchy_file", "builder"].iter().any(|f| object.contains_key(*f));
+                        if sourced {
+                            continue;
+                        }
+                        let text = flat_hierarchy(&applied.table, name).ok_or_else(|| {
+                            JsError::new(&format!(
+                                "quasi-identifier `{name}`: no such column after the policy (dropped?)"
+                            ))
+                        })?;
+                        object.insert("hierarchy".into(), serde_json::Value::String(text));
+                    }
+                }
+                let config = AnonymiseConfig::from_value(value).map_err(|e| JsError::new(&e.to_string()))?;
+                reporter.report("searching", &[]);
+                let mut last = f64::NEG_INFINITY;
+                let mut monitor = |p: &Progress| {
+                    let now = now_ms();
+                    if now - last < PROGRESS_EVERY_MS {
+                        return false;
+                    }
+                    last = now;
+                    let go_on = reporter.report(
+                        "searching",
+                        &[
+                            ("nodes_checked", JsValue::from_f64(p.nodes_checked as f64)),
+                            ("lattice_size", JsValue::from_f64(p.lattice_size as f64)),
+                            ("best_metric", p.best_metric.map_or(JsValue::NULL, JsValue::from_f64)),
+                            ("elapsed_ms", JsValue::from_f64(now - t2)),
+                        ],
+                    );
+                    !go_on
+                };
+                let outcome = search::anonymise(&applied.table, &config, &mut monitor);
+                if let Some(e) = reporter.failure() {
+                    return Err(e);
+                }
+                let done = outcome.map_err(|e| JsError::new(&e.to_string()))?;
+                (done.table, Some(done.result))
+            }
+        };
+        let t3 = now_ms();
+        reporter.report("writing", &[]);
+        let output = write_table(&table, &dialect).map_err(|e| JsError::new(&format!("{e} (write UTF-8 instead)")))?;
+        let t4 = now_ms();
+
+        let out = js_sys::Object::new();
+        set(&out, "output", &js_sys::Uint8Array::from(output.as_slice()).into())?;
+        set(&out, "report", &to_js(&applied.report)?)?;
+        set(
+            &out,
+            "result",
+            &match &result {
+                Some(r) => to_js(r)?,
+                None => JsValue::NULL,
+            },
+        )?;
+        set(&out, "dialect", &to_js(&dialect)?)?;
+        set(&out, "header", &header_of(&table).into())?;
+        set(&out, "preview", &rows_of(&table, 0, request.preview_rows).into())?;
+        let timings = js_sys::Object::new();
+        set(&timings, "read_ms", &JsValue::from_f64(read_ms))?;
+        set(&timings, "apply_ms", &JsValue::from_f64(t2 - t1))?;
+        set(&timings, "search_ms", &JsValue::from_f64(t3 - t2))?;
+        set(&timings, "write_ms", &JsValue::from_f64(t4 - t3))?;
+        set(&out, "timings", &timings.into())?;
+        Ok(out.into())
+    }
 }

@@ -8,7 +8,7 @@
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{prelude::*, JsCast};
 
-use crate::table::ReadOptions;
+use crate::table::{ReadError, ReadErrorKind, ReadOptions};
 
 mod pseudo;
 pub use pseudo::*;
@@ -67,14 +67,42 @@ pub(crate) fn set(object: &js_sys::Object, name: &str, value: &JsValue) -> Resul
         .map_err(|_| JsError::new("internal error: cannot build the result"))
 }
 
+/// A reading error as a JS `Error` whose `message` is the English text and
+/// whose fields let a page say it in its own words: `code` (the stable name of
+/// [`ReadError::code`]) and the position, as numbers: `line`, `record`,
+/// `expected`, `found` (wrong field count), `byte` (binary data, invalid
+/// UTF-16), `column` (1-based, too large), `option` (bad option). Never a value.
+pub(crate) fn read_error(e: ReadError) -> JsValue {
+    let error = js_sys::Error::new(&e.to_string());
+    let field = |name: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(&error, &JsValue::from_str(name), &value);
+    };
+    field("code", JsValue::from_str(e.code()));
+    let number = |n: u64| JsValue::from_f64(n as f64);
+    match e.kind() {
+        ReadErrorKind::FieldCount { line, record, expected, found } => {
+            field("line", number(*line));
+            field("record", number(*record));
+            field("expected", number(*expected as u64));
+            field("found", number(*found as u64));
+        }
+        ReadErrorKind::Binary { byte } | ReadErrorKind::InvalidUtf16 { byte } => field("byte", number(*byte)),
+        ReadErrorKind::TooLarge { column } => field("column", number(*column as u64)),
+        ReadErrorKind::BadOption { option, .. } => field("option", JsValue::from_str(option)),
+        _ => {}
+    }
+    error.into()
+}
+
 /// `inspect(bytes, options?)`: the dialect, row count and columns of a file.
 ///
 /// `options` may set `delimiter`, `encoding` and `sheet`; see `ReadOptions`.
+/// A file that cannot be read throws a [`read_error`].
 #[wasm_bindgen]
-pub fn inspect(bytes: &[u8], options_value: JsValue) -> Result<JsValue, JsError> {
+pub fn inspect(bytes: &[u8], options_value: JsValue) -> Result<JsValue, JsValue> {
     let options: ReadOptions = options(options_value, "read options")?;
-    let inspection = crate::inspect::inspect(bytes, &options).map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&inspection)
+    let inspection = crate::inspect::inspect(bytes, &options).map_err(read_error)?;
+    Ok(to_js(&inspection)?)
 }
 
 /// The version of masque, for the page's footer and reports.

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use super::{now_ms, options, set, to_js};
+use super::{now_ms, options, read_error, set, to_js};
 use crate::policy::{self, ApplyOptions, Policy};
 use crate::pseudo::{KdfParams, Key, KeyFile};
 use crate::table::{read_table, write_table, Encoding, ReadOptions};
@@ -65,7 +65,7 @@ fn random(buf: &mut [u8]) -> Result<(), JsError> {
 /// Returns `{output: Uint8Array, report, dialect, timings: {read_ms, apply_ms,
 /// write_ms}}`, plus `correspondence: Uint8Array` when asked for.
 #[wasm_bindgen]
-pub fn apply(bytes: &[u8], policy: JsValue, key: JsValue, options_value: JsValue) -> Result<JsValue, JsError> {
+pub fn apply(bytes: &[u8], policy: JsValue, key: JsValue, options_value: JsValue) -> Result<JsValue, JsValue> {
     let opts: ApplyJsOptions = options(options_value, "apply options")?;
     let policy_text = json_text(&policy, "policy")?;
     let mut policy = Policy::from_json(&policy_text).map_err(|e| JsError::new(&format!("policy: {e}")))?;
@@ -82,12 +82,16 @@ pub fn apply(bytes: &[u8], policy: JsValue, key: JsValue, options_value: JsValue
         let passphrase = opts.passphrase.clone().map(Zeroizing::new);
         Some(file.unlock(passphrase.as_ref().map(|p| p.as_bytes())).map_err(|e| JsError::new(&format!("key: {e}")))?)
     };
-    let read_options =
-        ReadOptions { delimiter: opts.delimiter.clone(), encoding: opts.encoding, sheet: opts.sheet.clone(), ..ReadOptions::default() };
+    let read_options = ReadOptions {
+        delimiter: opts.delimiter.clone(),
+        encoding: opts.encoding,
+        sheet: opts.sheet.clone(),
+        ..ReadOptions::default()
+    };
     let apply_options = ApplyOptions { correspondence: opts.correspondence, utf8: opts.utf8, threads: 1 };
 
     let t0 = now_ms();
-    let read = read_table(bytes, &read_options).map_err(|e| JsError::new(&e.to_string()))?;
+    let read = read_table(bytes, &read_options).map_err(read_error)?;
     let t1 = now_ms();
     let dialect = if opts.utf8 { read.dialect.to_utf8() } else { read.dialect.clone() };
     let applied = policy::apply_owned(read.table, &policy, key.as_ref(), &apply_options)

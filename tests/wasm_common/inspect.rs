@@ -1,7 +1,7 @@
 //! Checks shared by the Node and Chromium runs of the wasm `inspect`.
 
 use masque::inspect::Inspection;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{prelude::Closure, JsCast, JsValue};
 
 const COHORT: &[u8] = include_bytes!("../fixtures/cohort_cp1252_40.csv");
 const EXPECTED: &str = include_str!("../fixtures/expected/cohort_cp1252_40.inspect.json");
@@ -10,13 +10,32 @@ fn options(json: &str) -> JsValue {
     js_sys::JSON::parse(json).unwrap()
 }
 
-fn error_message(result: Result<JsValue, wasm_bindgen::JsError>) -> String {
-    let value: JsValue = match result {
-        Ok(v) => panic!("expected an error, got {:?}", js_sys::JSON::stringify(&v)),
+fn error_of<T, E: Into<JsValue>>(result: Result<T, E>) -> JsValue {
+    match result {
+        Ok(_) => panic!("expected an error"),
         Err(e) => e.into(),
-    };
-    let message = js_sys::Reflect::get(&value, &"message".into()).expect("an Error with a message");
-    message.as_string().expect("a string message")
+    }
+}
+
+fn field(value: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(value, &name.into()).unwrap()
+}
+
+fn error_message<T, E: Into<JsValue>>(result: Result<T, E>) -> String {
+    let value = error_of(result);
+    assert!(value.is_instance_of::<js_sys::Error>(), "an Error");
+    field(&value, "message").as_string().expect("a string message")
+}
+
+/// A `read(offset, length)` callback over `bytes` that hands out at most
+/// `step` bytes a call, as the page's worker does over a `File`.
+fn chunks(bytes: &'static [u8], step: usize) -> js_sys::Function {
+    let read = Closure::<dyn FnMut(f64, f64) -> JsValue>::new(move |offset: f64, length: f64| {
+        let start = offset as usize;
+        let end = (start + (length as usize).min(step)).min(bytes.len());
+        JsValue::from(js_sys::Uint8Array::from(&bytes[start..end]))
+    });
+    read.into_js_value().unchecked_into()
 }
 
 /// The wasm `inspect` of a Windows-1252 `;` file equals the native answer
@@ -41,10 +60,77 @@ pub fn options_and_errors() {
     assert!(error_message(forced).contains("fields, expected"));
     let msg = error_message(masque::wasm::inspect(b"", JsValue::UNDEFINED));
     assert_eq!(msg, "the file is empty");
-    let msg = error_message(masque::wasm::inspect(b"a;b\r\n1;2;3\r\n", JsValue::UNDEFINED));
-    assert_eq!(msg, "line 2 (record 1) has 3 fields, expected 2 as in the header");
+    let e = error_of(masque::wasm::inspect(b"a;b\r\n1;2;3\r\n", JsValue::UNDEFINED));
+    assert_eq!(field(&e, "message"), "line 2 (record 1) has 3 fields, expected 2 as in the header");
+    // the position as fields, for the page to say in its own words
+    assert_eq!(field(&e, "code"), "field_count");
+    let numbers: Vec<_> = ["line", "record", "expected", "found"].iter().map(|f| field(&e, f).as_f64()).collect();
+    assert_eq!(numbers, [Some(2.0), Some(1.0), Some(2.0), Some(3.0)]);
+    let e = error_of(masque::wasm::inspect(b"a;b\n1;\x002\n", JsValue::UNDEFINED));
+    assert_eq!((field(&e, "code"), field(&e, "byte").as_f64()), (JsValue::from("binary"), Some(6.0)));
+    assert_eq!(field(&error_of(masque::wasm::inspect(b"", JsValue::UNDEFINED)), "code"), "empty");
     let msg = error_message(masque::wasm::inspect(COHORT, options(r#"{"delimiter": 7}"#)));
     assert!(msg.starts_with("invalid read options"), "{msg}");
     let msg = error_message(masque::wasm::inspect(COHORT, options(r#"{"unknown": true}"#)));
     assert!(msg.contains("unknown"), "{msg}");
+}
+
+/// A file read by chunks through a callback (the worker's `FileReaderSync`)
+/// gives the same table as its bytes; a failing callback is an `io` error.
+pub fn read_by_chunks() {
+    use masque::wasm::PreviewTable;
+    let whole = masque::wasm::inspect(COHORT, JsValue::UNDEFINED).unwrap();
+    for step in [7, 1 << 20] {
+        let table = PreviewTable::from_reader(COHORT.len() as f64, chunks(COHORT, step), JsValue::UNDEFINED).unwrap();
+        let got: Inspection = serde_wasm_bindgen::from_value(table.inspection().unwrap()).unwrap();
+        let expected: Inspection = serde_wasm_bindgen::from_value(whole.clone()).unwrap();
+        assert_eq!(got, expected, "{step} bytes a call");
+        assert_eq!(table.rows(), 40);
+    }
+    // a callback that returns no bytes (the file shrank) or throws
+    let nothing: js_sys::Function = Closure::<dyn FnMut(f64, f64) -> JsValue>::new(|_: f64, _: f64| JsValue::NULL)
+        .into_js_value()
+        .unchecked_into();
+    let e = error_of(PreviewTable::from_reader(COHORT.len() as f64, nothing, JsValue::UNDEFINED));
+    assert_eq!(field(&e, "code"), "io");
+    assert_eq!(field(&e, "message"), "the input could not be read: the file could not be read");
+    let throws = js_sys::Function::new_with_args("offset, length", "throw new Error('gone')");
+    let e = error_of(PreviewTable::from_reader(COHORT.len() as f64, throws, JsValue::UNDEFINED));
+    assert_eq!(field(&e, "code"), "io");
+    // the file's own errors keep their positions
+    let e = error_of(PreviewTable::from_reader(12.0, chunks(b"a;b\r\n1;2;3\r\n", 5), JsValue::UNDEFINED));
+    assert_eq!((field(&e, "code"), field(&e, "line").as_f64()), (JsValue::from("field_count"), Some(2.0)));
+}
+
+/// Cleaning the kept table gives the same bytes and report as cleaning the
+/// file's bytes, and leaves the kept table as it was.
+pub fn clean_kept_table() {
+    use masque::wasm::PreviewTable;
+    let key = masque::wasm::keygen().unwrap();
+    let request = |key: &JsValue| {
+        let request = options(&format!(
+            r#"{{"policy": {}, "preview_rows": 3}}"#,
+            include_str!("../fixtures/policies/cohort.json")
+        ));
+        js_sys::Reflect::set(&request, &"key".into(), key).unwrap();
+        request
+    };
+    let from_bytes = masque::wasm::clean(COHORT, request(&key), JsValue::UNDEFINED).unwrap();
+    let table = PreviewTable::from_reader(COHORT.len() as f64, chunks(COHORT, 4096), JsValue::UNDEFINED).unwrap();
+    let before = js_sys::JSON::stringify(&table.slice(0, 40)).unwrap();
+    let kept = table.clean(request(&key), JsValue::UNDEFINED).unwrap();
+    let bytes = |v: &JsValue| field(v, "output").unchecked_into::<js_sys::Uint8Array>().to_vec();
+    assert!(!bytes(&kept).is_empty());
+    assert!(bytes(&kept) == bytes(&from_bytes), "same output");
+    for f in ["report", "dialect", "header", "preview"] {
+        assert_eq!(
+            js_sys::JSON::stringify(&field(&kept, f)).unwrap(),
+            js_sys::JSON::stringify(&field(&from_bytes, f)).unwrap(),
+            "{f}"
+        );
+    }
+    assert_eq!(js_sys::JSON::stringify(&table.slice(0, 40)).unwrap(), before);
+    // a bad request is an error, and the table stays usable
+    assert!(error_message(table.clean(options(r#"{"polcy": {}}"#), JsValue::UNDEFINED)).contains("polcy"));
+    assert_eq!(table.rows(), 40);
 }
