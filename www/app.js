@@ -28,7 +28,7 @@ const state = {
   lang: pickLanguage({ stored: storedLanguage(), browser: navigator.language }),
   /** 'idle' | 'busy' | 'done' | 'failed' | 'cancelled' */
   phase: 'idle',
-  /** 'reading' | 'parsing' while busy */
+  /** 'reading' while busy */
   step: null,
   /** {name, size} of the file shown or being read */
   file: null,
@@ -52,7 +52,7 @@ function render() {
   const name = state.file?.name ?? '';
   const status = {
     idle: '',
-    busy: t(state.step === 'parsing' ? 'status.parsing' : 'status.reading', { name }),
+    busy: t('status.reading', { name }),
     done: state.inspection && t('status.done', {
       name,
       rows: new Intl.NumberFormat(state.lang).format(state.inspection.rows),
@@ -95,7 +95,7 @@ async function loadVersion() {
   } catch (err) {
     if (err.code === ErrorCode.CANCELLED) return loadVersion(); // the worker was replaced
     state.engine = 'failed';
-    if (state.phase !== 'busy') state.error = { code: err.code, message: err.message };
+    if (state.phase !== 'busy') state.error = { code: err.code, message: err.message, detail: err.detail };
   }
   render();
 }
@@ -121,7 +121,7 @@ async function open(file) {
   } catch (err) {
     if (mine !== job) return;
     if (err.code === ErrorCode.CANCELLED) Object.assign(state, { phase: 'cancelled' });
-    else Object.assign(state, { phase: 'failed', error: { code: err.code, message: err.message } });
+    else Object.assign(state, { phase: 'failed', error: { code: err.code, message: err.message, detail: err.detail } });
   }
   if (state.engine === 'failed' && state.phase === 'done') loadVersion(); // the engine works after all
   render();

@@ -140,7 +140,7 @@ export function startFlow({ client, lang, t }) {
       s.key = key;
       s.keySource = source;
     } catch (err) {
-      if (err.code !== ErrorCode.CANCELLED) s.error = { code: err.code, message: err.message };
+      if (err.code !== ErrorCode.CANCELLED) s.error = { code: err.code, message: err.message, detail: err.detail };
     } finally {
       s.keyBusy = false;
       changed();
@@ -241,7 +241,7 @@ export function startFlow({ client, lang, t }) {
     Object.assign(s, { run: 'running', step: 'reading', nodes: null, error: null, started: performance.now() });
     render();
     try {
-      const done = await client.request(Kind.CLEAN, { file: s.file, request }, {
+      const done = await client.request(Kind.CLEAN, { file: s.file, token: s.token, request }, {
         onProgress: (progress) => {
           if (mine !== runJob) return;
           s.step = progress.phase;
@@ -255,7 +255,7 @@ export function startFlow({ client, lang, t }) {
     } catch (err) {
       if (mine !== runJob) return;
       if (err.code === ErrorCode.CANCELLED) s.run = 'cancelled';
-      else Object.assign(s, { run: 'failed', error: { code: err.code, message: err.message } });
+      else Object.assign(s, { run: 'failed', error: { code: err.code, message: err.message, detail: err.detail } });
       render();
     }
   }

@@ -3,7 +3,7 @@
 // Page -> worker:   {id, kind, payload}
 // Worker -> page:   {id, type: 'progress', payload}   zero or more times, then
 //                   {id, type: 'result', payload}     or
-//                   {id, type: 'error', error: {code, message, fatal}}
+//                   {id, type: 'error', error: {code, message, fatal, detail}}
 //
 // The page talks to the worker only through `WorkerClient`; the worker answers
 // through `serve`. Neither side knows the other's internals, and only the
@@ -15,10 +15,11 @@ export const Kind = Object.freeze({
   /** payload: none. result: the masque version string. */
   VERSION: 'version',
   /** payload: {file: File|Blob, options?: {delimiter?, encoding?, sheet?}}.
-   *  progress: {phase: 'reading'|'parsing'}. result: the inspection object. */
+   *  progress: {phase: 'reading'}. result: the inspection object. */
   INSPECT: 'inspect',
   /** payload: {file, token, options?}. The worker reads the file once and keeps
-   *  it (for ROWS) under `token`. result: the inspection object. */
+   *  it (for ROWS and CLEAN) under `token`. progress: {phase: 'reading'}.
+   *  result: the inspection object. */
   OPEN: 'open',
   /** payload: {file, token, start, count, options?}. result: {start, rows: string[][]}.
    *  A worker that does not hold `token` (it was replaced) reads `file` again. */
@@ -27,7 +28,9 @@ export const Kind = Object.freeze({
   KEYGEN: 'keygen',
   /** payload: {passphrase, salt?}. result: a key-file object with key, salt, kdf, fingerprint. */
   KEY_FROM_PASSPHRASE: 'key_from_passphrase',
-  /** payload: {file, request: {policy, key, anonymise?, read?, utf8?, preview_rows?}}.
+  /** payload: {file, token?, request: {policy, key, anonymise?, read?, utf8?, preview_rows?}}.
+   *  The file kept under `token` (read with the same `read` options) is cleaned
+   *  without reading it again; otherwise `file` is read (and kept).
    *  progress: {phase: 'reading'|'pseudonymising'|'searching'|'writing', nodes_checked?, lattice_size?}.
    *  result: {output: ArrayBuffer (transferred), report, result, dialect, header, preview, timings}. */
   CLEAN: 'clean',
@@ -70,20 +73,23 @@ export class MasqueError extends Error {
   /**
    * @param {string} code one of `ErrorCode`
    * @param {string} message a readable message, never containing cell values
-   * @param {{fatal?: boolean}} [options] fatal: the worker must be replaced
+   * @param {{fatal?: boolean, detail?: object}} [options] fatal: the worker must
+   *   be replaced; detail: for a reading error, its code and position as plain
+   *   data ({code: 'field_count', line, record, expected, found}, ...)
    */
-  constructor(code, message, { fatal = false } = {}) {
+  constructor(code, message, { fatal = false, detail = null } = {}) {
     super(message);
     this.name = 'MasqueError';
     this.code = code;
     this.fatal = fatal;
+    this.detail = detail;
   }
 }
 
 /** Turns anything thrown in the worker into plain, cloneable error data. */
 export function errorData(err) {
   if (err instanceof MasqueError) {
-    return { code: err.code, message: err.message, fatal: err.fatal };
+    return { code: err.code, message: err.message, fatal: err.fatal, detail: err.detail };
   }
   if (typeof WebAssembly !== 'undefined' && err instanceof WebAssembly.RuntimeError) {
     // A trap (a Rust panic under panic=abort): the instance cannot be trusted any more.
@@ -212,8 +218,8 @@ export class WorkerClient {
         return;
       case Reply.ERROR: {
         this.#pending.delete(data.id);
-        const { code, message, fatal } = data.error ?? {};
-        const err = new MasqueError(code ?? ErrorCode.WORKER, message ?? 'unknown error', { fatal });
+        const { code, message, fatal, detail } = data.error ?? {};
+        const err = new MasqueError(code ?? ErrorCode.WORKER, message ?? 'unknown error', { fatal, detail });
         if (fatal) this.#drop(err);
         entry.reject(err);
         return;

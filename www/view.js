@@ -187,7 +187,19 @@ export function renderError(container, error, t, lang) {
   const code = has(lang, `error.${error.code}`) ? error.code : 'worker';
   const hint = code === 'read' ? 'error.hint.read' : code === 'engine' ? 'error.hint.engine' : 'error.hint.retry';
   const parts = [el('p', { class: 'error-title' }, t(`error.${code}`))];
-  if (error.message) parts.push(el('p', { class: 'error-detail' }, t('error.detail', { message: error.message })));
+  const known = error.detail?.code && has(lang, `read.${error.detail.code}`);
+  if (known) {
+    const numbers = Object.fromEntries(
+      Object.entries(error.detail).map(([k, v]) => [k, typeof v === 'number' ? v.toLocaleString(lang) : v]),
+    );
+    parts.push(el('p', { class: 'error-detail' }, t(`read.${error.detail.code}`, numbers)));
+    // A workbook's reason comes from the workbook reader, in English only.
+    if (error.detail.code === 'workbook' && error.message) {
+      parts.push(el('p', { class: 'error-detail' }, t('error.detail', { message: error.message })));
+    }
+  } else if (error.message) {
+    parts.push(el('p', { class: 'error-detail' }, t('error.detail', { message: error.message })));
+  }
   parts.push(el('p', { class: 'error-hint' }, t(hint)));
   container.replaceChildren(...parts);
 }

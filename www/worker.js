@@ -2,10 +2,11 @@
 //
 // The engine is imported and instantiated on the first request that needs it,
 // once per worker. The page sends the File itself (a reference, not a copy);
-// the bytes are read here, so a large file is never copied through the page.
-// The file last opened is kept in wasm memory (a `PreviewTable`) so the page's
-// preview can ask for any window of rows; cleaned output goes back as a
-// transferred ArrayBuffer, never copied.
+// it is read here by chunks (FileReaderSync) straight into the engine's
+// columnar table, so the file is never held whole in memory. The file last
+// opened is kept in wasm memory (a `PreviewTable`): the page's preview asks it
+// for any window of rows, and a run cleans it without reading it again.
+// Cleaned output goes back as a transferred ArrayBuffer, never copied.
 
 import { ErrorCode, Kind, MasqueError, TRANSFER, serve } from './protocol.js';
 
@@ -26,44 +27,65 @@ function loadEngine() {
   return engine;
 }
 
-/** Reads a File or Blob into bytes. */
-async function readBytes(file) {
+/**
+ * A `read(offset, length)` callback over a File for the engine's streaming
+ * reader: the worker reads the file chunk by chunk with FileReaderSync, so the
+ * file is never held whole in memory, neither here nor in wasm memory (only
+ * the table is). Errors become an `io` reading error, reported by the engine.
+ */
+function chunksOf(file) {
   if (!(file instanceof Blob)) throw new MasqueError(ErrorCode.PROTOCOL, 'no file was sent');
-  try {
-    return new Uint8Array(await file.arrayBuffer());
-  } catch (err) {
-    throw new MasqueError(ErrorCode.FILE, `the browser could not read the file (${err?.name ?? err})`);
-  }
+  const reader = new FileReaderSync();
+  return (offset, length) => new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, offset + length)));
 }
 
-/** Calls into the engine; its errors (JsError) name positions, never cell values. */
+/**
+ * Calls into the engine. Its errors name positions, never cell values; a
+ * reading error also carries its `code` (e.g. `field_count`) and position
+ * fields (`line`, `record`, `expected`, `found`, `byte`, `column`), passed on
+ * as `detail` so the page can say it in the reader's language.
+ */
 function call(fn, code = ErrorCode.READ) {
   try {
     return fn();
   } catch (err) {
     if (err instanceof WebAssembly.RuntimeError || err instanceof MasqueError) throw err;
-    throw new MasqueError(code, err?.message ?? String(err));
+    if (typeof err?.code !== 'string') throw new MasqueError(code, err?.message ?? String(err));
+    // An `io` reading error is the browser failing to read the file (moved, changed).
+    throw new MasqueError(err.code === 'io' ? ErrorCode.FILE : code, err.message, { detail: readDetail(err) });
   }
 }
 
-/** The file kept for the preview: {token, table: PreviewTable}. */
+/** The code and position fields of an engine reading error (plain data). */
+function readDetail(err) {
+  const detail = { code: err.code };
+  for (const field of ['line', 'record', 'expected', 'found', 'byte', 'column']) {
+    if (typeof err[field] === 'number') detail[field] = err[field];
+  }
+  return detail;
+}
+
+/** The file kept for the preview and the run: {token, options, table: PreviewTable}. */
 let kept = null;
 
-function keep(m, token, bytes, options) {
+/** Reads `file` (by chunks) into a PreviewTable kept under `token`. */
+function keep(m, token, file, options) {
   kept?.table.free();
   kept = null;
-  const table = call(() => new m.PreviewTable(bytes, options ?? {}));
-  kept = { token, table };
+  const read = chunksOf(file);
+  const table = call(() => m.PreviewTable.fromReader(file.size, read, options ?? {}));
+  kept = { token, options: JSON.stringify(options ?? {}), table };
   return table;
 }
 
-/** The engine loading while the file is read; both awaited by the caller. */
-async function engineAndBytes(file, progress) {
-  const masque = loadEngine();
-  masque.catch(() => {}); // awaited below; do not report it twice
+/** The kept table if it is `token`'s, read with `options`; else `file` read and kept. */
+async function tableFor(file, token, options, progress) {
+  const m = await loadEngine();
+  if (kept && kept.token === token && token !== undefined && kept.options === JSON.stringify(options ?? {})) {
+    return kept.table;
+  }
   progress?.({ phase: 'reading' });
-  const bytes = await readBytes(file);
-  return { m: await masque, bytes };
+  return keep(m, token, file, options);
 }
 
 serve(self, {
@@ -73,25 +95,24 @@ serve(self, {
   },
 
   [Kind.INSPECT]: async ({ file, options } = {}, { progress }) => {
-    const { m, bytes } = await engineAndBytes(file, progress);
-    progress({ phase: 'parsing' });
-    return call(() => m.inspect(bytes, options ?? {}));
+    const m = await loadEngine();
+    progress({ phase: 'reading' });
+    const table = call(() => m.PreviewTable.fromReader(file?.size, chunksOf(file), options ?? {}));
+    try {
+      return call(() => table.inspection());
+    } finally {
+      table.free();
+    }
   },
 
   [Kind.OPEN]: async ({ file, token, options } = {}, { progress }) => {
-    const { m, bytes } = await engineAndBytes(file, progress);
-    progress({ phase: 'parsing' });
-    const inspection = call(() => m.inspect(bytes, options ?? {}));
-    keep(m, token, bytes, options);
-    return inspection;
+    const m = await loadEngine();
+    progress({ phase: 'reading' });
+    return call(() => keep(m, token, file, options).inspection());
   },
 
   [Kind.ROWS]: async ({ file, token, start, count, options } = {}) => {
-    let table = kept?.token === token ? kept.table : null;
-    if (!table) {
-      const { m, bytes } = await engineAndBytes(file);
-      table = keep(m, token, bytes, options);
-    }
+    const table = await tableFor(file, token, options);
     return { start, rows: table.slice(start, count) };
   },
 
@@ -108,9 +129,10 @@ serve(self, {
     return call(() => m.key_from_passphrase(passphrase, salt ?? undefined), ErrorCode.KEY);
   },
 
-  [Kind.CLEAN]: async ({ file, request } = {}, { progress }) => {
-    const { m, bytes } = await engineAndBytes(file, progress);
-    const done = call(() => m.clean(bytes, request ?? {}, (p) => {
+  [Kind.CLEAN]: async ({ file, token, request } = {}, { progress }) => {
+    // The file opened for the preview is cleaned without reading it again.
+    const table = await tableFor(file, token, request?.read, progress);
+    const done = call(() => table.clean(request ?? {}, (p) => {
       progress(p);
       return true;
     }), ErrorCode.CLEAN);

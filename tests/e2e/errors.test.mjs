@@ -38,7 +38,8 @@ test('binary, empty and malformed files show a readable error and the page keeps
     let s = await shown(b.page);
     assert.equal(s.role, 'alert');
     assert.equal(s.title, 'This file cannot be read as a table.');
-    assert.match(s.detail, /^Detail: the file is not a text table or workbook \(binary data at byte \d+\)$/);
+    // Reading errors come with their code and position: the page says them itself.
+    assert.match(s.detail, /^The file holds binary data \(byte \d+\): it is not delimited text\.$/);
     assert.match(s.hint, /CSV or TSV export with a header row/);
     assert.equal(s.result, false, 'the earlier result is gone');
     assert.equal(s.status, 'Could not read “scan.csv”.');
@@ -47,13 +48,13 @@ test('binary, empty and malformed files show a readable error and the page keeps
     await chooseFile(b.page, { name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
     s = await shown(b.page);
     assert.equal(s.title, 'This file cannot be read as a table.');
-    assert.equal(s.detail, 'Detail: the file is empty');
+    assert.equal(s.detail, 'The file is empty.');
 
     // A row with an extra field: the message names the line, never the values.
     const ragged = 'nom;prenom\r\nDUPONT;Jean\r\nMARTIN;Claire;1 85 05 75 115 423 57\r\n';
     await chooseFile(b.page, { name: 'ragged.csv', mimeType: 'text/csv', buffer: Buffer.from(ragged, 'latin1') });
     s = await shown(b.page);
-    assert.equal(s.detail, 'Detail: line 3 (record 2) has 3 fields, expected 2 as in the header');
+    assert.equal(s.detail, 'Line 3 (record 2) has 3 fields, expected 2 as in the header.');
     const page = await b.page.textContent('body');
     for (const value of ['DUPONT', 'MARTIN', 'Claire', '423 57']) assert.ok(!page.includes(value), `the page does not show ${value}`);
 
@@ -62,7 +63,8 @@ test('binary, empty and malformed files show a readable error and the page keeps
     await chooseFile(b.page, { name: 'export.xlsx', mimeType: 'application/octet-stream', buffer: fakeXlsx });
     s = await shown(b.page);
     assert.equal(s.title, 'This file cannot be read as a table.');
-    assert.match(s.detail, /^Detail: the workbook could not be read: /);
+    assert.equal(s.detail, 'The workbook could not be read.');
+    assert.match(plain(await b.page.textContent('#error')), /Detail: the workbook could not be read: /);
 
     // The page still works: a good file is read and the alert is cleared.
     await chooseFile(b.page, fixture('cohort_cp1252_40.csv'));
@@ -70,6 +72,25 @@ test('binary, empty and malformed files show a readable error and the page keeps
     assert.equal(fields.rows, '40');
     assert.equal((await b.page.textContent('#error')).trim(), '');
     assert.deepEqual(b.errors, [], 'no uncaught exception or console error');
+  } finally {
+    await b.close();
+  }
+});
+
+test('a reading error is said in French, with its position and no value', async () => {
+  const b = await launch({ locale: 'fr-FR' });
+  try {
+    await b.page.goto(server.url);
+    const rows = Array.from({ length: 1500 }, (_, i) => `NOM${i};Prénom${i}`);
+    rows.splice(1234, 0, 'MARTIN;Claire;1 85 05 75 115 423 57');
+    const ragged = `nom;prenom\r\n${rows.join('\r\n')}\r\n`;
+    await chooseFile(b.page, { name: 'ragged.csv', mimeType: 'text/csv', buffer: Buffer.from(ragged, 'latin1') });
+    const s = await shown(b.page);
+    assert.equal(s.title, 'Ce fichier ne peut pas être lu comme un tableau.');
+    assert.equal(s.detail, 'La ligne 1 236 (enregistrement 1 235) a 3 champs au lieu de 2 comme l’en-tête.');
+    const page = await b.page.textContent('body');
+    for (const value of ['MARTIN', 'Claire', '423 57']) assert.ok(!page.includes(value), `the page does not show ${value}`);
+    assert.deepEqual(b.errors, []);
   } finally {
     await b.close();
   }
@@ -107,7 +128,7 @@ test('errors are shown in French with a French browser', async () => {
     await chooseFile(b.page, { name: 'vide.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
     const s = await shown(b.page);
     assert.equal(s.title, 'Ce fichier ne peut pas être lu comme un tableau.');
-    assert.equal(s.detail, 'Détail (en anglais) : the file is empty');
+    assert.equal(s.detail, 'Le fichier est vide.');
     assert.equal(s.status, 'Échec de la lecture de « vide.csv ».');
     await screenshot(b.page, 'error-empty-fr');
     assert.deepEqual(b.errors, []);
