@@ -283,6 +283,7 @@ pub(crate) fn repair_header(names: Vec<String>) -> (Vec<String>, Vec<Warning>) {
 
 /// How many records are split before their fields are interned, column by column.
 const BATCH_ROWS: usize = 4096;
+const HALF_BATCH: usize = BATCH_ROWS / 2;
 
 /// Records waiting to be interned: their bytes and field bounds.
 ///
@@ -476,8 +477,14 @@ fn flush(batch: &mut Batch, columns: &mut Columns, helper: &mut Option<Helper<'_
 
 /// Extrapolates each column's growth from the first rows and reserves room for
 /// it: a column of identifiers (nearly every value new) is then built without
-/// rehashing. Columns that repeat their values are left to grow on demand.
-fn presize(columns: &mut Columns, rows_seen: u64, bytes_seen: u64, total_bytes: u64) {
+/// rehashing. `half` holds each column's distinct count after half of
+/// `rows_seen`: a column whose values only look new at first (birth dates,
+/// addresses: a few tens of thousands of values in all) slows down between the
+/// halves. With `N` equally likely values, `D(2n) / D(n) = 1 + e^(-n/N)`, which
+/// gives `N`; sizing such a column for every row would spread its lookups over
+/// a table far larger than the cache. Columns that repeat their values from
+/// the start are left to grow on demand.
+fn presize(columns: &mut Columns, half: &[usize], rows_seen: u64, bytes_seen: u64, total_bytes: u64) {
     if bytes_seen == 0 || rows_seen == 0 {
         return;
     }
@@ -485,17 +492,34 @@ fn presize(columns: &mut Columns, rows_seen: u64, bytes_seen: u64, total_bytes: 
     for codes in columns.codes.iter_mut() {
         codes.reserve((expected_rows as f64 * 1.02) as usize);
     }
-    for dict in &mut columns.dicts {
-        let share_new = dict.len() as f64 / rows_seen as f64;
-        if share_new > 0.25 {
-            // No margin on the count: the hash index doubles in size, and a
-            // margin that tips the estimate past a power of two would double it
-            // for nothing (an estimate a little short costs one late rehash).
-            let values = (expected_rows as f64 * share_new) as usize;
+    for (dict, &half) in columns.dicts.iter_mut().zip(half) {
+        if let Some(values) = expected_distinct(half, dict.len(), rows_seen as usize, expected_rows) {
             let average = dict.text_len() as f64 / dict.len().max(1) as f64;
             dict.reserve(values.saturating_sub(dict.len()), (values as f64 * average * 1.05) as usize);
         }
     }
+}
+
+/// How many distinct values a column will hold after `expected_rows` rows, given
+/// `half` after `rows_seen / 2` rows and `full` after `rows_seen`; `None` for a
+/// column that repeats its values (a quarter or less are new), left to grow.
+fn expected_distinct(half: usize, full: usize, rows_seen: usize, expected_rows: usize) -> Option<usize> {
+    let share_new = full as f64 / rows_seen as f64;
+    if share_new <= 0.25 || half == 0 {
+        return None;
+    }
+    let slowing = full as f64 / half as f64 - 1.0; // e^(-n/N)
+    let saturation = if slowing <= 0.0 {
+        full as f64
+    } else if slowing < 1.0 {
+        -(rows_seen as f64 / 2.0) / slowing.ln()
+    } else {
+        f64::INFINITY
+    };
+    // No margin on the count: the hash index doubles in size, and a margin
+    // that tips the estimate past a power of two would double it for nothing
+    // (an estimate a little short costs one late rehash).
+    Some((expected_rows as f64 * share_new).min(saturation) as usize)
 }
 
 /// What the caller decides about delimited input.
@@ -606,6 +630,7 @@ fn parse_csv<R: Read>(
         let mut helper: Option<Helper<'_>> = None;
         let mut batch = Batch::new(width);
         let mut rows: u64 = 0;
+        let mut half: Vec<usize> = Vec::new();
         while next(&mut reader, &mut record)? {
             rows += 1;
             if record.len() != width {
@@ -621,13 +646,17 @@ fn parse_csv<R: Read>(
                 }));
             }
             batch.push(&record);
-            if batch.rows == BATCH_ROWS {
+            // The first batch is interned in two halves, to see how the columns grow.
+            if batch.rows == BATCH_ROWS || rows == HALF_BATCH as u64 || rows == BATCH_ROWS as u64 {
                 flush(&mut batch, &mut columns, &mut helper)?;
+                if rows == HALF_BATCH as u64 {
+                    half = columns.dicts.iter().map(ByteDictionary::len).collect();
+                }
                 if rows == BATCH_ROWS as u64 {
                     // The first batch tells how the columns grow and what they cost.
                     let bytes_seen = record.position().map_or(0, |p| p.byte());
                     if let Some(total) = size_hint {
-                        presize(&mut columns, rows, bytes_seen, total);
+                        presize(&mut columns, &half, rows, bytes_seen, total);
                     }
                     if threads > 1 {
                         helper = Some(Helper::spawn(scope, columns.split(BATCH_ROWS, bytes_seen as usize)));
@@ -717,6 +746,24 @@ mod tests {
         assert_eq!(warnings.len(), 2);
         assert_eq!(warnings[0], Warning::EmptyHeader { column: 2, renamed_to: "column_2".into() });
         assert_eq!(warnings[1], Warning::DuplicateHeader { column: 3, renamed_to: "a_3".into() });
+    }
+
+    #[test]
+    fn tells_identifiers_from_values_that_only_look_new_at_first() {
+        // every value new: sized for every row
+        assert_eq!(expected_distinct(2048, 4096, 4096, 1_000_000), Some(1_000_000));
+        assert_eq!(expected_distinct(2048, 4095, 4096, 1_000_000), Some(999_755));
+        // e-mails, some repeated from the start at the same pace: sized for their share
+        assert_eq!(expected_distinct(2005, 4014, 4096, 1_000_000), Some(979_980));
+        // birth dates (about 50,000 possible): new at first, then fewer and fewer
+        let dates = expected_distinct(1987, 3846, 4096, 1_000_000).unwrap();
+        assert!((20_000..80_000).contains(&dates), "{dates}");
+        // addresses (about 5,400)
+        let addresses = expected_distinct(1681, 2925, 4096, 1_000_000).unwrap();
+        assert!((4_000..10_000).contains(&addresses), "{addresses}");
+        // values that repeat: left to grow
+        assert_eq!(expected_distinct(260, 320, 4096, 1_000_000), None);
+        assert_eq!(expected_distinct(0, 0, 4096, 1_000_000), None);
     }
 
     #[test]
