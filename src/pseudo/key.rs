@@ -71,10 +71,19 @@ impl Key {
     }
 
     /// Derives a key from a passphrase with Argon2id, `salt` and `params`.
+    ///
+    /// A passphrase in UTF-8 is first put in Unicode normalisation form C, so
+    /// that the same passphrase typed on any system gives the same key (macOS
+    /// can hand over `é` as `e` + a combining accent, Windows as one character).
+    /// Other bytes are used as they are.
     pub fn derive(passphrase: &[u8], salt: &[u8], params: &KdfParams) -> Result<Key, KeyError> {
+        use unicode_normalization::UnicodeNormalization;
         if passphrase.is_empty() {
             return Err(KeyError::EmptyPassphrase);
         }
+        let normalised: Option<Zeroizing<String>> =
+            std::str::from_utf8(passphrase).ok().map(|text| Zeroizing::new(text.nfc().collect()));
+        let passphrase = normalised.as_ref().map_or(passphrase, |text| text.as_bytes());
         if !SALT_LEN.contains(&salt.len()) {
             return Err(KeyError::SaltLength);
         }
@@ -467,6 +476,21 @@ mod tests {
         let full = KeyFile::for_passphrase_key(&key, &salt, &small(), true);
         assert!(full.unlock(None).unwrap() == key);
         assert_eq!(full.without_key().unwrap(), shared);
+    }
+
+    #[test]
+    fn passphrases_are_compared_in_normalisation_form_c() {
+        let salt = [9u8; 16];
+        let composed = Key::derive("Clé secrète".as_bytes(), &salt, &small()).unwrap();
+        let decomposed = Key::derive("Cle\u{301} secre\u{300}te".as_bytes(), &salt, &small()).unwrap();
+        assert!(composed == decomposed, "the same passphrase typed on macOS and on Windows");
+        let file = KeyFile::for_passphrase_key(&composed, &salt, &small(), false);
+        assert!(file.unlock(Some("Cle\u{301} secre\u{300}te".as_bytes())).unwrap() == composed);
+        // other text stays different; bytes that are not UTF-8 are used as they are
+        assert!(Key::derive("Cle secrete".as_bytes(), &salt, &small()).unwrap() != composed);
+        let latin1 = Key::derive(b"Cl\xe9 secr\xe8te", &salt, &small()).unwrap();
+        assert!(latin1 != composed);
+        assert!(Key::derive(b"Cl\xe9 secr\xe8te", &salt, &small()).unwrap() == latin1);
     }
 
     #[test]
