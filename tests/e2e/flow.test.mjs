@@ -142,3 +142,43 @@ test('load, accept the suggestions, k = 11, key, run, download: no identifier le
     await b.close();
   }
 });
+
+test('cancelling a run stops it, offers nothing to download, and the next run completes', async () => {
+  const b = await launch({ locale: 'en-US' });
+  try {
+    await b.page.goto(server.url);
+    await waitForEngine(b.page);
+    await b.page.locator('#file').setInputFiles(input);
+    await b.page.waitForSelector('#setup:not([hidden]) #policy tbody tr');
+    await b.page.click('#key-generate');
+    await b.page.waitForFunction(() => /Fingerprint/.test(document.getElementById('key-status').textContent));
+
+    // Cancel as soon as the run starts: the worker is replaced mid-run.
+    const during = await b.page.evaluate(() => {
+      document.getElementById('run').click();
+      const cancel = document.getElementById('run-cancel');
+      const shown = !cancel.hidden;
+      cancel.click();
+      return { shown };
+    });
+    assert.equal(during.shown, true, 'the cancel button is shown while running');
+    await b.page.waitForFunction(() => /Cleaning cancelled/.test(document.getElementById('run-status').textContent));
+    const after = await b.page.evaluate(() => ({
+      cancelHidden: document.getElementById('run-cancel').hidden,
+      runEnabled: !document.getElementById('run').disabled,
+      focused: document.activeElement?.id,
+      ready: document.getElementById('download-output').dataset.ready ?? null,
+      outcome: !document.getElementById('outcome').hidden,
+      error: document.getElementById('run-error').textContent.trim(),
+    }));
+    assert.deepEqual(after, { cancelHidden: true, runEnabled: true, focused: 'run', ready: null, outcome: false, error: '' });
+
+    // The kept file went with the old worker: the fresh one reads it again, and the run completes.
+    await b.page.click('#run');
+    await b.page.waitForSelector('#download-output[data-ready="true"]', { timeout: 120_000 });
+    assert.match(plain(await b.page.textContent('#run-status')), /^File cleaned in /);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
