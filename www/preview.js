@@ -9,6 +9,10 @@ const ROW_HEIGHT = 28; // px; matches .grid td in style.css
 const BLOCK = 200; // rows fetched per request
 const OVERSCAN = 8; // rows rendered above and below the view
 const MAX_BLOCKS = 64; // blocks kept in memory
+// Browsers cap an element's height (Chrome near 33.5 million px, Firefox near
+// 17.9 million): past this, the scroll range stands for the rows in proportion
+// instead of 28 px each, so the last of several million rows stays reachable.
+const MAX_SPACER = 12_000_000; // px
 
 /**
  * @param {HTMLElement} container where the grid goes (its content is replaced)
@@ -27,7 +31,9 @@ export function virtualGrid(container, { header, rows, fetchRows, label, rowLabe
   const table = el('table', { class: 'grid', 'aria-rowcount': rows + 1 }, colgroup, head, body);
   const spacer = el('div', { class: 'grid-spacer' });
   const viewport = el('div', { class: 'grid-viewport', tabindex: 0, role: 'region', 'aria-label': label }, spacer, table);
-  spacer.style.height = `${rows * ROW_HEIGHT + ROW_HEIGHT}px`;
+  const fullHeight = rows * ROW_HEIGHT + ROW_HEIGHT;
+  const height = Math.min(fullHeight, MAX_SPACER);
+  spacer.style.height = `${height}px`;
   container.replaceChildren(viewport);
 
   function block(n) {
@@ -58,9 +64,16 @@ export function virtualGrid(container, { header, rows, fetchRows, label, rowLabe
     frame = 0;
     if (destroyed) return;
     const top = viewport.scrollTop;
-    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-    const visible = Math.ceil((viewport.clientHeight || 400) / ROW_HEIGHT) + 2 * OVERSCAN;
-    const last = Math.min(rows, first + visible);
+    const view = viewport.clientHeight || 400;
+    const pageRows = Math.ceil(view / ROW_HEIGHT);
+    const fullRows = Math.max(1, Math.floor((view - ROW_HEIGHT) / ROW_HEIGHT)); // below the header
+    // The row at the top of the view: 28 px a row, or in proportion when scaled.
+    const maxTop = Math.max(1, height - view);
+    const topRow = height === fullHeight
+      ? Math.floor(top / ROW_HEIGHT)
+      : Math.round((Math.min(top, maxTop) / maxTop) * Math.max(0, rows - fullRows));
+    const first = Math.max(0, topRow - OVERSCAN);
+    const last = Math.min(rows, first + pageRows + 2 * OVERSCAN);
     const trs = [];
     for (let i = first; i < last; i++) {
       const row = rowAt(i);
@@ -68,7 +81,9 @@ export function virtualGrid(container, { header, rows, fetchRows, label, rowLabe
       trs.push(el('tr', { 'aria-rowindex': i + 2, class: row ? undefined : 'loading' }, el('th', { scope: 'row', class: 'num' }, rowLabel(i + 1)), cells));
     }
     body.replaceChildren(...trs);
-    table.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
+    // Row `topRow` is drawn at the top of the view.
+    const offset = height === fullHeight ? first * ROW_HEIGHT : top - (topRow - first) * ROW_HEIGHT;
+    table.style.transform = `translateY(${Math.max(0, offset)}px)`;
   }
 
   function schedule() {
