@@ -19,6 +19,10 @@ const ui = {
   result: $('result'),
   version: $('version'),
   sample: $('sample'),
+  readAs: $('read-as'),
+  readDelimiter: $('read-delimiter'),
+  readEncoding: $('read-encoding'),
+  readAgain: $('read-again'),
 };
 
 const client = new WorkerClient(() => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
@@ -32,6 +36,8 @@ const state = {
   step: null,
   /** {name, size} of the file shown or being read */
   file: null,
+  /** the File itself, to read it again with other options */
+  source: null,
   inspection: null,
   /** {code, message} of the last failure, shown in the alert region */
   error: null,
@@ -63,6 +69,7 @@ function render() {
   }[state.phase];
   if (ui.status.textContent !== status) ui.status.textContent = status;
   ui.cancel.hidden = state.phase !== 'busy';
+  ui.readAs.hidden = !state.source || state.phase === 'busy' || state.phase === 'idle';
   ui.drop.setAttribute('aria-busy', String(state.phase === 'busy'));
 
   if (state.error) renderError(ui.error, state.error, t, state.lang);
@@ -100,15 +107,28 @@ async function loadVersion() {
   render();
 }
 
-/** Reads one file in the worker and shows what masque found. */
-async function open(file) {
+/** The reading options the user chose ("read as"); detection for the rest. */
+function readOptions() {
+  const options = {};
+  if (ui.readDelimiter.value) options.delimiter = ui.readDelimiter.value;
+  if (ui.readEncoding.value) options.encoding = ui.readEncoding.value;
+  return options;
+}
+
+/** Reads one file in the worker and shows what masque found; `again` keeps the "read as" choices. */
+async function open(file, { again = false } = {}) {
   if (state.phase === 'busy' || flow?.busy()) client.cancel();
   flow?.closed();
+  if (!again) {
+    ui.readDelimiter.value = '';
+    ui.readEncoding.value = '';
+  }
+  const options = readOptions();
   const mine = ++job;
-  Object.assign(state, { phase: 'busy', step: 'reading', file: { name: file.name, size: file.size }, inspection: null, error: null });
+  Object.assign(state, { phase: 'busy', step: 'reading', file: { name: file.name, size: file.size }, source: file, inspection: null, error: null });
   render();
   try {
-    const inspection = await client.request(Kind.OPEN, { file, token: mine, options: {} }, {
+    const inspection = await client.request(Kind.OPEN, { file, token: mine, options }, {
       onProgress: ({ phase }) => {
         if (mine !== job) return;
         state.step = phase;
@@ -117,7 +137,7 @@ async function open(file) {
     });
     if (mine !== job) return;
     Object.assign(state, { phase: 'done', inspection });
-    flow.opened({ file, token: mine, inspection });
+    flow.opened({ file, token: mine, inspection, options });
   } catch (err) {
     if (mine !== job) return;
     if (err.code === ErrorCode.CANCELLED) Object.assign(state, { phase: 'cancelled' });
@@ -131,6 +151,10 @@ ui.file.addEventListener('change', () => {
   const [file] = ui.file.files;
   ui.file.value = ''; // choosing the same file again still triggers a change
   if (file) open(file);
+});
+
+ui.readAgain.addEventListener('click', () => {
+  if (state.source) open(state.source, { again: true });
 });
 
 ui.cancel.addEventListener('click', () => {

@@ -51,7 +51,7 @@ export function startFlow({ client, lang, t }) {
   };
 
   const s = {
-    file: null, token: 0, inspection: null, columns: [], grid: null,
+    file: null, token: 0, inspection: null, readOptions: {}, columns: [], grid: null,
     key: null, keySource: null, keyBusy: false,
     /** 'idle' | 'running' | 'done' | 'cancelled' | 'failed' */
     run: 'idle', step: null, nodes: null, started: 0,
@@ -237,7 +237,7 @@ export function startFlow({ client, lang, t }) {
     const mine = ++runJob;
     const policy = policyOf(s.columns);
     const config = anonymiseConfigOf(s.columns, p);
-    const request = { policy, key: s.key, anonymise: config, utf8: ui.encoding.value === 'utf8', preview_rows: 50 };
+    const request = { policy, key: s.key, anonymise: config, read: s.readOptions, utf8: ui.encoding.value === 'utf8', preview_rows: 50 };
     Object.assign(s, { run: 'running', step: 'reading', nodes: null, error: null, started: performance.now() });
     render();
     try {
@@ -366,15 +366,15 @@ export function startFlow({ client, lang, t }) {
       rows: s.inspection.rows,
       label: tr('rows.label', { rows: fmt.number(s.inspection.rows) }),
       rowLabel: (n) => fmt.number(n),
-      fetchRows: (start, count) => client.request(Kind.ROWS, { file, token, start, count, options: {} }).then((r) => r.rows),
+      fetchRows: (start, count) => client.request(Kind.ROWS, { file, token, start, count, options: s.readOptions }).then((r) => r.rows),
     });
   }
 
   return {
     /** A file was read: show its rows and set up the policy from the suggestions. */
-    opened({ file, token, inspection }) {
+    opened({ file, token, inspection, options = {} }) {
       clearOutcome();
-      Object.assign(s, { file, token, inspection, columns: columnsFromSuggestions(inspection), run: 'idle', error: null, notice: null });
+      Object.assign(s, { file, token, inspection, readOptions: options, columns: columnsFromSuggestions(inspection), run: 'idle', error: null, notice: null });
       openGrid(t(), lang());
       render();
     },

@@ -133,3 +133,56 @@ test('header repairs are listed, and column names are shown as text, never as HT
     await b.close();
   }
 });
+
+test('"read as": a forced encoding or delimiter reads the file again, a wrong one gives the error, and the run uses the choice', async () => {
+  const b = await launch({ locale: 'en-US' });
+  try {
+    await b.page.goto(server.url);
+    assert.equal(await b.page.isHidden('#read-as'), true, 'nothing to read again yet');
+    await chooseFile(b.page, fixture('cohort_cp1252_40.csv'));
+    assert.match((await dialectFields(b.page)).encoding, /^Windows-1252\b/);
+    assert.equal(await b.page.isVisible('#read-as'), true);
+    await b.page.click('#read-as summary');
+
+    const readAgain = async (delimiter, encoding) => {
+      await b.page.selectOption('#read-delimiter', delimiter);
+      await b.page.selectOption('#read-encoding', encoding);
+      await b.page.click('#read-again');
+      await b.page.waitForFunction(() => /” read: |^Could not read/.test(document.getElementById('status').textContent));
+    };
+
+    // Forced UTF-8: the file is read as such (accents become replacement characters).
+    await readAgain('', 'utf-8');
+    assert.match((await dialectFields(b.page)).encoding, /^UTF-8\b/);
+    assert.equal((await dialectFields(b.page)).rows, '40');
+
+    // A wrong delimiter: the reading error, with its position; the choices stay for another try.
+    await readAgain(',', '');
+    assert.match(plain(await b.page.textContent('#error .error-detail')), /^Line 2 \(record 1\) has \d+ fields, expected 1 as in the header\.$/);
+    assert.equal(await b.page.isVisible('#read-again'), true);
+    assert.equal(await b.page.inputValue('#read-delimiter'), ',');
+
+    // Forced ";" and Windows-1252: the preview and the run use them.
+    await readAgain(';', 'windows-1252');
+    assert.equal((await b.page.textContent('#error')).trim(), '');
+    assert.match((await dialectFields(b.page)).encoding, /^Windows-1252\b/);
+    await b.page.waitForFunction(() => document.querySelector('#rows tbody tr:not(.loading) td'));
+    const preview = await b.page.textContent('#rows tbody');
+    assert.ok(/Jaurès|Gérard|République/.test(preview), 'accents read as Windows-1252 in the preview');
+    await b.page.click('#key-generate');
+    await b.page.waitForFunction(() => /Fingerprint/.test(document.getElementById('key-status').textContent));
+    await b.page.fill('#k', '2');
+    await b.page.locator('#k').dispatchEvent('change');
+    await b.page.click('#run');
+    await b.page.waitForSelector('#download-output[data-ready="true"]', { timeout: 60_000 });
+    assert.equal((await b.page.textContent('#run-error')).trim(), '');
+
+    // A new file starts from detection again.
+    await chooseFile(b.page, fixture('cohort_cp1252_40.csv'));
+    assert.equal(await b.page.inputValue('#read-delimiter'), '');
+    assert.equal(await b.page.inputValue('#read-encoding'), '');
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
