@@ -219,3 +219,34 @@ fn bad_input_is_one_line_and_exit_code_2() {
     let line = run(r#"{"quasi_identifiers": {"sex": {"builder": {"mask": {"levels": 1}}}}, "k": 40000}"#, &[]);
     assert!(line.contains("no generalisation meets the privacy criteria"), "{line}");
 }
+
+#[test]
+fn a_policy_file_gives_its_anonymise_section() {
+    let dir = tmpdir("policy");
+    let adult = fixture("adult/adult.csv");
+    // The same configuration inside a policy: the same output.
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("anonymise/adult_k5.json")).unwrap()).unwrap();
+    let mut config = config;
+    for (_, qi) in config["quasi_identifiers"].as_object_mut().unwrap() {
+        let file = qi["hierarchy_file"].as_str().unwrap().replace("../", &format!("{FIXTURES}/"));
+        qi["hierarchy_file"] = serde_json::Value::String(file);
+    }
+    let policy = serde_json::json!({"version": 1, "default": "keep", "columns": {}, "anonymise": config});
+    std::fs::write(dir.join("p.json"), policy.to_string()).unwrap();
+    std::fs::write(dir.join("c.json"), config.to_string()).unwrap();
+    ok(&masque(&dir, &["anonymise", &adult, "--config", "p.json", "-o", "from_policy.csv"]));
+    ok(&masque(&dir, &["anonymise", &adult, "--config", "c.json", "-o", "from_config.csv"]));
+    let from_policy = std::fs::read(dir.join("from_policy.csv")).unwrap();
+    assert!(from_policy == std::fs::read(dir.join("from_config.csv")).unwrap(), "same output");
+    // `masque apply` takes the same file as a policy.
+    ok(&masque(&dir, &["apply", &adult, "--policy", "p.json", "-o", "applied.csv"]));
+
+    // A policy without the section, or with a bad one: one line naming the path.
+    std::fs::write(dir.join("p.json"), r#"{"version": 1, "columns": {}}"#).unwrap();
+    let line = failure(&masque(&dir, &["anonymise", &adult, "--config", "p.json", "-o", "o.csv"]));
+    assert!(line.ends_with("p.json: this policy has no `anonymise` section (the anonymisation configuration)"), "{line}");
+    std::fs::write(dir.join("p.json"), r#"{"version": 1, "columns": {}, "anonymise": {"k": "five"}}"#).unwrap();
+    let line = failure(&masque(&dir, &["anonymise", &adult, "--config", "p.json", "-o", "o.csv"]));
+    assert!(line.contains("anonymise.k: invalid type"), "{line}");
+}

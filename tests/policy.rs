@@ -106,6 +106,9 @@ fn validation_errors_name_paths() {
         (r#"{"version": 1, "columns": []}"#, "columns: must be an object"),
         (r#"{"version": 1, "default": "redact"}"#, "default: must be \"keep\" or \"drop\""),
         (r#"{"version": 1, "extra": true}"#, "extra: unknown field"),
+        (r#"{"version": 1, "anonymise": 11}"#, "anonymise: must be an object"),
+        (r#"{"version": 1, "anonymise": {"k": "eleven"}}"#, "anonymise.k: invalid type"),
+        (r#"{"version": 1, "anonymise": {"quasi_identifiers": {}, "kk": 2}}"#, "anonymise.kk: unknown field"),
         (r#"{"version": "1"}"#, "version: must be a whole number"),
         (r#"[1]"#, "a policy must be a JSON object"),
     ];
@@ -113,6 +116,20 @@ fn validation_errors_name_paths() {
         let err = Policy::from_json(json).unwrap_err().to_string();
         assert!(err.starts_with(expected), "{json}\n  gave: {err}\n  want: {expected}");
     }
+}
+
+#[test]
+fn the_anonymise_section_is_kept_and_written_back() {
+    let text = r#"{"version": 1, "columns": {"nir": "drop"},
+        "anonymise": {"quasi_identifiers": {"sexe": {}}, "k": 11, "suppression_limit": 0.04}}"#;
+    let p = Policy::from_json(text).unwrap();
+    let section = p.anonymise.as_ref().expect("kept");
+    assert_eq!(section["k"], 11);
+    let back = Policy::from_value(&p.to_value()).unwrap();
+    assert_eq!(back, p);
+    assert_eq!(p.to_value()["anonymise"]["suppression_limit"], 0.04);
+    // applying ignores it
+    assert_eq!(column(&run("nir;sexe\n1;F\n", text).0, "sexe"), vec!["F"]);
 }
 
 #[test]

@@ -16,7 +16,8 @@ use super::{check_outputs, decode_text, read_file, relative_files, write_file, F
 pub struct AnonymiseArgs {
     /// The CSV/TSV file or workbook.
     file: PathBuf,
-    /// The configuration (JSON: quasi_identifiers, sensitive, k, suppression_limit, metric, ...).
+    /// The configuration (JSON: quasi_identifiers, sensitive, k, suppression_limit, metric, ...),
+    /// or a policy file with an `anonymise` section.
     #[arg(long, value_name = "C.json")]
     config: PathBuf,
     /// Where to write the generalised file.
@@ -38,9 +39,20 @@ pub struct AnonymiseArgs {
 }
 
 /// Reads the configuration and the hierarchy files it names (relative to it).
+/// A policy file (with `version` and `columns`) gives its `anonymise` section.
 fn load_config(path: &Path) -> Result<AnonymiseConfig, Failure> {
     let text = decode_text(&read_file(path)?);
-    let mut config = AnonymiseConfig::from_json(&text).map_err(|e| Failure::at(path, e))?;
+    let is_policy = serde_json::from_str::<serde_json::Value>(&text)
+        .is_ok_and(|v| v.get("version").is_some() && v.get("columns").is_some());
+    let mut config = if is_policy {
+        let policy = masque::policy::Policy::from_json(&text).map_err(|e| Failure::at(path, e))?;
+        let section = policy.anonymise.ok_or_else(|| {
+            Failure::at(path, "this policy has no `anonymise` section (the anonymisation configuration)")
+        })?;
+        AnonymiseConfig::from_value(section).map_err(|e| Failure::at(path, e))?
+    } else {
+        AnonymiseConfig::from_json(&text).map_err(|e| Failure::at(path, e))?
+    };
     config.resolve_files(relative_files(path)).map_err(|e| Failure::at(path, e))?;
     Ok(config)
 }

@@ -18,6 +18,12 @@
 //! an error when the policy is applied. Columns the policy does not name follow
 //! `default` (`keep`, or `drop` for safety).
 //!
+//! An optional `anonymise` object holds the anonymisation that follows (the
+//! configuration `masque anonymise --config` reads: quasi-identifiers, k,
+//! suppression, l, t...). It is checked with the policy; `apply` ignores it,
+//! and `masque anonymise --config` takes a policy file for it. One file then
+//! describes the whole cleaning, as the web app saves it.
+//!
 //! [`apply`] transforms each distinct value of a column once, then maps the
 //! codes, and returns a new [`Table`](crate::table::Table), an [`ApplyReport`]
 //! (counts, never values, never the key) and, only when asked, a
@@ -65,6 +71,10 @@ pub struct Policy {
     pub description: Option<String>,
     /// The named columns and their actions.
     pub columns: BTreeMap<String, Action>,
+    /// The anonymisation that follows the policy, as `masque anonymise --config`
+    /// reads it (checked when the policy is read; `apply` does not use it), so
+    /// that one file describes the whole cleaning: what the web app saves.
+    pub anonymise: Option<serde_json::Value>,
 }
 
 /// What happens to columns the policy does not name.
@@ -519,7 +529,13 @@ impl Scrub {
 impl Policy {
     /// A policy that keeps every column.
     pub fn keep_all() -> Policy {
-        Policy { version: POLICY_VERSION, default: DefaultAction::Keep, description: None, columns: BTreeMap::new() }
+        Policy {
+            version: POLICY_VERSION,
+            default: DefaultAction::Keep,
+            description: None,
+            columns: BTreeMap::new(),
+            anonymise: None,
+        }
     }
 
     /// Reads and validates a policy from JSON text.

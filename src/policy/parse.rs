@@ -21,7 +21,7 @@ use super::{
 use crate::hierarchy;
 use crate::pseudo::DateShifter;
 
-const TOP_FIELDS: &[&str] = &["version", "default", "description", "columns"];
+const TOP_FIELDS: &[&str] = &["version", "default", "description", "columns", "anonymise"];
 const ACTIONS: &str = "keep, drop, redact, pseudonymise, mask, generalise, date_shift, scrub";
 const GENERALISATIONS: &str = "interval, year, quarter, month, week, age, departement, top_bottom, map, hierarchy";
 
@@ -167,7 +167,20 @@ pub(super) fn from_value(value: &Value) -> Result<Policy, PolicyError> {
         }
         Some(_) => return Err(PolicyError::new("columns", "must be an object of column name -> action")),
     }
-    Ok(Policy { version: POLICY_VERSION, default, description, columns })
+    let anonymise = match obj.get("anonymise") {
+        None | Some(Value::Null) => None,
+        Some(config @ Value::Object(_)) => {
+            crate::search::AnonymiseConfig::from_value(config.clone()).map_err(|e| match e.kind() {
+                crate::search::SearchErrorKind::Config { path, message } => {
+                    PolicyError::new(join("anonymise", path), message.clone())
+                }
+                _ => PolicyError::new("anonymise", e.to_string()),
+            })?;
+            Some(config.clone())
+        }
+        Some(_) => return Err(PolicyError::new("anonymise", "must be an object (the anonymisation configuration)")),
+    };
+    Ok(Policy { version: POLICY_VERSION, default, description, columns, anonymise })
 }
 
 /// Deserialises an options struct from what remains of a column's object.
@@ -423,6 +436,9 @@ pub(super) fn to_value(policy: &Policy) -> Value {
     let columns: Map<String, Value> =
         policy.columns.iter().map(|(name, action)| (name.clone(), action_value(action))).collect();
     map.insert("columns".into(), Value::Object(columns));
+    if let Some(config) = &policy.anonymise {
+        map.insert("anonymise".into(), config.clone());
+    }
     Value::Object(map)
 }
 
