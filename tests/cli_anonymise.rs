@@ -245,8 +245,29 @@ fn a_policy_file_gives_its_anonymise_section() {
     // A policy without the section, or with a bad one: one line naming the path.
     std::fs::write(dir.join("p.json"), r#"{"version": 1, "columns": {}}"#).unwrap();
     let line = failure(&masque(&dir, &["anonymise", &adult, "--config", "p.json", "-o", "o.csv"]));
-    assert!(line.ends_with("p.json: this policy has no `anonymise` section (the anonymisation configuration)"), "{line}");
+    assert!(
+        line.ends_with("p.json: this policy has no `anonymise` section (the anonymisation configuration)"),
+        "{line}"
+    );
     std::fs::write(dir.join("p.json"), r#"{"version": 1, "columns": {}, "anonymise": {"k": "five"}}"#).unwrap();
     let line = failure(&masque(&dir, &["anonymise", &adult, "--config", "p.json", "-o", "o.csv"]));
     assert!(line.contains("anonymise.k: invalid type"), "{line}");
+}
+
+#[test]
+fn a_quasi_identifier_without_hierarchy_is_flat() {
+    let dir = tmpdir("flat");
+    let adult = fixture("adult/adult.csv");
+    // `{}` and the `flat` builder: each value, then `*`.
+    let config = r#"{"quasi_identifiers": {"sex": {}, "race": {"builder": {"flat": {}}}}, "k": 5}"#;
+    std::fs::write(dir.join("c.json"), config).unwrap();
+    ok(&masque(&dir, &["anonymise", &adult, "--config", "c.json", "-o", "out.csv", "--report", "r.json"]));
+    let r = report(&dir.join("r.json"));
+    assert_eq!((r["levels"]["sex"].as_u64(), r["levels"]["race"].as_u64()), (Some(0), Some(0)));
+    assert!(r["risk_after"]["k"].as_u64().unwrap() >= 5);
+    // two sources are still an error
+    std::fs::write(dir.join("c.json"), r#"{"quasi_identifiers": {"sex": {"hierarchy": "Male;*", "builder": {"flat": {}}}}}"#)
+        .unwrap();
+    let line = failure(&masque(&dir, &["anonymise", &adult, "--config", "c.json", "-o", "out.csv"]));
+    assert!(line.ends_with("quasi_identifiers.sex: give at most one of `hierarchy_file`, `hierarchy` and `builder`"), "{line}");
 }

@@ -13,6 +13,7 @@
 //! | `{"age_bands": {}}` | 5-, 10-, 20-year bands, `90+` / `80+`, then `*` (see [`super::french`]) | `34` -> `30-34` -> `30-39` -> `20-39` -> `*` |
 //! | `{"code_postal": {}}` | département, région, `*` | `75011` -> `75` -> `Île-de-France` -> `*` |
 //! | `{"departement": {}}` | région, `*` | `2A` -> `Corse` -> `*` |
+//! | `{"flat": {}}` | `*` (a quasi-identifier given without hierarchy gets it) | `F` -> `*` |
 //!
 //! Rules common to all builders:
 //! - Level 0 is the value as written; the top level is always `*`.
@@ -69,6 +70,8 @@ pub enum Builder {
     CodePostal(Empty),
     /// Département -> région (see [`super::french`]).
     Departement(Empty),
+    /// The value, then `*`: for categories with no natural grouping.
+    Flat(Empty),
 }
 
 /// Options of the `intervals` builder.
@@ -145,6 +148,7 @@ impl Builder {
             Builder::AgeBands(_) => "age_bands",
             Builder::CodePostal(_) => "code_postal",
             Builder::Departement(_) => "departement",
+            Builder::Flat(_) => "flat",
         }
     }
 
@@ -175,6 +179,7 @@ impl Builder {
                 let (_, region) = french::departement(v)?;
                 Some(vec![region.to_string()])
             }),
+            Builder::Flat(_) => Box::new(|_: &str| Some(Vec::new())),
         };
         let expected = match self {
             Builder::Intervals(_) => "a number",
@@ -184,6 +189,7 @@ impl Builder {
             Builder::AgeBands(_) => "an age (a number from 0)",
             Builder::CodePostal(_) => "a French code postal",
             Builder::Departement(_) => "a French département code",
+            Builder::Flat(_) => "any value",
         };
 
         let mut used = vec![false; column.dict.len()];

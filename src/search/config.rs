@@ -4,11 +4,13 @@
 //! ```json
 //! {"quasi_identifiers": {"age": {"hierarchy_file": "adult_hierarchy_age.csv"},
 //!                        "zip": {"builder": {"mask": {"levels": 5}}},
-//!                        "sex": {"hierarchy": "Male;*\nFemale;*\n", "max_level": 0}},
+//!                        "sex": {"hierarchy": "Male;*\nFemale;*\n", "max_level": 0},
+//!                        "race": {}},
 //!  "sensitive": {"salary-class": {"l_distinct": 2}},
 //!  "k": 5, "suppression_limit": 0.04, "metric": "loss"}
 //! ```
 //!
+//! A quasi-identifier given as `{}` gets the flat hierarchy (the value, then `*`).
 //! Unknown fields are errors; messages name the path (`quasi_identifiers.age.builder`).
 
 use serde::{Deserialize, Serialize};
@@ -61,8 +63,8 @@ fn default_k() -> u32 {
     DEFAULT_K
 }
 
-/// One quasi-identifier: exactly one hierarchy source, and optional bounds on
-/// its generalisation level.
+/// One quasi-identifier: at most one hierarchy source (none: the `flat`
+/// builder, each value then `*`), and optional bounds on its generalisation level.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuasiIdentifier {
@@ -213,7 +215,7 @@ impl AnonymiseConfig {
                 if qi.hierarchy.is_some() || qi.builder.is_some() {
                     return Err(SearchError::config(
                         &format!("quasi_identifiers.{name}"),
-                        "give exactly one of `hierarchy_file`, `hierarchy` and `builder`",
+                        "give at most one of `hierarchy_file`, `hierarchy` and `builder`",
                     ));
                 }
                 let text = read(&path).map_err(|message| {
@@ -242,10 +244,10 @@ impl AnonymiseConfig {
             }
             let path = format!("quasi_identifiers.{name}");
             let sources = [qi.hierarchy_file.is_some(), qi.hierarchy.is_some(), qi.builder.is_some()];
-            if sources.iter().filter(|&&s| s).count() != 1 {
+            if sources.iter().filter(|&&s| s).count() > 1 {
                 return Err(SearchError::config(
                     &path,
-                    "give exactly one of `hierarchy_file`, `hierarchy` and `builder`",
+                    "give at most one of `hierarchy_file`, `hierarchy` and `builder`",
                 ));
             }
             if qi.delimiter.is_some() && qi.hierarchy.is_none() && qi.hierarchy_file.is_none() {
@@ -339,9 +341,10 @@ mod tests {
 
         let check = |text: &str| AnonymiseConfig::from_json(text).unwrap().check().unwrap_err().to_string();
         assert!(check(r#"{"quasi_identifiers": {}}"#).contains("at least one quasi-identifier"));
-        assert!(check(r#"{"quasi_identifiers": {"a": {}}}"#).contains("exactly one of"));
+        // no source is the flat hierarchy; two are an error
+        AnonymiseConfig::from_json(r#"{"quasi_identifiers": {"a": {}}}"#).unwrap().check().unwrap();
         assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x", "builder": {"age_bands": {}}}}}"#)
-            .contains("exactly one of"));
+            .contains("at most one of"));
         assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x"}}, "k": 0}"#).contains("k: must be at least 1"));
         assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x"}}, "suppression_limit": 1.5}"#)
             .contains("suppression_limit"));

@@ -4,6 +4,7 @@
 use super::config::{AnonymiseConfig, MetricKind};
 use super::error::{SearchError, SearchErrorKind};
 use super::metric::Metric;
+use crate::hierarchy::builder::{Builder, Empty};
 use crate::hierarchy::{arx, ColumnError, ColumnHierarchy};
 use crate::privacy::SensitiveValues;
 use crate::table::{Column, Table};
@@ -76,8 +77,10 @@ impl<'t> Problem<'t> {
                 };
                 arx::parse_with_delimiter(text.as_bytes(), delimiter)
                     .map_err(|error| ColumnError::Parse { column: name.to_string(), error })?
-            } else {
+            } else if qi.hierarchy_file.is_some() {
                 return Err(SearchError::new(SearchErrorKind::HierarchyFileUnavailable { column: name.to_string() }));
+            } else {
+                Builder::Flat(Empty {}).build(column)?
             };
             let hierarchy = ColumnHierarchy::new(column, &hierarchy)?;
             let top = hierarchy.height() - 1;

@@ -172,27 +172,6 @@ struct CleanRequest {
     preview_rows: usize,
 }
 
-/// The ARX-format text of the flat hierarchy of a column: each value -> `*`.
-fn flat_hierarchy(table: &Table, name: &str) -> Option<String> {
-    let column = table.columns.iter().find(|c| c.name == name)?;
-    let mut used = vec![false; column.dict.len()];
-    for &c in &column.codes {
-        used[c as usize] = true;
-    }
-    let mut text = String::new();
-    for (code, value) in column.dict.iter().enumerate() {
-        if used[code] {
-            text.push('"');
-            text.push_str(&value.replace('"', "\"\""));
-            text.push_str("\";*\n");
-        }
-    }
-    if text.is_empty() {
-        text.push_str("\"\";*\n");
-    }
-    Some(text)
-}
-
 /// A progress report to the page; errors in the callback are kept to be reported.
 struct Reporter {
     callback: Option<js_sys::Function>,
@@ -314,23 +293,7 @@ impl CleanJob {
 
         let (table, result) = match request.anonymise {
             None | Some(serde_json::Value::Null) => (applied.table, None),
-            Some(mut value) => {
-                if let Some(qis) = value.get_mut("quasi_identifiers").and_then(|q| q.as_object_mut()) {
-                    for (name, qi) in qis.iter_mut() {
-                        let Some(object) = qi.as_object_mut() else { continue };
-                        let sourced =
-                            ["hierarchy", "hierarchy_file", "builder"].iter().any(|f| object.contains_key(*f));
-                        if sourced {
-                            continue;
-                        }
-                        let text = flat_hierarchy(&applied.table, name).ok_or_else(|| {
-                            JsError::new(&format!(
-                                "quasi-identifier `{name}`: no such column after the policy (dropped?)"
-                            ))
-                        })?;
-                        object.insert("hierarchy".into(), serde_json::Value::String(text));
-                    }
-                }
+            Some(value) => {
                 let config = AnonymiseConfig::from_value(value).map_err(|e| JsError::new(&e.to_string()))?;
                 reporter.report("searching", &[]);
                 let mut last = f64::NEG_INFINITY;

@@ -88,9 +88,8 @@ pub fn read_by_chunks() {
         assert_eq!(table.rows(), 40);
     }
     // a callback that returns no bytes (the file shrank) or throws
-    let nothing: js_sys::Function = Closure::<dyn FnMut(f64, f64) -> JsValue>::new(|_: f64, _: f64| JsValue::NULL)
-        .into_js_value()
-        .unchecked_into();
+    let nothing: js_sys::Function =
+        Closure::<dyn FnMut(f64, f64) -> JsValue>::new(|_: f64, _: f64| JsValue::NULL).into_js_value().unchecked_into();
     let e = error_of(PreviewTable::from_reader(COHORT.len() as f64, nothing, JsValue::UNDEFINED));
     assert_eq!(field(&e, "code"), "io");
     assert_eq!(field(&e, "message"), "the input could not be read: the file could not be read");
