@@ -6,7 +6,7 @@ import { ErrorCode, Kind } from './protocol.js';
 import { has } from './i18n.js';
 import {
   ACTIONS, DEFAULT_K, DEFAULT_SUPPRESSION, HIERARCHIES, ROLES, anonymiseConfigOf, columnsFromSuggestions, entryOf,
-  loadPolicy, policyOf, problemsOf, sameEntry,
+  loadPolicy, policyOf, problemsOf, sameEntry, savedPolicyOf,
 } from './policy.js';
 import { virtualGrid } from './preview.js';
 import { renderResults, reportHtml } from './results.js';
@@ -192,7 +192,7 @@ export function startFlow({ client, lang, t }) {
     changed();
   });
   ui.policySave.addEventListener('click', () => {
-    const policy = policyOf(s.columns);
+    const policy = savedPolicyOf(s.columns, privacy());
     saveBlob(new Blob([JSON.stringify(policy, null, 2) + '\n'], { type: 'application/json' }), `${stem(s.file?.name ?? 'masque')}-politique.json`);
   });
   ui.policyFile.addEventListener('change', async () => {
@@ -200,11 +200,19 @@ export function startFlow({ client, lang, t }) {
     ui.policyFile.value = '';
     if (!file) return;
     try {
-      const { columns, missing } = loadPolicy(s.columns, JSON.parse(await file.text()));
+      const { columns, missing, privacy: saved, unknown } = loadPolicy(s.columns, JSON.parse(await file.text()));
       if (missing.length) throw new Error(t()('setup.missing', { names: missing.join(', ') }));
       s.columns = columns;
+      if (saved) {
+        ui.k.value = String(saved.k);
+        ui.suppression.value = String(saved.suppression);
+        ui.suppressedRows.value = saved.suppressedRows;
+        ui.l.value = saved.l === null ? '' : String(saved.l);
+        ui.t.value = saved.t === null ? '' : String(saved.t);
+      }
       s.error = null;
-      s.notice = t()('setup.loaded', { name: file.name });
+      s.notice = t()('setup.loaded', { name: file.name })
+        + (unknown.length ? ` ${t()('setup.unknown_hierarchy', { names: unknown.join(', ') })}` : '');
     } catch (err) {
       s.error = { code: 'policy', message: err instanceof SyntaxError ? t()('setup.bad_json') : err.message };
     }
@@ -237,6 +245,8 @@ export function startFlow({ client, lang, t }) {
     const mine = ++runJob;
     const policy = policyOf(s.columns);
     const config = anonymiseConfigOf(s.columns, p);
+    // The policy offered for download after the run holds the anonymisation too.
+    const saved = config ? { ...policy, anonymise: config } : policy;
     const request = { policy, key: s.key, anonymise: config, read: s.readOptions, utf8: ui.encoding.value === 'utf8', preview_rows: 50 };
     Object.assign(s, { run: 'running', step: 'reading', nodes: null, error: null, started: performance.now() });
     render();
@@ -251,7 +261,7 @@ export function startFlow({ client, lang, t }) {
       });
       if (mine !== runJob) return;
       const seconds = (performance.now() - s.started) / 1000;
-      finish({ ...done, policy, config, seconds, file: { name: s.file.name }, finishedAt: Date.now() });
+      finish({ ...done, policy: saved, config, seconds, file: { name: s.file.name }, finishedAt: Date.now() });
     } catch (err) {
       if (mine !== runJob) return;
       if (err.code === ErrorCode.CANCELLED) s.run = 'cancelled';

@@ -93,8 +93,33 @@ export function policyOf(columns, { description } = {}) {
 }
 
 /**
+ * The policy as the page saves it: the policy, plus the anonymisation that
+ * follows as its `anonymise` section (what `masque anonymise --config` reads,
+ * given this file), so that one file restores every setting.
+ */
+export function savedPolicyOf(columns, privacy) {
+  const policy = policyOf(columns);
+  const config = anonymiseConfigOf(columns, privacy);
+  if (config) policy.anonymise = config;
+  return policy;
+}
+
+/** The name of the offered hierarchy an `anonymise` entry is (null: one the page does not offer). */
+function hierarchyName(entry) {
+  const canon = (v) => JSON.stringify(v, (_, x) => (x && typeof x === 'object' && !Array.isArray(x)
+    ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
+  const wanted = canon({ ...(entry ?? {}), min_level: undefined, max_level: undefined });
+  const found = Object.entries(HIERARCHIES).find(([, h]) => canon(h) === wanted);
+  return found ? found[0] : null;
+}
+
+/**
  * Applies a loaded policy to the columns: named columns take its entry, the
- * others its default. Returns the names it lists that the file lacks.
+ * others its default. With an `anonymise` section, the quasi-identifiers (and
+ * their hierarchies), the sensitive columns and the privacy settings are
+ * restored too. Returns the names it lists that the file lacks, the privacy
+ * settings (or null) and the quasi-identifiers whose hierarchy the page does
+ * not offer (they get the flat one).
  */
 export function loadPolicy(columns, policy) {
   if (!policy || typeof policy !== 'object' || Array.isArray(policy) || typeof policy.columns !== 'object' || policy.columns === null) {
@@ -104,11 +129,36 @@ export function loadPolicy(columns, policy) {
   const fallback = policy.default === 'drop' ? { action: 'drop' } : { action: 'keep' };
   const names = new Set(columns.map((c) => c.name));
   const missing = Object.keys(policy.columns).filter((n) => !names.has(n));
-  const next = columns.map((c) => ({
+  let next = columns.map((c) => ({
     ...c,
     entry: Object.hasOwn(policy.columns, c.name) ? entryOf(policy.columns[c.name]) : fallback,
   }));
-  return { columns: next, missing };
+  const config = policy.anonymise;
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return { columns: next, missing, privacy: null, unknown: [] };
+
+  const qis = config.quasi_identifiers ?? {};
+  const sensitive = config.sensitive ?? {};
+  for (const n of [...Object.keys(qis), ...Object.keys(sensitive)]) if (!names.has(n) && !missing.includes(n)) missing.push(n);
+  const unknown = [];
+  next = next.map((c) => {
+    if (Object.hasOwn(qis, c.name)) {
+      const hierarchy = hierarchyName(qis[c.name]);
+      if (!hierarchy) unknown.push(c.name);
+      return { ...c, role: 'quasi_identifier', hierarchy: hierarchy ?? 'flat' };
+    }
+    if (Object.hasOwn(sensitive, c.name)) return { ...c, role: 'sensitive', hierarchy: 'flat' };
+    if (c.role === 'quasi_identifier' || c.role === 'sensitive') return { ...c, role: 'other', hierarchy: 'flat' };
+    return c;
+  });
+  const criteria = Object.values(sensitive)[0] ?? {};
+  const privacy = {
+    k: Number.isInteger(config.k) ? config.k : DEFAULT_K,
+    suppression: typeof config.suppression_limit === 'number' ? Math.round(config.suppression_limit * 10000) / 100 : 0,
+    suppressedRows: config.suppressed_rows === 'remove' ? 'remove' : 'mask',
+    l: Number.isInteger(criteria.l_distinct) ? criteria.l_distinct : null,
+    t: typeof criteria.t_closeness === 'number' ? criteria.t_closeness : null,
+  };
+  return { columns: next, missing, privacy, unknown };
 }
 
 /**
