@@ -34,6 +34,8 @@ const state = {
   phase: 'idle',
   /** 'reading' while busy */
   step: null,
+  /** the share of the file read, from 0 to 1, while busy (null: not known yet) */
+  progress: null,
   /** {name, size} of the file shown or being read */
   file: null,
   /** the File itself, to read it again with other options */
@@ -58,7 +60,12 @@ function render() {
   const name = state.file?.name ?? '';
   const status = {
     idle: '',
-    busy: t('status.reading', { name }),
+    busy: state.progress === null
+      ? t('status.reading', { name })
+      : t('status.reading_percent', {
+        name,
+        percent: new Intl.NumberFormat(state.lang, { style: 'percent' }).format(Math.min(state.progress, 0.99)),
+      }),
     done: state.inspection && t('status.done', {
       name,
       rows: new Intl.NumberFormat(state.lang).format(state.inspection.rows),
@@ -125,13 +132,14 @@ async function open(file, { again = false } = {}) {
   }
   const options = readOptions();
   const mine = ++job;
-  Object.assign(state, { phase: 'busy', step: 'reading', file: { name: file.name, size: file.size }, source: file, inspection: null, error: null });
+  Object.assign(state, { phase: 'busy', step: 'reading', progress: null, file: { name: file.name, size: file.size }, source: file, inspection: null, error: null });
   render();
   try {
     const inspection = await client.request(Kind.OPEN, { file, token: mine, options }, {
-      onProgress: ({ phase }) => {
+      onProgress: ({ phase, done, total }) => {
         if (mine !== job) return;
         state.step = phase;
+        state.progress = total > 0 && done >= 0 ? done / total : null;
         render();
       },
     });

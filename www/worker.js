@@ -33,10 +33,13 @@ function loadEngine() {
  * file is never held whole in memory, neither here nor in wasm memory (only
  * the table is). Errors become an `io` reading error, reported by the engine.
  */
-function chunksOf(file) {
+function chunksOf(file, progress) {
   if (!(file instanceof Blob)) throw new MasqueError(ErrorCode.PROTOCOL, 'no file was sent');
   const reader = new FileReaderSync();
-  return (offset, length) => new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, offset + length)));
+  return (offset, length) => {
+    progress?.({ phase: 'reading', done: offset, total: file.size });
+    return new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, offset + length)));
+  };
 }
 
 /**
@@ -68,11 +71,11 @@ function readDetail(err) {
 /** The file kept for the preview and the run: {token, options, table: PreviewTable}. */
 let kept = null;
 
-/** Reads `file` (by chunks) into a PreviewTable kept under `token`. */
-function keep(m, token, file, options) {
+/** Reads `file` (by chunks, reporting how far) into a PreviewTable kept under `token`. */
+function keep(m, token, file, options, progress) {
   kept?.table.free();
   kept = null;
-  const read = chunksOf(file);
+  const read = chunksOf(file, progress);
   const table = call(() => m.PreviewTable.fromReader(file.size, read, options ?? {}));
   kept = { token, options: JSON.stringify(options ?? {}), table };
   return table;
@@ -85,7 +88,7 @@ async function tableFor(file, token, options, progress) {
     return kept.table;
   }
   progress?.({ phase: 'reading' });
-  return keep(m, token, file, options);
+  return keep(m, token, file, options, progress);
 }
 
 serve(self, {
@@ -97,7 +100,7 @@ serve(self, {
   [Kind.INSPECT]: async ({ file, options } = {}, { progress }) => {
     const m = await loadEngine();
     progress({ phase: 'reading' });
-    const table = call(() => m.PreviewTable.fromReader(file?.size, chunksOf(file), options ?? {}));
+    const table = call(() => m.PreviewTable.fromReader(file?.size, chunksOf(file, progress), options ?? {}));
     try {
       return call(() => table.inspection());
     } finally {
@@ -108,7 +111,7 @@ serve(self, {
   [Kind.OPEN]: async ({ file, token, options } = {}, { progress }) => {
     const m = await loadEngine();
     progress({ phase: 'reading' });
-    return call(() => keep(m, token, file, options).inspection());
+    return call(() => keep(m, token, file, options, progress).inspection());
   },
 
   [Kind.ROWS]: async ({ file, token, start, count, options } = {}) => {

@@ -44,9 +44,18 @@ test('load, accept the suggestions, k = 11, key, run, download: no identifier le
     await b.page.goto(server.url);
     await waitForEngine(b.page);
 
-    // 1. Open: dialect, rows, the virtualised preview.
+    // 1. Open: dialect, rows, the virtualised preview; the status tells how far the reading is.
+    await b.page.evaluate(() => {
+      window.__statuses = [];
+      new MutationObserver(() => window.__statuses.push(document.getElementById('status').textContent))
+        .observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true });
+    });
     await b.page.locator('#file').setInputFiles(input);
     await b.page.waitForSelector('#setup:not([hidden]) #policy tbody tr');
+    const statuses = (await b.page.evaluate(() => window.__statuses)).map(plain);
+    const percents = statuses.map((x) => x.match(/^Lecture de « sejours_2024\.csv »… (\d+) %$/)?.[1]).filter(Boolean).map(Number);
+    assert.ok(percents.length >= 2 && percents.some((p) => p > 0), `the reading shows its progress: ${statuses.join(' | ')}`);
+    assert.deepEqual(percents, [...percents].sort((x, y) => x - y), 'the progress only goes up');
     assert.equal(plain(await b.page.textContent('#status')), `« sejours_2024.csv » lu : 20 000 lignes, 19 colonnes.`);
     await b.page.waitForFunction(() => document.querySelector('#rows tbody tr:not(.loading) td'));
     const drawn = await b.page.$$eval('#rows tbody tr', (trs) => trs.length);
