@@ -36,7 +36,8 @@ pub fn analyse(bytes: &[u8], options_value: JsValue) -> Result<JsValue, JsValue>
     Ok(report(&table.table, &analysis)?)
 }
 
-fn report(table: &Table, analysis: &AnalysisOptions) -> Result<JsValue, JsError> {
+/// The risk report of `table`, as a plain object.
+pub(super) fn report(table: &Table, analysis: &AnalysisOptions) -> Result<JsValue, JsError> {
     let report = crate::privacy::analyse(table, analysis, None).map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&report)
 }

@@ -142,9 +142,7 @@ impl PreviewTable {
     /// `table.analyse(options)`: the risk report, as the wasm `analyse`.
     pub fn analyse(&self, options_value: JsValue) -> Result<JsValue, JsError> {
         let analysis: AnalysisOptions = options(options_value, "analysis options")?;
-        let report =
-            crate::privacy::analyse(&self.read.table, &analysis, None).map_err(|e| JsError::new(&e.to_string()))?;
-        to_js(&report)
+        super::analyse::report(&self.read.table, &analysis)
     }
 }
 

@@ -86,6 +86,10 @@ pub fn read_by_chunks() {
         let expected: Inspection = serde_wasm_bindgen::from_value(whole.clone()).unwrap();
         assert_eq!(got, expected, "{step} bytes a call");
         assert_eq!(table.rows(), 40);
+        // its risk, as the function `analyse` gives it for the bytes
+        let qi = || options(r#"{"qi": ["sexe", "code_postal"]}"#);
+        let risk = js_sys::JSON::stringify(&table.analyse(qi()).unwrap()).unwrap();
+        assert_eq!(risk, js_sys::JSON::stringify(&masque::wasm::analyse(COHORT, qi()).unwrap()).unwrap());
     }
     // a callback that returns no bytes (the file shrank) or throws
     let nothing: js_sys::Function =
