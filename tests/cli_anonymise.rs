@@ -266,8 +266,14 @@ fn a_quasi_identifier_without_hierarchy_is_flat() {
     assert_eq!((r["levels"]["sex"].as_u64(), r["levels"]["race"].as_u64()), (Some(0), Some(0)));
     assert!(r["risk_after"]["k"].as_u64().unwrap() >= 5);
     // two sources are still an error
-    std::fs::write(dir.join("c.json"), r#"{"quasi_identifiers": {"sex": {"hierarchy": "Male;*", "builder": {"flat": {}}}}}"#)
-        .unwrap();
+    std::fs::write(
+        dir.join("c.json"),
+        r#"{"quasi_identifiers": {"sex": {"hierarchy": "Male;*", "builder": {"flat": {}}}}}"#,
+    )
+    .unwrap();
     let line = failure(&masque(&dir, &["anonymise", &adult, "--config", "c.json", "-o", "out.csv"]));
-    assert!(line.ends_with("quasi_identifiers.sex: give at most one of `hierarchy_file`, `hierarchy` and `builder`"), "{line}");
+    assert!(
+        line.ends_with("quasi_identifiers.sex: give at most one of `hierarchy_file`, `hierarchy` and `builder`"),
+        "{line}"
+    );
 }
