@@ -329,27 +329,29 @@ impl Batch {
     }
 }
 
-/// Some of the columns being built: their numbers, dictionaries and codes.
+/// One column being built: its number (0-based), dictionary and codes.
+struct Part {
+    number: usize,
+    dict: ByteDictionary,
+    codes: Vec<u32>,
+}
+
+/// Some of the columns being built, in column order.
 struct Columns {
-    numbers: Vec<usize>,
-    dicts: Vec<ByteDictionary>,
-    codes: Vec<Vec<u32>>,
+    parts: Vec<Part>,
     /// The hashes of one column's fields in a batch.
     hashes: Vec<u32>,
 }
 
 impl Columns {
     fn new(width: usize) -> Columns {
-        Columns {
-            numbers: (0..width).collect(),
-            dicts: (0..width).map(|_| ByteDictionary::default()).collect(),
-            codes: (0..width).map(|_| Vec::new()).collect(),
-            hashes: Vec::with_capacity(BATCH_ROWS),
-        }
+        let parts = (0..width).map(|number| Part { number, dict: ByteDictionary::default(), codes: Vec::new() });
+        Columns { parts: parts.collect(), hashes: Vec::with_capacity(BATCH_ROWS) }
     }
 
     fn intern(&mut self, batch: &Batch) -> Result<(), ReadError> {
-        for ((&column, dict), codes) in self.numbers.iter().zip(&mut self.dicts).zip(&mut self.codes) {
+        for Part { number: column, dict, codes } in &mut self.parts {
+            let column = *column;
             // Hashes first, then lookups: the lookup loop is short, so many of
             // its (independent) table loads are in flight at once.
             self.hashes.clear();
@@ -371,50 +373,26 @@ impl Columns {
         // Relative costs, measured on the benchmark cohort: per record, a lookup
         // that hits the cache costs about 1 for each column, a new value (a miss
         // once the table is large) about 4 more; parsing about 1 per 14 bytes.
-        let cost = |d: &ByteDictionary| rows_seen + 4 * d.len();
-        let mut order: Vec<usize> = (0..self.numbers.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(cost(&self.dicts[i])));
-        let total: usize = bytes_seen / 14 + self.dicts.iter().map(cost).sum::<usize>();
+        let cost = |p: &Part| rows_seen + 4 * p.dict.len();
+        let total: usize = bytes_seen / 14 + self.parts.iter().map(cost).sum::<usize>();
+        let mut by_cost: Vec<Part> = std::mem::take(&mut self.parts);
+        by_cost.sort_by_key(|p| std::cmp::Reverse(cost(p)));
         let mut given = 0;
-        let mut give = vec![false; self.numbers.len()];
-        for i in order {
-            if given + cost(&self.dicts[i]) <= total / 2 {
-                given += cost(&self.dicts[i]);
-                give[i] = true;
-            }
-        }
-        let mut other = Columns { numbers: Vec::new(), dicts: Vec::new(), codes: Vec::new(), hashes: Vec::new() };
-        let mut keep = Columns { numbers: Vec::new(), dicts: Vec::new(), codes: Vec::new(), hashes: Vec::new() };
-        let parts = std::mem::take(&mut self.numbers)
-            .into_iter()
-            .zip(std::mem::take(&mut self.dicts))
-            .zip(std::mem::take(&mut self.codes));
-        for (((number, dict), codes), give) in parts.zip(give) {
-            let to = if give { &mut other } else { &mut keep };
-            to.numbers.push(number);
-            to.dicts.push(dict);
-            to.codes.push(codes);
-        }
-        keep.hashes = std::mem::take(&mut self.hashes);
-        other.hashes = Vec::with_capacity(BATCH_ROWS);
-        *self = keep;
-        other
+        let (mut other, mut keep): (Vec<Part>, Vec<Part>) = by_cost.into_iter().partition(|p| {
+            let fits = given + cost(p) <= total / 2;
+            given += if fits { cost(p) } else { 0 };
+            fits
+        });
+        keep.sort_by_key(|p| p.number);
+        other.sort_by_key(|p| p.number);
+        self.parts = keep;
+        Columns { parts: other, hashes: Vec::with_capacity(BATCH_ROWS) }
     }
 
     /// Takes back columns handed over by [`Columns::split`], in column order.
     fn merge(&mut self, other: Columns) {
-        let mut all: Vec<_> = std::mem::take(&mut self.numbers)
-            .into_iter()
-            .zip(std::mem::take(&mut self.dicts))
-            .zip(std::mem::take(&mut self.codes))
-            .chain(other.numbers.into_iter().zip(other.dicts).zip(other.codes))
-            .collect();
-        all.sort_by_key(|((number, _), _)| *number);
-        for ((number, dict), codes) in all {
-            self.numbers.push(number);
-            self.dicts.push(dict);
-            self.codes.push(codes);
-        }
+        self.parts.extend(other.parts);
+        self.parts.sort_by_key(|p| p.number);
     }
 }
 
@@ -489,10 +467,8 @@ fn presize(columns: &mut Columns, half: &[usize], rows_seen: u64, bytes_seen: u6
         return;
     }
     let expected_rows = (total_bytes as f64 / bytes_seen as f64 * rows_seen as f64) as usize;
-    for codes in columns.codes.iter_mut() {
+    for (Part { dict, codes, .. }, &half) in columns.parts.iter_mut().zip(half) {
         codes.reserve((expected_rows as f64 * 1.02) as usize);
-    }
-    for (dict, &half) in columns.dicts.iter_mut().zip(half) {
         if let Some(values) = expected_distinct(half, dict.len(), rows_seen as usize, expected_rows) {
             let average = dict.text_len() as f64 / dict.len().max(1) as f64;
             dict.reserve(values.saturating_sub(dict.len()), (values as f64 * average * 1.05) as usize);
@@ -625,7 +601,7 @@ fn parse_csv<R: Read>(
             n => n.min(2),
         }
     };
-    let (rows, Columns { dicts, codes, .. }) = std::thread::scope(|scope| {
+    let (rows, Columns { parts, .. }) = std::thread::scope(|scope| {
         let mut columns = Columns::new(width);
         let mut helper: Option<Helper<'_>> = None;
         let mut batch = Batch::new(width);
@@ -650,7 +626,7 @@ fn parse_csv<R: Read>(
             if batch.rows == BATCH_ROWS || rows == HALF_BATCH as u64 || rows == BATCH_ROWS as u64 {
                 flush(&mut batch, &mut columns, &mut helper)?;
                 if rows == HALF_BATCH as u64 {
-                    half = columns.dicts.iter().map(ByteDictionary::len).collect();
+                    half = columns.parts.iter().map(|p| p.dict.len()).collect();
                 }
                 if rows == BATCH_ROWS as u64 {
                     // The first batch tells how the columns grow and what they cost.
@@ -682,7 +658,7 @@ fn parse_csv<R: Read>(
         CsvEncoding::Forced(e) => e == Encoding::Windows1252,
         CsvEncoding::Utf16(_) => false,
         CsvEncoding::Detect => {
-            !(header.iter().all(|h| std::str::from_utf8(h).is_ok()) && dicts.iter().all(ByteDictionary::is_utf8))
+            !(header.iter().all(|h| std::str::from_utf8(h).is_ok()) && parts.iter().all(|p| p.dict.is_utf8()))
         }
     };
     let source_encoding = match encoding {
@@ -695,9 +671,8 @@ fn parse_csv<R: Read>(
     let (names, warnings) = repair_header(names);
     let columns = names
         .into_iter()
-        .zip(codes)
-        .zip(dicts)
-        .map(|((name, mut codes), raw)| {
+        .zip(parts)
+        .map(|(name, Part { dict: raw, mut codes, .. })| {
             // Windows-1252 leaves ASCII unchanged, so an all-ASCII arena is kept
             // as it is; so is a valid UTF-8 arena.
             let keep = !windows_1252 || raw.is_ascii();
