@@ -118,7 +118,7 @@ impl PreviewTable {
     /// reading it again (`request.read` is ignored: the file was read with the
     /// options given when it was opened). The kept table is left as it was.
     pub fn clean(&self, request: JsValue, progress: JsValue) -> Result<JsValue, JsValue> {
-        clean_read(Cow::Borrowed(&self.read), self.read_ms, request, progress)
+        Ok(CleanJob::new(request, progress)?.run(Cow::Borrowed(&self.read), self.read_ms)?)
     }
 
     /// The number of data rows.
@@ -225,12 +225,7 @@ pub fn clean(bytes: &[u8], request: JsValue, progress: JsValue) -> Result<JsValu
     let t0 = now_ms();
     let read = read_table(bytes, &job.request.read).map_err(read_error)?;
     let read_ms = now_ms() - t0;
-    job.run(Cow::Owned(read), read_ms).map_err(JsValue::from)
-}
-
-/// [`clean`] of a file already read: the kept file of a [`PreviewTable`].
-fn clean_read(read: Cow<'_, ReadTable>, read_ms: f64, request: JsValue, progress: JsValue) -> Result<JsValue, JsValue> {
-    CleanJob::new(request, progress)?.run(read, read_ms).map_err(JsValue::from)
+    Ok(job.run(Cow::Owned(read), read_ms)?)
 }
 
 /// A [`clean`] request, checked, with its policy and key ready.
