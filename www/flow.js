@@ -5,8 +5,8 @@
 import { ErrorCode, Kind } from './protocol.js';
 import { has } from './i18n.js';
 import {
-  ACTIONS, DEFAULT_K, DEFAULT_SUPPRESSION, HIERARCHIES, ROLES, anonymiseConfigOf, columnsFromSuggestions, entryOf,
-  loadPolicy, policyOf, problemsOf, sameEntry, savedPolicyOf,
+  ACTIONS, DEFAULT_K, DEFAULT_SUPPRESSION, HIERARCHIES, ROLES, columnsFromSuggestions, entryOf,
+  loadPolicy, problemsOf, sameEntry, savedPolicyOf,
 } from './policy.js';
 import { virtualGrid } from './preview.js';
 import { renderResults, reportHtml } from './results.js';
@@ -243,10 +243,9 @@ export function startFlow({ client, lang, t }) {
     }
     clearOutcome();
     const mine = ++runJob;
-    const policy = policyOf(s.columns);
-    const config = anonymiseConfigOf(s.columns, p);
     // The policy offered for download after the run holds the anonymisation too.
-    const saved = config ? { ...policy, anonymise: config } : policy;
+    const saved = savedPolicyOf(s.columns, p);
+    const { anonymise: config = null, ...policy } = saved;
     const request = { policy, key: s.key, anonymise: config, read: s.readOptions, utf8: ui.encoding.value === 'utf8', preview_rows: 50 };
     Object.assign(s, { run: 'running', step: 'reading', nodes: null, error: null, started: performance.now() });
     render();

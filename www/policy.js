@@ -46,10 +46,13 @@ export function entryOf(action) {
   return { action: 'keep' };
 }
 
+/** JSON text of a value with every object's keys sorted: equal content, equal text. */
+const canonical = (value) => JSON.stringify(value, (_, x) => (x && typeof x === 'object' && !Array.isArray(x)
+  ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
+
 /** The same entry, compared by content (key order ignored). */
 export function sameEntry(a, b) {
-  const canon = (e) => JSON.stringify(Object.keys(e).sort().map((k) => [k, e[k]]));
-  return canon(entryOf(a)) === canon(entryOf(b));
+  return canonical(entryOf(a)) === canonical(entryOf(b));
 }
 
 /** Whether an entry needs the key (pseudonyms, date shifts). */
@@ -106,10 +109,8 @@ export function savedPolicyOf(columns, privacy) {
 
 /** The name of the offered hierarchy an `anonymise` entry is (null: one the page does not offer). */
 function hierarchyName(entry) {
-  const canon = (v) => JSON.stringify(v, (_, x) => (x && typeof x === 'object' && !Array.isArray(x)
-    ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
-  const wanted = canon({ ...(entry ?? {}), min_level: undefined, max_level: undefined });
-  const found = Object.entries(HIERARCHIES).find(([, h]) => canon(h) === wanted);
+  const wanted = canonical({ ...(entry ?? {}), min_level: undefined, max_level: undefined });
+  const found = Object.entries(HIERARCHIES).find(([, h]) => canonical(h) === wanted);
   return found ? found[0] : null;
 }
 

@@ -55,17 +55,9 @@ function call(fn, code = ErrorCode.READ) {
     if (err instanceof WebAssembly.RuntimeError || err instanceof MasqueError) throw err;
     if (typeof err?.code !== 'string') throw new MasqueError(code, err?.message ?? String(err));
     // An `io` reading error is the browser failing to read the file (moved, changed).
-    throw new MasqueError(err.code === 'io' ? ErrorCode.FILE : code, err.message, { detail: readDetail(err) });
+    // Its own fields are exactly the code and the position, as plain data.
+    throw new MasqueError(err.code === 'io' ? ErrorCode.FILE : code, err.message, { detail: { ...err } });
   }
-}
-
-/** The code and position fields of an engine reading error (plain data). */
-function readDetail(err) {
-  const detail = { code: err.code };
-  for (const field of ['line', 'record', 'expected', 'found', 'byte', 'column']) {
-    if (typeof err[field] === 'number') detail[field] = err[field];
-  }
-  return detail;
 }
 
 /** The file kept for the preview and the run: {token, options, table: PreviewTable}. */
