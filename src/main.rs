@@ -32,6 +32,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A panic is a bug, but its message can quote a cell (Rust's slicing
+    // errors print the string they cut): say where it happened, never what.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("masque: internal error{at}; please report it (its message is withheld: it could hold data)");
+    }));
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Inspect(args) => cli::inspect::run(args),

@@ -765,8 +765,11 @@ mod properties {
         }
 
         #[test]
-        fn validators_never_panic_nor_quote_their_input(value in "[0-9A-Za-z .@\\-]{8,30}") {
-            prop_assume!(value.bytes().filter(u8::is_ascii_digit).count() >= 3);
+        fn validators_never_panic_nor_quote_their_input(
+            // 8 to 30 characters, three digits at least (built in, not
+            // filtered: rejecting half the cases hits proptest's limit).
+            value in "[0-9A-Za-z .@\\-]{2,9}[0-9][0-9A-Za-z .@\\-]{1,9}[0-9][0-9A-Za-z .@\\-]{1,9}[0-9]"
+        ) {
             for kind in Kind::ALL {
                 if let Err(e) = kind.check(&value) {
                     let message = e.to_string();

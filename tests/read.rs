@@ -111,6 +111,27 @@ fn utf8_on_request() {
     assert_eq!(again.table, r.table);
 }
 
+/// Fields that are not UTF-8 each but whose distinct values, side by side,
+/// are: `E9 80` ("é€") then `80` ("€") make `E9 80 80`, one character. The file
+/// is Windows-1252; it once read as UTF-8 and then panicked on a value cut
+/// inside a character, with the value in the panic message.
+#[test]
+fn values_that_are_utf8_only_together_are_windows_1252() {
+    let bytes = b"c0,c1,c2\r\n,,\xE9\x80\r\n,,\x80\r\n";
+    for threads in [1, 2] {
+        let r = read_table(bytes, &ReadOptions { threads, ..ReadOptions::default() }).unwrap();
+        assert_eq!(r.dialect.encoding, Encoding::Windows1252);
+        let c2 = &r.table.columns[2];
+        assert_eq!((c2.get(0), c2.get(1)), ("é€", "€"));
+        assert!(write_table(&r.table, &r.dialect).unwrap() == bytes, "not written back as read");
+    }
+    // Whereas one field that is valid UTF-8 is UTF-8, as specified, even if it
+    // was meant as Windows-1252: "é€€" is E9 80 80, U+9000.
+    let r = read_table(b"c0\r\n\xE9\x80\x80\r\n", &ReadOptions::default()).unwrap();
+    assert_eq!(r.dialect.encoding, Encoding::Utf8);
+    assert_eq!(r.table.columns[0].get(0), "\u{9000}");
+}
+
 #[test]
 fn workbook_first_sheet_with_iso_dates() {
     let r = read("dialects/workbook.xlsx");
@@ -267,7 +288,13 @@ mod properties {
                 .collect();
             let table = Table::new(columns).unwrap();
             let bytes = write_table(&table, &dialect).unwrap();
-            let options = ReadOptions::default();
+            // Windows-1252 text can happen to be valid UTF-8 ("é€€" is E9 80 80,
+            // which is U+9000): such a file is read as UTF-8, as specified, and
+            // reads back the same only with its encoding given.
+            let ambiguous = dialect.encoding == Encoding::Windows1252
+                && !bytes.is_ascii()
+                && std::str::from_utf8(&bytes).is_ok();
+            let options = ReadOptions { encoding: ambiguous.then_some(Encoding::Windows1252), ..ReadOptions::default() };
             let back = read_table(&bytes, &options).unwrap();
             prop_assert_eq!(&back.table, &table);
             // Sniffing may legitimately pick another delimiter only when no field

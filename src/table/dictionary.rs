@@ -229,6 +229,14 @@ impl std::fmt::Debug for Dictionary {
     }
 }
 
+/// Whether every value of a valid UTF-8 arena starts and ends on a character
+/// boundary, hence is valid UTF-8 itself. A valid arena is not enough: the
+/// values `E9 80` and `80` are not UTF-8, but side by side they are `E9 80 80`,
+/// one character.
+fn splits_at_chars(arena: &str, ends: &[u32]) -> bool {
+    ends.iter().all(|&end| arena.is_char_boundary(end as usize))
+}
+
 /// A dictionary of raw field bytes in the source encoding, used while reading:
 /// fields are interned without decoding, and only the distinct values are
 /// decoded at the end ([`ByteDictionary::into_dictionary`]).
@@ -251,10 +259,9 @@ impl ByteDictionary {
         self.arena.is_ascii()
     }
 
-    /// Whether every value is valid UTF-8 (values are concatenated at ASCII-free
-    /// boundaries, so checking the arena checks each value).
+    /// Whether every value is valid UTF-8.
     pub(crate) fn is_utf8(&self) -> bool {
-        std::str::from_utf8(&self.arena).is_ok()
+        std::str::from_utf8(&self.arena).is_ok_and(|arena| splits_at_chars(arena, &self.index.ends))
     }
 
     /// The code of `value`, whose [`hash`] is `h`; `None` if the column passes
@@ -288,10 +295,11 @@ impl ByteDictionary {
         self.index.shrink_to_fit();
         if keep_if_utf8 {
             match String::from_utf8(self.arena) {
-                Ok(mut arena) => {
+                Ok(mut arena) if splits_at_chars(&arena, &self.index.ends) => {
                     arena.shrink_to_fit();
                     return (Dictionary { arena, index: self.index }, None);
                 }
+                Ok(arena) => self.arena = arena.into_bytes(),
                 Err(e) => self.arena = e.into_bytes(),
             }
         }
