@@ -356,6 +356,7 @@ impl Columns {
             // its (independent) table loads are in flight at once.
             self.hashes.clear();
             self.hashes.extend((0..batch.rows).map(|row| hash(batch.field(row, column))));
+            dict.warm(&self.hashes);
             for (row, &h) in self.hashes.iter().enumerate() {
                 match dict.intern_hashed(batch.field(row, column), h) {
                     Some(code) => codes.push(code),
