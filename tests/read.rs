@@ -337,6 +337,31 @@ mod properties {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// A damaged workbook (bytes changed, or cut short) is an error value
+        /// or a table, never a panic.
+        #[test]
+        fn damaged_workbooks_never_panic(
+            changes in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+            cut in prop::option::weighted(0.3, any::<prop::sample::Index>()),
+        ) {
+            let mut bytes = super::fixture("dialects/workbook.xlsx");
+            for (at, value) in changes {
+                let at = at.index(bytes.len());
+                bytes[at] = value;
+            }
+            if let Some(cut) = cut {
+                bytes.truncate(cut.index(bytes.len()));
+            }
+            if let Ok(read) = read_table(&bytes, &ReadOptions::default()) {
+                for c in &read.table.columns {
+                    prop_assert_eq!(c.codes.len(), read.table.rows);
+                }
+            }
+        }
+    }
+
+    proptest! {
         #![proptest_config(ProptestConfig::with_cases(500))]
         /// UTF-8 text cut at any bytes, one piece a row: the file is UTF-8 if
         /// every piece is, else every piece is Windows-1252; each row reads as
