@@ -1099,7 +1099,8 @@ fn date_shift(ctx: &Context<'_>, column: &Column, d: &DateShift, r: ColumnReport
     let subject = &ctx.table.columns[cache_key.0];
 
     let mut dict = Dictionary::new();
-    let blank = dict.intern("");
+    // Interned when a row is blank, so that `distinct_out` counts only values in use.
+    let mut blank = None;
     let mut styles: Vec<DateStyle> = Vec::new();
     let mut style_index: HashMap<DateStyle, u32> = HashMap::new();
     let mut cells = Vec::with_capacity(column.dict.len());
@@ -1138,7 +1139,7 @@ fn date_shift(ctx: &Context<'_>, column: &Column, d: &DateShift, r: ColumnReport
         let out = match cells[dc as usize] {
             DateCell::Blank => {
                 tally.empty += 1;
-                blank
+                *blank.get_or_insert_with(|| dict.intern(""))
             }
             DateCell::Fixed(code, reason) => {
                 note(&mut tally, reason, row);
