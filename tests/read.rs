@@ -289,8 +289,8 @@ mod properties {
         let structure = prop::sample::select(vec![b'"', b',', b';', b'\t', b'|', b'\r', b'\n']);
         let cell_byte = prop_oneof![200 => plain, 50 => high.clone(), 20 => structure, 1 => control.clone()];
         let cell = prop::collection::vec(cell_byte, 0..6);
-        let records = (prop::sample::select(vec![b',', b';', b'\t', b'|']), 1..4usize, any::<bool>())
-            .prop_flat_map(move |(delimiter, width, crlf)| {
+        let records = (prop::sample::select(vec![b',', b';', b'\t', b'|']), 1..4usize, any::<bool>()).prop_flat_map(
+            move |(delimiter, width, crlf)| {
                 let record = prop::collection::vec(cell.clone(), width);
                 prop::collection::vec(record, 1..10).prop_map(move |records| {
                     let mut out = Vec::new();
@@ -300,7 +300,8 @@ mod properties {
                     }
                     out
                 })
-            });
+            },
+        );
         prop_oneof![1 => raw, 3 => records]
     }
 
