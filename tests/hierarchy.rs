@@ -141,3 +141,82 @@ fn hierarchy_checks_name_the_column_and_row() {
     let err = ColumnHierarchy::new(sexe, &h).unwrap_err();
     assert_eq!(err, ColumnError::NotCoarsening { column: "sexe".into(), level: 2, row: 2, first_row: 1 });
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[0-9]{1,3}(,[0-9])?",
+            "-?[0-9]{1,4}\\.[0-9]{1,3}",
+            "[0-3][0-9]/[01][0-9]/(19|20)[0-9]{2}",
+            "(19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]",
+            "(2A|2B|97|[0-9]{2})[0-9]{0,3}",
+            "[a-zé*;,\"]{0,6}",
+            Just(String::new()),
+        ]
+    }
+
+    fn builder_json() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            r#"{"intervals": {"widths": [5, 10, 20]}}"#,
+            r#"{"intervals": {"widths": [0.5, 1e308], "origin": -1e308}}"#,
+            r#"{"intervals": {"widths": [3, 3]}}"#,
+            r#"{"dates": {}}"#,
+            r#"{"dates": {"levels": ["decade"]}}"#,
+            r#"{"mask": {"levels": 0}}"#,
+            r#"{"mask": {"levels": 50, "character": "é"}}"#,
+            r#"{"order": {"values": ["a", "b", "a"], "sizes": [2]}}"#,
+            r#"{"order": {"values": [], "sizes": [0]}}"#,
+            r#"{"age_bands": {}}"#,
+            r#"{"code_postal": {}}"#,
+            r#"{"departement": {}}"#,
+            r#"{"flat": {}}"#,
+        ])
+    }
+
+    /// The labels of each level, for the values the hierarchy was bound to.
+    fn check_bound(column: &Column, h: &ColumnHierarchy) -> Result<(), TestCaseError> {
+        for level in 0..h.height() {
+            let map = h.map(level);
+            prop_assert_eq!(map.len(), column.dict.len());
+            prop_assert!(map.iter().all(|&label| (label as usize) < h.labels(level).len()));
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// A builder on messy cells builds a hierarchy that binds to the
+        /// column, or says why with the column's name: never a panic.
+        #[test]
+        fn builders_on_messy_cells_never_panic(json in builder_json(), cells in prop::collection::vec(cell(), 1..30)) {
+            let builder: Builder = match serde_json::from_str(json) {
+                Ok(b) => b,
+                Err(_) => return Ok(()), // refused by its own validation
+            };
+            let column = Column::from_values("c", cells.iter().map(String::as_str));
+            match builder.build(&column) {
+                Ok(hierarchy) => match ColumnHierarchy::new(&column, &hierarchy) {
+                    Ok(bound) => check_bound(&column, &bound)?,
+                    Err(e) => prop_assert_eq!(e.column(), "c"),
+                },
+                Err(e) => prop_assert_eq!(e.column(), "c"),
+            }
+        }
+
+        /// Any text as an ARX hierarchy file: an error, or a hierarchy that
+        /// binds to a column of its first values or says why.
+        #[test]
+        fn any_hierarchy_file_parses_or_fails_cleanly(text in "([a-c0-9*;,\"]{0,3}(;|,|\\n|\\r\\n)){0,24}") {
+            let Ok(hierarchy) = arx::parse(text.as_bytes()) else { return Ok(()) };
+            let firsts: Vec<&str> = text.lines().filter_map(|l| l.split([';', ',']).next()).collect();
+            let column = Column::from_values("c", firsts.iter().copied());
+            if let Ok(bound) = ColumnHierarchy::new(&column, &hierarchy) {
+                check_bound(&column, &bound)?;
+            }
+        }
+    }
+}
