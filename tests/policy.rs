@@ -739,6 +739,23 @@ fn no_leak_on_the_quirks_cohort_with_scrubbed_comments() {
     }
 }
 
+/// A table of columns `c0`, `c1`, ... from rows of cells.
+fn table_of(rows: &[Vec<String>]) -> Table {
+    let width = rows.first().map_or(0, Vec::len);
+    let columns = (0..width)
+        .map(|i| masque::table::Column::from_values(&format!("c{i}"), rows.iter().map(|r| r[i].as_str())))
+        .collect();
+    Table::new(columns).unwrap()
+}
+
+/// Fails if `message` holds a cell of 4 characters or more.
+fn quotes_no_cell(message: &str, rows: &[Vec<String>]) -> Result<(), TestCaseError> {
+    for value in rows.iter().flatten().filter(|v| v.chars().count() >= 4) {
+        prop_assert!(!message.contains(value.as_str()), "{}", message);
+    }
+    Ok(())
+}
+
 fn cell() -> impl Strategy<Value = String> {
     // Letters, accents, digits, separators, quotes and line breaks: every
     // generated value holds a lower-case letter or accent, which no pseudonym
@@ -772,11 +789,7 @@ proptest! {
         actions in prop::collection::vec(action(), 4),
         utf8 in any::<bool>(),
     ) {
-        let names = ["c0", "c1", "c2", "c3"];
-        let columns: Vec<masque::table::Column> = (0..4)
-            .map(|i| masque::table::Column::from_values(names[i], rows.iter().map(|r| r[i].as_str())))
-            .collect();
-        let input = Table::new(columns).unwrap();
+        let input = table_of(&rows);
         let json = format!(
             r#"{{"version": 1, "columns": {{"c0": {}, "c1": {}, "c2": {}, "c3": {}}}}}"#,
             actions[0], actions[1], actions[2], actions[3]
@@ -854,11 +867,7 @@ proptest! {
         rows in prop::collection::vec(prop::collection::vec(messy_cell(), 3), 1..20),
         actions in prop::collection::vec(any_action(), 2),
     ) {
-        let names = ["c0", "c1", "c2"];
-        let columns: Vec<masque::table::Column> = (0..3)
-            .map(|i| masque::table::Column::from_values(names[i], rows.iter().map(|r| r[i].as_str())))
-            .collect();
-        let input = Table::new(columns).unwrap();
+        let input = table_of(&rows);
         let json = format!(
             r#"{{"version": 1, "columns": {{"c0": {{"action": "pseudonymise", "kind": "text"}}, "c1": {}, "c2": {}}}}}"#,
             actions[0], actions[1]
@@ -886,10 +895,7 @@ proptest! {
                 }
             }
             Err(e) => {
-                let message = e.to_string();
-                for value in rows.iter().flatten().filter(|v| v.chars().count() >= 4) {
-                    prop_assert!(!message.contains(value.as_str()), "{}", message);
-                }
+                quotes_no_cell(&e.to_string(), &rows)?;
             }
         }
     }
@@ -1053,18 +1059,11 @@ proptest! {
                 return Ok(());
             }
         };
-        let names = ["c0", "c1", "c2"];
-        let columns: Vec<masque::table::Column> = (0..3)
-            .map(|i| masque::table::Column::from_values(names[i], rows.iter().map(|r| r[i].as_str())))
-            .collect();
-        let input = Table::new(columns).unwrap();
+        let input = table_of(&rows);
         match apply(&input, &p, Some(&test_key()), &ApplyOptions::default()) {
             Ok(applied) => prop_assert_eq!(applied.table.rows, input.rows),
             Err(e) => {
-                let message = e.to_string();
-                for value in rows.iter().flatten().filter(|v| v.chars().count() >= 4) {
-                    prop_assert!(!message.contains(value.as_str()), "{}", message);
-                }
+                quotes_no_cell(&e.to_string(), &rows)?;
             }
         }
     }
