@@ -292,6 +292,19 @@ impl ByteDictionary {
         let mask = slots.len() - 1;
         let touched = hashes.iter().fold(0u64, |acc, &h| acc ^ slots[h as usize & mask]);
         std::hint::black_box(touched);
+        // Then, where the first slot holds a value of the same hash (a value
+        // seen before), its text, which the lookup compares.
+        let ends = &self.index.ends;
+        let touched = hashes.iter().fold(0u8, |acc, &h| {
+            let slot = slots[h as usize & mask];
+            if slot == 0 || (slot >> 32) as u32 != h {
+                return acc;
+            }
+            let code = (slot as u32).wrapping_sub(1) as usize;
+            let start = if code == 0 { 0 } else { ends[code - 1] as usize };
+            acc ^ self.arena.get(start).copied().unwrap_or(0)
+        });
+        std::hint::black_box(touched);
     }
 
     pub(crate) fn reserve(&mut self, values: usize, bytes: usize) {
