@@ -279,7 +279,8 @@ impl ByteDictionary {
     }
 
     /// Loads the slots that the values hashed to `hashes` will probe first,
-    /// ahead of interning them, when the table is too large for the cache.
+    /// then the text of the values already seen that they hold, ahead of
+    /// interning those values, when the table is too large for the cache.
     /// These loads do not depend on one another, so the processor has many of
     /// them in flight at once; the lookups that follow then find their lines
     /// in the cache instead of waiting for each miss in turn. (Plain loads, not
