@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 use super::{now_ms, options, read_error, set, to_js};
 use crate::policy::{self, ApplyOptions, Policy};
 use crate::privacy::AnalysisOptions;
-use crate::pseudo::{Key, KeyFile};
+use crate::pseudo::Key;
 use crate::search::{self, AnonymiseConfig, Progress};
 use crate::table::{read_table, read_table_from, write_table, ReadOptions, ReadTable, Table};
 
@@ -255,12 +255,7 @@ impl CleanJob {
             None | Some(serde_json::Value::Null) => None,
             Some(value) => {
                 let text = Zeroizing::new(value.to_string());
-                let file = KeyFile::from_json(&text).map_err(|e| JsError::new(&format!("key: {e}")))?;
-                let passphrase = request.passphrase.clone().map(Zeroizing::new);
-                Some(
-                    file.unlock(passphrase.as_ref().map(|p| p.as_bytes()))
-                        .map_err(|e| JsError::new(&format!("key: {e}")))?,
-                )
+                Some(super::pseudo::unlock_key(&text, request.passphrase.as_deref())?)
             }
         };
 

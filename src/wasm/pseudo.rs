@@ -48,6 +48,13 @@ fn json_text(value: &JsValue, what: &str) -> Result<Zeroizing<String>, JsError> 
         .ok_or_else(|| JsError::new(&format!("invalid {what}: not a JSON object")))
 }
 
+/// The key of a key file given as JSON text, unlocked with `passphrase` when
+/// the file holds only a salt. Errors name what failed, never the key.
+pub(super) fn unlock_key(text: &str, passphrase: Option<&str>) -> Result<Key, JsError> {
+    let file = KeyFile::from_json(text).map_err(|e| JsError::new(&format!("key: {e}")))?;
+    file.unlock(passphrase.map(str::as_bytes)).map_err(|e| JsError::new(&format!("key: {e}")))
+}
+
 fn random(buf: &mut [u8]) -> Result<(), JsError> {
     getrandom::fill(buf).map_err(|e| JsError::new(&format!("no secure random source: {e}")))
 }
@@ -77,10 +84,7 @@ pub fn apply(bytes: &[u8], policy: JsValue, key: JsValue, options_value: JsValue
     let key: Option<Key> = if key.is_undefined() || key.is_null() {
         None
     } else {
-        let text = json_text(&key, "key")?;
-        let file = KeyFile::from_json(&text).map_err(|e| JsError::new(&format!("key: {e}")))?;
-        let passphrase = opts.passphrase.clone().map(Zeroizing::new);
-        Some(file.unlock(passphrase.as_ref().map(|p| p.as_bytes())).map_err(|e| JsError::new(&format!("key: {e}")))?)
+        Some(unlock_key(&json_text(&key, "key")?, opts.passphrase.as_deref())?)
     };
     let read_options = ReadOptions {
         delimiter: opts.delimiter.clone(),
