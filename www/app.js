@@ -32,8 +32,6 @@ const state = {
   lang: pickLanguage({ stored: storedLanguage(), browser: navigator.language }),
   /** 'idle' | 'busy' | 'done' | 'failed' | 'cancelled' */
   phase: 'idle',
-  /** 'reading' while busy */
-  step: null,
   /** the share of the file read, from 0 to 1, while busy (null: not known yet) */
   progress: null,
   /** {name, size} of the file shown or being read */
@@ -132,13 +130,12 @@ async function open(file, { again = false } = {}) {
   }
   const options = readOptions();
   const mine = ++job;
-  Object.assign(state, { phase: 'busy', step: 'reading', progress: null, file: { name: file.name, size: file.size }, source: file, inspection: null, error: null });
+  Object.assign(state, { phase: 'busy', progress: null, file: { name: file.name, size: file.size }, source: file, inspection: null, error: null });
   render();
   try {
     const inspection = await client.request(Kind.OPEN, { file, token: mine, options }, {
-      onProgress: ({ phase, done, total }) => {
+      onProgress: ({ done, total }) => {
         if (mine !== job) return;
-        state.step = phase;
         state.progress = total > 0 && done >= 0 ? done / total : null;
         render();
       },
@@ -169,7 +166,7 @@ ui.cancel.addEventListener('click', () => {
   if (state.phase !== 'busy') return;
   job += 1;
   client.cancel();
-  Object.assign(state, { phase: 'cancelled', step: null });
+  Object.assign(state, { phase: 'cancelled' });
   render();
   ui.file.focus();
 });

@@ -63,20 +63,23 @@ function call(fn, code = ErrorCode.READ) {
 /** The file kept for the preview and the run: {token, options, table: PreviewTable}. */
 let kept = null;
 
+/** Reading options as comparable text: the kept table serves only the same ones. */
+const optionsKey = (options) => JSON.stringify(options ?? {});
+
 /** Reads `file` (by chunks, reporting how far) into a PreviewTable kept under `token`. */
 function keep(m, token, file, options, progress) {
   kept?.table.free();
   kept = null;
   const read = chunksOf(file, progress);
   const table = call(() => m.PreviewTable.fromReader(file.size, read, options ?? {}));
-  kept = { token, options: JSON.stringify(options ?? {}), table };
+  kept = { token, options: optionsKey(options), table };
   return table;
 }
 
 /** The kept table if it is `token`'s, read with `options`; else `file` read and kept. */
 async function tableFor(file, token, options, progress) {
   const m = await loadEngine();
-  if (kept && kept.token === token && token !== undefined && kept.options === JSON.stringify(options ?? {})) {
+  if (kept && kept.token === token && token !== undefined && kept.options === optionsKey(options)) {
     return kept.table;
   }
   progress?.({ phase: 'reading' });
