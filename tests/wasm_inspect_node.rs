@@ -1,27 +1,8 @@
 //! The wasm build of `inspect`, run in Node by wasm-bindgen-test-runner.
 #![cfg(target_arch = "wasm32")]
 
-use wasm_bindgen_test::wasm_bindgen_test;
-
+#[macro_use]
 #[path = "wasm_common/inspect.rs"]
 mod checks;
 
-#[wasm_bindgen_test]
-fn same_as_native() {
-    checks::same_as_native();
-}
-
-#[wasm_bindgen_test]
-fn options_and_errors() {
-    checks::options_and_errors();
-}
-
-#[wasm_bindgen_test]
-fn read_by_chunks() {
-    checks::read_by_chunks();
-}
-
-#[wasm_bindgen_test]
-fn clean_kept_table() {
-    checks::clean_kept_table();
-}
+run_checks!();

@@ -1,4 +1,22 @@
 //! Checks shared by the Node and Chromium runs of the wasm `inspect`.
+//!
+//! Each run includes this file as `mod checks` and calls `run_checks!()`,
+//! which makes one test of each check.
+
+/// One `#[wasm_bindgen_test]` per check of this file.
+macro_rules! run_checks {
+    () => {
+        run_checks!(same_as_native, options_and_errors, read_by_chunks, clean_kept_table);
+    };
+    ($($check:ident),*) => {
+        $(
+            #[wasm_bindgen_test::wasm_bindgen_test]
+            fn $check() {
+                checks::$check();
+            }
+        )*
+    };
+}
 
 use masque::inspect::Inspection;
 use wasm_bindgen::{prelude::Closure, JsCast, JsValue};
