@@ -352,8 +352,8 @@ impl Columns {
     fn intern(&mut self, batch: &Batch) -> Result<(), ReadError> {
         for Part { number: column, dict, codes } in &mut self.parts {
             let column = *column;
-            // Hashes first, then lookups: the lookup loop is short, so many of
-            // its (independent) table loads are in flight at once.
+            // Hashes first, then the table warmed for them (`warm`: independent
+            // loads, many in flight at once), then the lookups.
             self.hashes.clear();
             self.hashes.extend((0..batch.rows).map(|row| hash(batch.field(row, column))));
             dict.warm(&self.hashes);
