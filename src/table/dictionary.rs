@@ -185,8 +185,12 @@ impl Dictionary {
     /// If the dictionary already holds `u32::MAX` values.
     pub fn intern(&mut self, value: &str) -> u32 {
         // invariant: dictionaries are built from tables that were read (each
-        // column's text under 4 GiB, checked by the reader) or from per-value
-        // transforms of them; passing 4 GiB of distinct text is a bug.
+        // column's distinct text under 4 GiB and under u32::MAX values, both
+        // checked by the reader) or from per-value transforms of them, which
+        // never add values. Known gap: a transform that lengthens values
+        // (pseudonyms of short identifiers) could pass 4 GiB of text for a
+        // column of some 300 million distinct values; that needs an input of
+        // several GiB natively, and cannot happen in wasm (4 GiB of memory).
         let (code, new) =
             self.index.intern(self.arena.as_bytes(), value.as_bytes()).expect("dictionary larger than 4 GiB"); // invariant: see above
         if new {
