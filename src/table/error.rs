@@ -32,6 +32,8 @@ impl ReadError {
             ReadErrorKind::SheetNotFound { .. } => "sheet_not_found",
             ReadErrorKind::TooLarge { .. } => "too_large",
             ReadErrorKind::Io { .. } => "io",
+            ReadErrorKind::UnterminatedQuote { .. } => "unterminated_quote",
+            ReadErrorKind::InvalidUtf8 { .. } => "invalid_utf8",
         }
     }
 }
@@ -92,6 +94,19 @@ pub enum ReadErrorKind {
         /// 1-based column position.
         column: usize,
     },
+    /// A quoted field is still open at the end of the input: its opening quote
+    /// never closes, so every record after it would be read as its text.
+    UnterminatedQuote {
+        /// 1-based line where the quote opened.
+        line: u64,
+        /// Byte offset of the opening quote (from the start of the file).
+        byte: u64,
+    },
+    /// The input was declared UTF-8 (a forced encoding) but holds bytes that are not.
+    InvalidUtf8 {
+        /// Byte offset of the first byte that is not UTF-8 (from the start of the file).
+        byte: u64,
+    },
 }
 
 impl fmt::Display for ReadError {
@@ -118,6 +133,13 @@ impl fmt::Display for ReadError {
             ReadErrorKind::Io { reason } => write!(f, "the input could not be read: {reason}"),
             ReadErrorKind::TooLarge { column } => {
                 write!(f, "column {column} is too large (over 4 GiB of distinct text or 4 billion distinct values)")
+            }
+            ReadErrorKind::UnterminatedQuote { line, byte } => write!(
+                f,
+                "the quoted field opened on line {line} (byte {byte}) is never closed: a stray quote would swallow the rest of the file"
+            ),
+            ReadErrorKind::InvalidUtf8 { byte } => {
+                write!(f, "the file is not valid UTF-8 (byte {byte}); read it as windows-1252 instead")
             }
         }
     }

@@ -71,7 +71,7 @@ pub(crate) fn set(object: &js_sys::Object, name: &str, value: &JsValue) -> Resul
 /// whose fields let a page say it in its own words: `code` (the stable name of
 /// [`ReadError::code`]) and the position, as numbers: `line`, `record`,
 /// `expected`, `found` (wrong field count), `byte` (binary data, invalid
-/// UTF-16), `column` (1-based, too large), `option` (bad option). Never a value.
+/// UTF-16 or UTF-8; with `line`, where an unterminated quote opened), `column` (1-based, too large), `option` (bad option). Never a value.
 pub(crate) fn read_error(e: ReadError) -> JsValue {
     let error = js_sys::Error::new(&e.to_string());
     let field = |name: &str, value: JsValue| {
@@ -86,7 +86,13 @@ pub(crate) fn read_error(e: ReadError) -> JsValue {
             field("expected", number(*expected as u64));
             field("found", number(*found as u64));
         }
-        ReadErrorKind::Binary { byte } | ReadErrorKind::InvalidUtf16 { byte } => field("byte", number(*byte)),
+        ReadErrorKind::Binary { byte } | ReadErrorKind::InvalidUtf16 { byte } | ReadErrorKind::InvalidUtf8 { byte } => {
+            field("byte", number(*byte))
+        }
+        ReadErrorKind::UnterminatedQuote { line, byte } => {
+            field("line", number(*line));
+            field("byte", number(*byte));
+        }
         ReadErrorKind::TooLarge { column } => field("column", number(*column as u64)),
         ReadErrorKind::BadOption { option, .. } => field("option", JsValue::from_str(option)),
         _ => {}
