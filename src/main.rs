@@ -2,8 +2,11 @@
 //!
 //! Each subcommand lives in `src/cli/`: it parses its arguments, reads files,
 //! calls the core and prints or writes the result. Bad input ends with a
-//! one-line message on stderr and exit code 2.
+//! one-line message on stderr and exit code 2. A standard output closed by
+//! its reader (`masque inspect f --json | head`) ends the run quietly, with
+//! exit code 0; stderr is written without panicking, even if it is closed.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -36,7 +39,11 @@ fn main() -> ExitCode {
     // errors print the string they cut): say where it happened, never what.
     std::panic::set_hook(Box::new(|info| {
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        eprintln!("masque: internal error{at}; please report it (its message is withheld: it could hold data)");
+        // Not eprintln!: it panics if stderr is closed, and a panic in the hook aborts.
+        let _ = writeln!(
+            std::io::stderr(),
+            "masque: internal error{at}; please report it (its message is withheld: it could hold data)"
+        );
     }));
     let cli = Cli::parse();
     let result = match &cli.command {
@@ -48,8 +55,9 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(failure) if failure.is_quiet() => ExitCode::SUCCESS,
         Err(cli::Failure(message)) => {
-            eprintln!("masque: error: {message}");
+            let _ = writeln!(std::io::stderr(), "masque: error: {message}");
             ExitCode::from(2)
         }
     }

@@ -1,11 +1,12 @@
 //! `masque analyse FILE --qi a,b,c [--sensitive s,...] [--threshold 0.2,...] [--l N --c C --t T] [--json]`.
 
+use std::fmt::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 use masque::privacy::{AnalysisOptions, Check, DistanceChoice, RiskReport, SensitiveColumn};
 
-use super::{print_json, Failure, ReadArgs};
+use super::{print_json, print_text, Failure, ReadArgs};
 
 /// Measure the re-identification risk of a file: equivalence classes on the
 /// quasi-identifiers, k, prosecutor risk, l-diversity and t-closeness of the
@@ -59,8 +60,9 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Failure> {
     if args.json {
         return print_json(&report);
     }
-    print_summary(&args.file.display().to_string(), &report);
-    Ok(())
+    let text =
+        summary(&args.file.display().to_string(), &report).map_err(|e| Failure(format!("internal error: {e}")))?;
+    print_text(&text)
 }
 
 impl AnalyseArgs {
@@ -129,40 +131,42 @@ fn percent(part: f64) -> String {
     format!("{:.2} %", part * 100.0)
 }
 
-fn print_summary(file: &str, r: &RiskReport) {
+fn summary(file: &str, r: &RiskReport) -> Result<String, std::fmt::Error> {
+    let mut out = String::new();
     let analysed = r.rows - r.suppressed;
     if r.suppressed > 0 {
-        println!("{file}: {} rows ({} suppressed, {analysed} analysed)", r.rows, r.suppressed);
+        writeln!(out, "{file}: {} rows ({} suppressed, {analysed} analysed)", r.rows, r.suppressed)?;
     } else {
-        println!("{file}: {} rows", r.rows);
+        writeln!(out, "{file}: {} rows", r.rows)?;
     }
-    println!("  quasi-identifiers     {}", r.quasi_identifiers.join(", "));
-    println!("  equivalence classes   {}", r.classes);
-    println!("  k (smallest class)    {}", r.k);
-    println!(
+    writeln!(out, "  quasi-identifiers     {}", r.quasi_identifiers.join(", "))?;
+    writeln!(out, "  equivalence classes   {}", r.classes)?;
+    writeln!(out, "  k (smallest class)    {}", r.k)?;
+    writeln!(
+        out,
         "  sample uniques        {} ({} of rows)",
         r.sample_uniques,
         percent(r.sample_uniques as f64 / analysed.max(1) as f64)
-    );
-    println!("  prosecutor risk       highest {:.6}, average {:.6}", r.prosecutor.highest, r.prosecutor.average);
+    )?;
+    writeln!(out, "  prosecutor risk       highest {:.6}, average {:.6}", r.prosecutor.highest, r.prosecutor.average)?;
     let at_risk: Vec<String> =
         r.prosecutor.records_at_risk.iter().map(|(t, share)| format!("above {t}: {}", percent(*share))).collect();
-    println!("  records at risk       {}", at_risk.join(", "));
+    writeln!(out, "  records at risk       {}", at_risk.join(", "))?;
     const SHOWN: usize = 8;
     let mut sizes: Vec<String> =
         r.class_sizes.iter().take(SHOWN).map(|s| format!("{}: {}", s.size, s.classes)).collect();
     if let Some(largest) = r.class_sizes.last().filter(|_| r.class_sizes.len() > SHOWN) {
         sizes.push(format!("... largest {}: {}", largest.size, largest.classes));
     }
-    println!("  classes by size       {}", sizes.join(", "));
+    writeln!(out, "  classes by size       {}", sizes.join(", "))?;
     for (name, s) in r.sensitive.iter() {
         let distance = match s.distance {
             masque::privacy::Distance::Equal => "equal",
             masque::privacy::Distance::Ordered => "ordered",
         };
-        println!("  sensitive `{name}` ({} distinct values, {distance} distance)", s.distinct_values);
-        println!("    l-diversity         distinct {}, entropy {:.4}", s.l_distinct, s.l_entropy);
-        println!("    t-closeness         {:.6}", s.t_closeness);
+        writeln!(out, "  sensitive `{name}` ({} distinct values, {distance} distance)", s.distinct_values)?;
+        writeln!(out, "    l-diversity         distinct {}, entropy {:.4}", s.l_distinct, s.l_entropy)?;
+        writeln!(out, "    t-closeness         {:.6}", s.t_closeness)?;
         let checks = [
             ("distinct l-diversity", &s.criteria.l_distinct),
             ("entropy l-diversity", &s.criteria.l_entropy),
@@ -171,10 +175,11 @@ fn print_summary(file: &str, r: &RiskReport) {
         ];
         for (label, check) in checks {
             if let Some(check) = check {
-                println!("    {:<36} {}", format!("{label}, {}", parameters(check)), verdict(check));
+                writeln!(out, "    {:<36} {}", format!("{label}, {}", parameters(check)), verdict(check))?;
             }
         }
     }
+    Ok(out)
 }
 
 fn parameters(check: &Check) -> String {

@@ -7,7 +7,7 @@ use clap::Args;
 use masque::search::{anonymise, AnonymiseConfig, AnonymiseResult, Progress};
 use masque::table::write_table;
 
-use super::{check_outputs, decode_text, read_file, relative_files, write_file, Failure, ReadArgs};
+use super::{check_outputs, read_document_text, relative_files, write_file, Failure, ReadArgs};
 
 /// Find the least damaging generalisation (and record suppression) that makes
 /// a file k-anonymous (and l-diverse, t-close), and write the generalised file
@@ -41,7 +41,7 @@ pub struct AnonymiseArgs {
 /// Reads the configuration and the hierarchy files it names (relative to it).
 /// A policy file (with `version` and `columns`) gives its `anonymise` section.
 fn load_config(path: &Path) -> Result<AnonymiseConfig, Failure> {
-    let text = decode_text(&read_file(path)?);
+    let text = read_document_text(path)?;
     let is_policy = serde_json::from_str::<serde_json::Value>(&text)
         .is_ok_and(|v| v.get("version").is_some() && v.get("columns").is_some());
     let mut config = if is_policy {

@@ -7,7 +7,10 @@ use clap::Args;
 use masque::policy::{apply_bytes, ApplyError, ApplyOptions, Policy};
 use masque::pseudo::KeyFile;
 
-use super::{check_outputs, decode_text, read_file, relative_files, write_file, Failure, ReadArgs};
+use super::{
+    check_outputs, read_document_text, read_file, read_key_text, relative_files, write_file, write_private_file,
+    Failure, ReadArgs,
+};
 
 /// Apply a policy: pseudonymise, drop, redact, mask, generalise and shift
 /// columns, writing the result in the input's dialect.
@@ -55,7 +58,7 @@ fn check_paths(args: &ApplyArgs) -> Result<(), Failure> {
 
 /// Reads and validates the policy, loading its hierarchy files relative to it.
 fn load_policy(path: &Path) -> Result<Policy, Failure> {
-    let text = decode_text(&read_file(path)?);
+    let text = read_document_text(path)?;
     let mut policy = Policy::from_json(&text).map_err(|e| Failure::at(path, e))?;
     policy.resolve_files(relative_files(path)).map_err(|e| Failure::at(path, e))?;
     Ok(policy)
@@ -73,7 +76,7 @@ pub fn run(args: &ApplyArgs) -> Result<(), Failure> {
         }
         None => None,
         Some(path) => {
-            let text = zeroize::Zeroizing::new(decode_text(&read_file(path)?));
+            let text = read_key_text(path)?;
             let file = KeyFile::from_json(&text).map_err(|e| Failure::at(path, e))?;
             let passphrase = if args.passphrase_stdin { Some(super::keygen::read_passphrase_stdin()?) } else { None };
             let key = file.unlock(passphrase.as_ref().map(|p| p.as_bytes())).map_err(|e| {
@@ -100,7 +103,7 @@ pub fn run(args: &ApplyArgs) -> Result<(), Failure> {
         write_file(path, format!("{text}\n").as_bytes())?;
     }
     if let (Some(path), Some(bytes)) = (&args.correspondence, &applied.correspondence) {
-        write_file(path, bytes)?;
+        write_private_file(path, bytes)?;
         eprintln!(
             "masque: warning: {} links every pseudonym to its original value; keep it apart from the output",
             path.display()

@@ -7,7 +7,7 @@ use clap::Args;
 use masque::pseudo::{KdfParams, Key, KeyFile};
 use zeroize::Zeroizing;
 
-use super::Failure;
+use super::{create_private, print_text, Failure};
 
 /// Make a project key: the secret behind every pseudonym and date shift.
 ///
@@ -37,13 +37,20 @@ pub fn random_bytes(buf: &mut [u8]) -> Result<(), Failure> {
     getrandom::fill(buf).map_err(|e| Failure(format!("no secure random source: {e}")))
 }
 
+/// The longest passphrase read from standard input: 64 KiB.
+const PASSPHRASE_CAP: u64 = 64 << 10;
+
 /// Reads a passphrase from standard input: everything up to the end, one
-/// trailing line break removed. It must be non-empty UTF-8.
+/// trailing line break removed. It must be non-empty UTF-8, of at most 64 KiB.
 pub fn read_passphrase_stdin() -> Result<Zeroizing<String>, Failure> {
     let mut bytes = Zeroizing::new(Vec::new());
     std::io::stdin()
+        .take(PASSPHRASE_CAP + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Failure(format!("cannot read the passphrase from standard input: {}", e.kind())))?;
+    if bytes.len() as u64 > PASSPHRASE_CAP {
+        return Err(Failure("the passphrase on standard input is longer than 64 KiB".to_string()));
+    }
     if bytes.ends_with(b"\n") {
         bytes.pop();
         if bytes.ends_with(b"\r") {
@@ -57,21 +64,10 @@ pub fn read_passphrase_stdin() -> Result<Zeroizing<String>, Failure> {
     Ok(Zeroizing::new(text.to_string()))
 }
 
-/// Writes a key file readable by its owner only (on Unix).
+/// Writes a key file readable by its owner only (on Unix; see
+/// [`create_private`], which also narrows a replaced file's mode).
 fn write_key_file(path: &Path, text: &str, force: bool) -> Result<(), Failure> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path).map_err(|e| {
+    let mut file = create_private(path, force).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             Failure::at(
                 path,
@@ -89,7 +85,10 @@ pub fn run(args: &KeygenArgs) -> Result<(), Failure> {
     let file = if args.passphrase_stdin {
         let passphrase = read_passphrase_stdin()?;
         if passphrase.chars().count() < 12 {
-            eprintln!("masque: warning: a passphrase of fewer than 12 characters is easy to guess");
+            let _ = writeln!(
+                std::io::stderr(),
+                "masque: warning: a passphrase of fewer than 12 characters is easy to guess"
+            );
         }
         let mut salt = [0u8; 16];
         random_bytes(&mut salt)?;
@@ -103,6 +102,5 @@ pub fn run(args: &KeygenArgs) -> Result<(), Failure> {
     };
     let text = Zeroizing::new(file.to_json());
     write_key_file(&args.output, &text, args.force)?;
-    println!("{}: key fingerprint {}", args.output.display(), file.fingerprint);
-    Ok(())
+    print_text(&format!("{}: key fingerprint {}\n", args.output.display(), file.fingerprint))
 }

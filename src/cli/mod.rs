@@ -1,9 +1,18 @@
-//! Pieces shared by the subcommands: reading files, read options, failures.
+//! Pieces shared by the subcommands: reading files, read options, writing to
+//! stdout and private files, failures.
+//!
+//! Documents (policies, configurations, hierarchy files) and key files are read
+//! whole, so they are read only from regular files and only up to a cap
+//! ([`DOCUMENT_CAP`], [`KEY_CAP`]), checked before reading and enforced while
+//! reading (a file can grow): `/dev/zero` named as a policy is an error, not
+//! a machine out of memory. Tables are streamed instead (a FIFO is fine).
 
+use std::io::{Read, Write};
 use std::path::Path;
 
 use clap::Args;
 use masque::table::{Encoding, ReadOptions, ReadTable};
+use zeroize::Zeroizing;
 
 pub mod analyse;
 pub mod anonymise;
@@ -11,7 +20,14 @@ pub mod apply;
 pub mod inspect;
 pub mod keygen;
 
-/// A failure to report on stderr (one line) with exit code 2.
+/// The largest policy, configuration or hierarchy file masque reads: 64 MiB.
+pub const DOCUMENT_CAP: u64 = 64 << 20;
+
+/// The largest key file masque reads: 64 KiB (a key file is under 1 KiB).
+pub const KEY_CAP: u64 = 64 << 10;
+
+/// A failure to report on stderr (one line) with exit code 2; with an empty
+/// message ([`Failure::quiet`]), a quiet end with exit code 0.
 pub struct Failure(pub String);
 
 impl Failure {
@@ -19,17 +35,118 @@ impl Failure {
     pub fn at(path: &Path, message: impl std::fmt::Display) -> Failure {
         Failure(format!("{}: {message}", path.display()))
     }
+
+    /// The end of a run whose standard output was closed by its reader
+    /// (`masque inspect f --json | head`): not an error, nothing to say (as
+    /// for Unix tools, which die quietly of SIGPIPE).
+    pub fn quiet() -> Failure {
+        Failure(String::new())
+    }
+
+    /// Whether this is [`Failure::quiet`].
+    pub fn is_quiet(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
-/// Reads a whole file.
+/// A human size for a cap: `64 MiB`, `64 KiB`.
+fn size_name(bytes: u64) -> String {
+    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+        format!("{} MiB", bytes >> 20)
+    } else if bytes >= 1 << 10 && bytes % (1 << 10) == 0 {
+        format!("{} KiB", bytes >> 10)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Reads a whole regular file of at most `cap` bytes; `what` names it in the
+/// error (`a policy`, `a key file`). The error does not name the path (the
+/// callers do).
+fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>, String> {
+    let cannot = |e: std::io::Error| format!("cannot read: {}", e.kind());
+    // Checked before opening: opening a FIFO for reading blocks until a writer comes.
+    let not_regular = || format!("cannot read: not a regular file ({what} is read only from a regular file)");
+    if !std::fs::metadata(path).map_err(cannot)?.is_file() {
+        return Err(not_regular());
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    let too_large = || format!("cannot read: larger than {} (the most {what} may hold)", size_name(cap));
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    if meta.len() > cap {
+        return Err(too_large());
+    }
+    // The size can change between the check and the read: never read more than the cap.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(cap + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > cap {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Reads a whole file. For the table of `masque apply` only: documents go
+/// through [`read_document`], keys through [`read_key_text`].
 pub fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
     std::fs::read(path).map_err(|e| Failure::at(path, format!("cannot read: {}", e.kind())))
+}
+
+/// Reads a document (policy, configuration): a regular file of at most
+/// [`DOCUMENT_CAP`] bytes.
+pub fn read_document(path: &Path) -> Result<Vec<u8>, Failure> {
+    read_capped(path, DOCUMENT_CAP, "a document").map_err(|m| Failure::at(path, m))
+}
+
+/// The text of a key file: a regular file of at most [`KEY_CAP`] bytes, its
+/// bytes wiped once decoded and the text wiped when dropped.
+pub fn read_key_text(path: &Path) -> Result<Zeroizing<String>, Failure> {
+    let bytes = Zeroizing::new(read_capped(path, KEY_CAP, "a key file").map_err(|m| Failure::at(path, m))?);
+    Ok(Zeroizing::new(decode_text(&bytes)))
 }
 
 /// Writes a whole file.
 #[allow(dead_code)] // used by the subcommands that write outputs
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     std::fs::write(path, bytes).map_err(|e| Failure::at(path, format!("cannot write: {}", e.kind())))
+}
+
+/// Opens a file for writing, readable and writable by its owner only (mode
+/// 0600 on Unix, also when it already existed with another mode). With
+/// `replace` false an existing file is an error (`AlreadyExists`).
+pub fn create_private(path: &Path, replace: bool) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if replace {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        // The mode above applies to a new file only; an existing one keeps
+        // its own until told (before anything is written to it).
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    {
+        options.open(path)
+    }
+}
+
+/// Writes a whole file readable by its owner only (see [`create_private`]),
+/// replacing it if it exists: for files that re-identify people (the
+/// correspondence table).
+pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let cannot = |e: std::io::Error| Failure::at(path, format!("cannot write: {}", e.kind()));
+    let mut file = create_private(path, true).map_err(cannot)?;
+    file.write_all(bytes).map_err(cannot)
 }
 
 /// Text of a small document (policy, config, key, hierarchy): UTF-8 (BOM
@@ -42,20 +159,34 @@ pub fn decode_text(bytes: &[u8]) -> String {
     }
 }
 
+/// The text of a document (see [`read_document`]).
+pub fn read_document_text(path: &Path) -> Result<String, Failure> {
+    Ok(decode_text(&read_document(path)?))
+}
+
 /// A reader of the files a document at `document` names, relative to its folder
-/// (for `resolve_files` of policies and configs).
+/// (for `resolve_files` of policies and configs): regular files of at most
+/// [`DOCUMENT_CAP`] bytes.
 pub fn relative_files(document: &Path) -> impl FnMut(&str) -> Result<String, String> {
     let base = document.parent().map(Path::to_path_buf).unwrap_or_default();
     move |relative| {
         let file = base.join(relative);
-        std::fs::read(&file)
+        read_capped(&file, DOCUMENT_CAP, "a hierarchy file")
             .map(|bytes| decode_text(&bytes))
-            .map_err(|e| format!("cannot read {}: {}", file.display(), e.kind()))
+            .map_err(|message| format!("{}: {message}", file.display()))
     }
 }
 
-/// Whether two paths name the same existing file.
+/// Whether two paths name the same existing file: the same device and inode
+/// on Unix (hard links, symbolic links), else the same canonical path.
 fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(a), Ok(b)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return a.dev() == b.dev() && a.ino() == b.ino();
+        }
+    }
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
@@ -77,11 +208,22 @@ pub fn check_outputs(inputs: &[&Path], outputs: &[&Path], twice: &str) -> Result
     Ok(())
 }
 
-/// Prints a value as pretty JSON on stdout.
+/// Writes `text` on standard output. A reader that closed it (`| head`) ends
+/// the run quietly ([`Failure::quiet`]); any other error (`>/dev/full`) is a
+/// failure.
+pub fn print_text(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| match e.kind() {
+        std::io::ErrorKind::BrokenPipe => Failure::quiet(),
+        kind => Failure(format!("cannot write to standard output: {kind}")),
+    })
+}
+
+/// Prints a value as pretty JSON on stdout (see [`print_text`]).
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Failure(format!("internal error: {e}")))?;
-    println!("{text}");
-    Ok(())
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Failure(format!("internal error: {e}")))?;
+    text.push('\n');
+    print_text(&text)
 }
 
 /// Options that override what reading detects.
