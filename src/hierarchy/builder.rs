@@ -26,6 +26,23 @@
 //!   next by construction; [`super::column::ColumnHierarchy::new`] checks it
 //!   anyway, as for any hierarchy.
 //!
+//! # Bounds on the options
+//! Every numeric option is bounded by what can make a level of its own, and
+//! the error names the option and the limit (never a value):
+//! - `mask.levels`: levels past the length (in characters) of the column's
+//!   longest value are left out: every value is fully masked there already, so
+//!   they would repeat the level below (`{"levels": 3}` on a column of `F` and
+//!   `M` builds `F` -> `*`).
+//! - `intervals.widths`: each at most 10^15 times the first (so band numbers
+//!   stay exact), hence at most 50 levels, each width at least twice the last.
+//! - `order.sizes`: no size after the first level whose groups already hold
+//!   every value (that level is one group; any level above it is the same).
+//! - `dates.levels`: each part once, so at most four.
+//!
+//! Whatever the options, a built hierarchy whose labels would take more than
+//! [`LABELS_BUDGET`] bytes is refused before it is built (a mask of many
+//! levels over long values grows as their square).
+//!
 //! # Labels
 //! - Intervals: `30-34` (`lo`-`hi`, both included) when the values, the
 //!   widths and the origin are whole numbers, else `[70,5-80[` (`lo` included,
@@ -51,6 +68,17 @@ type Labeller = Box<dyn FnMut(&str) -> Option<Vec<String>>>;
 
 /// The label of the top level of every built hierarchy.
 pub const TOP: &str = "*";
+
+/// The most memory the labels of one built hierarchy may take: 1 GiB, counted
+/// as their bytes plus [`LABEL_OVERHEAD`] per label.
+pub const LABELS_BUDGET: u64 = 1 << 30;
+
+/// What one label costs besides its bytes (the `String`), for [`LABELS_BUDGET`].
+const LABEL_OVERHEAD: u64 = 24;
+
+/// The largest ratio of an interval width to the first: band numbers above it
+/// would no longer be exact in an `f64`.
+const MAX_WIDTH_RATIO: f64 = 1e15;
 
 /// A hierarchy builder (see the module documentation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,14 +184,18 @@ impl Builder {
     /// that some row holds, level 0 the value, the top level `*`.
     pub fn build(&self, column: &Column) -> Result<Hierarchy, ColumnError> {
         let bad = |message: String| ColumnError::BadBuilder { column: column.name.clone(), message };
+        let mut used = vec![false; column.dict.len()];
+        for &c in &column.codes {
+            if let Some(u) = used.get_mut(c as usize) {
+                *u = true;
+            }
+        }
         let mut labeller: Labeller = match self {
             Builder::Intervals(o) => Box::new(intervals(o, column).map_err(bad)?),
             Builder::Dates(o) => Box::new(dates(o).map_err(bad)?),
             Builder::Mask(o) => {
-                if o.levels == 0 {
-                    return Err(bad("mask: `levels` must be at least 1".into()));
-                }
-                let (levels, character) = (o.levels, o.character);
+                let levels = mask_levels(o, column, &used).map_err(bad)?;
+                let character = o.character;
                 Box::new(move |v: &str| Some(mask(v, levels, character)))
             }
             Builder::Order(o) => Box::new(order(o).map_err(bad)?),
@@ -192,14 +224,9 @@ impl Builder {
             Builder::Flat(_) => "any value",
         };
 
-        let mut used = vec![false; column.dict.len()];
-        for &c in &column.codes {
-            if let Some(u) = used.get_mut(c as usize) {
-                *u = true;
-            }
-        }
         let mut rows: Vec<(u64, Vec<String>)> = Vec::with_capacity(column.dict.len());
         let mut height = None;
+        let mut spent = 0u64;
         for (code, value) in column.dict.iter().enumerate() {
             if !used[code] {
                 continue;
@@ -215,6 +242,16 @@ impl Builder {
                     }
                 }
             };
+            if let Some(labels) = &above {
+                spent = labels.iter().fold(spent, |n, l| n.saturating_add(l.len() as u64 + LABEL_OVERHEAD));
+                if spent > LABELS_BUDGET {
+                    return Err(bad(format!(
+                        "{}: the hierarchy's labels for the column's values would take more than 1 GiB; use fewer \
+                         levels",
+                        self.name()
+                    )));
+                }
+            }
             let mut row = Vec::with_capacity(2 + above.as_ref().map_or(0, Vec::len));
             row.push(value.to_string());
             match above {
@@ -273,6 +310,9 @@ fn intervals(o: &Intervals, column: &Column) -> Result<impl FnMut(&str) -> Optio
             return Err(format!("intervals: widths[{i}] must be a positive number"));
         }
         let f = (w / o.widths[0]).round();
+        if f > MAX_WIDTH_RATIO {
+            return Err(format!("intervals: widths[{i}] must be at most 10^15 times widths[0]"));
+        }
         if i > 0 {
             let previous = o.widths[i - 1];
             let ratio = w / previous;
@@ -356,6 +396,35 @@ fn dates(o: &Dates) -> Result<impl FnMut(&str) -> Option<Vec<String>>, String> {
     })
 }
 
+/// The levels a mask builds for the column: `levels`, but no more than the
+/// length of its longest value (in characters; see the module documentation),
+/// checked against [`LABELS_BUDGET`].
+fn mask_levels(o: &Mask, column: &Column, used: &[bool]) -> Result<usize, String> {
+    if o.levels == 0 {
+        return Err("mask: `levels` must be at least 1".into());
+    }
+    let values = || column.dict.iter().zip(used).filter(|(_, &u)| u).map(|(v, _)| v);
+    let longest = values().map(|v| v.chars().count()).max().unwrap_or(0);
+    let levels = o.levels.min(longest.max(1));
+    // Level i of a value of c characters and b bytes takes at most b bytes,
+    // plus the masking character's bytes for each of min(i, c) characters.
+    let levels64 = levels as u64;
+    let extra = o.character.len_utf8() as u64;
+    let mut spent = 0u64;
+    for v in values() {
+        let masked = levels64.min(v.chars().count() as u64);
+        let each = (v.len() as u64).saturating_add(masked.saturating_mul(extra)).saturating_add(LABEL_OVERHEAD);
+        spent = spent.saturating_add(levels64.saturating_mul(each));
+        if spent > LABELS_BUDGET {
+            return Err(format!(
+                "mask: the labels of {levels} levels for this column's values would take more than 1 GiB; use fewer \
+                 `levels`"
+            ));
+        }
+    }
+    Ok(levels)
+}
+
 /// The value with its last `1..=levels` characters masked.
 fn mask(value: &str, levels: usize, character: char) -> Vec<String> {
     let chars: Vec<char> = value.chars().collect();
@@ -389,7 +458,13 @@ fn order(o: &Order) -> Result<impl FnMut(&str) -> Option<Vec<String>>, String> {
     let values = o.values.clone();
     let mut spans = Vec::with_capacity(o.sizes.len());
     let mut span = 1usize;
-    for &s in &o.sizes {
+    for (i, &s) in o.sizes.iter().enumerate() {
+        if i > 0 && span >= o.values.len() {
+            return Err(format!(
+                "order: sizes[{i}]: the groups of the level below already hold all {} values; give at most {i} sizes",
+                o.values.len()
+            ));
+        }
         span = span.saturating_mul(s);
         spans.push(span);
     }
@@ -549,6 +624,46 @@ mod tests {
         assert_eq!(levels(&b, &["", "75011"]), vec![vec!["", "", "", "*"], vec!["75011", "75", "Île-de-France", "*"]]);
         let b = from_json(r#"{"dates": {"levels": ["year"]}}"#);
         assert_eq!(levels(&b, &[""]), vec![vec!["", "*"]]);
+    }
+
+    #[test]
+    fn numeric_options_are_bounded_by_the_column() {
+        // Mask levels past the longest value are left out, whatever asked.
+        for n in ["3", "5", "1000000", "4294967295", "18446744073709551615"] {
+            let b = from_json(&format!(r#"{{"mask": {{"levels": {n}}}}}"#));
+            assert_eq!(levels(&b, &["F", "M"]), vec![vec!["F", "*"], vec!["M", "*"]], "{n}");
+            let h = b.build(&Column::from_values("cp", ["75011", "13", ""])).unwrap();
+            let masked = if n == "3" { 3 } else { 5 };
+            assert_eq!(h.height(), 1 + masked + 1, "{n}"); // the value, its masked levels, then `*`
+        }
+        // A mask whose labels would not fit the budget says so, without building them.
+        let long = "x".repeat(40_000);
+        let values: Vec<String> = (0..10).map(|i| format!("{i}{long}")).collect();
+        let err = from_json(r#"{"mask": {"levels": 40000}}"#)
+            .build(&Column::from_values("note", values.iter().map(String::as_str)))
+            .unwrap_err();
+        assert_eq!(err.code(), "bad_builder");
+        assert!(err.to_string().starts_with("column `note`: mask: the labels of 40000 levels"), "{err}");
+        assert!(!err.to_string().contains("xxx"), "{err}");
+        // Interval widths: at most 10^15 times the first (hence at most 50 levels).
+        let widths: Vec<String> = (0..60).map(|i| format!("{}", 2f64.powi(i))).collect();
+        let b = from_json(&format!(r#"{{"intervals": {{"widths": [{}]}}}}"#, widths.join(", ")));
+        let err = b.build(&Column::from_values("age", ["1"])).unwrap_err();
+        assert_eq!(err.to_string(), "column `age`: intervals: widths[50] must be at most 10^15 times widths[0]");
+        let b = from_json(r#"{"intervals": {"widths": [0.5, 1e308]}}"#);
+        assert_eq!(b.build(&Column::from_values("age", ["1"])).unwrap_err().code(), "bad_builder");
+        // Ordered groups: no level above the one that holds every value.
+        let b = from_json(r#"{"order": {"values": ["a", "b", "c"], "sizes": [2, 2, 2]}}"#);
+        let err = b.build(&Column::from_values("c", ["a"])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "column `c`: order: sizes[2]: the groups of the level below already hold all 3 values; give at most 2 sizes"
+        );
+        let b = from_json(r#"{"order": {"values": ["a", "b", "c"], "sizes": [2, 18446744073709551615]}}"#);
+        assert_eq!(
+            levels(&b, &["a", "c"]),
+            vec![vec!["a", "{a, b}", "{a, b, c}", "*"], vec!["c", "c", "{a, b, c}", "*"]]
+        );
     }
 
     #[test]
