@@ -1068,3 +1068,52 @@ proptest! {
         }
     }
 }
+
+/// Every numeric option at its extremes: refused with the option's path, or
+/// applied with short cells (nothing allocates or loops by an option's value).
+#[test]
+fn extreme_numeric_options_are_refused_or_stay_small() {
+    const U64: &str = "18446744073709551615";
+    const U32: &str = "4294967295";
+    let csv = "n;d;s\n5;01/02/1990;1\n-3,5;31/12/9999;2\n1e308;x;\n";
+    let refused = [
+        (format!(r#"{{"action": "pseudonymise", "length": {U64}}}"#), "length"),
+        (r#"{"action": "pseudonymise", "prefix": "PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP"}"#.to_string(), "prefix"),
+        (format!(r#"{{"action": "date_shift", "subject": "s", "max_days": {U32}}}"#), "max_days"),
+        (format!(r#"{{"action": "generalise", "to": "hierarchy", "hierarchy": "5;x\n", "level": {U64}}}"#), "level"),
+        (r#"{"action": "generalise", "to": "interval", "width": 0}"#.to_string(), "width"),
+        (r#"{"action": "generalise", "to": "interval", "width": -1e308}"#.to_string(), "width"),
+        (format!(r#"{{"action": "generalise", "to": "age", "reference": "2026-01-01", "width": {U64}}}"#), "width"),
+        (r#"{"action": "generalise", "to": "age", "reference": "2026-01-01", "width": 0}"#.to_string(), "width"),
+    ];
+    for (action, field) in &refused {
+        let json = format!(r#"{{"version": 1, "columns": {{"n": {action}}}}}"#);
+        let err = Policy::from_json(&json).map(|_| ()).unwrap_err().to_string();
+        assert!(err.starts_with(&format!("columns.n.{field}")), "{action}: {err}");
+    }
+    let err = Policy::from_json(&format!(r#"{{"version": {U64}}}"#)).unwrap_err().to_string();
+    assert!(err.starts_with("version: unsupported policy version"), "{err}");
+    let applied = [
+        format!(r#"{{"action": "mask", "keep_start": {U64}, "keep_end": {U64}, "char": "é"}}"#),
+        r#"{"action": "generalise", "to": "interval", "width": 5e-324}"#.to_string(),
+        r#"{"action": "generalise", "to": "interval", "width": 1.7976931348623157e308, "origin": -1e308}"#.to_string(),
+        r#"{"action": "generalise", "to": "interval", "bounds": [-1.7976931348623157e308, 5e-324, 1e308]}"#.to_string(),
+        r#"{"action": "generalise", "to": "top_bottom", "top": 1e308, "bottom": -1e308}"#.to_string(),
+        format!(r#"{{"action": "generalise", "to": "age", "reference": "9999-12-31", "width": {U32}, "top": {U32}}}"#),
+        format!(
+            r#"{{"action": "generalise", "to": "age", "reference": "0001-01-01", "bounds": [0, {U32}], "top": 0}}"#
+        ),
+    ];
+    for column in ["n", "d"] {
+        for action in &applied {
+            let json = format!(r#"{{"version": 1, "columns": {{"{column}": {action}}}}}"#);
+            let (out, _) = run(csv, &json);
+            assert!(out.lines().all(|l| l.len() < 1_000), "{action}: {out}");
+        }
+    }
+    let json = format!(
+        r#"{{"version": 1, "columns": {{"d": {{"action": "date_shift", "subject": "s", "max_days": 36525}}}}}}"#
+    );
+    let (out, _) = run(csv, &json);
+    assert_eq!(out.lines().count(), 4);
+}
