@@ -61,18 +61,18 @@ fn size_name(bytes: u64) -> String {
 }
 
 /// Reads a whole regular file of at most `cap` bytes; `what` names it in the
-/// error (`a policy`, `a key file`). The error does not name the path (the
-/// callers do).
+/// error (`a document`, `a key file`). The error says why it cannot be read,
+/// without the path (the callers name it).
 fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>, String> {
-    let cannot = |e: std::io::Error| format!("cannot read: {}", e.kind());
+    let cannot = |e: std::io::Error| e.kind().to_string();
     // Checked before opening: opening a FIFO for reading blocks until a writer comes.
-    let not_regular = || format!("cannot read: not a regular file ({what} is read only from a regular file)");
+    let not_regular = || format!("not a regular file ({what} is read only from a regular file)");
     if !std::fs::metadata(path).map_err(cannot)?.is_file() {
         return Err(not_regular());
     }
     let file = std::fs::File::open(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
-    let too_large = || format!("cannot read: larger than {} (the most {what} may hold)", size_name(cap));
+    let too_large = || format!("larger than {} (the most {what} may hold)", size_name(cap));
     if !meta.is_file() {
         return Err(not_regular());
     }
@@ -97,13 +97,14 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
 /// Reads a document (policy, configuration): a regular file of at most
 /// [`DOCUMENT_CAP`] bytes.
 pub fn read_document(path: &Path) -> Result<Vec<u8>, Failure> {
-    read_capped(path, DOCUMENT_CAP, "a document").map_err(|m| Failure::at(path, m))
+    read_capped(path, DOCUMENT_CAP, "a document").map_err(|m| Failure::at(path, format!("cannot read: {m}")))
 }
 
 /// The text of a key file: a regular file of at most [`KEY_CAP`] bytes, its
 /// bytes wiped once decoded and the text wiped when dropped.
 pub fn read_key_text(path: &Path) -> Result<Zeroizing<String>, Failure> {
-    let bytes = Zeroizing::new(read_capped(path, KEY_CAP, "a key file").map_err(|m| Failure::at(path, m))?);
+    let bytes = read_capped(path, KEY_CAP, "a key file").map_err(|m| Failure::at(path, format!("cannot read: {m}")))?;
+    let bytes = Zeroizing::new(bytes);
     Ok(Zeroizing::new(decode_text(&bytes)))
 }
 
@@ -173,7 +174,7 @@ pub fn relative_files(document: &Path) -> impl FnMut(&str) -> Result<String, Str
         let file = base.join(relative);
         read_capped(&file, DOCUMENT_CAP, "a hierarchy file")
             .map(|bytes| decode_text(&bytes))
-            .map_err(|message| format!("{}: {message}", file.display()))
+            .map_err(|message| format!("cannot read {}: {message}", file.display()))
     }
 }
 
