@@ -366,3 +366,16 @@ fn stdout_of_a_successful_run_is_complete() {
     let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     assert_eq!(v["rows"], 200);
 }
+
+#[test]
+fn a_closed_standard_error_does_not_stop_a_run() {
+    let dir = tmpdir("stderr");
+    write(&dir, "policy.json", r#"{"version": 1, "columns": {"nom": "drop"}}"#);
+    let args = ["apply", &fixture("cohort_quirks_200.csv"), "--policy", "policy.json", "-o", "out.csv"];
+    // The summary goes to a stderr nobody reads any more.
+    let mut child = command(&dir, &args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    drop(child.stderr.take());
+    let run = finish(child, "closed stderr");
+    assert_eq!(run.status.code(), Some(0));
+    assert!(dir.join("out.csv").exists());
+}

@@ -82,7 +82,7 @@ pub fn run(args: &AnonymiseArgs) -> Result<(), Failure> {
         let text = serde_json::to_string_pretty(&done.result).map_err(|e| Failure(format!("internal error: {e}")))?;
         write_file(path, format!("{text}\n").as_bytes())?;
     }
-    eprintln!("{}", summary(&done.result, &args.output));
+    super::note(summary(&done.result, &args.output));
     Ok(())
 }
 

@@ -104,10 +104,10 @@ pub fn run(args: &ApplyArgs) -> Result<(), Failure> {
     }
     if let (Some(path), Some(bytes)) = (&args.correspondence, &applied.correspondence) {
         write_private_file(path, bytes)?;
-        eprintln!(
+        super::note(format!(
             "masque: warning: {} links every pseudonym to its original value; keep it apart from the output",
             path.display()
-        );
+        ));
     }
     let r = &applied.report;
     let fingerprint = r.key_fingerprint.as_deref().map(|f| format!("; key fingerprint {f}")).unwrap_or_default();
@@ -116,12 +116,12 @@ pub fn run(args: &ApplyArgs) -> Result<(), Failure> {
         (n, Some(_)) => format!("; {n} invalid cells (see the report)"),
         (n, None) => format!("; {n} invalid cells (see --report)"),
     };
-    eprintln!(
+    super::note(format!(
         "masque: {} rows, {} -> {} columns written to {}{invalid}{fingerprint}",
         r.rows_out,
         r.columns_in,
         r.columns_out,
         args.output.display()
-    );
+    ));
     Ok(())
 }

@@ -85,10 +85,7 @@ pub fn run(args: &KeygenArgs) -> Result<(), Failure> {
     let file = if args.passphrase_stdin {
         let passphrase = read_passphrase_stdin()?;
         if passphrase.chars().count() < 12 {
-            let _ = writeln!(
-                std::io::stderr(),
-                "masque: warning: a passphrase of fewer than 12 characters is easy to guess"
-            );
+            super::note("masque: warning: a passphrase of fewer than 12 characters is easy to guess");
         }
         let mut salt = [0u8; 16];
         random_bytes(&mut salt)?;

@@ -220,6 +220,12 @@ pub fn print_text(text: &str) -> Result<(), Failure> {
     })
 }
 
+/// Writes a line on stderr (a warning, a summary). A closed stderr is ignored:
+/// `eprintln!` would panic there.
+pub fn note(line: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 /// Prints a value as pretty JSON on stdout (see [`print_text`]).
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
     let mut text = serde_json::to_string_pretty(value).map_err(|e| Failure(format!("internal error: {e}")))?;
