@@ -779,3 +779,92 @@ mod properties {
         }
     }
 }
+
+/// Forms seen in real clinical notes: the trunk zero in parentheses, a NIR broken
+/// across a line break at a group boundary, e-mails with a bracketed `at`/`dot`;
+/// and their near misses, which must stay as they are.
+#[test]
+fn scrubbing_forms_seen_in_clinical_notes() {
+    // valid keys: 1 62 05 75 123 456 36, 2 95 10 99 126 111 93, 2 53 07 2B 073 004 70
+    let cases: &[(&str, &str)] = &[
+        // the trunk zero in parentheses
+        ("(0)6 12 34 56 78", "[TEL]"),
+        ("tél. (0)6 12 34 56 78.", "tél. [TEL]."),
+        ("joignable au (0)1.42.34.56.78 le matin", "joignable au [TEL] le matin"),
+        ("(0) 6 12 34 56 78", "[TEL]"),
+        ("(0)612345678", "[TEL]"),
+        ("+33 (0)6 12 34 56 78", "[TEL]"),
+        ("+33(0)6.12.34.56.78", "[TEL]"),
+        ("+33 (0) 6 12 34 56 78", "[TEL]"),
+        ("0033 (0)6 12 34 56 78", "[TEL]"),
+        ("tel:+33 (0)6 12 34 56 78, fixe (0)4 72 11 22 33", "tel:[TEL], fixe [TEL]"),
+        // near misses: "(0)" elsewhere
+        ("score (0) à J3", "score (0) à J3"),
+        ("(0)5 mg", "(0)5 mg"),
+        ("grade (0)1 à 3", "grade (0)1 à 3"),
+        ("(0)6 12 34 56", "(0)6 12 34 56"),
+        ("(0)06 12 34 56 78", "(0)[TEL]"),
+        ("(0)6 12 34 56 78 90", "[TEL] 90"),
+        ("f(0) = 6 12 34 56 78", "f(0) = 6 12 34 56 78"),
+        ("EVA (0)/10", "EVA (0)/10"),
+        // a NIR broken across a line break at a group boundary: one NIR, the whole span
+        ("NIR 1 62 05 75\n123 456 36 ok", "NIR [NIR] ok"),
+        ("1 62 05 75 123 456\n36", "[NIR]"),
+        ("1 62 05 75 123 456\r\n36\r\nsuite", "[NIR]\r\nsuite"),
+        ("1 62 05 75 123 456 \n 36", "[NIR]"),
+        ("1 62\n05 75 123 456 36", "[NIR]"),
+        ("1620575123456\n36", "[NIR]"),
+        ("2.95.10.99\n126.111.93", "[NIR]"),
+        ("2 53 07 2B\n073 004 70", "[NIR]"),
+        ("NIR :\n1 62 05 75 123 456 36", "NIR :\n[NIR]"),
+        // near misses: a wrong key across lines is neither a NIR nor a phone
+        ("1 62 05 75 123 456\n37", "1 62 05 75 123 456\n37"),
+        ("1 62 05 75\n123 456 37", "1 62 05 75\n123 456 37"),
+        // ... unrelated numbers on two lines stay apart
+        ("lit 1 62\n05 75 12 34 56", "lit 1 62\n[TEL]"),
+        ("chambre 2\n06 12 34 56 78", "chambre 2\n[TEL]"),
+        ("06 12 34 56 78\n12 mg", "[TEL]\n12 mg"),
+        ("1 62 05 75 123 456\n\n36", "1 62 05 75 123 456\n\n36"),
+        ("2 95 10 99 126 111\n\n93", "2 95 10 99 126 111\n\n93"),
+        // a NIR without its key is not a phone number either
+        ("NIR 1 62 05 75 123 456 (clé illisible)", "NIR 1 62 05 75 123 456 (clé illisible)"),
+        ("NIR 1 62 05 75\n123 456 ?", "NIR 1 62 05 75\n123 456 ?"),
+        ("1 62 05\n75 123\n456 36", "1 62 05\n75 123\n456 36"),
+        ("16205751\n23456 36", "16205751\n23456 36"),
+        // e-mails with a bracketed at / dot
+        ("jean.dupont(at)exemple.fr", "[EMAIL]"),
+        ("jean.dupont [at] exemple [dot] fr", "[EMAIL]"),
+        ("jean.dupont[@]exemple.fr", "[EMAIL]"),
+        ("jean.dupont (arobase) exemple.fr", "[EMAIL]"),
+        ("JEAN.DUPONT (AT) EXEMPLE (DOT) FR", "[EMAIL]"),
+        ("jean.dupont@exemple[.]fr", "[EMAIL]"),
+        ("jean.dupont@exemple [dot] fr", "[EMAIL]"),
+        ("jean [dot] dupont [at] chu-lyon [dot] fr", "[EMAIL]"),
+        ("écrire à m.durand { at } orange [point] fr.", "écrire à [EMAIL]."),
+        ("(jean.dupont [at] exemple [point] fr)", "([EMAIL])"),
+        ("Mme Dupont: jean.dupont(at)exemple.fr, fille", "Mme Dupont: [EMAIL], fille"),
+        // near misses: "at" in prose, incomplete addresses
+        ("vu at home", "vu at home"),
+        ("jean.dupont at exemple.fr", "jean.dupont at exemple.fr"),
+        ("seen at the clinic.fr", "seen at the clinic.fr"),
+        ("vu (at) domicile. Retour", "vu (at) domicile. Retour"),
+        ("patient [at] risk", "patient [at] risk"),
+        ("jean.dupont (at)", "jean.dupont (at)"),
+        ("jean.dupont (at) exemple [dot]", "jean.dupont (at) exemple [dot]"),
+        ("(at) exemple.fr", "(at) exemple.fr"),
+        ("jean.(at)exemple.fr", "jean.(at)exemple.fr"),
+        ("jean (at] exemple.fr", "jean (at] exemple.fr"),
+        ("format(at)", "format(at)"),
+        ("jean.dupont (chat) exemple.fr", "jean.dupont (chat) exemple.fr"),
+    ];
+    let empty = RowContext::new();
+    let mut failures = Vec::new();
+    for (input, want) in cases {
+        let mut out = String::new();
+        scrub(input, &empty, &ScrubOptions::default(), &mut out);
+        if out != *want {
+            failures.push(format!("{input:?}: got {out:?}, want {want:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}

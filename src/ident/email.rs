@@ -7,6 +7,12 @@
 //!
 //! The normalised form is lower case (the whole address: mail providers treat
 //! the local part case-insensitively in practice).
+//!
+//! In free text, addresses are also written to foil harvesters, with the `@`
+//! and dots as bracketed words: `jean.dupont(at)exemple.fr`,
+//! `jean.dupont [at] exemple [dot] fr`, `[@]`, `(arobase)`, `(point)`. The
+//! scanner finds those ([`obfuscated_end`]); a bare ` at ` or ` dot ` is prose,
+//! never an address. [`validate`] accepts only the plain form.
 
 use super::{Invalid, Kind, Reason};
 
@@ -26,8 +32,22 @@ pub(crate) fn is_text_local(c: u8) -> bool {
 ///
 /// Labels are read greedily; a trailing dot is not part of the domain.
 pub(crate) fn domain_end(b: &[u8], start: usize) -> Option<usize> {
+    domain(b, start, false, None)
+}
+
+/// The longest domain name, in characters.
+const MAX_DOMAIN: usize = 253;
+
+/// The longest local part, in characters.
+const MAX_LOCAL: usize = 64;
+
+/// A domain at `start`, its labels joined by dots (and, if `bracketed_dots`,
+/// by bracketed dots); returns its end. The domain's plain form, lower case, is
+/// appended to `out` if given. Reads at most [`MAX_DOMAIN`] characters of labels.
+fn domain(b: &[u8], start: usize, bracketed_dots: bool, mut out: Option<&mut String>) -> Option<usize> {
     let mut pos = start;
     let mut labels = 0;
+    let mut plain_len = 0;
     let mut last_label: (usize, usize);
     loop {
         let label_start = pos;
@@ -39,21 +59,152 @@ pub(crate) fn domain_end(b: &[u8], start: usize) -> Option<usize> {
             return None;
         }
         labels += 1;
+        plain_len += label.len();
+        if plain_len > MAX_DOMAIN {
+            return None;
+        }
+        if let Some(o) = out.as_deref_mut() {
+            o.extend(label.iter().map(|&c| char::from(c.to_ascii_lowercase())));
+        }
         last_label = (label_start, pos);
-        if pos + 1 < b.len() && b[pos] == b'.' && b[pos + 1].is_ascii_alphanumeric() {
-            pos += 1;
+        let next = if pos + 1 < b.len() && b[pos] == b'.' && b[pos + 1].is_ascii_alphanumeric() {
+            Some(pos + 1)
+        } else if bracketed_dots {
+            bracketed_word(b, pos, &DOT_WORDS).filter(|&n| b.get(n).is_some_and(u8::is_ascii_alphanumeric))
         } else {
-            break;
+            None
+        };
+        match next {
+            Some(n) => {
+                pos = n;
+                plain_len += 1;
+                if let Some(o) = out.as_deref_mut() {
+                    o.push('.');
+                }
+            }
+            None => break,
         }
     }
     let tld = &b[last_label.0..last_label.1];
     let tld_ok = (tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic))
         || (tld.len() > 4 && tld[..4].eq_ignore_ascii_case(b"xn--"));
-    if labels >= 2 && tld_ok && pos - start <= 253 {
+    if labels >= 2 && tld_ok && plain_len <= MAX_DOMAIN {
         Some(pos)
     } else {
         None
     }
+}
+
+/// Words that stand for the `@` when bracketed (longest first where one is a prefix of another).
+const AT_WORDS: [&[u8]; 4] = [b"at", b"@", b"arobase", b"arobas"];
+
+/// Words that stand for a dot when bracketed.
+const DOT_WORDS: [&[u8]; 3] = [b"dot", b".", b"point"];
+
+/// How many spaces may stand around a bracketed word, and inside its brackets.
+const MAX_SPACES: usize = 3;
+
+fn skip_spaces(b: &[u8], mut pos: usize) -> usize {
+    let limit = pos + MAX_SPACES;
+    while pos < limit && b.get(pos) == Some(&b' ') {
+        pos += 1;
+    }
+    pos
+}
+
+/// One of `words` between matching brackets at `pos` (`(at)`, `[ dot ]`, `{@}`),
+/// case-insensitive; returns where the brackets end.
+fn bracket_at(b: &[u8], pos: usize, words: &[&[u8]]) -> Option<usize> {
+    let close = match b.get(pos)? {
+        b'(' => b')',
+        b'[' => b']',
+        b'{' => b'}',
+        _ => return None,
+    };
+    let p = skip_spaces(b, pos + 1);
+    words.iter().find_map(|w| {
+        let word = b.get(p..p + w.len())?;
+        if !word.eq_ignore_ascii_case(w) {
+            return None;
+        }
+        let q = skip_spaces(b, p + w.len());
+        (b.get(q) == Some(&close)).then_some(q + 1)
+    })
+}
+
+/// A bracketed word of `words` at `pos`, with up to [`MAX_SPACES`] spaces on
+/// each side; returns where the spaces after it end.
+fn bracketed_word(b: &[u8], pos: usize, words: &[&[u8]]) -> Option<usize> {
+    let end = bracket_at(b, skip_spaces(b, pos), words)?;
+    Some(skip_spaces(b, end))
+}
+
+/// Where the next bracketed `at` (`(at)`, `[@]`, `(arobase)`, ...) at or after
+/// `from` starts: no address written that way starts more than
+/// [`MAX_OBFUSCATED_LOCAL`] bytes before it.
+pub(crate) fn find_bracketed_at(b: &[u8], from: usize) -> Option<usize> {
+    let mut p = from;
+    loop {
+        let k = b.get(p..)?.iter().position(|&c| matches!(c, b'(' | b'[' | b'{'))?;
+        if bracket_at(b, p + k, &AT_WORDS).is_some() {
+            return Some(p + k);
+        }
+        p += k + 1;
+    }
+}
+
+/// How far before its bracketed `at` an address written that way may start, in bytes.
+pub(crate) const MAX_OBFUSCATED_LOCAL: usize = 256;
+
+/// An address at `start` whose `@` or some dots are written as bracketed
+/// words (see the module documentation); returns its end. Written out plain, it
+/// is an address [`validate`] accepts (save for [`is_text_local`]'s narrower
+/// local part).
+pub(crate) fn obfuscated_end(b: &[u8], start: usize) -> Option<usize> {
+    obfuscated(b, start, None)
+}
+
+/// The plain form, lower case, of an address [`obfuscated_end`] found.
+pub(crate) fn unobfuscate(b: &[u8]) -> Option<String> {
+    let mut out = String::new();
+    let end = obfuscated(b, 0, Some(&mut out))?;
+    (end == b.len()).then_some(out)
+}
+
+fn obfuscated(b: &[u8], start: usize, mut out: Option<&mut String>) -> Option<usize> {
+    // the local part: runs of local characters joined by bracketed dots
+    let mut pos = start;
+    let mut local_len = 0;
+    loop {
+        let run_start = pos;
+        while pos < b.len() && is_text_local(b[pos]) && local_len < MAX_LOCAL {
+            pos += 1;
+            local_len += 1;
+        }
+        let run = &b[run_start..pos];
+        if run.is_empty() || run[0] == b'.' || run[run.len() - 1] == b'.' || run.windows(2).any(|w| w == b"..") {
+            return None;
+        }
+        if let Some(o) = out.as_deref_mut() {
+            o.extend(run.iter().map(|&c| char::from(c.to_ascii_lowercase())));
+        }
+        match bracketed_word(b, pos, &DOT_WORDS) {
+            Some(next) if local_len < MAX_LOCAL && b.get(next).is_some_and(|&c| c != b'.' && is_text_local(c)) => {
+                pos = next;
+                local_len += 1;
+                if let Some(o) = out.as_deref_mut() {
+                    o.push('.');
+                }
+            }
+            _ => break,
+        }
+    }
+    // the @, plain or bracketed
+    let domain_start = if b.get(pos) == Some(&b'@') { pos + 1 } else { bracketed_word(b, pos, &AT_WORDS)? };
+    if let Some(o) = out.as_deref_mut() {
+        o.push('@');
+    }
+    domain(b, domain_start, true, out)
 }
 
 /// Validates an e-mail address; returns it trimmed and in lower case.
@@ -138,6 +289,48 @@ mod tests {
         for (input, reason) in invalid {
             assert_eq!(validate(input).unwrap_err().reason, *reason, "case {reason:?}");
         }
+    }
+
+    #[test]
+    fn bracketed_addresses() {
+        let found = [
+            ("jean.dupont(at)exemple.fr", "jean.dupont@exemple.fr"),
+            ("Jean.Dupont [AT] Exemple [dot] FR", "jean.dupont@exemple.fr"),
+            ("jean [dot] dupont { @ } chu-lyon (point) fr", "jean.dupont@chu-lyon.fr"),
+            ("x(arobase)a.b.co", "x@a.b.co"),
+            ("x(arobas)a.co", "x@a.co"),
+            ("x@a[.]co", "x@a.co"),
+        ];
+        for (text, plain) in found {
+            assert_eq!(obfuscated_end(text.as_bytes(), 0), Some(text.len()), "{plain}");
+            assert_eq!(unobfuscate(text.as_bytes()).as_deref(), Some(plain));
+            assert_eq!(validate(plain).as_deref(), Ok(plain));
+        }
+        // the end is the address's, not the text's
+        assert_eq!(obfuscated_end(b"x(at)a.fr. Suite", 0), Some(9));
+        assert_eq!(obfuscated_end(b"x(at)a [dot] fr [dot] suite", 0), Some(27));
+        for text in [
+            "jean at exemple.fr",
+            "jean (at) exemple",
+            "jean (at) exemple [dot]",
+            "jean.(at)exemple.fr",
+            "jean (at] exemple.fr",
+            "jean (atrium) exemple.fr",
+            "jean (arobasex) exemple.fr",
+            "jean     (at) exemple.fr",
+            "(at) exemple.fr",
+            "jean [dot] (at) exemple.fr",
+            "jean(at)exemple.fr.",
+        ] {
+            let end = obfuscated_end(text.as_bytes(), 0);
+            assert!(end.is_none() || end.is_some_and(|e| e < text.len()), "{text}");
+        }
+        assert_eq!(find_bracketed_at(b"a (b) [dot] c [ AT ] d", 0), Some(14));
+        assert_eq!(find_bracketed_at(b"a (b) [dot] (atrium)", 0), None);
+        let long = format!("{}(at)a.fr", "a".repeat(65));
+        assert_eq!(obfuscated_end(long.as_bytes(), 0), None);
+        let long = format!("a(at){}.fr", "b.".repeat(130));
+        assert_eq!(obfuscated_end(long.as_bytes(), 0), None);
     }
 
     #[test]

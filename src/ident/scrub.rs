@@ -2,16 +2,21 @@
 //!
 //! [`scan`] walks the text once, left to right, and stops only at word starts
 //! (a letter or digit after a non-word character, or a `+`). There it tries, in
-//! order: an e-mail address (only when an `@` follows the word), a NIR or NIA
-//! (compact, or spaced, dotted or with no-break spaces in the usual layouts
-//! such as `1 85 05 75 115 423 55`; key checked), a phone number (national or
-//! international, see [`super::phone`]; digit groups joined by one kind of
-//! separator, so that neighbouring numbers are not glued into one), a date (see
+//! order: an e-mail address (only when an `@` or a bracketed `at` follows the
+//! word: `jean.dupont(at)exemple.fr`, `jean.dupont [at] exemple [dot] fr`, see
+//! [`super::email`]; a bare ` at ` is prose), a NIR or NIA (compact, or spaced,
+//! dotted or with no-break spaces in the usual layouts such as
+//! `1 85 05 75 115 423 55`, possibly broken across one line break between two
+//! groups; key checked), a phone number (national or international, see
+//! [`super::phone`], also with the trunk zero in parentheses, `(0)6 ...`,
+//! `+33 (0)6 ...`; digit groups joined by one kind of separator, so that
+//! neighbouring numbers are not glued into one), a date (see
 //! [`super::date`]; also `mm/dd/yyyy` when day-first is impossible), an IBAN
 //! (mod 97 and the country's length), and the row's own values given in a
 //! [`RowContext`] (surname, first name, ... as whole words, case- and
-//! accent-insensitive). A NIR-shaped number whose key is wrong is skipped
-//! whole, so no phone number is found inside it.
+//! accent-insensitive). A NIR-shaped number whose key is wrong, or that lacks
+//! its key, is skipped whole, so no phone number is found inside it (across a
+//! line break, only its first line: the key did not bind the next line to it).
 //! The first that matches is reported and the walk resumes after it; otherwise
 //! the rest of the word is skipped. Every byte is looked at a bounded number of
 //! times, there is no allocation on the common path, and nothing is compiled
@@ -480,6 +485,27 @@ fn sep_len(b: &[u8], pos: usize) -> usize {
     }
 }
 
+/// The length of a line break between two digit groups at `pos`: one line
+/// break (`\n`, `\r\n` or `\r`) with up to 3 spaces or tabs on each side; 0 if
+/// there is none. A blank line is not crossed.
+#[inline]
+fn line_break_len(b: &[u8], pos: usize) -> usize {
+    let blanks = |mut p: usize| {
+        let limit = p + 3;
+        while p < limit && matches!(b.get(p), Some(b' ' | b'\t')) {
+            p += 1;
+        }
+        p
+    };
+    let p = blanks(pos);
+    let p = match b.get(p..) {
+        Some([b'\r', b'\n', ..]) => p + 2,
+        Some([b'\n' | b'\r', ..]) => p + 1,
+        _ => return 0,
+    };
+    blanks(p) - pos
+}
+
 /// The first byte of the folded form of the character at `pos`.
 #[inline]
 fn first_folded_byte(text: &str, pos: usize) -> Option<u8> {
@@ -577,6 +603,8 @@ struct Scanner<'a> {
     opts: &'a ScrubOptions,
     /// The next '@' at or after the last position asked; `None` once there is none left.
     at: Option<usize>,
+    /// The next bracketed `at` (`(at)`, `[@]`, ...), likewise.
+    obf: Option<usize>,
     /// A run of e-mail local-part characters already measured.
     local_run: (usize, usize),
     names: bool,
@@ -604,33 +632,61 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn email_at(&mut self, i: usize) -> Option<usize> {
-        let a = self.next_at(i)?;
-        let end = if self.local_run.0 <= i && i < self.local_run.1 {
-            self.local_run.1
-        } else {
-            let mut e = i;
-            while e < self.b.len() && email::is_text_local(self.b[e]) {
-                e += 1;
+    fn next_obf(&mut self, i: usize) -> Option<usize> {
+        match self.obf {
+            Some(o) if o >= i => Some(o),
+            Some(_) => {
+                self.obf = email::find_bracketed_at(self.b, i);
+                self.obf
             }
-            self.local_run = (i, e);
-            e
-        };
-        if end != a || a == i {
-            return None;
+            None => None,
         }
-        let local = &self.b[i..a];
-        if local[local.len() - 1] == b'.' || local.windows(2).any(|w| w == b"..") {
-            return None;
-        }
-        let dend = email::domain_end(self.b, a + 1)?;
-        self.boundary_after(dend).then_some(dend)
     }
 
-    /// A NIR or NIA at `i`, written compact or in one of [`NIR_LAYOUTS`].
+    /// An e-mail address at `i`: its end, and whether it is written plain
+    /// (else with a bracketed `at` or dots, see [`email::obfuscated_end`]).
+    fn email_at(&mut self, i: usize) -> Option<(usize, bool)> {
+        if let Some(a) = self.next_at(i) {
+            let end = if self.local_run.0 <= i && i < self.local_run.1 {
+                self.local_run.1
+            } else {
+                let mut e = i;
+                while e < self.b.len() && email::is_text_local(self.b[e]) {
+                    e += 1;
+                }
+                self.local_run = (i, e);
+                e
+            };
+            if end == a && a != i {
+                let local = &self.b[i..a];
+                if local[local.len() - 1] == b'.' || local.windows(2).any(|w| w == b"..") {
+                    return None;
+                }
+                if let Some(dend) = email::domain_end(self.b, a + 1) {
+                    return self.boundary_after(dend).then_some((dend, true));
+                }
+                // "x@exemple [dot] fr"
+                let dend = email::obfuscated_end(self.b, i)?;
+                return self.boundary_after(dend).then_some((dend, false));
+            }
+        }
+        let o = self.next_obf(i)?;
+        if o - i > email::MAX_OBFUSCATED_LOCAL {
+            return None;
+        }
+        let end = email::obfuscated_end(self.b, i)?;
+        self.boundary_after(end).then_some((end, false))
+    }
+
+    /// A NIR or NIA at `i`, written compact or in one of [`NIR_LAYOUTS`],
+    /// possibly broken across one line break at a group boundary (`1 62 05 75`
+    /// on one line, `123 456 36` on the next: one NIR, the whole span).
     /// `Err(Some(end))`: NIR-shaped (a known layout, every structural rule
     /// met) but the key does not match: a mistyped NIR, which the caller skips
-    /// rather than find a phone number inside it.
+    /// rather than find a phone number inside it; so is a NIR without its key
+    /// (13 characters in a known layout, see [`Scanner::nir_body_end`]). When a
+    /// line break was crossed, only the first line's part is skipped: the next
+    /// line may hold an unrelated number, which the key did not bind to this one.
     fn nir_at(&self, i: usize) -> Result<(usize, [u8; 15]), Option<usize>> {
         let b = self.b;
         if !matches!(b[i], b'1'..=b'4' | b'7' | b'8') {
@@ -641,6 +697,8 @@ impl<'a> Scanner<'a> {
         let mut groups = 0;
         let mut k = 0;
         let mut pos = i;
+        // where the first line's part ends, once a line break is crossed
+        let mut broken = None;
         loop {
             let gs = pos;
             while pos < b.len() && b[pos].is_ascii_alphanumeric() {
@@ -659,9 +717,13 @@ impl<'a> Scanner<'a> {
             if k == 15 {
                 break;
             }
-            let sl = sep_len(b, pos);
+            let mut sl = sep_len(b, pos);
             if sl == 0 || !b.get(pos + sl).is_some_and(u8::is_ascii_alphanumeric) {
-                return Err(None);
+                sl = if broken.is_none() { line_break_len(b, pos) } else { 0 };
+                if sl == 0 || !b.get(pos + sl).is_some_and(u8::is_ascii_alphanumeric) {
+                    return Err(self.nir_body_end(&buf, k, &lens[..groups], pos).map(|end| broken.unwrap_or(end)));
+                }
+                broken = Some(pos);
             }
             pos += sl;
         }
@@ -670,25 +732,56 @@ impl<'a> Scanner<'a> {
         }
         match nir::check_compact(&buf, nir::Flavour::Matricule) {
             Ok(()) => Ok((pos, buf)),
-            Err(nir::NirError::Key) => Err(Some(pos)),
+            Err(nir::NirError::Key) => Err(Some(broken.unwrap_or(pos))),
             Err(_) => Err(None),
         }
     }
 
-    /// A phone number at `i` (a digit, or a `+` followed by one).
+    /// Whether the `k` characters read, in groups of `lens` ending at `pos`,
+    /// are the 13 characters of a NIR without its key (a known layout but its
+    /// last group; every structural rule met): then `Some(pos)`, so that the
+    /// caller skips it rather than find a phone number inside it.
+    fn nir_body_end(&self, buf: &[u8; 15], k: usize, lens: &[u8], pos: usize) -> Option<usize> {
+        if k != 13 || !NIR_LAYOUTS.iter().any(|l| l.split_last().is_some_and(|(&key, body)| key == 2 && body == lens)) {
+            return None;
+        }
+        let mut body = *buf;
+        // no key is 00: the check fails on the key alone if everything else is right
+        body[13..].copy_from_slice(b"00");
+        let keyless = nir::check_compact(&body, nir::Flavour::Matricule) == Err(nir::NirError::Key);
+        (keyless && self.boundary_after(pos)).then_some(pos)
+    }
+
+    /// A phone number at `i` (a digit, a `+` followed by one, or the `(` of a
+    /// trunk zero in parentheses: `(0)6 12 34 56 78`).
     ///
     /// Digit groups are read while they are separated by one separator, the same
     /// one throughout (after the country code of an international number);
-    /// national numbers have no 1-digit group, international ones only right
-    /// after the country code. The number ends at the first group boundary where
-    /// its digits form a French number, or at the last one for another country.
+    /// national numbers have no 1-digit group but the one right after `(0)`,
+    /// international ones only right after the country code (where `(0)` may
+    /// stand too: `+33 (0)6 ...`, `0033 (0)6 ...`). The number ends at the first
+    /// group boundary where its digits form a French number, or at the last one
+    /// for another country.
     fn phone_at(&self, i: usize) -> Option<(usize, phone::E164)> {
         let b = self.b;
         let plus = b[i] == b'+';
-        let mut pos = if plus { i + 1 } else { i };
-        let intl = plus || b[pos..].starts_with(b"00");
+        let paren = b[i] == b'(';
         let mut digits = [0u8; 17];
         let mut nd = 0;
+        let mut pos = if plus { i + 1 } else { i };
+        if paren {
+            // "(0)", an optional space, then the number's first digit (not a second 0)
+            if b.get(i..i + 3) != Some(b"(0)") {
+                return None;
+            }
+            pos = if b.get(i + 3) == Some(&b' ') { i + 4 } else { i + 3 };
+            if !b.get(pos).is_some_and(|c| (b'1'..=b'9').contains(c)) {
+                return None;
+            }
+            digits[0] = b'0';
+            nd = 1;
+        }
+        let intl = plus || (!paren && b[pos..].starts_with(b"00"));
         let mut bounds = [(0usize, 0usize); 8];
         let mut nb = 0;
         let mut sep: &[u8] = &[];
@@ -701,7 +794,7 @@ impl<'a> Scanner<'a> {
             }
             let len = pos - gs;
             let glued = b.get(pos).is_some_and(u8::is_ascii_alphanumeric);
-            let short = len == 1 && !(intl && nb == 1);
+            let short = len == 1 && !(intl && nb == 1) && !(paren && nb == 0);
             if len == 0 || glued || short {
                 if nb == 0 {
                     return None;
@@ -714,8 +807,8 @@ impl<'a> Scanner<'a> {
             if nb == bounds.len() {
                 break;
             }
-            if plus && nb == 1 {
-                // "+33 (0)6 ...": the trunk zero in parentheses
+            if intl && nb == 1 {
+                // "+33 (0)6 ...", "0033 (0)6 ...": the trunk zero in parentheses
                 let p = if b.get(pos) == Some(&b' ') { pos + 1 } else { pos };
                 if b.get(p..p + 3) == Some(b"(0)") && nd < digits.len() {
                     digits[nd] = b'0';
@@ -871,11 +964,15 @@ impl<'a> Scanner<'a> {
     fn at_word_start(&mut self, i: usize) -> Step {
         let c = self.b[i];
         let m = |end, found, own| Step::Found(Match { start: i, end, found, own });
-        if self.opts.email && self.at.is_some() {
-            if let Some(end) = self.email_at(i) {
+        if self.opts.email && (self.at.is_some() || self.obf.is_some()) {
+            if let Some((end, plain)) = self.email_at(i) {
                 let own = if self.row.structured & Found::Email.bit() != 0 {
-                    let lower = self.text[i..end].to_ascii_lowercase();
-                    self.row.own(Found::Email, lower.as_bytes())
+                    let lower = if plain {
+                        Some(self.text[i..end].to_ascii_lowercase())
+                    } else {
+                        email::unobfuscate(&self.b[i..end])
+                    };
+                    lower.and_then(|l| self.row.own(Found::Email, l.as_bytes()))
                 } else {
                     None
                 };
@@ -943,7 +1040,12 @@ impl<'a> Scanner<'a> {
                 }
             };
             if !word {
-                if c == b'+' && !prev_word && self.opts.phone && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                let phone_start = match c {
+                    b'+' => !prev_word && b.get(i + 1).is_some_and(u8::is_ascii_digit),
+                    b'(' => b.get(i + 1) == Some(&b'0'),
+                    _ => false,
+                };
+                if phone_start && self.opts.phone {
                     if let Some((end, e)) = self.phone_at(i) {
                         f(Match { start: i, end, found: Found::Phone, own: self.row.own(Found::Phone, e.as_bytes()) });
                         i = end;
@@ -996,6 +1098,7 @@ pub fn scan(text: &str, row: &RowContext, options: &ScrubOptions, f: impl FnMut(
 pub fn scan_with(text: &str, row: &RowContext, set: &NameSet, options: &ScrubOptions, mut f: impl FnMut(Match)) {
     let b = text.as_bytes();
     let at = if options.email { b.iter().position(|&c| c == b'@') } else { None };
+    let obf = if options.email { email::find_bracketed_at(b, 0) } else { None };
     let mut scanner = Scanner {
         text,
         b,
@@ -1003,6 +1106,7 @@ pub fn scan_with(text: &str, row: &RowContext, set: &NameSet, options: &ScrubOpt
         set,
         opts: options,
         at,
+        obf,
         local_run: (0, 0),
         names: options.names && !row.patterns.is_empty(),
     };
@@ -1303,6 +1407,9 @@ mod tests {
         row.add(Found::Email, "Jean.Dupont@Gmail.com", Some("MAILPSEUDO"));
         let text = "185057511542355 / 253072B07300470 / +33612345678 / 0698765432 / jean.dupont@gmail.com / a@b.fr";
         assert_eq!(run(text, &row), "NIRPSEUDO / [NIR] / TELPSEUDO / [TEL] / MAILPSEUDO / [EMAIL]");
+        // the row's values written otherwise: a bracketed at, a NIR over two lines, a trunk zero in parentheses
+        let text = "jean.dupont (at) gmail [dot] com / 1 85 05 75\n115 423 55 / (0)6 12 34 56 78 / x(at)y.fr";
+        assert_eq!(run(text, &row), "MAILPSEUDO / NIRPSEUDO / TELPSEUDO / [EMAIL]");
         // an invalid NIR of the row is still found, as words
         let mut row = RowContext::new();
         row.add(Found::Nir, "1 85 05 75 115 423 58", None);
