@@ -1111,9 +1111,7 @@ fn extreme_numeric_options_are_refused_or_stay_small() {
             assert!(out.lines().all(|l| l.len() < 1_000), "{action}: {out}");
         }
     }
-    let json = format!(
-        r#"{{"version": 1, "columns": {{"d": {{"action": "date_shift", "subject": "s", "max_days": 36525}}}}}}"#
-    );
-    let (out, _) = run(csv, &json);
+    let json = r#"{"version": 1, "columns": {"d": {"action": "date_shift", "subject": "s", "max_days": 36525}}}"#;
+    let (out, _) = run(csv, json);
     assert_eq!(out.lines().count(), 4);
 }
