@@ -28,7 +28,9 @@ impl ReadError {
             ReadErrorKind::InvalidUtf16 { .. } => "invalid_utf16",
             ReadErrorKind::Binary { .. } => "binary",
             ReadErrorKind::BadOption { .. } => "bad_option",
-            ReadErrorKind::Workbook { .. } => "workbook",
+            ReadErrorKind::Workbook { .. } | ReadErrorKind::WorkbookSheet { .. } => "workbook",
+            ReadErrorKind::WorkbookTooLarge { .. } => "workbook_too_large",
+            ReadErrorKind::WorkbookTooSparse { .. } => "workbook_too_sparse",
             ReadErrorKind::SheetNotFound { .. } => "sheet_not_found",
             ReadErrorKind::TooLarge { .. } => "too_large",
             ReadErrorKind::Io { .. } => "io",
@@ -79,6 +81,37 @@ pub enum ReadErrorKind {
         /// What failed, in calamine's terms, without cell content.
         reason: String,
     },
+    /// A sheet of the workbook is malformed at a position.
+    WorkbookSheet {
+        /// The sheet's name; `None` for a check made before the workbook's
+        /// sheets are known (cell references are checked in every part first).
+        sheet: Option<String>,
+        /// The cell (`B17`) where the problem is or, when the reason says so,
+        /// the last good cell before it; `None` before any cell.
+        cell: Option<String>,
+        /// What is wrong, without cell content.
+        reason: String,
+    },
+    /// A part of a zipped workbook (or all of them) expands past 64 MiB and more
+    /// than 100 times its compressed size: a zip bomb.
+    WorkbookTooLarge {
+        /// Declared uncompressed bytes.
+        expanded: u64,
+        /// Compressed bytes.
+        compressed: u64,
+    },
+    /// A sheet's cells span a box far emptier than the cells present (a far
+    /// cell): past 1,048,576 cells, at most 64 cells of the box per cell present.
+    WorkbookTooSparse {
+        /// The sheet's name.
+        sheet: String,
+        /// Rows the box spans (at least; counted so far when refused early).
+        rows: u64,
+        /// Columns the box spans.
+        columns: u64,
+        /// Cells present (not empty).
+        cells: u64,
+    },
     /// The sheet named in the options does not exist.
     SheetNotFound {
         /// How many sheets the workbook has.
@@ -127,6 +160,27 @@ impl fmt::Display for ReadError {
                 write!(f, "option `{option}` is invalid: expected {expected}")
             }
             ReadErrorKind::Workbook { reason } => write!(f, "the workbook could not be read: {reason}"),
+            ReadErrorKind::WorkbookSheet { sheet, cell, reason } => {
+                write!(f, "the workbook could not be read: ")?;
+                match sheet {
+                    Some(sheet) => write!(f, "sheet `{sheet}`")?,
+                    None => write!(f, "a sheet")?,
+                }
+                if let Some(cell) = cell {
+                    write!(f, ", cell {cell}")?;
+                }
+                write!(f, ": {reason}")
+            }
+            ReadErrorKind::WorkbookTooLarge { expanded, compressed } => write!(
+                f,
+                "the workbook is too large to read safely: {compressed} compressed bytes expand to {expanded} \
+                 (a workbook may expand more than 100 times only up to 64 MiB)"
+            ),
+            ReadErrorKind::WorkbookTooSparse { sheet, rows, columns, cells } => write!(
+                f,
+                "sheet `{sheet}` spans {rows} rows by {columns} columns for {cells} cells present \
+                 (past 1048576 cells, at most 64 cells of the sheet per cell present)"
+            ),
             ReadErrorKind::SheetNotFound { sheets } => {
                 write!(f, "the workbook has no sheet of that name ({sheets} sheets)")
             }

@@ -95,6 +95,24 @@ pub(crate) fn read_error(e: ReadError) -> JsValue {
         }
         ReadErrorKind::TooLarge { column } => field("column", number(*column as u64)),
         ReadErrorKind::BadOption { option, .. } => field("option", JsValue::from_str(option)),
+        ReadErrorKind::WorkbookSheet { sheet, cell, .. } => {
+            if let Some(sheet) = sheet {
+                field("sheet", JsValue::from_str(sheet));
+            }
+            if let Some(cell) = cell {
+                field("cell", JsValue::from_str(cell));
+            }
+        }
+        ReadErrorKind::WorkbookTooLarge { expanded, compressed } => {
+            field("expanded", number(*expanded));
+            field("compressed", number(*compressed));
+        }
+        ReadErrorKind::WorkbookTooSparse { sheet, rows, columns, cells } => {
+            field("sheet", JsValue::from_str(sheet));
+            field("rows", number(*rows));
+            field("columns", number(*columns));
+            field("cells", number(*cells));
+        }
         _ => {}
     }
     error.into()

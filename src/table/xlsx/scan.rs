@@ -1,0 +1,226 @@
+//! A streaming scan of the tags of an XML part, before calamine parses it.
+//!
+//! calamine turns a cell reference into numbers with unchecked arithmetic (a
+//! reference such as `ZZZZZZ99999999999` overflows: a panic in a debug build, a
+//! wrapped position in a release build) and reserves room for as many shared
+//! strings as the part declares. The scan sees every start and end tag of a
+//! part, in chunks of 64 KiB (memory stays constant whatever the part's size),
+//! so those values can be checked first. It skips comments, CDATA sections,
+//! processing instructions and declarations, and respects quotes in attribute
+//! values. It is deliberately simple: it never rejects what an XML parser
+//! would accept as a tag, except a tag longer than 1 MiB.
+
+use std::io::{ErrorKind, Read};
+
+/// The longest tag (its attributes included) the scan accepts.
+const MAX_TAG: usize = 1 << 20;
+const CHUNK: usize = 64 * 1024;
+
+/// What the scan saw: a start tag (`Empty` when it closes itself) or an end tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tag {
+    Start,
+    Empty,
+    End,
+}
+
+/// Why a scan stopped.
+#[derive(Debug)]
+pub(super) enum Stop<E> {
+    /// The part could not be read (damaged compression, a wrong checksum, or
+    /// more bytes than its declared size).
+    Io,
+    /// A tag longer than [`MAX_TAG`].
+    TagTooLong,
+    /// The caller's check refused a tag.
+    Refused(E),
+}
+
+/// Calls `on_tag(local_name, attributes, kind)` for every tag of the part, in
+/// order. `attributes` is the raw text after the name (for an end tag, empty).
+pub(super) fn scan_tags<R: Read, E>(
+    mut input: R,
+    mut on_tag: impl FnMut(&[u8], &[u8], Tag) -> Result<(), E>,
+) -> Result<(), Stop<E>> {
+    let mut buf: Vec<u8> = Vec::with_capacity(2 * CHUNK);
+    let mut chunk = vec![0u8; CHUNK];
+    let mut pos = 0usize;
+    let mut eof = false;
+    // The terminator being looked for when inside a comment, CDATA section, ...
+    let mut skip: Option<&'static [u8]> = None;
+    loop {
+        if !eof {
+            if pos > 0 {
+                buf.drain(..pos);
+                pos = 0;
+            }
+            let n = loop {
+                match input.read(&mut chunk) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                    Err(_) => return Err(Stop::Io),
+                }
+            };
+            if n == 0 {
+                eof = true;
+            } else {
+                buf.extend_from_slice(&chunk[..n]);
+            }
+        }
+        loop {
+            if let Some(end) = skip {
+                match memchr::memmem::find(&buf[pos..], end) {
+                    Some(i) => {
+                        pos += i + end.len();
+                        skip = None;
+                        continue;
+                    }
+                    None => {
+                        // Keep the bytes that could start the terminator.
+                        pos = buf.len().saturating_sub(end.len() - 1).max(pos);
+                        break;
+                    }
+                }
+            }
+            let Some(i) = memchr::memchr(b'<', &buf[pos..]) else {
+                pos = buf.len();
+                break;
+            };
+            pos += i;
+            let rest = &buf[pos..];
+            if rest.len() < 9 && !eof {
+                break;
+            }
+            let opener: Option<(&'static [u8], &'static [u8])> = if rest.starts_with(b"<!--") {
+                Some((b"<!--", b"-->"))
+            } else if rest.starts_with(b"<![CDATA[") {
+                Some((b"<![CDATA[", b"]]>"))
+            } else if rest.starts_with(b"<?") {
+                Some((b"<?", b"?>"))
+            } else if rest.starts_with(b"<!") {
+                Some((b"<!", b">"))
+            } else {
+                None
+            };
+            if let Some((open, close)) = opener {
+                pos += open.len();
+                skip = Some(close);
+                continue;
+            }
+            match tag_end(rest) {
+                Some(end) => {
+                    let inner = &rest[1..end];
+                    let (inner, kind) = if let Some(name) = inner.strip_prefix(b"/") {
+                        (name, Tag::End)
+                    } else if let Some(start) = inner.strip_suffix(b"/") {
+                        (start, Tag::Empty)
+                    } else {
+                        (inner, Tag::Start)
+                    };
+                    let name_len = inner.iter().position(|b| b.is_ascii_whitespace()).unwrap_or(inner.len());
+                    let (name, attributes) = inner.split_at(name_len);
+                    let local = match name.iter().rposition(|&b| b == b':') {
+                        Some(colon) => &name[colon + 1..],
+                        None => name,
+                    };
+                    on_tag(local, attributes, kind).map_err(Stop::Refused)?;
+                    pos += end + 1;
+                }
+                None if rest.len() > MAX_TAG => return Err(Stop::TagTooLong),
+                // A tag cut short by the end of the part: the XML parser reports it.
+                None if eof => return Ok(()),
+                None => break,
+            }
+        }
+        if eof {
+            return Ok(());
+        }
+    }
+}
+
+/// The index of the `>` closing the tag that starts `bytes`, outside quotes.
+fn tag_end(bytes: &[u8]) -> Option<usize> {
+    let mut quote: Option<u8> = None;
+    for (i, &b) in bytes.iter().enumerate().skip(1) {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => return Some(i),
+            None => {}
+        }
+    }
+    None
+}
+
+/// The raw value of the attribute named exactly `name` (prefix included), if
+/// the attribute text has it. Malformed attribute text ends the search.
+pub(super) fn attribute<'a>(attributes: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    let mut rest = attributes;
+    loop {
+        rest = trim_start(rest);
+        let key_len = rest.iter().position(|&b| b == b'=' || b.is_ascii_whitespace())?;
+        let (key, after) = rest.split_at(key_len);
+        let after = trim_start(after).strip_prefix(b"=")?;
+        let after = trim_start(after);
+        let quote = *after.first()?;
+        if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        let value_len = after[1..].iter().position(|&b| b == quote)?;
+        let value = &after[1..1 + value_len];
+        if key == name {
+            return Some(value);
+        }
+        rest = &after[value_len + 2..];
+    }
+}
+
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let n = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    &bytes[n..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(xml: &[u8]) -> Vec<(String, String, Tag)> {
+        let mut seen = Vec::new();
+        let r: Result<(), Stop<()>> = scan_tags(xml, |name, attrs, kind| {
+            seen.push((String::from_utf8_lossy(name).into_owned(), String::from_utf8_lossy(attrs).into_owned(), kind));
+            Ok(())
+        });
+        assert!(r.is_ok());
+        seen
+    }
+
+    #[test]
+    fn sees_tags_and_skips_comments_cdata_and_declarations() {
+        let seen = tags(b"<?xml version=\"1.0\"?><!-- <c r=\"X\"> --><x:row r='2'><c r=\"A2\" a=\">\"/><![CDATA[<c r=\"Y\">]]></x:row>");
+        let names: Vec<(&str, Tag)> = seen.iter().map(|(n, _, k)| (n.as_str(), *k)).collect();
+        assert_eq!(names, [("row", Tag::Start), ("c", Tag::Empty), ("row", Tag::End)]);
+        assert_eq!(attribute(seen[1].1.as_bytes(), b"r"), Some(&b"A2"[..]));
+        assert_eq!(attribute(seen[1].1.as_bytes(), b"a"), Some(&b">"[..]));
+        assert_eq!(attribute(seen[0].1.as_bytes(), b"r"), Some(&b"2"[..]));
+    }
+
+    #[test]
+    fn tags_across_chunks() {
+        let mut xml = Vec::new();
+        for i in 0..20_000 {
+            xml.extend_from_slice(format!("<c r=\"A{i}\"><!-- x --></c>").as_bytes());
+        }
+        let seen = tags(&xml);
+        assert_eq!(seen.len(), 40_000);
+        assert_eq!(attribute(seen[39_998].1.as_bytes(), b"r"), Some(&b"A19999"[..]));
+    }
+
+    #[test]
+    fn a_tag_longer_than_the_limit_stops() {
+        let mut xml = b"<c a=\"".to_vec();
+        xml.resize(MAX_TAG + CHUNK * 2, b'x');
+        let r: Result<(), Stop<()>> = scan_tags(&xml[..], |_, _, _| Ok(()));
+        assert!(matches!(r, Err(Stop::TagTooLong)));
+    }
+}
