@@ -511,6 +511,21 @@ fn spaced_nir(n: &str) -> String {
     format!("{} {} {} {} {} {} {}", &n[0..1], &n[1..3], &n[3..5], &n[5..7], &n[7..10], &n[10..13], &n[13..])
 }
 
+/// A spaced NIR with one of its group boundaries a line break (the key alone
+/// on the next line, as often).
+fn split_nir(rng: &mut Rng, n: &str) -> String {
+    let spaced = spaced_nir(n);
+    let at = if rng.below(2) == 0 { 6 } else { 1 + rng.below(5) as usize };
+    let gap = rng.pick(&["\n", "\r\n", " \n"]);
+    spaced.split(' ').enumerate().fold(String::new(), |mut out, (k, group)| {
+        if k > 0 {
+            out.push_str(if k == at { gap } else { " " });
+        }
+        out.push_str(group);
+        out
+    })
+}
+
 #[test]
 fn scrubbing_quality_on_varied_text() {
     // numbers a clinical note holds that are none of the identifiers looked for
@@ -550,6 +565,13 @@ fn scrubbing_quality_on_varied_text() {
         "3.5.10.12",
         "tél. 15",
         "appeler le 112",
+        "score (0) à J3",
+        "EVA (0)/10",
+        "(0)5 mg",
+        "vu at home",
+        "patient [at] risk",
+        "vu (at) domicile",
+        "bilan.\n2 x 500 mg",
     ];
     let mut rng = Rng(0x1DE5_7C0D_E5EE_D005);
     let kinds = [Found::Nir, Found::Phone, Found::Email, Found::Iban, Found::Date];
@@ -566,11 +588,12 @@ fn scrubbing_quality_on_varied_text() {
             let (piece, found): (String, Option<Found>) = match rng.below(9) {
                 0 => {
                     let n = make_nir(&mut rng);
-                    let piece = match rng.below(4) {
+                    let piece = match rng.below(5) {
                         0 => n,
                         1 => spaced_nir(&n),
                         2 => spaced_nir(&n).replace(' ', "."),
-                        _ => spaced_nir(&n).replace(' ', "\u{a0}"),
+                        3 => spaced_nir(&n).replace(' ', "\u{a0}"),
+                        _ => split_nir(&mut rng, &n),
                     };
                     (piece, Some(Found::Nir))
                 }
@@ -579,7 +602,8 @@ fn scrubbing_quality_on_varied_text() {
                     let n = make_nir(&mut rng);
                     let key: u64 = n[13..].parse().expect("key");
                     let wrong = format!("{}{:02}", &n[..13], if key == 97 { 1 } else { key + 1 });
-                    (spaced_nir(&wrong), None)
+                    let piece = if rng.below(3) == 0 { split_nir(&mut rng, &wrong) } else { spaced_nir(&wrong) };
+                    (piece, None)
                 }
                 2 => {
                     let d = format!(
@@ -591,7 +615,7 @@ fn scrubbing_quality_on_varied_text() {
                         rng.below(100)
                     );
                     let spaced = format!("{} {} {} {} {}", &d[0..1], &d[1..3], &d[3..5], &d[5..7], &d[7..9]);
-                    let piece = match rng.below(8) {
+                    let piece = match rng.below(10) {
                         0 => format!("0{}", spaced),
                         1 => format!("0{d}"),
                         2 => format!("0{}", spaced.replace(' ', ".")),
@@ -599,6 +623,8 @@ fn scrubbing_quality_on_varied_text() {
                         4 => format!("+33 {spaced}"),
                         5 => format!("+33 (0){spaced}"),
                         6 => format!("+33{d}"),
+                        7 => format!("(0){spaced}"),
+                        8 => format!("0033 (0){spaced}"),
                         _ => format!("0033 {spaced}"),
                     };
                     let piece = match &piece[..2] {
@@ -623,7 +649,15 @@ fn scrubbing_quality_on_varied_text() {
                         local = local.replace("..", ".x");
                     }
                     let domain = rng.pick(&["gmail.com", "orange.fr", "chu-lyon.fr", "aphp.fr", "wanadoo.FR"]);
-                    (format!("{local}@{domain}"), Some(Found::Email))
+                    let (name, tld) = domain.split_once('.').expect("a dot");
+                    let piece = match rng.below(6) {
+                        0 => format!("{local}(at){domain}"),
+                        1 => format!("{local} [at] {name} [dot] {tld}"),
+                        2 => format!("{local}[@]{domain}"),
+                        3 => format!("{local} (arobase) {domain}"),
+                        _ => format!("{local}@{domain}"),
+                    };
+                    (piece, Some(Found::Email))
                 }
                 4 => {
                     let iban = make_iban(&mut rng);

@@ -15,8 +15,8 @@
 //! (mod 97 and the country's length), and the row's own values given in a
 //! [`RowContext`] (surname, first name, ... as whole words, case- and
 //! accent-insensitive). A NIR-shaped number whose key is wrong, or that lacks
-//! its key, is skipped whole, so no phone number is found inside it (across a
-//! line break, only its first line: the key did not bind the next line to it).
+//! its key, is skipped whole (across a line break too), so no phone number is
+//! found inside it.
 //! The first that matches is reported and the walk resumes after it; otherwise
 //! the rest of the word is skipped. Every byte is looked at a bounded number of
 //! times, there is no allocation on the common path, and nothing is compiled
@@ -684,9 +684,11 @@ impl<'a> Scanner<'a> {
     /// `Err(Some(end))`: NIR-shaped (a known layout, every structural rule
     /// met) but the key does not match: a mistyped NIR, which the caller skips
     /// rather than find a phone number inside it; so is a NIR without its key
-    /// (13 characters in a known layout, see [`Scanner::nir_body_end`]). When a
-    /// line break was crossed, only the first line's part is skipped: the next
-    /// line may hold an unrelated number, which the key did not bind to this one.
+    /// (13 characters in a known layout, see [`Scanner::nir_body_end`]). Across
+    /// a line break too: a phone number is never the tail of a NIR layout (no
+    /// layout ends with five 2-digit groups or a 10-digit one), so skipping the
+    /// whole span hides none, where the next line's part of a mistyped NIR
+    /// would otherwise read as one.
     fn nir_at(&self, i: usize) -> Result<(usize, [u8; 15]), Option<usize>> {
         let b = self.b;
         if !matches!(b[i], b'1'..=b'4' | b'7' | b'8') {
@@ -697,8 +699,8 @@ impl<'a> Scanner<'a> {
         let mut groups = 0;
         let mut k = 0;
         let mut pos = i;
-        // where the first line's part ends, once a line break is crossed
-        let mut broken = None;
+        // whether a line break was crossed
+        let mut broken = false;
         loop {
             let gs = pos;
             while pos < b.len() && b[pos].is_ascii_alphanumeric() {
@@ -719,11 +721,11 @@ impl<'a> Scanner<'a> {
             }
             let mut sl = sep_len(b, pos);
             if sl == 0 || !b.get(pos + sl).is_some_and(u8::is_ascii_alphanumeric) {
-                sl = if broken.is_none() { line_break_len(b, pos) } else { 0 };
+                sl = if broken { 0 } else { line_break_len(b, pos) };
                 if sl == 0 || !b.get(pos + sl).is_some_and(u8::is_ascii_alphanumeric) {
-                    return Err(self.nir_body_end(&buf, k, &lens[..groups], pos).map(|end| broken.unwrap_or(end)));
+                    return Err(self.nir_body_end(&buf, k, &lens[..groups], pos));
                 }
-                broken = Some(pos);
+                broken = true;
             }
             pos += sl;
         }
@@ -732,7 +734,7 @@ impl<'a> Scanner<'a> {
         }
         match nir::check_compact(&buf, nir::Flavour::Matricule) {
             Ok(()) => Ok((pos, buf)),
-            Err(nir::NirError::Key) => Err(Some(broken.unwrap_or(pos))),
+            Err(nir::NirError::Key) => Err(Some(pos)),
             Err(_) => Err(None),
         }
     }
