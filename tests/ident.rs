@@ -902,3 +902,25 @@ fn scrubbing_forms_seen_in_clinical_notes() {
     }
     assert!(failures.is_empty(), "{} of {} cases:\n{}", failures.len(), cases.len(), failures.join("\n"));
 }
+
+/// The same forms in a file as French Excel writes it (Windows-1252, `;`, CRLF,
+/// notes of several lines in quoted cells): `tests/fixtures/ident/notes_forms.csv`,
+/// hand-made with invented values, gives in its `attendu` column what its `note`
+/// column must become when scrubbed with each row's own columns.
+#[test]
+fn a_file_of_notes_with_these_forms_is_scrubbed_as_expected() {
+    let t = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ident/notes_forms.csv"));
+    let sources = [
+        Source { found: Found::Surname, column: column(&t, "nom"), replacements: None, everywhere: false },
+        Source { found: Found::FirstName, column: column(&t, "prenom"), replacements: None, everywhere: false },
+        Source { found: Found::Nir, column: column(&t, "nir"), replacements: None, everywhere: false },
+        Source { found: Found::Email, column: column(&t, "email"), replacements: None, everywhere: false },
+    ];
+    let (out, counts) = scrub::scrub_column(column(&t, "note"), &sources, &ScrubOptions::default()).expect("same rows");
+    let want = column(&t, "attendu");
+    assert!(t.rows >= 6);
+    for row in 0..t.rows {
+        assert_eq!(out.get(row), want.get(row), "row {row}");
+    }
+    assert_eq!((counts.nir, counts.phone, counts.email), (2, 4, 3));
+}
