@@ -98,6 +98,8 @@ struct PartState {
 struct Refusal {
     cell: Option<String>,
     reason: &'static str,
+    /// Whether it is about a sheet's cells (else a part of the whole workbook).
+    in_sheet: bool,
 }
 
 fn check_xml_part<R: Read>(part: R, size: u64) -> Result<(), ReadError> {
@@ -105,11 +107,10 @@ fn check_xml_part<R: Read>(part: R, size: u64) -> Result<(), ReadError> {
     scan_tags(part, |name, attributes, kind| check_tag(&mut state, name, attributes, kind)).map_err(|stop| match stop {
         Stop::Io => damaged("a part is damaged (compressed data, checksum or declared size)"),
         Stop::TagTooLong => damaged("an XML tag is longer than 1 MiB"),
-        Stop::Refused(refusal) => ReadError::new(ReadErrorKind::WorkbookSheet {
-            sheet: None,
-            cell: refusal.cell,
-            reason: refusal.reason.to_string(),
-        }),
+        Stop::Refused(Refusal { cell, reason, in_sheet: true }) => {
+            ReadError::new(ReadErrorKind::WorkbookSheet { sheet: None, cell, reason: reason.to_string() })
+        }
+        Stop::Refused(Refusal { reason, .. }) => damaged(reason),
     })
 }
 
@@ -121,7 +122,7 @@ fn check_tag(state: &mut PartState, name: &[u8], attributes: &[u8], kind: Tag) -
         (b"dimension", Tag::Start | Tag::Empty) => {
             if let Some(value) = attribute(attributes, b"ref") {
                 if parse_dimension(value).is_none() {
-                    return Err(Refusal { cell: None, reason: "the sheet's dimension is malformed" });
+                    return Err(Refusal { cell: None, reason: "the sheet's dimension is malformed", in_sheet: true });
                 }
             }
         }
@@ -133,6 +134,7 @@ fn check_tag(state: &mut PartState, name: &[u8], attributes: &[u8], kind: Tag) -
                         return Err(Refusal {
                             cell: here(state),
                             reason: "a row number is malformed or past row 1048576 (after the cell named)",
+                            in_sheet: true,
                         })
                     }
                 },
@@ -147,6 +149,7 @@ fn check_tag(state: &mut PartState, name: &[u8], attributes: &[u8], kind: Tag) -
                         return Err(Refusal {
                             cell: here(state),
                             reason: "a cell reference is malformed or past XFD1048576 (after the cell named)",
+                            in_sheet: true,
                         })
                     }
                 }
@@ -162,6 +165,7 @@ fn check_tag(state: &mut PartState, name: &[u8], attributes: &[u8], kind: Tag) -
                         return Err(Refusal {
                             cell: None,
                             reason: "the shared strings declare more strings than their part can hold",
+                            in_sheet: false,
                         });
                     }
                 }

@@ -140,17 +140,14 @@ pub(super) fn scan_tags<R: Read, E>(
 
 /// The index of the `>` closing the tag that starts `bytes`, outside quotes.
 fn tag_end(bytes: &[u8]) -> Option<usize> {
-    let mut quote: Option<u8> = None;
-    for (i, &b) in bytes.iter().enumerate().skip(1) {
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return Some(i),
-            None => {}
+    let mut at = 1;
+    loop {
+        let i = at + memchr::memchr3(b'>', b'"', b'\'', bytes.get(at..)?)?;
+        match bytes[i] {
+            b'>' => return Some(i),
+            quote => at = i + 1 + memchr::memchr(quote, bytes.get(i + 1..)?)? + 1,
         }
     }
-    None
 }
 
 /// The raw value of the attribute named exactly `name` (prefix included), if
