@@ -174,8 +174,13 @@ fn forced_options() {
     let options = ReadOptions { delimiter: Some("x".into()), ..ReadOptions::default() };
     assert_eq!(read_table(&bytes, &options).unwrap_err().code(), "bad_option");
     let options = ReadOptions { encoding: Some(Encoding::Utf8), ..ReadOptions::default() };
-    let r = read_table(&bytes, &options).unwrap();
-    assert_eq!(r.table.columns[1].get(0), "H\u{FFFD}l\u{FFFD}ne", "forced UTF-8 replaces invalid bytes");
+    let e = read_table(&bytes, &options).unwrap_err();
+    let at = bytes.iter().position(|&b| b >= 0x80).unwrap() as u64;
+    assert_eq!(e.kind(), &ReadErrorKind::InvalidUtf8 { byte: at }, "forced UTF-8 on Windows-1252 bytes is an error");
+    assert_eq!(e.code(), "invalid_utf8");
+    // the same, streamed by small pieces
+    let e = masque::table::read_table_from(Trickle { bytes: &bytes, step: 5, fail_at_end: false }, None, &options).unwrap_err();
+    assert_eq!(e.kind(), &ReadErrorKind::InvalidUtf8 { byte: at });
 }
 
 fn error_of(path: &str) -> masque::table::ReadError {
@@ -249,6 +254,73 @@ fn error_messages_hold_no_cell_values() {
     }
 }
 
+#[test]
+fn a_stray_quote_is_an_error_not_a_swallowed_file() {
+    // A 200-record cohort (`;`, Windows-1252, CRLF) whose record 2 ends with a
+    // quote that never closes: the csv parser alone reads 2 records, the other
+    // 198 (names, addresses, RPPS numbers) becoming one `commentaire` cell.
+    let bytes = fixture("hostile/stray_quote_200.csv");
+    let at = bytes.windows(6).position(|w| w == b"\"note ").unwrap() as u64;
+    let lines_before = bytes[..at as usize].iter().filter(|&&b| b == b'\n').count() as u64;
+    for options in [ReadOptions::default(), ReadOptions { threads: 1, ..ReadOptions::default() }] {
+        let e = read_table(&bytes, &options).unwrap_err();
+        assert_eq!(e.kind(), &ReadErrorKind::UnterminatedQuote { line: lines_before + 1, byte: at });
+        assert_eq!(e.code(), "unterminated_quote");
+        assert_eq!(lines_before + 1, 3);
+        let streamed =
+            masque::table::read_table_from(Trickle { bytes: &bytes, step: 7, fail_at_end: false }, None, &options);
+        assert_eq!(streamed.unwrap_err().kind(), e.kind());
+    }
+    // The same quote in a middle column: still the open quote, not a field count.
+    let e = read_table(b"a;b;c\n1;\"x;2\n3;4;5\n", &ReadOptions::default()).unwrap_err();
+    assert_eq!(e.kind(), &ReadErrorKind::UnterminatedQuote { line: 2, byte: 8 });
+    // In the header, after a byte order mark: the offset counts from the file's start.
+    let e = read_table(b"\xEF\xBB\xBFa;\"b\n1;2\n", &ReadOptions::default()).unwrap_err();
+    assert_eq!(e.kind(), &ReadErrorKind::UnterminatedQuote { line: 1, byte: 5 });
+}
+
+#[test]
+fn long_quoted_fields_and_blank_lines_are_warnings() {
+    let mut bytes = b"id;note\r\n1;\"".to_vec();
+    for _ in 0..150 {
+        bytes.extend_from_slice(b"ligne\r\n");
+    }
+    bytes.extend_from_slice(b"\"\r\n2;ok\r\n\r\n3;\"court\"\r\n");
+    let r = read_table(&bytes, &ReadOptions::default()).unwrap();
+    assert_eq!(r.table.rows, 3);
+    assert_eq!(
+        r.warnings,
+        vec![
+            Warning::LongQuotedField { record: 1, first_line: 2, last_line: 152, bytes: 1052 },
+            Warning::LineCount { lines: 155, records: 4, line_breaks_in_fields: 150 },
+        ]
+    );
+    // A field past 1 MiB on one line.
+    let mut bytes = b"id;note\n1;\"".to_vec();
+    bytes.extend(std::iter::repeat_n(b'x', 1 << 20));
+    bytes.extend_from_slice(b"\"\n");
+    let r = read_table(&bytes, &ReadOptions::default()).unwrap();
+    assert_eq!(r.warnings, vec![Warning::LongQuotedField { record: 1, first_line: 2, last_line: 2, bytes: (1 << 20) + 2 }]);
+    // Ordinary files have no warning.
+    assert_eq!(read("cohort_quirks_200.csv").warnings, vec![]);
+}
+
+#[test]
+fn cr_only_line_endings_are_reported_and_counted() {
+    let r = read_table(b"a;b\r1;2\r3;\"x\ry\"\r", &ReadOptions::default()).unwrap();
+    assert_eq!(r.dialect.line_ending, LineEnding::Cr);
+    assert_eq!(r.table.columns[1].get(1), "x\ry");
+    assert_eq!(write_table(&r.table, &r.dialect).unwrap(), b"a;b\r1;2\r3;\"x\ry\"\r");
+    let e = read_table(b"a;b\r1;2\r3\r4;5\r", &ReadOptions::default()).unwrap_err();
+    assert_eq!(e.kind(), &ReadErrorKind::FieldCount { line: 3, record: 2, expected: 2, found: 1 });
+    // Lines after a multi-line field, in every ending.
+    for end in ["\r", "\n", "\r\n"] {
+        let text = format!("a;b{end}1;\"x{end}y\"{end}2{end}");
+        let e = read_table(text.as_bytes(), &ReadOptions::default()).unwrap_err();
+        assert_eq!(e.kind(), &ReadErrorKind::FieldCount { line: 4, record: 2, expected: 2, found: 1 }, "{end:?}");
+    }
+}
+
 mod properties {
     use super::*;
     use masque::table::{Column, Dialect, Table};
@@ -259,7 +331,7 @@ mod properties {
             prop::sample::select(vec![b',', b';', b'\t', b'|']),
             prop::sample::select(vec![Encoding::Utf8, Encoding::Windows1252, Encoding::Utf16Le, Encoding::Utf16Be]),
             any::<bool>(),
-            prop::sample::select(vec![LineEnding::Crlf, LineEnding::Lf]),
+            prop::sample::select(vec![LineEnding::Crlf, LineEnding::Lf, LineEnding::Cr]),
         )
             .prop_map(|(delimiter, encoding, bom, line_ending)| Dialect {
                 format: Format::Csv,

@@ -15,6 +15,7 @@
 mod dictionary;
 mod error;
 pub mod read;
+mod scan;
 pub mod write;
 mod xlsx;
 
@@ -73,6 +74,9 @@ pub enum LineEnding {
     /// `\n`.
     #[serde(rename = "lf")]
     Lf,
+    /// `\r` alone, as old Mac OS programs wrote.
+    #[serde(rename = "cr")]
+    Cr,
 }
 
 impl LineEnding {
@@ -80,6 +84,7 @@ impl LineEnding {
         match self {
             LineEnding::Crlf => b"\r\n",
             LineEnding::Lf => b"\n",
+            LineEnding::Cr => b"\r",
         }
     }
 }
@@ -212,6 +217,33 @@ pub enum Warning {
         column: usize,
         /// The name given to the column.
         renamed_to: String,
+    },
+    /// A quoted field spans more than 100 line breaks or 1 MiB: a quote that
+    /// closes far too late may have swallowed records into one cell.
+    LongQuotedField {
+        /// The data record holding the field (the header is record 0).
+        record: u64,
+        /// The line where the field's quote opens.
+        first_line: u64,
+        /// The line where it closes.
+        last_line: u64,
+        /// Its length in bytes, quotes included.
+        bytes: u64,
+    },
+    /// More long quoted fields than the ones reported one by one.
+    MoreLongQuotedFields {
+        /// How many more.
+        more: u64,
+    },
+    /// The file has more physical lines than its records and the line breaks
+    /// inside quoted fields explain (blank lines, which are skipped).
+    LineCount {
+        /// Physical lines (line breaks, plus a last line without one).
+        lines: u64,
+        /// Records, the header included.
+        records: u64,
+        /// Line breaks inside quoted fields.
+        line_breaks_in_fields: u64,
     },
 }
 

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     dictionary::{hash, ByteDictionary},
+    scan::Tracker,
     xlsx, Column, Dialect, Encoding, Format, LineEnding, ReadError, ReadErrorKind, ReadTable, Table, Warning,
 };
 
@@ -179,12 +180,13 @@ fn decode_utf16(body: &[u8], encoding: Encoding, offset: usize) -> Result<String
     }
 }
 
-/// Detects the line ending from the first line break.
+/// Detects the line ending from the first line break (CRLF when there is
+/// none, or when the head ends on a CR whose follower is not known yet).
 fn detect_line_ending(body: &[u8]) -> LineEnding {
-    match body.iter().position(|&b| b == b'\n') {
-        Some(p) if p > 0 && body[p - 1] == b'\r' => LineEnding::Crlf,
-        Some(_) => LineEnding::Lf,
-        None => LineEnding::Crlf,
+    match memchr::memchr2(b'\n', b'\r', body) {
+        Some(p) if body[p] == b'\n' => LineEnding::Lf,
+        Some(p) if p + 1 < body.len() && body[p + 1] != b'\n' => LineEnding::Cr,
+        _ => LineEnding::Crlf,
     }
 }
 
@@ -521,7 +523,8 @@ enum CsvEncoding {
 
 /// The bytes fed to the csv parser: the buffered head, then the rest of the
 /// stream. NUL bytes (binary input) are caught on the way, with their offset,
-/// and the last byte is kept (does the input end with a line break?).
+/// the last byte is kept (does the input end with a line break?), and every
+/// byte goes through the [`Tracker`] (quoted fields, lines, UTF-8 if forced).
 struct Scan<'h, R> {
     head: &'h [u8],
     rest: R,
@@ -531,6 +534,7 @@ struct Scan<'h, R> {
     skip: u64,
     nul: Option<u64>,
     last: Option<u8>,
+    tracker: Tracker,
 }
 
 impl<R: Read> Read for Scan<'_, R> {
@@ -547,6 +551,9 @@ impl<R: Read> Read for Scan<'_, R> {
             if let Some(p) = memchr::memchr(0, &buf[..n]) {
                 self.nul = Some(self.skip + self.offset + p as u64);
                 return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "binary data"));
+            }
+            if !self.tracker.feed(&buf[..n]) {
+                return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8"));
             }
             self.last = Some(buf[n - 1]);
             self.offset += n as u64;
@@ -569,7 +576,9 @@ fn parse_csv<R: Read>(
     let CsvSettings { delimiter, threads } = settings;
     let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(head));
     let line_ending = detect_line_ending(head);
-    let scan = Scan { head, rest, offset: 0, skip, nul: None, last: None };
+    let forced_utf8 = matches!(encoding, CsvEncoding::Forced(Encoding::Utf8));
+    let tracker = Tracker::new(delimiter, skip, forced_utf8);
+    let scan = Scan { head, rest, offset: 0, skip, nul: None, last: None, tracker };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -579,9 +588,10 @@ fn parse_csv<R: Read>(
     let mut record = csv::ByteRecord::new();
     // The byte API does no UTF-8 check: an error is the stream's (or a NUL byte).
     let next = |reader: &mut csv::Reader<Scan<'_, R>>, record: &mut csv::ByteRecord| {
-        reader.read_byte_record(record).map_err(|e| match reader.get_ref().nul {
-            Some(byte) => ReadError::new(ReadErrorKind::Binary { byte }),
-            None => match e.into_kind() {
+        reader.read_byte_record(record).map_err(|e| match (reader.get_ref().nul, reader.get_ref().tracker.invalid_utf8) {
+            (Some(byte), _) => ReadError::new(ReadErrorKind::Binary { byte }),
+            (None, Some(byte)) => ReadError::new(ReadErrorKind::InvalidUtf8 { byte }),
+            (None, None) => match e.into_kind() {
                 csv::ErrorKind::Io(io) => io_error(io),
                 _ => ReadError::new(ReadErrorKind::Io { reason: "unreadable input".to_string() }),
             },
@@ -591,6 +601,10 @@ fn parse_csv<R: Read>(
     if !next(&mut reader, &mut record)? {
         return Err(ReadError::new(ReadErrorKind::Empty));
     }
+    // A quoted field open at the end of the input makes the csv crate read the
+    // rest of the file as its text: that record is then the last one, read
+    // once the input is exhausted, and its error is the open quote.
+    let unterminated = |reader: &csv::Reader<Scan<'_, R>>| reader.get_ref().tracker.unterminated();
     let header: Vec<Vec<u8>> = record.iter().map(<[u8]>::to_vec).collect();
     let width = header.len();
 
@@ -611,10 +625,15 @@ fn parse_csv<R: Read>(
         while next(&mut reader, &mut record)? {
             rows += 1;
             if record.len() != width {
-                // After a CRLF the csv crate reports a record as starting on the
-                // `\n` of the previous terminator (one line early): correct for it.
-                let crlf = u64::from(line_ending == LineEnding::Crlf);
-                let line = record.position().map_or(0, |p| p.line() + crlf);
+                if let Some(e) = unterminated(&reader) {
+                    return Err(e);
+                }
+                // The csv crate counts `\n` only (and, after a CRLF, reports a
+                // record as starting on the `\n` of the previous terminator).
+                let line = reader.get_ref().tracker.record_line(rows).unwrap_or_else(|| {
+                    let crlf = u64::from(line_ending == LineEnding::Crlf);
+                    record.position().map_or(0, |p| p.line() + crlf)
+                });
                 return Err(ReadError::new(ReadErrorKind::FieldCount {
                     line,
                     record: rows,
@@ -647,10 +666,12 @@ fn parse_csv<R: Read>(
         }
         Ok((rows, columns))
     })?;
+    let scan = reader.into_inner();
+    let final_newline = matches!(scan.last, Some(b'\n' | b'\r'));
+    let mut warnings = scan.tracker.finish()?;
     if rows == 0 {
         return Err(ReadError::new(ReadErrorKind::HeaderOnly));
     }
-    let final_newline = matches!(reader.get_ref().last, Some(b'\n' | b'\r'));
 
     // Delimiters, quotes and line breaks are ASCII and never part of a UTF-8
     // sequence, so the input is valid UTF-8 exactly when every field is: the
@@ -669,7 +690,8 @@ fn parse_csv<R: Read>(
     };
     let names: Vec<String> =
         header.iter().map(|f| decode_field(f, windows_1252).trim_start_matches('\u{FEFF}').to_string()).collect();
-    let (names, warnings) = repair_header(names);
+    let (names, header_warnings) = repair_header(names);
+    warnings.splice(0..0, header_warnings);
     let columns = names
         .into_iter()
         .zip(parts)
