@@ -82,12 +82,14 @@ function dialectList(t, lang, inspection, fmt) {
   return [list, el('p', { class: 'note', dataset: { field: 'output' } }, note)];
 }
 
-/** Header repairs, if any. */
-function warningList(t, warnings) {
+/** What reading noticed (header repairs, long quoted fields, skipped lines), if anything. */
+function warningList(t, warnings, lang) {
   if (!warnings?.length) return [];
   const items = warnings.map((w) => {
     const key = `warning.${w.kind}`;
-    const params = { column: w.column, renamed_to: w.renamed_to, kind: w.kind };
+    const params = Object.fromEntries(
+      Object.entries(w).map(([k, v]) => [k, typeof v === 'number' && k !== 'column' ? v.toLocaleString(lang) : v]),
+    );
     return el('li', { dataset: { kind: w.kind } }, t(has('en', key) ? key : 'warning.other', params));
   });
   return [
@@ -172,7 +174,7 @@ export function renderInspection(container, { file, inspection }, t, lang) {
     el('h2', { id: 'result-title' }, t('result.title')),
     el('p', { class: 'file', dataset: { field: 'file' } }, t('result.file', { name: file.name, size: fmt.size(file.size) })),
     ...dialectList(t, lang, inspection, fmt),
-    ...warningList(t, inspection.warnings),
+    ...warningList(t, inspection.warnings, lang),
     columnsTable(t, lang, inspection.columns ?? [], fmt),
   );
 }

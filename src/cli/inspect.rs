@@ -49,7 +49,11 @@ fn render(file: &Path, inspection: &Inspection) -> Result<String, std::fmt::Erro
         inspection.columns.len(),
         encoding.unwrap_or_default(),
         if d.bom { " with BOM" } else { "" },
-        if d.line_ending == LineEnding::Crlf { "CRLF" } else { "LF" },
+        match d.line_ending {
+            LineEnding::Crlf => "CRLF",
+            LineEnding::Lf => "LF",
+            LineEnding::Cr => "CR",
+        },
     )?;
     let width = inspection.columns.iter().map(|c| c.name.chars().count()).max().unwrap_or(6).max(6);
     let name = |v: serde_json::Result<serde_json::Value>| v.ok().and_then(|v| v.as_str().map(str::to_string));
@@ -89,7 +93,7 @@ fn render(file: &Path, inspection: &Inspection) -> Result<String, std::fmt::Erro
         )?;
     }
     for w in &inspection.warnings {
-        writeln!(out, "  note: {}", serde_json::to_string(w).unwrap_or_default())?;
+        writeln!(out, "  note: {w}")?;
     }
     Ok(out)
 }

@@ -247,6 +247,28 @@ pub enum Warning {
     },
 }
 
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Warning::DuplicateHeader { column, renamed_to } => {
+                write!(f, "column {column}: duplicate name, renamed `{renamed_to}`")
+            }
+            Warning::EmptyHeader { column, renamed_to } => write!(f, "column {column}: empty name, named `{renamed_to}`"),
+            Warning::LongQuotedField { record, first_line, last_line, bytes } => write!(
+                f,
+                "record {record}: a quoted field spans lines {first_line} to {last_line} ({bytes} bytes); \
+                 check that a stray quote did not swallow records"
+            ),
+            Warning::MoreLongQuotedFields { more } => write!(f, "{more} more long quoted fields"),
+            Warning::LineCount { lines, records, line_breaks_in_fields } => write!(
+                f,
+                "{lines} lines for {records} records (header included) and {line_breaks_in_fields} line breaks \
+                 inside quoted fields: blank lines were skipped"
+            ),
+        }
+    }
+}
+
 /// A columnar, dictionary-encoded table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {

@@ -58,6 +58,22 @@ test('binary, empty and malformed files show a readable error and the page keeps
     const page = await b.page.textContent('body');
     for (const value of ['DUPONT', 'MARTIN', 'Claire', '423 57']) assert.ok(!page.includes(value), `the page does not show ${value}`);
 
+    // A quote that never closes (record 2 of 200): an error naming where it
+    // opened, not a file of 2 records whose last cell holds the other 198.
+    await chooseFile(b.page, fixture('hostile/stray_quote_200.csv'));
+    s = await shown(b.page);
+    assert.equal(s.title, 'This file cannot be read as a table.');
+    assert.match(s.detail, /^The quote opened on line 3 \(byte [\d,]+\) never closes: the rest of the file would be read as one cell\./);
+    assert.equal(s.result, false);
+
+    // A quoted field of 150 lines: read, with a warning shown before any run.
+    const long = `id;note\r\n1;"${'ligne\r\n'.repeat(150)}"\r\n2;ok\r\n`;
+    await chooseFile(b.page, { name: 'long.csv', mimeType: 'text/csv', buffer: Buffer.from(long, 'latin1') });
+    assert.equal((await dialectFields(b.page)).rows, '2');
+    const warnings = await b.page.$$eval('#result .warnings li', (l) => l.map((li) => [li.dataset.kind, li.textContent]));
+    assert.deepEqual(warnings.map(([kind]) => kind), ['long_quoted_field']);
+    assert.match(plain(warnings[0][1]), /^Record 1: a quoted field spans lines 2 to 152 \(1,052 bytes\)\./);
+
     // Something that looks like a workbook but is not one.
     const fakeXlsx = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(200, 7)]);
     await chooseFile(b.page, { name: 'export.xlsx', mimeType: 'application/octet-stream', buffer: fakeXlsx });
