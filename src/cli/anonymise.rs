@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use masque::search::{anonymise, AnonymiseConfig, AnonymiseResult, Progress};
-use masque::table::write_table;
+use masque::search::{AnonymiseConfig, AnonymiseResult, Anonymised, Progress};
+use masque::table::TableWriter;
 
 use super::{check_outputs, read_document_text, relative_files, write_file, Failure, ReadArgs};
 
@@ -71,13 +71,15 @@ pub fn run(args: &AnonymiseArgs) -> Result<(), Failure> {
         None => config.time_limit_ms.map(Duration::from_millis),
     };
     let read = args.read.read_table(&args.file)?;
+    let dialect = if args.utf8 { read.dialect.to_utf8() } else { read.dialect };
     let start = Instant::now();
     let mut monitor = |_: &Progress| limit.is_some_and(|l| start.elapsed() >= l);
-    let done = anonymise(&read.table, &config, &mut monitor).map_err(|e| Failure::at(&args.file, e))?;
-    let dialect = if args.utf8 { read.dialect.to_utf8() } else { read.dialect.clone() };
-    let bytes = write_table(&done.table, &dialect)
+    // The table is generalised in place and written by chunks: a large file
+    // is held once, as its table.
+    let done = Anonymised::from_owned(read.table, &config, &mut monitor).map_err(|e| Failure::at(&args.file, e))?;
+    let writer = TableWriter::new(&done.table, &dialect)
         .map_err(|e| Failure::at(&args.output, format!("{e} (write UTF-8 with --utf8)")))?;
-    write_file(&args.output, &bytes)?;
+    super::apply::write_table_file(&args.output, writer, false)?;
     if let Some(path) = &args.report {
         let text = serde_json::to_string_pretty(&done.result).map_err(|e| Failure(format!("internal error: {e}")))?;
         write_file(path, format!("{text}\n").as_bytes())?;

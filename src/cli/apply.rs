@@ -4,12 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use masque::policy::{apply_bytes, ApplyError, ApplyOptions, Policy};
+use masque::policy::{apply_owned, ApplyError, ApplyOptions, Policy};
 use masque::pseudo::KeyFile;
+use masque::table::TableWriter;
 
 use super::{
-    check_outputs, read_document_text, read_file, read_key_text, relative_files, write_file, write_private_file,
-    Failure, ReadArgs,
+    check_outputs, create_private, read_document_text, read_key_text, relative_files, write_file, Failure, ReadArgs,
 };
 
 /// Apply a policy: pseudonymise, drop, redact, mask, generalise and shift
@@ -88,22 +88,30 @@ pub fn run(args: &ApplyArgs) -> Result<(), Failure> {
         }
     };
     check_paths(args)?;
-    let read_options = args.read.options()?;
-    let bytes = read_file(&args.file)?;
+    // The file is streamed into the table, the table transformed in place and
+    // the output written by chunks: a large file is held once, as its table.
+    let read = args.read.read_table(&args.file)?;
+    let dialect = if args.utf8 { read.dialect.to_utf8() } else { read.dialect };
     let options = ApplyOptions { correspondence: args.correspondence.is_some(), utf8: args.utf8, threads: 0 };
-    let applied = apply_bytes(&bytes, &read_options, &policy, key.as_ref(), &options).map_err(|e| match e {
+    let applied = apply_owned(read.table, &policy, key.as_ref(), &options).map_err(|e| match e {
         ApplyError::Policy(_) | ApplyError::KeyRequired { .. } => Failure::at(&args.policy, e),
-        ApplyError::Write(_) => Failure::at(&args.output, format!("{e} (--utf8)")),
         _ => Failure::at(&args.file, e),
     })?;
-    write_file(&args.output, &applied.output)?;
+    // Both checked (every value encodable) before either file is written.
+    let unencodable = |e| Failure::at(&args.output, format!("{e} (--utf8)"));
+    let output = TableWriter::new(&applied.table, &dialect).map_err(unencodable)?;
+    let correspondence = match &applied.correspondence {
+        Some(table) => Some(TableWriter::new(table, &dialect).map_err(unencodable)?),
+        None => None,
+    };
+    write_table_file(&args.output, output, false)?;
     if let Some(path) = &args.report {
         let text =
             serde_json::to_string_pretty(&applied.report).map_err(|e| Failure(format!("internal error: {e}")))?;
         write_file(path, format!("{text}\n").as_bytes())?;
     }
-    if let (Some(path), Some(bytes)) = (&args.correspondence, &applied.correspondence) {
-        write_private_file(path, bytes)?;
+    if let (Some(path), Some(writer)) = (&args.correspondence, correspondence) {
+        write_table_file(path, writer, true)?;
         super::note(format!(
             "masque: warning: {} links every pseudonym to its original value; keep it apart from the output",
             path.display()
@@ -124,4 +132,12 @@ pub fn run(args: &ApplyArgs) -> Result<(), Failure> {
         args.output.display()
     ));
     Ok(())
+}
+
+/// Writes a table to `path` by chunks (it is never held whole as bytes); a
+/// `private` file is readable by its owner only, as [`create_private`] makes it.
+pub(super) fn write_table_file(path: &Path, writer: TableWriter<'_>, private: bool) -> Result<(), Failure> {
+    let cannot = |e: std::io::Error| Failure::at(path, format!("cannot write: {}", e.kind()));
+    let file = if private { create_private(path, true) } else { std::fs::File::create(path) }.map_err(cannot)?;
+    writer.write_to(file).map_err(cannot)
 }

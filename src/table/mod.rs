@@ -22,7 +22,7 @@ mod xlsx;
 pub use dictionary::Dictionary;
 pub use error::{ReadError, ReadErrorKind, WriteError};
 pub use read::{read_table, read_table_from, ReadOptions};
-pub use write::write_table;
+pub use write::{write_table, TableWriter};
 
 use serde::{Deserialize, Serialize};
 
