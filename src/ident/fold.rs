@@ -65,6 +65,9 @@ pub(crate) fn fold_char(c: char) -> Folded {
         0x174 | 0x175 => b'w',
         0x176..=0x178 => b'y',
         0x179..=0x17E => b'z',
+        // Romanian comma-below letters
+        0x218 | 0x219 => b's',
+        0x21A | 0x21B => b't',
         _ => {
             if is_combining(c) {
                 return Folded::Drop;
@@ -175,6 +178,7 @@ mod tests {
             ("Łódź", "lodz"),
             ("ÿ", "y"),
             ("Ÿ", "y"),
+            ("Ștefănescu Țuțea", "stefanescu tutea"),
             // decomposed é
             ("He\u{301}le\u{300}ne", "helene"),
             ("Ελένη", "ελένη"),

@@ -122,10 +122,17 @@ pub(crate) enum Flavour {
     Matricule,
 }
 
-/// Whether `c` is a separator people put inside numbers.
+/// Whether `c` is a separator people put inside identifiers: any white space
+/// (no-break and thin spaces included), dots, and dashes (`-`, U+2010, U+2011,
+/// U+2013). The one definition for NIRs, their pseudonymisation, and the
+/// compact forms of other numbers.
 #[inline]
 pub(crate) fn is_separator(c: char) -> bool {
-    matches!(c, ' ' | '.' | '-' | '\t' | '\u{a0}' | '\u{202f}' | '\u{2009}')
+    if c.is_ascii() {
+        matches!(c, ' ' | '.' | '-' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
+    } else {
+        c.is_whitespace() || matches!(c, '\u{2010}' | '\u{2011}' | '\u{2013}')
+    }
 }
 
 /// Removes separators and upper-cases; fails on more than `N` characters.

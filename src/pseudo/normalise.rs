@@ -9,12 +9,16 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ident::nir::{self, NirError};
+use crate::ident::{fold, phone};
+
 /// The kind of identifier a pseudonymised column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
-    /// A French NIR (or NIA): spaces, dots and dashes removed, upper case,
-    /// shape and check key verified, Corsican `2A`/`2B` kept.
+    /// A French NIR, as [`crate::ident::nir::validate`] accepts it (shape,
+    /// département, commune, order number and check key): separators removed,
+    /// upper case, Corsican `2A`/`2B` kept.
     Nir,
     /// A name or other text: trimmed, inner spaces and hyphens collapsed to
     /// one space, apostrophes unified, lower case, accents removed.
@@ -40,6 +44,12 @@ pub enum Invalid {
     NirSex,
     /// A NIR whose month is not 01-12, 20-42 or 50-99.
     NirMonth,
+    /// A NIR whose département of birth does not exist.
+    NirDepartement,
+    /// A NIR whose commune (or country) code is zero.
+    NirCommune,
+    /// A NIR whose order number is 000.
+    NirOrder,
     /// A NIR whose check key does not match.
     NirKey,
     /// Not shaped like an e-mail address.
@@ -56,6 +66,9 @@ impl Invalid {
             Invalid::NirCharacter => "nir_character",
             Invalid::NirSex => "nir_sex",
             Invalid::NirMonth => "nir_month",
+            Invalid::NirDepartement => "nir_departement",
+            Invalid::NirCommune => "nir_commune",
+            Invalid::NirOrder => "nir_order",
             Invalid::NirKey => "nir_key",
             Invalid::Email => "email_shape",
             Invalid::Phone => "phone_shape",
@@ -70,6 +83,9 @@ impl fmt::Display for Invalid {
             Invalid::NirCharacter => "the NIR has a character that is not a digit",
             Invalid::NirSex => "the NIR does not start with 1, 2, 7 or 8",
             Invalid::NirMonth => "the NIR's month is impossible",
+            Invalid::NirDepartement => "the NIR's département of birth does not exist",
+            Invalid::NirCommune => "the NIR's commune or country code is zero",
+            Invalid::NirOrder => "the NIR's order number is 000",
             Invalid::NirKey => "the NIR's check key does not match",
             Invalid::Email => "not an e-mail address",
             Invalid::Phone => "not a phone number",
@@ -114,116 +130,53 @@ impl Kind {
     }
 }
 
-/// Separators people put inside identifiers: spaces (incl. no-break), dots, dashes.
-fn is_separator(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '.' | '-' | '\u{2010}' | '\u{2011}' | '\u{2013}' | '\u{00A0}' | '\u{202F}')
-}
-
 /// The NIR check key: 97 - (N mod 97), N the first 13 characters with 2A -> 19, 2B -> 18.
+///
+/// The rule lives in [`crate::ident::nir`]; this is its entry point on 13 bytes.
 pub fn nir_check_key(first13: &[u8; 13]) -> Option<u32> {
-    let mut n: u64 = 0;
-    for (i, &b) in first13.iter().enumerate() {
-        let digit = match (i, b) {
-            (_, b'0'..=b'9') => u64::from(b - b'0'),
-            // 2A -> 19, 2B -> 18: the "2" at position 5 becomes "1", the letter a digit.
-            (6, b'A') if first13[5] == b'2' => 9,
-            (6, b'B') if first13[5] == b'2' => 8,
-            _ => return None,
-        };
-        n = n * 10 + digit;
-    }
-    if matches!(first13[6], b'A' | b'B') {
-        // replace the leading "2" of the département by "1" (2A -> 19, 2B -> 18)
-        n -= 10_000_000;
-    }
-    // invariant: n mod 97 < 97, so the key is 1..=97 and fits in u32.
-    Some(97 - (n % 97) as u32)
+    nir::key_of(first13).map(u32::from)
 }
 
+impl Invalid {
+    fn of_nir(e: NirError) -> Invalid {
+        match e {
+            NirError::Empty | NirError::Length { .. } => Invalid::NirLength,
+            NirError::Character { .. } => Invalid::NirCharacter,
+            NirError::Sex => Invalid::NirSex,
+            NirError::Month => Invalid::NirMonth,
+            NirError::Departement => Invalid::NirDepartement,
+            NirError::Commune => Invalid::NirCommune,
+            NirError::Order => Invalid::NirOrder,
+            NirError::Key => Invalid::NirKey,
+        }
+    }
+}
+
+/// A NIR is what [`nir::validate`] accepts; its canonical form is the
+/// validator's compact form. `out` gets the same cleaning (separators of
+/// [`nir::is_separator`] removed, ASCII upper-cased) whether the NIR is valid
+/// or not, so that a valid NIR's canonical form is exactly `Nir::as_str`.
 fn nir(value: &str, out: &mut String) -> Result<(), Invalid> {
-    if value.is_ascii() {
-        for b in value.bytes() {
-            if !(b.is_ascii_whitespace() || b == b'.' || b == b'-') {
-                out.push(char::from(b.to_ascii_uppercase()));
-            }
+    out.extend(value.chars().filter(|&c| !nir::is_separator(c)).map(|c| c.to_ascii_uppercase()));
+    match nir::validate(value) {
+        Ok(valid) => {
+            debug_assert_eq!(valid.as_str(), out.as_str());
+            Ok(())
         }
-    } else {
-        for c in value.chars() {
-            if !is_separator(c) {
-                out.push(c.to_ascii_uppercase());
-            }
-        }
+        Err(e) => Err(Invalid::of_nir(e)),
     }
-    let bytes = out.as_bytes();
-    if bytes.len() != 15 {
-        return Err(if bytes.iter().all(|b| b.is_ascii_alphanumeric()) {
-            Invalid::NirLength
-        } else {
-            Invalid::NirCharacter
-        });
-    }
-    let corsica = matches!(&bytes[5..7], b"2A" | b"2B");
-    let shape_ok = bytes.iter().enumerate().all(|(i, b)| b.is_ascii_digit() || (corsica && i == 6));
-    if !shape_ok {
-        return Err(Invalid::NirCharacter);
-    }
-    if !matches!(bytes[0], b'1' | b'2' | b'7' | b'8') {
-        return Err(Invalid::NirSex);
-    }
-    let month = u32::from(bytes[3] - b'0') * 10 + u32::from(bytes[4] - b'0');
-    if !matches!(month, 1..=12 | 20..=42 | 50..=99) {
-        return Err(Invalid::NirMonth);
-    }
-    let mut first13 = [0u8; 13];
-    first13.copy_from_slice(&bytes[..13]);
-    let expected = nir_check_key(&first13).ok_or(Invalid::NirCharacter)?;
-    let key = u32::from(bytes[13] - b'0') * 10 + u32::from(bytes[14] - b'0');
-    if key != expected {
-        return Err(Invalid::NirKey);
-    }
-    Ok(())
 }
 
-/// Appends one lower-case character folded: accents removed, ligatures
-/// expanded, typographic apostrophes unified, combining marks dropped.
-fn fold_char(c: char, out: &mut String) {
-    let s = match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
-        'æ' => "ae",
-        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
-        'ď' | 'đ' | 'ð' => "d",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
-        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
-        'ĥ' | 'ħ' => "h",
-        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
-        'ĳ' => "ij",
-        'ĵ' => "j",
-        'ķ' => "k",
-        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
-        'ñ' | 'ń' | 'ņ' | 'ň' | 'ŉ' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
-        'œ' => "oe",
-        'ŕ' | 'ŗ' | 'ř' => "r",
-        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
-        'ß' => "ss",
-        'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
-        'þ' => "th",
-        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
-        'ŵ' => "w",
-        'ý' | 'ÿ' | 'ŷ' => "y",
-        'ź' | 'ż' | 'ž' => "z",
-        '\u{2018}' | '\u{2019}' | '\u{02BC}' | '`' | '\u{00B4}' => "'",
-        '\u{0300}'..='\u{036F}' => "",
-        _ => {
-            out.push(c);
-            return;
-        }
-    };
-    out.push_str(s);
+/// Typographic apostrophes (and the accents people type for one) written as `'`.
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\u{2018}' | '\u{2019}' | '\u{02BC}' | '`' | '\u{00B4}')
 }
 
+/// Text: words separated by one space, apostrophes unified, folded with
+/// [`fold::fold_into`] (lower case, accents removed, ligatures expanded).
 fn text(value: &str, out: &mut String) {
     let mut pending_space = false;
+    let mut buf = [0u8; 4];
     for c in value.chars() {
         if c.is_whitespace() || matches!(c, '-' | '_' | '\u{2010}' | '\u{2011}' | '\u{2013}' | '\u{2014}') {
             pending_space = !out.is_empty();
@@ -233,12 +186,10 @@ fn text(value: &str, out: &mut String) {
             out.push(' ');
             pending_space = false;
         }
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
+        if is_apostrophe(c) {
+            out.push('\'');
         } else {
-            for lower in c.to_lowercase() {
-                fold_char(lower, out);
-            }
+            fold::fold_into(c.encode_utf8(&mut buf), out);
         }
     }
 }
@@ -287,124 +238,30 @@ fn email_shape(s: &str) -> bool {
     local_ok && domain.len() <= 253 && domain.contains('.') && domain.split('.').all(label_ok)
 }
 
-/// French overseas prefixes (first three digits of the national significant
-/// number) and their country calling codes (libphonenumber metadata).
-const OVERSEAS: &[(&str, &str)] = &[
-    ("262", "262"), // Réunion, fixed
-    ("263", "262"), // Réunion, fixed
-    ("692", "262"), // Réunion, mobile
-    ("693", "262"), // Réunion, mobile
-    ("269", "262"), // Mayotte, fixed
-    ("639", "262"), // Mayotte, mobile
-    ("590", "590"), // Guadeloupe, Saint-Martin, Saint-Barthélemy, fixed
-    ("690", "590"), // mobile
-    ("691", "590"), // mobile
-    ("594", "594"), // Guyane, fixed
-    ("694", "594"), // Guyane, mobile
-    ("596", "596"), // Martinique, fixed
-    ("696", "596"), // Martinique, mobile
-    ("697", "596"), // Martinique, mobile
-];
-
+/// A phone number is what [`phone::validate`] accepts, written in its E.164
+/// form, after two allowances for cells (not for free text): any separator of
+/// [`nir::is_separator`] (dashes, every kind of space) is ignored, and 9 digits
+/// with no leading 0 are a French number whose 0 a spreadsheet dropped.
+///
+/// On error `out` holds the cell without its separators, `/` and brackets.
 fn phone(value: &str, out: &mut String) -> Result<(), Invalid> {
-    let result = phone_e164(value, out);
-    if result.is_err() {
-        out.clear();
-        out.extend(value.chars().filter(|&c| !(is_separator(c) || matches!(c, '/' | '(' | ')'))));
-    }
-    result
-}
-
-/// Up to 24 ASCII digits on the stack (phone numbers have at most 15).
-struct Digits {
-    buf: [u8; 24],
-    len: usize,
-}
-
-impl Digits {
-    fn new() -> Digits {
-        Digits { buf: [0; 24], len: 0 }
-    }
-
-    fn push(&mut self, digit: u8) -> Result<(), Invalid> {
-        *self.buf.get_mut(self.len).ok_or(Invalid::Phone)? = digit;
-        self.len += 1;
-        Ok(())
-    }
-
-    fn as_str(&self) -> &str {
-        // invariant: only ASCII digits are pushed, so this is valid UTF-8.
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
-    }
-}
-
-fn phone_e164(value: &str, out: &mut String) -> Result<(), Invalid> {
-    let mut digits = Digits::new();
-    let mut in_brackets = Digits::new();
-    let trimmed = value.trim();
-    let (plus, rest) = match trimmed.strip_prefix('+') {
-        Some(rest) => (true, rest),
-        None => (false, trimmed),
+    out.extend(value.chars().filter(|&c| !nir::is_separator(c)));
+    let result = match phone::validate(out) {
+        Ok(p) => Ok(p.e164().to_string()),
+        Err(_) if out.len() == 9 && out.bytes().all(|b| b.is_ascii_digit()) && !out.starts_with('0') => {
+            phone::validate(&format!("0{out}")).map(|p| p.e164().to_string()).map_err(|_| Invalid::Phone)
+        }
+        Err(_) => Err(Invalid::Phone),
     };
-    let mut bracket = false;
-    for c in rest.chars() {
-        match c {
-            '0'..='9' if bracket => in_brackets.push(c as u8)?,
-            '0'..='9' => digits.push(c as u8)?,
-            '(' if !bracket => {
-                bracket = true;
-                in_brackets = Digits::new();
-            }
-            ')' if bracket => {
-                bracket = false;
-                // "+33 (0)6 ...": a "(0)" after a country code is the national
-                // prefix and is dropped; other bracketed digits are kept.
-                if !(in_brackets.as_str() == "0" && (plus || digits.as_str().starts_with("00"))) {
-                    for &d in in_brackets.as_str().as_bytes() {
-                        digits.push(d)?;
-                    }
-                }
-            }
-            c if is_separator(c) || c == '/' => {}
-            _ => return Err(Invalid::Phone),
-        }
-    }
-    if bracket {
-        return Err(Invalid::Phone);
-    }
-    let digits = digits.as_str();
-    let international = if plus { Some(digits) } else { digits.strip_prefix("00") };
-    match international {
-        Some(number) => {
-            // "+33 0 6 ..." : a national prefix kept after the country code is dropped.
-            let (code, number) = match number.strip_prefix("330") {
-                Some(national) if national.len() == 9 => ("33", national),
-                _ => ("", number),
-            };
-            let len = code.len() + number.len();
-            if number.starts_with('0') || !(8..=15).contains(&len) {
-                return Err(Invalid::Phone);
-            }
-            out.push('+');
-            out.push_str(code);
-            out.push_str(number);
+    out.clear();
+    match result {
+        Ok(e164) => {
+            out.push_str(&e164);
             Ok(())
         }
-        None => {
-            // National: 0 + 9 digits; or 9 digits whose leading 0 a spreadsheet dropped.
-            let national = match digits.len() {
-                10 if digits.starts_with('0') => &digits[1..],
-                9 => digits,
-                _ => return Err(Invalid::Phone),
-            };
-            if national.starts_with('0') {
-                return Err(Invalid::Phone);
-            }
-            let code = OVERSEAS.iter().find(|(p, _)| national.starts_with(p)).map_or("33", |&(_, c)| c);
-            out.push('+');
-            out.push_str(code);
-            out.push_str(national);
-            Ok(())
+        Err(e) => {
+            out.extend(value.chars().filter(|&c| !(nir::is_separator(c) || matches!(c, '/' | '(' | ')'))));
+            Err(e)
         }
     }
 }
@@ -434,6 +291,11 @@ mod tests {
         assert_eq!(n(Kind::Nir, "385057511542357"), Err(Invalid::NirSex));
         assert_eq!(n(Kind::Nir, "185157511542357"), Err(Invalid::NirMonth));
         assert_eq!(n(Kind::Nir, ""), Err(Invalid::NirLength));
+        // The validator's structure checks apply too.
+        assert_eq!(n(Kind::Nir, "185059611542357"), Err(Invalid::NirDepartement));
+        assert_eq!(n(Kind::Nir, "185057500042357"), Err(Invalid::NirCommune));
+        assert_eq!(n(Kind::Nir, "185057511500057"), Err(Invalid::NirOrder));
+        assert_eq!(n(Kind::Nir, "1\u{2013}85\u{2013}05 75\n115 423 55").unwrap(), "185057511542355");
     }
 
     #[test]
@@ -473,7 +335,13 @@ mod tests {
         assert_eq!(n(Kind::Phone, "02 62 12 34 56").unwrap(), "+262262123456");
         assert_eq!(n(Kind::Phone, "0692 12 34 56").unwrap(), "+262692123456");
         assert_eq!(n(Kind::Phone, "+44 20 7946 0958").unwrap(), "+442079460958");
-        for bad in ["12", "06 12 34", "06 12 34 56 78 90", "abc", "+0612345678", "(06 12 34 56 78"] {
+        // The rules of ident::phone: Saint-Pierre-et-Miquelon has its own country
+        // code, a trunk 0 after an overseas code is dropped, brackets are separators.
+        assert_eq!(n(Kind::Phone, "0508 41 23 45").unwrap(), "+508412345");
+        assert_eq!(n(Kind::Phone, "+262 0692 12 34 56").unwrap(), "+262692123456");
+        assert_eq!(n(Kind::Phone, "(06 12 34 56 78").unwrap(), "+33612345678");
+        assert_eq!(n(Kind::Phone, "06\u{2013}12\u{2013}34\u{2013}56\u{2013}78").unwrap(), "+33612345678");
+        for bad in ["12", "06 12 34", "06 12 34 56 78 90", "abc", "+0612345678"] {
             assert_eq!(n(Kind::Phone, bad), Err(Invalid::Phone), "{bad}");
         }
     }
