@@ -11,6 +11,12 @@
 //! - `scrub, row names and a 10,000-name set`: the same, also looking for
 //!   every name of the file in every cell (`Source::everywhere`);
 //! - `scan only, no names`: the detectors alone, counting matches;
+//! - `scan only, forms of real notes`: the same on a corpus where the
+//!   identifiers are also written as clinical notes do (a NIR over two lines,
+//!   `(0)6 ...`, `+33 (0)6 ...`, `jean.dupont(at)...`, `[at] ... [dot]`);
+//! - `scan only, adversarial text`: cells made to make a scanner backtrack (long
+//!   dotted runs, bracketed words without an address, digit groups over many
+//!   lines, `(0)` everywhere): the time must stay linear in the text;
 //! - with a cohort file (`gen_cohort.py --quirks`), its `commentaire` column
 //!   scrubbed with each row's `nom` and `prenom`, and the time to suggest a
 //!   role for every column (what `inspect` adds).
@@ -98,6 +104,64 @@ fn phone(rng: &mut Rng) -> String {
         rng.below(100),
         rng.below(100)
     )
+}
+
+/// A phone number or a NIR written as clinical notes also write them.
+fn note_form(rng: &mut Rng, prenom: &str, nom: &str) -> String {
+    match rng.below(5) {
+        0 => format!("Joignable au (0){}.", &phone(rng)[1..]),
+        1 => format!("Tél. +33 (0){}.", &phone(rng)[1..]),
+        2 => {
+            let n = nir(rng);
+            let cut = n.rfind(' ').unwrap_or(0);
+            format!("NIR : {}\n{}.", &n[..cut], &n[cut + 1..])
+        }
+        3 => format!("Courriel : {}.{}(at)exemple.fr.", prenom.to_lowercase(), nom.to_lowercase().replace(' ', "")),
+        _ => format!("Courriel : {} [at] chu-lyon [dot] fr.", prenom.to_lowercase()),
+    }
+}
+
+/// The corpus of [`corpus`] with, in some notes, an identifier written as in [`note_form`].
+fn note_forms_corpus(target_bytes: usize) -> Vec<String> {
+    let mut rng = Rng(0x5EED_1DE7_0000_0006);
+    corpus(target_bytes)
+        .into_iter()
+        .map(|(mut text, nom, prenom)| {
+            if rng.below(2) == 0 {
+                text.push(' ');
+                text.push_str(&note_form(&mut rng, prenom, nom));
+            }
+            text
+        })
+        .collect()
+}
+
+/// Cells of about 1,000 bytes of pieces that start a detector and fail late.
+fn adversarial(target_bytes: usize) -> Vec<String> {
+    const PIECES: &[&str] = &[
+        "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z ",
+        "x [dot] y [dot] z [dot] w [dot] v (at) ",
+        "a (at) b [dot] c [dot] d [dot] e [dot] f [dot] 1 ",
+        "jean.dupont@exemple [dot] (at) [@] ",
+        "1 2\n3 4\n5 6 7 8 9 ",
+        "1 62 05 75\n123 456\n",
+        "1 62 05 75 123 456 ",
+        "(0)(0)(0)(0) (0)6 12 (0) ",
+        "+33 (0)6 (0)6 (0)6 ",
+        "0033 (0)1 2 3 4 5 ",
+    ];
+    let mut rng = Rng(0x5EED_1DE7_0000_0007);
+    let mut cells = Vec::new();
+    let mut total = 0;
+    while total < target_bytes {
+        let mut text = String::new();
+        while text.len() < 1000 {
+            text.push_str(rng.pick(PIECES));
+        }
+        total += text.len();
+        cells.push(text);
+    }
+    cells
 }
 
 /// Cells of text with the row's surname and first name.
@@ -215,6 +279,24 @@ fn main() {
         found = n;
     }
     report("scan only, no names", bytes, cells.len(), times, found);
+
+    for (what, texts) in [
+        ("scan only, forms of real notes", note_forms_corpus(64_000_000)),
+        ("scan only, adversarial text", adversarial(16_000_000)),
+    ] {
+        let bytes: usize = texts.iter().map(String::len).sum();
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let start = Instant::now();
+            let mut n = 0u64;
+            for text in &texts {
+                scan(text, &empty, &options, |_| n += 1);
+            }
+            times.push(start.elapsed().as_secs_f64());
+            found = n;
+        }
+        report(what, bytes, texts.len(), times, found);
+    }
 
     if let Some(path) = std::env::args().skip(1).find(|a| !a.starts_with("--")) {
         let data = match std::fs::read(&path) {

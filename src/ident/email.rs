@@ -139,21 +139,19 @@ fn bracketed_word(b: &[u8], pos: usize, words: &[&[u8]]) -> Option<usize> {
     Some(skip_spaces(b, end))
 }
 
-/// Where the next bracketed `at` (`(at)`, `[@]`, `(arobase)`, ...) at or after
-/// `from` starts: no address written that way starts more than
-/// [`MAX_OBFUSCATED_LOCAL`] bytes before it.
-pub(crate) fn find_bracketed_at(b: &[u8], from: usize) -> Option<usize> {
-    let mut p = from;
-    loop {
-        let k = b.get(p..)?.iter().position(|&c| matches!(c, b'(' | b'[' | b'{'))?;
-        if bracket_at(b, p + k, &AT_WORDS).is_some() {
-            return Some(p + k);
-        }
-        p += k + 1;
-    }
+/// Whether `c` opens a bracketed word.
+#[inline]
+pub(crate) fn is_open_bracket(c: u8) -> bool {
+    matches!(c, b'(' | b'[' | b'{')
 }
 
-/// How far before its bracketed `at` an address written that way may start, in bytes.
+/// Whether a bracketed `at` (`(at)`, `[@]`, `(arobase)`, ...) starts at `pos`.
+pub(crate) fn is_bracketed_at(b: &[u8], pos: usize) -> bool {
+    bracket_at(b, pos, &AT_WORDS).is_some()
+}
+
+/// How far before its bracketed `at` (see [`is_bracketed_at`]) an address
+/// written that way may start, in bytes.
 pub(crate) const MAX_OBFUSCATED_LOCAL: usize = 256;
 
 /// An address at `start` whose `@` or some dots are written as bracketed
@@ -325,8 +323,9 @@ mod tests {
             let end = obfuscated_end(text.as_bytes(), 0);
             assert!(end.is_none() || end.is_some_and(|e| e < text.len()), "{text}");
         }
-        assert_eq!(find_bracketed_at(b"a (b) [dot] c [ AT ] d", 0), Some(14));
-        assert_eq!(find_bracketed_at(b"a (b) [dot] (atrium)", 0), None);
+        let t = b"a (b) [dot] c [ AT ] d (atrium) {@}";
+        let at: Vec<usize> = (0..t.len()).filter(|&p| is_bracketed_at(t, p)).collect();
+        assert_eq!(at, [14, 32]);
         let long = format!("{}(at)a.fr", "a".repeat(65));
         assert_eq!(obfuscated_end(long.as_bytes(), 0), None);
         let long = format!("a(at){}.fr", "b.".repeat(130));

@@ -506,6 +506,68 @@ fn line_break_len(b: &[u8], pos: usize) -> usize {
     blanks(p) - pos
 }
 
+/// Bytes sought by [`find_byte`]: `@`, or the brackets that open a bracketed word.
+#[derive(Clone, Copy)]
+enum Sought {
+    At,
+    OpenBracket,
+}
+
+impl Sought {
+    fn hit(self, c: u8) -> bool {
+        match self {
+            Sought::At => c == b'@',
+            Sought::OpenBracket => email::is_open_bracket(c),
+        }
+    }
+
+    /// A non-zero word if one of the 8 bytes of `w` is sought (exact for the
+    /// lowest one, all a search needs).
+    #[inline]
+    fn any_in(self, w: u64) -> u64 {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+        match self {
+            Sought::At => zero_byte(w ^ (ONES * u64::from(b'@'))),
+            // '(' and, with bit 5 set, '[' or '{' (0x5B | 0x20 = 0x7B)
+            Sought::OpenBracket => {
+                zero_byte(w ^ (ONES * u64::from(b'('))) | zero_byte((w | (ONES * 0x20)) ^ (ONES * u64::from(b'{')))
+            }
+        }
+    }
+}
+
+/// The first position at or after `from` of a byte `what` seeks, 8 bytes at a
+/// time (this runs over every text with e-mail detection on).
+#[inline]
+fn find_byte(b: &[u8], from: usize, what: Sought) -> Option<usize> {
+    let rest = b.get(from..)?;
+    let mut chunks = rest.chunks_exact(8);
+    let mut base = from;
+    for chunk in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        if what.any_in(u64::from_le_bytes(w)) != 0 {
+            return chunk.iter().position(|&c| what.hit(c)).map(|p| base + p);
+        }
+        base += 8;
+    }
+    chunks.remainder().iter().position(|&c| what.hit(c)).map(|p| base + p)
+}
+
+/// Where the next bracketed `at` ([`email::is_bracketed_at`]) at or after `from` starts.
+fn find_bracketed_at(b: &[u8], from: usize) -> Option<usize> {
+    let mut p = from;
+    loop {
+        let k = find_byte(b, p, Sought::OpenBracket)?;
+        if email::is_bracketed_at(b, k) {
+            return Some(k);
+        }
+        p = k + 1;
+    }
+}
+
 /// The first byte of the folded form of the character at `pos`.
 #[inline]
 fn first_folded_byte(text: &str, pos: usize) -> Option<u8> {
@@ -625,7 +687,7 @@ impl<'a> Scanner<'a> {
         match self.at {
             Some(a) if a >= i => Some(a),
             Some(_) => {
-                self.at = self.b[i..].iter().position(|&c| c == b'@').map(|p| p + i);
+                self.at = find_byte(self.b, i, Sought::At);
                 self.at
             }
             None => None,
@@ -636,7 +698,7 @@ impl<'a> Scanner<'a> {
         match self.obf {
             Some(o) if o >= i => Some(o),
             Some(_) => {
-                self.obf = email::find_bracketed_at(self.b, i);
+                self.obf = find_bracketed_at(self.b, i);
                 self.obf
             }
             None => None,
@@ -1099,8 +1161,8 @@ pub fn scan(text: &str, row: &RowContext, options: &ScrubOptions, f: impl FnMut(
 /// [`scan`], also looking for the names of `set` (reported with `own: None`).
 pub fn scan_with(text: &str, row: &RowContext, set: &NameSet, options: &ScrubOptions, mut f: impl FnMut(Match)) {
     let b = text.as_bytes();
-    let at = if options.email { b.iter().position(|&c| c == b'@') } else { None };
-    let obf = if options.email { email::find_bracketed_at(b, 0) } else { None };
+    let at = if options.email { find_byte(b, 0, Sought::At) } else { None };
+    let obf = if options.email { find_bracketed_at(b, 0) } else { None };
     let mut scanner = Scanner {
         text,
         b,
@@ -1369,6 +1431,28 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(plain(input), want, "case {want:?}");
         }
+    }
+
+    #[test]
+    fn byte_search() {
+        // every byte value around each sought one, at every offset in a word
+        for (what, sought) in [(Sought::At, &b"@"[..]), (Sought::OpenBracket, b"([{")] {
+            for c in 0..=255u8 {
+                for at in [0, 3, 7, 8, 9, 15, 16, 17, 20] {
+                    let mut text = vec![c; 21];
+                    text[at] = c.wrapping_add(1);
+                    for from in [0, 1, 8, at, at + 1] {
+                        let want = (from..text.len()).find(|&p| sought.contains(&text[p]));
+                        assert_eq!(find_byte(&text, from, what), want, "{c} {at} from {from}");
+                    }
+                }
+            }
+        }
+        assert_eq!(find_byte(b"x", 1, Sought::At), None);
+        assert_eq!(find_byte(b"x", 2, Sought::At), None);
+        assert_eq!(find_bracketed_at(b"(a) [at] (at)", 0), Some(4));
+        assert_eq!(find_bracketed_at(b"(a) [at] (at)", 5), Some(9));
+        assert_eq!(find_bracketed_at(b"(a) [at] (at", 5), None);
     }
 
     #[test]
