@@ -14,6 +14,8 @@
 //!   `977`, `978`, `98x`). This is the *postal* département: a few communes
 //!   have a code postal of a neighbouring département, and Corsica's codes
 //!   (`20xxx`) do not tell `2A` from `2B`, so Corsica is département `20`.
+//!   The map is [`crate::ident::geo::departement_of_code_postal`], shared with
+//!   the policy's `departement` generalisation.
 //! - The **région** is the one of the 2016 map (13 in metropolitan France, 5
 //!   overseas); the overseas collectivités are grouped as
 //!   `Collectivités d'outre-mer`, and `980` (Monaco, which uses French codes
@@ -21,6 +23,8 @@
 //!
 //! Département codes are also accepted on their own (`75`, `2A`, `971`,
 //! and `1` to `9` for `01` to `09`) by [`region_of_departement`].
+
+use crate::ident::geo;
 
 /// The région of a département code (`01`-`95`, `2A`, `2B`, `20`, `971`-`989`),
 /// `None` if the code is not a département.
@@ -72,17 +76,11 @@ pub fn departement(code: &str) -> Option<(String, &'static str)> {
 }
 
 /// The postal département (see the module documentation) and région of a
-/// code postal (5 digits, spaces around ignored); `None` if it is not one.
-pub fn code_postal(code: &str) -> Option<(&str, &'static str)> {
-    let code = code.trim();
-    let b = code.as_bytes();
-    if b.len() != 5 || !b.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let dept = if matches!(&b[..2], b"97" | b"98") { &code[..3] } else { &code[..2] };
-    if dept == "00" {
-        return None;
-    }
+/// code postal; `None` if it is not one, or if its département has no région
+/// here. The département is [`geo::departement_of_code_postal`]'s (so `1000`,
+/// a code postal whose leading 0 a spreadsheet dropped, is in `01`).
+pub fn code_postal(code: &str) -> Option<(&'static str, &'static str)> {
+    let dept = geo::departement_of_code_postal(code)?;
     Some((dept, region_of_departement(dept)?))
 }
 
@@ -134,7 +132,8 @@ mod tests {
         assert_eq!(code_postal("97400"), Some(("974", "La Réunion")));
         assert_eq!(code_postal("98000"), Some(("980", "Monaco")));
         assert_eq!(code_postal(" 69003 "), Some(("69", "Auvergne-Rhône-Alpes")));
-        for bad in ["96000", "7501", "750111", "7501A", "", "00100", "97900"] {
+        assert_eq!(code_postal("1000"), Some(("01", "Auvergne-Rhône-Alpes")));
+        for bad in ["96000", "0750", "750111", "7501A", "", "00100", "97900"] {
             assert_eq!(code_postal(bad), None, "{bad}");
         }
     }

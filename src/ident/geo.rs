@@ -40,12 +40,7 @@ pub fn code_postal(value: &str) -> Result<String, Invalid> {
     if let Some(i) = b.iter().position(|c| !c.is_ascii_digit()) {
         return Err(Invalid::new(Kind::CodePostal, Reason::Character { position: i + 1 }));
     }
-    let ok = match digits(&b[..2]) {
-        1..=95 => true,
-        97 => (1..=8).contains(&(b[2] - b'0')),
-        98 => true,
-        _ => false,
-    };
+    let ok = departement_of_digits(&b).is_some();
     if !ok {
         return Err(Invalid::new(
             Kind::CodePostal,
@@ -55,14 +50,51 @@ pub fn code_postal(value: &str) -> Result<String, Invalid> {
     Ok(String::from_utf8_lossy(&b).into_owned())
 }
 
-/// The département of a code postal: its first 2 digits, 3 for 97x/98x.
-pub fn departement_of_code_postal(code: &str) -> Option<&str> {
-    let b = code.as_bytes();
+/// `00` to `99`, two characters each.
+const TWO_DIGITS: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+/// `970` to `989`, three characters each.
+const OVERSEAS: &str = "970971972973974975976977978979980981982983984985986987988989";
+
+/// The département of the 5 digits of a code postal (the digits checked by the
+/// caller): 01-95, or 971-978 and 980-989; `None` otherwise.
+fn departement_of_digits(b: &[u8]) -> Option<&'static str> {
     if b.len() != 5 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let n = if matches!(&b[..2], b"97" | b"98") { 3 } else { 2 };
-    code.get(..n)
+    let n = digits(&b[..2]) as usize;
+    let third = usize::from(b[2] - b'0');
+    match n {
+        1..=95 => TWO_DIGITS.get(2 * n..2 * n + 2),
+        97 if (1..=8).contains(&third) => OVERSEAS.get(3 * third..3 * third + 3),
+        98 => OVERSEAS.get(3 * (10 + third)..3 * (10 + third) + 3),
+        _ => None,
+    }
+}
+
+/// The postal département of a code postal: its first 2 digits, 3 for
+/// 97x/98x; `None` if it is not a code postal. The one map from code postal to
+/// département: the policy's `departement` generalisation and the French
+/// hierarchies use it.
+///
+/// Accepts what [`code_postal`] accepts (separators ignored), and also 4
+/// digits not starting with 0: a spreadsheet that read `01000` as a number
+/// wrote `1000`, whose département is `01`. Corsica's codes (`20xxx`) give `20`.
+///
+/// ```
+/// use masque::ident::geo::departement_of_code_postal as dept;
+/// assert_eq!(dept("75011"), Some("75"));
+/// assert_eq!(dept("97411"), Some("974"));
+/// assert_eq!(dept("1000"), Some("01"));
+/// assert_eq!(dept("96000"), None);
+/// ```
+pub fn departement_of_code_postal(code: &str) -> Option<&'static str> {
+    let mut b = Vec::with_capacity(5);
+    compact_upper(code, &mut b);
+    if b.len() == 4 && b.iter().all(u8::is_ascii_digit) && b[0] != b'0' {
+        let n = usize::from(b[0] - b'0');
+        return TWO_DIGITS.get(2 * n..2 * n + 2);
+    }
+    departement_of_digits(&b)
 }
 
 /// Validates a code commune INSEE; returns it upper case.
@@ -133,7 +165,14 @@ mod tests {
         }
         assert_eq!(departement_of_code_postal("75011"), Some("75"));
         assert_eq!(departement_of_code_postal("97411"), Some("974"));
-        assert_eq!(departement_of_code_postal("7501"), None);
+        assert_eq!(departement_of_code_postal("7501"), Some("07"));
+        assert_eq!(departement_of_code_postal("0750"), None);
+        assert_eq!(departement_of_code_postal("20000"), Some("20"));
+        assert_eq!(departement_of_code_postal("98000"), Some("980"));
+        assert_eq!(departement_of_code_postal(" 69 003 "), Some("69"));
+        for bad in ["00100", "96000", "97000", "97900", "750110", "2A000", "", "123"] {
+            assert_eq!(departement_of_code_postal(bad), None, "case {}", bad.len());
+        }
     }
 
     #[test]

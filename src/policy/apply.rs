@@ -912,20 +912,8 @@ fn generalise(column: &Column, g: &Generalise, invalids: &Invalids, path: &str) 
         Generalise::TopBottom(o) => top_bottom(column, o, invalids),
         Generalise::Age(o) => age(column, o, invalids),
         Generalise::Departement(_) => map_distinct(column, invalids, |v, out| {
-            let v = v.trim();
-            if !v.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(Reason::Postcode);
-            }
-            match v.len() {
-                5 if v.starts_with("97") || v.starts_with("98") => out.push_str(&v[..3]),
-                5 => out.push_str(&v[..2]),
-                // A spreadsheet dropped the leading zero of 01000-09999.
-                4 => {
-                    out.push('0');
-                    out.push_str(&v[..1]);
-                }
-                _ => return Err(Reason::Postcode),
-            }
+            // The one code postal -> département map (4 digits: a dropped leading 0).
+            out.push_str(crate::ident::geo::departement_of_code_postal(v).ok_or(Reason::Postcode)?);
             Ok(())
         }),
         Generalise::Map(o) => map_distinct(column, invalids, |v, out| {
