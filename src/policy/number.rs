@@ -12,7 +12,17 @@ pub struct Number {
 }
 
 /// Reads `[+-]digits[(.|,)digits]`, surrounding spaces allowed; nothing else
-/// (no exponent, no thousands separator).
+/// (no exponent, no thousands separator). The one number rule: the policy's
+/// transforms, the hierarchy builders and the privacy models' ordered values
+/// ([`crate::privacy::sensitive::parse_number`]) all read numbers with it.
+///
+/// A decimal comma is read (`74,6`, French spreadsheets). An exponent is not:
+/// clinicians' files write measurements in plain decimals (a spreadsheet shows
+/// `0,0015`, not `1,5E-03`, in a CSV export of a normal column), while tokens
+/// such as `2E5` or `1e3` in those files are codes (a room, a batch, a
+/// genotype); reading them as numbers would silently band or order a code
+/// column. A cell that is not a number goes to the column's `on_invalid`, where
+/// the user sees it counted.
 pub fn parse_number(value: &str) -> Option<Number> {
     let v = value.trim();
     let unsigned = v.strip_prefix(['-', '+']).unwrap_or(v);

@@ -269,26 +269,13 @@ fn count_codes(codes: &[u32], domain: usize) -> Result<Vec<u64>, PrivacyError> {
     Ok(counts)
 }
 
-/// Parses a cell as a number: optional sign, digits, one decimal point or
-/// comma, optional exponent; surrounding spaces ignored. Infinities, NaN and
-/// anything else are not numbers.
+/// Parses a cell as a number with the one number rule of
+/// [`crate::policy::number::parse_number`]: optional sign, digits, one decimal
+/// point or comma (`74,6`), surrounding spaces ignored; no exponent, no
+/// thousands separator. Infinities, NaN and anything else are not numbers, so
+/// the values an ordered distance sorts are the ones the policy's intervals read.
 pub fn parse_number(text: &str) -> Option<f64> {
-    let t = text.trim();
-    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b',' | b'e' | b'E')) {
-        return None;
-    }
-    if !t.bytes().any(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let parsed = if t.contains(',') {
-        if t.contains('.') || t.matches(',').count() > 1 {
-            return None;
-        }
-        t.replace(',', ".").parse::<f64>()
-    } else {
-        t.parse::<f64>()
-    };
-    parsed.ok().filter(|x| x.is_finite())
+    crate::policy::number::parse_number(text).map(|n| n.value)
 }
 
 /// The values of one class and their counts, by increasing value number.
@@ -442,9 +429,11 @@ mod tests {
         assert_eq!(parse_number("12"), Some(12.0));
         assert_eq!(parse_number(" 12,5 "), Some(12.5));
         assert_eq!(parse_number("-0.25"), Some(-0.25));
-        assert_eq!(parse_number("1e3"), Some(1000.0));
         assert_eq!(parse_number("01"), Some(1.0));
-        for bad in ["", " ", "abc", "1,2,3", "1.2,3", "inf", "NaN", "-", ".", "1 234", "12 kg", "<=50K"] {
+        // No exponent: in a clinical column `1e3` or `2E5` is a code, not a number.
+        for bad in
+            ["1e3", "2E5", "12.", "", " ", "abc", "1,2,3", "1.2,3", "inf", "NaN", "-", ".", "1 234", "12 kg", "<=50K"]
+        {
             assert_eq!(parse_number(bad), None, "{bad}");
         }
     }
