@@ -387,3 +387,94 @@ proptest! {
         }
     }
 }
+
+/// A hostile fixture (`tests/fixtures/hostile/`, made by
+/// `make_hostile_workbooks.py`): its error, read in well under a second.
+fn hostile(name: &str) -> masque::table::ReadError {
+    let path = format!("{}/tests/fixtures/hostile/{name}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap();
+    let started = std::time::Instant::now();
+    let e = read(&bytes).unwrap_err();
+    assert!(started.elapsed().as_secs() < 5, "{name} took {:?}", started.elapsed());
+    let text = format!("{e} {e:?}");
+    assert!(!text.contains(MARKER), "{text}");
+    e
+}
+
+#[test]
+fn hostile_ods_repeats_are_refused_before_calamine_expands_them() {
+    // 6000 rows x 16384 columns of one repeated value: 98M cells for calamine.
+    let e = hostile("ods_repeated_values.ods");
+    match e.kind() {
+        ReadErrorKind::WorkbookTooSparse { sheet, rows, columns, cells } => {
+            assert_eq!((sheet.as_str(), *rows, *columns, *cells), ("Data", 6001, 16384, 2));
+        }
+        other => panic!("{other:?}"),
+    }
+    // A1, 6000 empty rows, then a cell in column 16001.
+    let e = hostile("ods_far_cell.ods");
+    assert!(matches!(e.kind(), ReadErrorKind::WorkbookTooSparse { rows: 6002, columns: 16001, cells: 2, .. }));
+    // 1000 row elements each storing 16383 empty cells (calamine keeps them
+    // before it trims the box).
+    let e = hostile("ods_stored_empties.ods");
+    assert!(matches!(e.kind(), ReadErrorKind::WorkbookTooSparse { rows: 1002, columns: 16383, .. }));
+    // content.xml ending inside a sheet: calamine would loop forever.
+    let e = hostile("ods_unclosed_sheet.ods");
+    assert_eq!(e.code(), "workbook");
+    assert!(matches!(e.kind(), ReadErrorKind::WorkbookSheet { sheet: Some(s), .. } if s == "Data"));
+}
+
+/// An ODS workbook whose `content.xml` holds `tables` inside the spreadsheet body.
+fn ods_book(tables: &str) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    zip.start_file("META-INF/manifest.xml", deflated).unwrap();
+    zip.write_all(b"<manifest:manifest></manifest:manifest>").unwrap();
+    zip.start_file("content.xml", deflated).unwrap();
+    zip.write_all(b"<office:document-content><office:body><office:spreadsheet>").unwrap();
+    zip.write_all(tables.as_bytes()).unwrap();
+    zip.write_all(b"</office:spreadsheet></office:body></office:document-content>").unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+fn ods_cell(text: &str) -> String {
+    format!(r#"<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#)
+}
+
+#[test]
+fn ods_sheets_with_trailing_formatting_read_as_before() {
+    // LibreOffice ends a sheet with its empty rows and columns repeated to the
+    // edge: calamine leaves them out, so does the check.
+    let table = format!(
+        r#"<table:table table:name="Data"><table:table-row>{}{}<table:table-cell table:number-columns-repeated="16382"/></table:table-row><table:table-row table:number-rows-repeated="2">{}<table:table-cell office:value-type="float" office:value="41" table:number-columns-repeated="1"/></table:table-row><table:table-row table:number-rows-repeated="1048573"><table:table-cell table:number-columns-repeated="16384"/></table:table-row></table:table>"#,
+        ods_cell("nom"),
+        ods_cell("âge"),
+        ods_cell("Zoé")
+    );
+    let t = read(&ods_book(&table)).unwrap();
+    assert_eq!((t.rows, t.columns.len()), (2, 2));
+    assert_eq!(column(&t, 0), ["Zoé", "Zoé"]);
+    assert_eq!(column(&t, 1), ["41", "41"]);
+}
+
+#[test]
+fn ods_many_sheets_within_the_free_area_are_too_large_together() {
+    // Each sheet is a 1000 x 1000 box for 2 cells (within the free area), but
+    // calamine builds every sheet of the workbook when it opens it.
+    let table = |i: usize| {
+        format!(
+            r#"<table:table table:name="S{i}"><table:table-row>{}</table:table-row><table:table-row table:number-rows-repeated="998"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="999"/>{}</table:table-row></table:table>"#,
+            ods_cell("h"),
+            ods_cell(MARKER)
+        )
+    };
+    let one = read(&ods_book(&table(0))).unwrap();
+    assert_eq!((one.rows, one.columns.len()), (1, 1000));
+    let many: String = (0..40).map(table).collect();
+    let e = read(&ods_book(&many)).unwrap_err();
+    assert_eq!(e.code(), "workbook_too_large");
+    assert!(!format!("{e} {e:?}").contains(MARKER));
+}

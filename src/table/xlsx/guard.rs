@@ -13,6 +13,8 @@
 //!   calamine's arithmetic cannot take, and for a shared-strings count
 //!   (`<sst uniqueCount>`) larger than the part could hold (calamine reserves
 //!   room for that many strings up front).
+//! - Content (ods): `content.xml` is scanned for the dense ranges calamine
+//!   will build from its repeated rows and columns ([`super::ods`]).
 
 use std::io::{Cursor, Read};
 
@@ -73,6 +75,13 @@ pub(super) fn check_zip(bytes: &[u8]) -> Result<Zipped, ReadError> {
     }
     if expands_too_much(total, total_compressed) {
         return Err(too_large(total, total_compressed));
+    }
+    if kind == Zipped::Ods {
+        // calamine reads the part of this exact name (`by_name`, as here).
+        if let Ok(part) = zip.by_name("content.xml") {
+            let compressed = part.compressed_size();
+            super::ods::check_content(part, compressed)?;
+        }
     }
     if kind == Zipped::Xlsx {
         for i in xml_parts {

@@ -20,6 +20,7 @@
 //! own messages can quote content, so only their kind is kept.
 
 mod guard;
+mod ods;
 mod scan;
 mod sheet;
 

@@ -16,12 +16,29 @@ use std::io::{ErrorKind, Read};
 const MAX_TAG: usize = 1 << 20;
 const CHUNK: usize = 64 * 1024;
 
-/// What the scan saw: a start tag (`Empty` when it closes itself) or an end tag.
+/// What the scan saw: a start tag (`Empty` when it closes itself), an end tag,
+/// or a declaration (`<!DOCTYPE ...>`, any `<!` that is neither a comment nor
+/// a CDATA section: its name and attributes are empty).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Tag {
     Start,
     Empty,
     End,
+    Declaration,
+}
+
+/// XML's white space, as quick-xml (calamine's parser) splits a tag's name
+/// from its attributes.
+fn is_xml_space(b: &u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The local part of a qualified name (`x:row` -> `row`).
+pub(super) fn local(name: &[u8]) -> &[u8] {
+    match name.iter().rposition(|&b| b == b':') {
+        Some(colon) => &name[colon + 1..],
+        None => name,
+    }
 }
 
 /// Why a scan stopped.
@@ -39,9 +56,23 @@ pub(super) enum Stop<E> {
 /// Calls `on_tag(local_name, attributes, kind)` for every tag of the part, in
 /// order. `attributes` is the raw text after the name (for an end tag, empty).
 pub(super) fn scan_tags<R: Read, E>(
-    mut input: R,
+    input: R,
     mut on_tag: impl FnMut(&[u8], &[u8], Tag) -> Result<(), E>,
 ) -> Result<(), Stop<E>> {
+    scan_qualified(input, |name, attributes, kind, _| on_tag(local(name), attributes, kind))
+}
+
+/// Calls `on_tag(name, attributes, kind, (start, end))` for every tag of the
+/// part, in order, with the name as written (prefix included) and the byte
+/// offsets of the tag's `<` and just past its `>`. Names are read as quick-xml
+/// reads them: a start tag's up to the first XML white space, an end tag's
+/// the whole text after `</` less trailing white space.
+pub(super) fn scan_qualified<R: Read, E>(
+    mut input: R,
+    mut on_tag: impl FnMut(&[u8], &[u8], Tag, (u64, u64)) -> Result<(), E>,
+) -> Result<(), Stop<E>> {
+    // The offset in the part of `buf[0]`.
+    let mut base = 0u64;
     let mut buf: Vec<u8> = Vec::with_capacity(2 * CHUNK);
     let mut chunk = vec![0u8; CHUNK];
     let mut pos = 0usize;
@@ -52,6 +83,7 @@ pub(super) fn scan_tags<R: Read, E>(
         if !eof {
             if pos > 0 {
                 buf.drain(..pos);
+                base += pos as u64;
                 pos = 0;
             }
             let n = loop {
@@ -98,6 +130,8 @@ pub(super) fn scan_tags<R: Read, E>(
             } else if rest.starts_with(b"<?") {
                 Some((b"<?", b"?>"))
             } else if rest.starts_with(b"<!") {
+                let at = base + pos as u64;
+                on_tag(b"", b"", Tag::Declaration, (at, at + 2)).map_err(Stop::Refused)?;
                 Some((b"<!", b">"))
             } else {
                 None
@@ -117,13 +151,14 @@ pub(super) fn scan_tags<R: Read, E>(
                     } else {
                         (inner, Tag::Start)
                     };
-                    let name_len = inner.iter().position(|b| b.is_ascii_whitespace()).unwrap_or(inner.len());
-                    let (name, attributes) = inner.split_at(name_len);
-                    let local = match name.iter().rposition(|&b| b == b':') {
-                        Some(colon) => &name[colon + 1..],
-                        None => name,
+                    let (name, attributes) = if kind == Tag::End {
+                        let len = inner.iter().rposition(|b| !is_xml_space(b)).map_or(0, |i| i + 1);
+                        (&inner[..len], &inner[len..len])
+                    } else {
+                        inner.split_at(inner.iter().position(is_xml_space).unwrap_or(inner.len()))
                     };
-                    on_tag(local, attributes, kind).map_err(Stop::Refused)?;
+                    let at = base + pos as u64;
+                    on_tag(name, attributes, kind, (at, at + end as u64 + 1)).map_err(Stop::Refused)?;
                     pos += end + 1;
                 }
                 None if rest.len() > MAX_TAG => return Err(Stop::TagTooLong),
