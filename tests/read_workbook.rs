@@ -478,3 +478,29 @@ fn ods_many_sheets_within_the_free_area_are_too_large_together() {
     assert_eq!(e.code(), "workbook_too_large");
     assert!(!format!("{e} {e:?}").contains(MARKER));
 }
+
+#[test]
+fn hostile_xls_sheets_are_refused_before_calamine_builds_them() {
+    // A1 and IV65536: calamine's range of that sheet took 1.0 GB.
+    let e = hostile("xls_far_cell.xls");
+    match e.kind() {
+        ReadErrorKind::WorkbookTooSparse { sheet, rows, columns, cells } => {
+            assert_eq!((sheet.as_str(), *rows, *columns, *cells), ("S0", 65536, 256, 2));
+        }
+        other => panic!("{other:?}"),
+    }
+    // 40 sheets each within the free area: calamine builds them all.
+    assert_eq!(hostile("xls_many_sheets.xls").code(), "workbook_too_large");
+    // A DIMENSIONS record declaring 2^32 - 1 rows (calamine reserves them).
+    let e = hostile("xls_lying_dimensions.xls");
+    assert!(matches!(e.kind(), ReadErrorKind::WorkbookSheet { sheet: Some(s), .. } if s == "Data"), "{e:?}");
+}
+
+#[test]
+fn an_honest_xls_reads_as_before() {
+    let path = format!("{}/tests/fixtures/hostile/xls_small_ok.xls", env!("CARGO_MANIFEST_DIR"));
+    let t = read(&std::fs::read(path).unwrap()).unwrap();
+    assert_eq!((t.rows, t.columns.len()), (29, 2));
+    assert_eq!((t.columns[0].name.as_str(), t.columns[1].name.as_str()), ("nom", "age"));
+    assert_eq!((t.columns[0].get(0), t.columns[1].get(28)), ("p1", "29"));
+}

@@ -13,8 +13,11 @@
 //! - xlsx and xlsb sheets are read cell by cell as their XML (or records)
 //!   stream from the zip, into columns ([`sheet`]): memory follows the cells
 //!   present, not the sheet's declared dimension or its farthest cell;
-//! - xls and ods sheets come from calamine as a dense range, refused when it is
-//!   far emptier than its cells (the same rule as [`sheet`]).
+//! - xls and ods sheets come from calamine as a dense range of every sheet,
+//!   built when it opens the workbook: an ods `content.xml` ([`ods`]) and an
+//!   xls workbook stream ([`xls`]) are scanned first for the ranges calamine
+//!   will build, refused past the rule of [`sheet`] (or, all sheets together,
+//!   past the zip rule of [`guard`]); the range is checked again after.
 //!
 //! Errors name the sheet and the cell (`B17`), never a cell's content; calamine's
 //! own messages can quote content, so only their kind is kept.
@@ -23,6 +26,7 @@ mod guard;
 mod ods;
 mod scan;
 mod sheet;
+mod xls;
 
 use std::io::Cursor;
 
@@ -299,6 +303,7 @@ fn read_sheet(bytes: &[u8], wanted: Option<&str>) -> Result<(String, Table, Vec<
             Ok((name, table, warnings))
         }
         None => {
+            xls::check_xls(bytes)?;
             let mut book: calamine::Xls<_> = calamine::Xls::new(input).map_err(|e| workbook_error(xls_reason(&e)))?;
             let name = pick_sheet(book.sheet_names(), wanted)?;
             let range = book.worksheet_range(&name).map_err(|e| workbook_error(xls_reason(&e)))?;
