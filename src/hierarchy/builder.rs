@@ -58,7 +58,7 @@ use serde::{Deserialize, Serialize};
 
 use super::column::ColumnError;
 use super::{french, Hierarchy};
-use crate::ident::date;
+use crate::ident::date::{self, DateRules, DayMonth};
 use crate::policy::number::format_number;
 use crate::privacy::sensitive::parse_number;
 use crate::table::Column;
@@ -378,7 +378,8 @@ fn dates(o: &Dates) -> Result<impl FnMut(&str) -> Option<Vec<String>>, String> {
         return Err("dates: `levels` must go from fine to coarse (month, quarter, year, decade), each once".into());
     }
     Ok(move |v: &str| {
-        let parsed = date::parse(v).ok().filter(|p| !p.two_digit_year)?;
+        // The cells a policy's date transforms read (day first): one rule for both.
+        let (parsed, _) = date::parse_with(v, &DateRules::cells(DayMonth::DayFirst)).ok()?;
         let d = parsed.date;
         let labels = parts
             .iter()

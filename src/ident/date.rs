@@ -12,6 +12,15 @@
 //! Years have 4 digits in 1800-2199, or 2 digits: `00`-`29` are read as 2000-2029
 //! and `30`-`99` as 1930-1999 ([`TWO_DIGIT_PIVOT`]); [`ParsedDate::two_digit_year`]
 //! says when that guess was made. The normalised form is ISO 8601 `yyyy-mm-dd`.
+//!
+//! This is the one date reader of masque. [`parse`] and [`normalise`] read with
+//! [`DateRules::DETECT`] (everything recognisable as a date: detection and
+//! scrubbing); the policy's date transforms and the hierarchy builders read
+//! cells with [`DateRules::cells`] through [`parse_with`]: numeric forms with a
+//! four-digit year only (years 1-9999), in the order the policy names. A
+//! two-digit year's century is a guess and a month name cannot be written back
+//! in the cell's own style, so those cells are the transforms' `on_invalid`
+//! while detection still sees a date in them.
 
 use std::fmt;
 
@@ -21,10 +30,65 @@ use super::{Invalid, Kind, Reason};
 /// Two-digit years below this are in the 2000s, the others in the 1900s.
 pub const TWO_DIGIT_PIVOT: u16 = 30;
 
+/// Where the month goes when the year comes last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayMonth {
+    /// Day first (`01/02/2024` is 1 February, French usage).
+    DayFirst,
+    /// Month first (`01/02/2024` is 2 January, US usage).
+    MonthFirst,
+    /// Day first, or month first when day first is impossible (`03/25/2024`):
+    /// for free text, where either may appear.
+    DayFirstElseMonthFirst,
+}
+
+/// Which writings of a date a reader accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateRules {
+    /// Day and month order when the year comes last.
+    pub order: DayMonth,
+    /// Two-digit years (`01/02/85`), century guessed with [`TWO_DIGIT_PIVOT`].
+    pub two_digit_years: bool,
+    /// Month names (`12 mars 2024`, `1er janvier 1985`, `12 March 2024`).
+    pub month_names: bool,
+    /// The first year accepted.
+    pub min_year: u16,
+    /// The last year accepted.
+    pub max_year: u16,
+}
+
+impl DateRules {
+    /// Everything recognisable as a date, years 1800-2199: identifier
+    /// detection, suggestions and scrubbing.
+    pub const DETECT: DateRules = DateRules {
+        order: DayMonth::DayFirst,
+        two_digit_years: true,
+        month_names: true,
+        min_year: 1800,
+        max_year: 2199,
+    };
+
+    /// Cells that a transform reads and may write back in their own style:
+    /// numeric forms with a four-digit year (1-9999), day or month first.
+    pub const fn cells(order: DayMonth) -> DateRules {
+        DateRules { order, two_digit_years: false, month_names: false, min_year: 1, max_year: 9999 }
+    }
+
+    fn date(&self, year: u16, month: u8, day: u8) -> Option<Date> {
+        if !(self.min_year..=self.max_year).contains(&year) || !(1..=12).contains(&month) {
+            return None;
+        }
+        if day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Date { year, month, day })
+    }
+}
+
 /// A calendar date (proleptic Gregorian).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
-    /// The year (1800-2199).
+    /// The year (1800-2199 when detected, 1-9999 in cells).
     pub year: u16,
     /// The month, 1-12.
     pub month: u8,
@@ -35,13 +99,7 @@ pub struct Date {
 impl Date {
     /// A date, if it exists.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        if !(1800..=2199).contains(&year) || !(1..=12).contains(&month) {
-            return None;
-        }
-        if day == 0 || day > days_in_month(year, month) {
-            return None;
-        }
-        Some(Date { year, month, day })
+        DateRules::DETECT.date(year, month, day)
     }
 
     /// The ISO 8601 form `yyyy-mm-dd`.
@@ -56,7 +114,8 @@ impl fmt::Display for Date {
     }
 }
 
-/// The number of days in a month.
+/// The number of days in a month (0 for a month outside 1-12); the one
+/// calendar rule masque uses.
 pub fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -80,6 +139,8 @@ pub enum DateFormat {
     CompactYearMonthDay,
     /// 8 digits, `ddmmyyyy`.
     CompactDayMonthYear,
+    /// 8 digits, `mmddyyyy` (read month first only).
+    CompactMonthDayYear,
     /// A month name (`12 mars 2024`).
     Textual,
 }
@@ -93,6 +154,11 @@ pub struct ParsedDate {
     pub format: DateFormat,
     /// Whether the year had 2 digits (its century is a guess, see [`TWO_DIGIT_PIVOT`]).
     pub two_digit_year: bool,
+    /// The separator of a numeric form (`/`, `-`, `.`); `None` for 8 digits
+    /// and month names.
+    pub separator: Option<char>,
+    /// Whether day and month were both written with two digits.
+    pub padded: bool,
 }
 
 /// Month names and abbreviations, folded (French and English).
@@ -168,11 +234,18 @@ fn month_name(s: &str, i: usize) -> Option<(u8, usize)> {
     Some((month, end))
 }
 
-/// Reads a date starting exactly at byte `i` of `s` (no time part).
+/// Reads a date starting exactly at byte `i` of `s` (no time part), with
+/// [`DateRules::DETECT`].
 ///
 /// `month_first` also accepts `mm/dd/yyyy` when day-first is impossible. The
 /// caller checks what follows the returned end.
 pub(crate) fn date_at(s: &str, i: usize, month_first: bool) -> Option<(usize, ParsedDate)> {
+    let order = if month_first { DayMonth::DayFirstElseMonthFirst } else { DayMonth::DayFirst };
+    date_at_with(s, i, &DateRules { order, ..DateRules::DETECT })
+}
+
+/// Reads a date starting exactly at byte `i` of `s` (no time part) with `rules`.
+fn date_at_with(s: &str, i: usize, rules: &DateRules) -> Option<(usize, ParsedDate)> {
     let b = s.as_bytes();
     let r1 = digit_run(b, i);
     if r1 == 0 || r1 > 4 {
@@ -191,25 +264,38 @@ pub(crate) fn date_at(s: &str, i: usize, month_first: bool) -> Option<(usize, Pa
             let r3 = digit_run(b, s3);
             let p3 = &b[s3..s3 + r3];
             let end = s3 + r3;
-            let (year, a, c, two, format) = match (r1, r3) {
-                (4, 1..=2) => (num(p1), num(p2), num(p3), false, DateFormat::YearMonthDay),
-                (1..=2, 4) => (num(p3), num(p2), num(p1), false, DateFormat::DayMonthYear),
-                (2, 2) if r2 == 2 => (full_year(num(p3)), num(p2), num(p1), true, DateFormat::DayMonthYear),
+            let separator = Some(char::from(sep));
+            let (year, first, last, two) = match (r1, r3) {
+                (4, 1..=2) => {
+                    let date = rules.date(num(p1), u8::try_from(num(p2)).ok()?, u8::try_from(num(p3)).ok()?)?;
+                    let padded = r2 == 2 && r3 == 2;
+                    let format = DateFormat::YearMonthDay;
+                    return Some((end, ParsedDate { date, format, two_digit_year: false, separator, padded }));
+                }
+                (1..=2, 4) => (num(p3), p1, p2, false),
+                (2, 2) if r2 == 2 && rules.two_digit_years => (full_year(num(p3)), p1, p2, true),
                 _ => return None,
             };
-            // a = month, c = day for the day-first and year-first forms
-            let m = u8::try_from(a).ok()?;
-            let d = u8::try_from(c).ok()?;
-            if let Some(date) = Date::new(year, m, d) {
-                return Some((end, ParsedDate { date, format, two_digit_year: two }));
+            let padded = r1 == 2 && r2 == 2;
+            let (a, c) = (u8::try_from(num(first)).ok()?, u8::try_from(num(last)).ok()?);
+            let day_first = |date| {
+                (end, ParsedDate { date, format: DateFormat::DayMonthYear, two_digit_year: two, separator, padded })
+            };
+            let month_first = |date| {
+                (end, ParsedDate { date, format: DateFormat::MonthDayYear, two_digit_year: two, separator, padded })
+            };
+            match rules.order {
+                DayMonth::DayFirst => rules.date(year, c, a).map(day_first),
+                DayMonth::MonthFirst => rules.date(year, a, c).map(month_first),
+                DayMonth::DayFirstElseMonthFirst => rules.date(year, c, a).map(day_first).or_else(|| {
+                    if two || sep != b'/' {
+                        return None;
+                    }
+                    rules.date(year, a, c).map(month_first)
+                }),
             }
-            if month_first && format == DateFormat::DayMonthYear && !two && sep == b'/' {
-                let date = Date::new(year, d, m)?;
-                return Some((end, ParsedDate { date, format: DateFormat::MonthDayYear, two_digit_year: false }));
-            }
-            None
         }
-        _ if r1 <= 2 => {
+        _ if r1 <= 2 && rules.month_names => {
             let day = u8::try_from(num(p1)).ok()?;
             let mut j = after1;
             if day == 1 && b.get(j..j + 2).is_some_and(|x| x.eq_ignore_ascii_case(b"er")) {
@@ -222,39 +308,56 @@ pub(crate) fn date_at(s: &str, i: usize, month_first: bool) -> Option<(usize, Pa
             if ry != 4 {
                 return None;
             }
-            let date = Date::new(num(&b[k..k + 4]), month, day)?;
-            Some((k + 4, ParsedDate { date, format: DateFormat::Textual, two_digit_year: false }))
+            let date = rules.date(num(&b[k..k + 4]), month, day)?;
+            let parsed =
+                ParsedDate { date, format: DateFormat::Textual, two_digit_year: false, separator: None, padded: false };
+            Some((k + 4, parsed))
         }
         _ => None,
     }
 }
 
-/// Accepts an optional time after a date: ` 10:30`, ` 10:30:00`, `T10:30:00.5Z`, `T10:30+02:00`.
+/// Accepts an optional time after a date: a `T` or spaces, then `h:mm` or
+/// `hh:mm`, optional seconds (`:ss`, with a fraction after `.` or `,`), and an
+/// optional zone (`Z`, `+02:00`, `+0200`, possibly after a space):
+/// ` 10:30`, ` 8:30:00`, `T10:30:00.5Z`, `T10:30+02:00`.
 fn time_ok(t: &[u8]) -> bool {
     if t.is_empty() {
         return true;
     }
-    let rest = match t {
-        [b' ' | b'T' | b't', rest @ ..] => rest,
+    let mut r = match t {
+        [b'T' | b't', rest @ ..] => rest,
+        [b' ', ..] => {
+            let spaces = t.iter().take_while(|&&c| c == b' ').count();
+            &t[spaces..]
+        }
         _ => return false,
     };
     let two = |x: &[u8], max: u16| x.len() >= 2 && x[..2].iter().all(u8::is_ascii_digit) && num(&x[..2]) <= max;
-    if !(two(rest, 23) && rest.get(2) == Some(&b':') && two(&rest[3..], 59)) {
+    let hour = r.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&hour) || num(&r[..hour]) > 23 {
         return false;
     }
-    let mut r = &rest[5..];
+    r = &r[hour..];
+    if !(r.first() == Some(&b':') && two(&r[1..], 59)) {
+        return false;
+    }
+    r = &r[3..];
     if r.first() == Some(&b':') {
         if !two(&r[1..], 60) {
             return false;
         }
         r = &r[3..];
-        if r.first() == Some(&b'.') {
+        if matches!(r.first(), Some(b'.' | b',')) {
             let n = r[1..].iter().take_while(|c| c.is_ascii_digit()).count();
             if n == 0 {
                 return false;
             }
             r = &r[1 + n..];
         }
+    }
+    if let [b' ', b'+' | b'-', ..] = r {
+        r = &r[1..];
     }
     match r {
         [] | [b'Z' | b'z'] => true,
@@ -265,7 +368,8 @@ fn time_ok(t: &[u8]) -> bool {
     }
 }
 
-/// Parses a date; see the module documentation for the forms accepted.
+/// Parses a date with [`DateRules::DETECT`]; see the module documentation for
+/// the forms accepted.
 ///
 /// ```
 /// use masque::ident::date;
@@ -274,29 +378,42 @@ fn time_ok(t: &[u8]) -> bool {
 /// assert!(date::normalise("31/02/1985").is_err());
 /// ```
 pub fn parse(value: &str) -> Result<ParsedDate, Invalid> {
+    parse_with(value, &DateRules::DETECT).map(|(parsed, _)| parsed)
+}
+
+/// Parses a date with `rules`: the date, and the time that followed it
+/// (verbatim, often empty; never after a month name). Surrounding white space
+/// is ignored.
+///
+/// ```
+/// use masque::ident::date::{parse_with, DateRules, DayMonth};
+/// let cells = DateRules::cells(DayMonth::DayFirst);
+/// let (p, time) = parse_with("01/02/2024 08:30", &cells).unwrap();
+/// assert_eq!((p.date.iso().as_str(), time), ("2024-02-01", " 08:30"));
+/// assert!(parse_with("01/02/24", &cells).is_err()); // a detected date, not a cell's
+/// ```
+pub fn parse_with<'a>(value: &'a str, rules: &DateRules) -> Result<(ParsedDate, &'a str), Invalid> {
     let v = value.trim();
     if v.is_empty() {
         return Err(Invalid::new(Kind::Date, Reason::Empty));
     }
     let b = v.as_bytes();
     if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
-        let ymd = Date::new(num(&b[..4]), num(&b[4..6]) as u8, num(&b[6..]) as u8).map(|date| ParsedDate {
-            date,
-            format: DateFormat::CompactYearMonthDay,
-            two_digit_year: false,
-        });
-        let dmy = || {
-            Date::new(num(&b[4..]), num(&b[2..4]) as u8, num(&b[..2]) as u8).map(|date| ParsedDate {
-                date,
-                format: DateFormat::CompactDayMonthYear,
-                two_digit_year: false,
-            })
+        let compact = |date, format| ParsedDate { date, format, two_digit_year: false, separator: None, padded: true };
+        let (n1, n2) = (num(&b[..2]) as u8, num(&b[2..4]) as u8);
+        let ymd = rules.date(num(&b[..4]), num(&b[4..6]) as u8, num(&b[6..]) as u8);
+        let parsed = match (ymd, rules.order) {
+            (Some(date), _) => Some(compact(date, DateFormat::CompactYearMonthDay)),
+            (None, DayMonth::MonthFirst) => {
+                rules.date(num(&b[4..]), n1, n2).map(|d| compact(d, DateFormat::CompactMonthDayYear))
+            }
+            (None, _) => rules.date(num(&b[4..]), n2, n1).map(|d| compact(d, DateFormat::CompactDayMonthYear)),
         };
-        return ymd.or_else(dmy).ok_or(Invalid::new(Kind::Date, Reason::Shape("8 digits that are not a date")));
+        return parsed.map(|p| (p, "")).ok_or(Invalid::new(Kind::Date, Reason::Shape("8 digits that are not a date")));
     }
-    match date_at(v, 0, false) {
-        Some((end, parsed)) if parsed.format == DateFormat::Textual && end == b.len() => Ok(parsed),
-        Some((end, parsed)) if parsed.format != DateFormat::Textual && time_ok(&b[end..]) => Ok(parsed),
+    match date_at_with(v, 0, rules) {
+        Some((end, parsed)) if parsed.format == DateFormat::Textual && end == b.len() => Ok((parsed, "")),
+        Some((end, parsed)) if parsed.format != DateFormat::Textual && time_ok(&b[end..]) => Ok((parsed, &v[end..])),
         Some(_) => Err(Invalid::new(Kind::Date, Reason::Shape("unexpected text after the date"))),
         None => {
             Err(Invalid::new(Kind::Date, Reason::Shape("not a date in a known form, or a day or month out of range")))

@@ -1,13 +1,20 @@
 //! Dates as clinicians' files write them, and back.
 //!
-//! Read: `dd/mm/yyyy`, `d/m/yyyy`, `dd-mm-yyyy`, `dd.mm.yyyy` (or month first
-//! with [`DateOrder::Mdy`]), `yyyy-mm-dd`, `yyyy/mm/dd`, `yyyymmdd`, each
-//! optionally followed by a time (` 08:30`, `T08:30:00Z`) which is kept as it
-//! is. Two-digit years are refused: their century is a guess. A date is
+//! Read with the one date reader, [`crate::ident::date::parse_with`] and
+//! [`DateRules::cells`]: `dd/mm/yyyy`, `d/m/yyyy`, `dd-mm-yyyy`, `dd.mm.yyyy`
+//! (or month first with [`DateOrder::Mdy`]), `yyyy-mm-dd`, `yyyy/mm/dd`,
+//! `yyyymmdd` (`ddmmyyyy`, or `mmddyyyy` month first, when that is not a
+//! date), each optionally followed by a time (` 08:30`, `T08:30:00Z`) which is
+//! kept as it is. Two-digit years (their century is a guess: a birth date in
+//! `01/02/25` is 1925 or 2025) and month names (which cannot be written back in
+//! the cell's own style) are refused: such cells go to the action's
+//! `on_invalid`, although detection recognises them as dates. A date is
 //! turned into a day number (days since 1970-01-01, proleptic Gregorian) and a
 //! [`DateStyle`], so that a shifted date is written back the way it was read.
 
 use serde::{Deserialize, Serialize};
+
+use crate::ident::date::{parse_with, DateFormat, DateRules, DayMonth};
 
 /// How to read a date whose year comes last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -69,80 +76,28 @@ pub fn civil_from_days(days: i32) -> (i32, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// The number of days in a month.
-pub fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
 /// The first and last day numbers masque reads and writes (years 1 to 9999).
 pub const MIN_DAY: i32 = -719_162; // 0001-01-01
 /// See [`MIN_DAY`].
 pub const MAX_DAY: i32 = 2_932_896; // 9999-12-31
 
-fn digits(s: &str) -> Option<u32> {
-    if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-/// Whether `suffix` looks like a time of day (so it may be kept verbatim).
-fn is_time_suffix(suffix: &str) -> bool {
-    let mut chars = suffix.chars();
-    match chars.next() {
-        None => return true,
-        Some(' ') | Some('T') => {}
-        Some(_) => return false,
-    }
-    let rest = chars.as_str().trim_start();
-    rest.len() <= 24
-        && rest.as_bytes().first().is_some_and(u8::is_ascii_digit)
-        && rest.contains(':')
-        && rest.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | ',' | '+' | '-' | 'Z' | ' '))
-}
-
 /// Reads a date: its day number and style, or `None`.
 pub fn parse_date(value: &str, order: DateOrder) -> Option<(i32, DateStyle)> {
-    let v = value.trim();
-    let end = v.find(|c: char| !(c.is_ascii_digit() || matches!(c, '/' | '-' | '.'))).unwrap_or(v.len());
-    let (date, suffix) = v.split_at(end);
-    if !is_time_suffix(suffix) {
-        return None;
-    }
-    let (order, separator, y, m, d, padded) = if date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit()) {
-        (FieldOrder::Ymd, None, digits(&date[0..4])?, digits(&date[4..6])?, digits(&date[6..8])?, true)
-    } else {
-        let sep = date.chars().find(|c| !c.is_ascii_digit())?;
-        let mut parts = date.split(sep);
-        let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
-        if parts.next().is_some() {
-            return None;
-        }
-        let short = |s: &str| (1..=2).contains(&s.len());
-        if a.len() == 4 && short(b) && short(c) {
-            (FieldOrder::Ymd, Some(sep), digits(a)?, digits(b)?, digits(c)?, b.len() == 2 && c.len() == 2)
-        } else if short(a) && short(b) && c.len() == 4 {
-            let padded = a.len() == 2 && b.len() == 2;
-            match order {
-                DateOrder::Dmy => (FieldOrder::Dmy, Some(sep), digits(c)?, digits(b)?, digits(a)?, padded),
-                DateOrder::Mdy => (FieldOrder::Mdy, Some(sep), digits(c)?, digits(a)?, digits(b)?, padded),
-            }
-        } else {
-            return None;
-        }
+    let order = match order {
+        DateOrder::Dmy => DayMonth::DayFirst,
+        DateOrder::Mdy => DayMonth::MonthFirst,
     };
-    let year = i32::try_from(y).ok()?;
-    if !(1..=9999).contains(&year) || !(1..=12).contains(&m) || d < 1 || d > days_in_month(year, m) {
-        return None;
-    }
-    let style = DateStyle { order, separator, padded, suffix: suffix.to_string() };
-    Some((days_from_civil(year, m, d), style))
+    let (parsed, time) = parse_with(value, &DateRules::cells(order)).ok()?;
+    let order = match parsed.format {
+        DateFormat::YearMonthDay | DateFormat::CompactYearMonthDay => FieldOrder::Ymd,
+        DateFormat::DayMonthYear | DateFormat::CompactDayMonthYear => FieldOrder::Dmy,
+        DateFormat::MonthDayYear | DateFormat::CompactMonthDayYear => FieldOrder::Mdy,
+        // invariant: DateRules::cells refuses month names.
+        DateFormat::Textual => return None,
+    };
+    let style = DateStyle { order, separator: parsed.separator, padded: parsed.padded, suffix: time.to_string() };
+    let d = parsed.date;
+    Some((days_from_civil(i32::from(d.year), u32::from(d.month), u32::from(d.day)), style))
 }
 
 /// Writes a day number in a style; `false` (nothing written) outside years 1-9999.
@@ -225,6 +180,8 @@ mod tests {
             "03-01-2025",
             "01/02/2024 08:30",
             "2024-01-02T08:30:00Z",
+            "1/2/2024 8:30",
+            "01022024",
         ] {
             assert_eq!(round_trip(v, DateOrder::Dmy), v);
         }
@@ -246,6 +203,8 @@ mod tests {
             "1/2/3/2024",
             "2024-01-01x",
             "00/01/2024",
+            "12 mars 2024",
+            "01/02/2024 25:00",
         ] {
             assert!(parse_date(v, DateOrder::Dmy).is_none(), "{v}");
         }
