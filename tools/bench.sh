@@ -2,12 +2,18 @@
 # Benchmarks (not tests): figures for the closing notes and the README.
 #   ./dev bench            all of them
 #   ./dev bench read       only the reading benchmarks (native + wasm/Node + peak memory)
+#   ./dev bench memory     only the peak memory of each command on a 5M-row (1 GB) cohort
+#                          (tools/bench/memory.sh; not part of the full run: it takes a while)
 # Inputs are generated once into target/bench/ with tools/gen_cohort.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$(pwd)/node_modules/.bin:$PATH"
 mkdir -p target/bench
 only="${1:-}"
+if [ "$only" = memory ]; then
+  cargo build --quiet --release --bin masque
+  exec tools/bench/memory.sh
+fi
 
 gen() { # gen FILE ARGS...
   local out=$1; shift

@@ -236,12 +236,22 @@ impl Anonymised {
     /// [`anonymise`](super::anonymise) of a table the caller no longer needs:
     /// the output is the input rewritten in place (codes mapped, rows removed,
     /// a quasi-identifier's dictionary dropped once replaced) rather than a
-    /// copy beside it, so a large file costs one table, not two. Same result.
+    /// copy beside it, so a large file costs one table, not two; the other
+    /// columns' dictionaries lose their hash index
+    /// ([`Dictionary::release_index`]). Same result.
     pub fn from_owned(
         table: Table,
         config: &AnonymiseConfig,
         monitor: &mut dyn Monitor,
     ) -> Result<Anonymised, SearchError> {
+        let mut table = table;
+        // Nothing looks up the values of the other columns: their hash
+        // indexes (up to 16 bytes a distinct value) go before the search.
+        for column in &mut table.columns {
+            if config.quasi_identifiers.get(&column.name).is_none() && config.sensitive.get(&column.name).is_none() {
+                column.dict.release_index();
+            }
+        }
         let output = {
             let problem = Problem::new(&table, config)?;
             let (found, choice, mut engine) = super::run(&problem, config, monitor)?;

@@ -65,7 +65,8 @@ impl Index {
 
     fn find(&self, arena: &[u8], value: &[u8]) -> Option<u32> {
         if self.slots.is_empty() {
-            return None;
+            // No index (none yet, or released): a scan.
+            return (0..self.ends.len()).find(|&c| &arena[Index::range(&self.ends, c)] == value).map(|c| c as u32);
         }
         self.probe(arena, hash(value), value).1
     }
@@ -79,6 +80,9 @@ impl Index {
 
     /// [`Index::intern`] with the value's [`hash`] already computed.
     fn intern_hashed(&mut self, arena: &[u8], value: &[u8], h: u32) -> Option<(u32, bool)> {
+        if self.slots.is_empty() && !self.ends.is_empty() {
+            self.rebuild(arena);
+        }
         if (self.ends.len() + 1) * 2 > self.slots.len() {
             self.grow(self.ends.len() + 1);
         }
@@ -111,7 +115,28 @@ impl Index {
         }
     }
 
+    /// Builds the table again from the values (after [`Dictionary::release_index`]).
+    fn rebuild(&mut self, arena: &[u8]) {
+        self.slots = Vec::new();
+        self.grow(self.ends.len());
+        let mask = self.slots.len() - 1;
+        for code in 0..self.ends.len() {
+            let h = hash(&arena[Index::range(&self.ends, code)]);
+            let mut i = h as usize & mask;
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            // invariant: codes fit in u32 (checked when interned).
+            self.slots[i] = Index::slot(h, code as u32);
+        }
+    }
+
     fn reserve(&mut self, values: usize) {
+        if self.slots.is_empty() && !self.ends.is_empty() {
+            // A released table is rebuilt by the next intern, sized then.
+            self.ends.reserve(values);
+            return;
+        }
         self.ends.reserve(values);
         self.grow(self.ends.len() + values);
     }
@@ -213,6 +238,14 @@ impl Dictionary {
     pub fn reserve(&mut self, values: usize, bytes: usize) {
         self.arena.reserve(bytes);
         self.index.reserve(values);
+    }
+
+    /// Drops the hash index of a complete dictionary (8 to 16 bytes a value)
+    /// when no value will be looked up for a while: values and codes stay,
+    /// [`Dictionary::code_of`] becomes a scan, and the next
+    /// [`Dictionary::intern`] builds the index again.
+    pub fn release_index(&mut self) {
+        self.index.slots = Vec::new();
     }
 
     /// Releases spare capacity once a column is complete.
@@ -358,6 +391,26 @@ impl ByteDictionary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_released_index_still_finds_and_interns() {
+        let mut d = Dictionary::new();
+        let words = ["b", "", "a", "ab", "b\u{e9}"];
+        let codes: Vec<u32> = words.iter().map(|w| d.intern(w)).collect();
+        d.release_index();
+        for (w, &c) in words.iter().zip(&codes) {
+            assert_eq!(d.code_of(w), Some(c));
+            assert_eq!(d.get(c), *w);
+        }
+        assert_eq!(d.code_of("zz"), None);
+        assert_eq!(d.intern("a"), codes[2]);
+        assert_eq!(d.intern("zz"), 5);
+        assert_eq!(d.code_of("zz"), Some(5));
+        d.release_index();
+        d.reserve(100, 100);
+        assert_eq!(d.intern("new"), 6);
+        assert_eq!(d.code_of(""), Some(codes[1]));
+    }
 
     #[test]
     fn interns_in_order_of_first_appearance() {
