@@ -341,7 +341,7 @@ proptest! {
             Err(e) => {
                 // Only a sheet with a header and no data row is refused.
                 prop_assert_eq!(e.code(), "header_only");
-                prop_assert!(oracle.map_or(true, |(_, body)| body.is_empty()));
+                prop_assert!(oracle.is_none_or(|(_, body)| body.is_empty()));
             }
         }
     }
