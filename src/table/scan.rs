@@ -18,8 +18,9 @@
 //!   returned, so errors name lines right whatever the line ending (the csv
 //!   crate counts `\n` only: every line of a CR-only file would be line 1).
 //!
-//! Its work is a table lookup per byte, with runs of ordinary bytes skipped
-//! in a tight loop.
+//! Its work is a vectorised search (`memchr3`) for the next quote or line
+//! break: delimiters only matter just before a quote, so a record without
+//! quotes costs one search per line.
 
 use std::collections::VecDeque;
 
@@ -35,20 +36,13 @@ const LONG_FIELD_WARNINGS: usize = 10;
 /// parser can hold in its 64 KiB buffer (each takes at least two bytes).
 const STARTS_KEPT: usize = 1 << 16;
 
-const OTHER: u8 = 0;
-const QUOTE: u8 = 1;
-const DELIMITER: u8 = 2;
-const LF: u8 = 3;
-const CR: u8 = 4;
-
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum State {
     /// Before a record: line breaks here are skipped (blank lines).
     RecordStart,
-    /// At the start of a field (after a delimiter).
-    FieldStart,
-    /// Inside an unquoted field (a quote here is text).
-    Field,
+    /// Inside a record, not in a quoted field: only a quote right after a
+    /// delimiter (a field's start) and line breaks matter here.
+    Outside,
     /// Inside a quoted field.
     Quoted,
     /// After a quote inside a quoted field: a second quote is an escaped
@@ -118,15 +112,14 @@ impl Utf8Check {
 
 /// Follows delimited input byte by byte (see the module documentation).
 pub(crate) struct Tracker {
-    class: [u8; 256],
+    delimiter: u8,
     state: State,
     /// The offset of the next byte, from the start of the input.
     offset: u64,
     /// Line breaks seen (CRLF, CR and LF each count once).
     breaks: u64,
-    /// The class of the last byte fed (`OTHER` before any).
-    prev: u8,
-    fed: bool,
+    /// The last byte fed (`None` before any).
+    last: Option<u8>,
     /// Records started, the header included.
     records: u64,
     /// (record index, first line) of the latest records; the header is 0.
@@ -147,18 +140,12 @@ impl Tracker {
     /// `offset` of the file (after a byte order mark); `check_utf8` when the
     /// input was declared UTF-8.
     pub(crate) fn new(delimiter: u8, offset: u64, check_utf8: bool) -> Tracker {
-        let mut class = [OTHER; 256];
-        class[b'"' as usize] = QUOTE;
-        class[delimiter as usize] = DELIMITER;
-        class[b'\n' as usize] = LF;
-        class[b'\r' as usize] = CR;
         Tracker {
-            class,
+            delimiter,
             state: State::RecordStart,
             offset,
             breaks: 0,
-            prev: OTHER,
-            fed: false,
+            last: None,
             records: 0,
             starts: VecDeque::new(),
             open: None,
@@ -180,75 +167,88 @@ impl Tracker {
                 return false;
             }
         }
-        let class = self.class;
         let mut i = 0;
+        // The byte before `at` of this piece, in it or in the piece before.
+        let before = |at: usize, last: Option<u8>| if at > 0 { Some(bytes[at - 1]) } else { last };
         while i < bytes.len() {
-            let c = class[bytes[i] as usize];
-            match c {
-                CR => self.breaks += 1,
-                LF if self.prev != CR => self.breaks += 1,
-                _ => {}
+            match self.state {
+                State::RecordStart => {
+                    match bytes[i] {
+                        b'\r' => self.breaks += 1,
+                        b'\n' if before(i, self.last) != Some(b'\r') => self.breaks += 1,
+                        b'\n' => {}
+                        b => {
+                            if self.starts.len() == STARTS_KEPT {
+                                self.starts.pop_front();
+                            }
+                            self.starts.push_back((self.records, self.breaks + 1));
+                            self.records += 1;
+                            self.state = if b == b'"' { self.open_at(self.offset + i as u64) } else { State::Outside };
+                        }
+                    }
+                    i += 1;
+                }
+                State::Outside => match memchr::memchr3(b'"', b'\n', b'\r', &bytes[i..]) {
+                    None => i = bytes.len(),
+                    Some(p) => {
+                        match bytes[i + p] {
+                            // A quote opens a field only at its start (else it is text).
+                            b'"' if before(i + p, self.last) == Some(self.delimiter) => {
+                                self.state = self.open_at(self.offset + (i + p) as u64)
+                            }
+                            b'"' => {}
+                            _ => {
+                                self.breaks += 1;
+                                self.state = State::RecordStart;
+                            }
+                        }
+                        i += p + 1;
+                    }
+                },
+                State::Quoted => match memchr::memchr3(b'"', b'\n', b'\r', &bytes[i..]) {
+                    None => i = bytes.len(),
+                    Some(p) => {
+                        match bytes[i + p] {
+                            b'"' => {
+                                self.close = (self.offset + (i + p) as u64, self.breaks);
+                                self.state = State::QuoteInQuoted;
+                            }
+                            b'\n' if before(i + p, self.last) == Some(b'\r') => {}
+                            _ => self.breaks += 1,
+                        }
+                        i += p + 1;
+                    }
+                },
+                State::QuoteInQuoted => {
+                    let b = bytes[i];
+                    if b == b'"' {
+                        self.state = State::Quoted;
+                    } else {
+                        self.closed();
+                        self.state = match b {
+                            b'\r' | b'\n' => {
+                                self.breaks += 1;
+                                State::RecordStart
+                            }
+                            _ => State::Outside,
+                        };
+                    }
+                    i += 1;
+                }
             }
-            // (The runs skipped below hold no line break: `prev` stays right.)
-            self.prev = c;
-            let at = self.offset + i as u64;
-            self.state = match (self.state, c) {
-                (State::RecordStart, CR | LF) => State::RecordStart,
-                (State::RecordStart, _) => {
-                    if self.starts.len() == STARTS_KEPT {
-                        self.starts.pop_front();
-                    }
-                    self.starts.push_back((self.records, self.breaks + 1));
-                    self.records += 1;
-                    self.field_start(c, at)
-                }
-                (State::FieldStart, _) => self.field_start(c, at),
-                (State::Field, DELIMITER) => State::FieldStart,
-                (State::Field, CR | LF) => State::RecordStart,
-                (State::Field, _) => {
-                    // Ordinary bytes and quotes (text here) up to the field's end.
-                    let rest = &bytes[i + 1..];
-                    i += rest.iter().position(|&b| matches!(class[b as usize], DELIMITER | CR | LF)).unwrap_or(rest.len());
-                    State::Field
-                }
-                (State::Quoted, QUOTE) => {
-                    self.close = (at, self.breaks);
-                    State::QuoteInQuoted
-                }
-                (State::Quoted, _) => {
-                    // Up to the next quote or line break (counted above).
-                    let rest = &bytes[i + 1..];
-                    i += rest.iter().position(|&b| matches!(class[b as usize], QUOTE | CR | LF)).unwrap_or(rest.len());
-                    State::Quoted
-                }
-                (State::QuoteInQuoted, QUOTE) => State::Quoted,
-                (State::QuoteInQuoted, _) => {
-                    self.closed();
-                    match c {
-                        DELIMITER => State::FieldStart,
-                        CR | LF => State::RecordStart,
-                        _ => State::Field,
-                    }
-                }
-            };
-            i += 1;
         }
         self.offset += bytes.len() as u64;
-        self.fed |= !bytes.is_empty();
+        if let Some(&b) = bytes.last() {
+            self.last = Some(b);
+        }
         true
     }
 
-    fn field_start(&mut self, c: u8, at: u64) -> State {
-        match c {
-            QUOTE => {
-                let record = self.records.saturating_sub(1);
-                self.open = Some(Open { byte: at, line: self.breaks + 1, breaks: self.breaks, record });
-                State::Quoted
-            }
-            DELIMITER => State::FieldStart,
-            CR | LF => State::RecordStart,
-            _ => State::Field,
-        }
+    /// A quoted field opens at `at`.
+    fn open_at(&mut self, at: u64) -> State {
+        let record = self.records.saturating_sub(1);
+        self.open = Some(Open { byte: at, line: self.breaks + 1, breaks: self.breaks, record });
+        State::Quoted
     }
 
     /// The open quoted field closed at `self.close`.
@@ -320,7 +320,7 @@ impl Tracker {
     /// The physical lines of the input: its line breaks, plus a last line
     /// without one.
     pub(crate) fn lines(&self) -> u64 {
-        self.breaks + u64::from(self.fed && !matches!(self.prev, CR | LF))
+        self.breaks + u64::from(!matches!(self.last, None | Some(b'\r' | b'\n')))
     }
 }
 
@@ -379,10 +379,7 @@ mod tests {
         input.extend(b"\"\n2;3\n");
         let t = track(&input, 5);
         let warnings = t.finish().unwrap();
-        assert_eq!(
-            warnings,
-            vec![Warning::LongQuotedField { record: 1, first_line: 2, last_line: 103, bytes: 305 }]
-        );
+        assert_eq!(warnings, vec![Warning::LongQuotedField { record: 1, first_line: 2, last_line: 103, bytes: 305 }]);
     }
 
     #[test]
@@ -413,7 +410,10 @@ mod agrees_with_csv {
         /// counts the records the csv crate reads, starting on the lines it
         /// says (for input without CR, whose lines the csv crate counts right).
         #[test]
-        fn records_and_lines_match(bytes in proptest::collection::vec(prop::sample::select(b"a\";\r\n".to_vec()), 0..60)) {
+        fn records_and_lines_match(
+            bytes in proptest::collection::vec(prop::sample::select(b"a\";\r\n".to_vec()), 0..60),
+            piece in 1..8usize,
+        ) {
             let mut reader = csv::ReaderBuilder::new().delimiter(b';').has_headers(false).flexible(true).from_reader(&bytes[..]);
             let mut record = csv::ByteRecord::new();
             // The csv crate places a record at the line break before it (blank
@@ -427,11 +427,18 @@ mod agrees_with_csv {
             let mut t = Tracker::new(b';', 0, false);
             t.feed(&bytes);
             prop_assert_eq!(t.records, lines.len() as u64);
+            // The same, fed in pieces.
+            let mut pieces = Tracker::new(b';', 0, false);
+            bytes.chunks(piece).for_each(|c| { pieces.feed(c); });
+            prop_assert_eq!(pieces.records, t.records);
+            prop_assert_eq!(pieces.lines(), t.lines());
+            prop_assert_eq!(pieces.starts.clone(), t.starts.clone());
             if !bytes.contains(&b'\r') {
                 for (i, &line) in lines.iter().enumerate() {
                     prop_assert_eq!(t.record_line(i as u64), Some(line));
                 }
             }
+            prop_assert_eq!(pieces.finish().map_err(|e| e.to_string()), t.finish().map_err(|e| e.to_string()));
         }
     }
 }
