@@ -464,10 +464,100 @@ fn fold_word(text: &str, i: usize, buf: &mut [u8; 64]) -> Option<(usize, usize)>
     Some((end, n))
 }
 
-/// How NIRs are written: compact, body and key, the carte Vitale's spacing
-/// (and its overseas variant), and with the place of birth in one group.
+/// How NIRs are usually written: compact, body and key, the carte Vitale's
+/// spacing (and its overseas variant), and with the place of birth in one group.
 const NIR_LAYOUTS: [&[u8]; 6] =
     [&[15], &[13, 2], &[1, 2, 2, 2, 3, 3, 2], &[1, 2, 2, 3, 2, 3, 2], &[1, 2, 2, 5, 3, 2], &[1, 2, 2, 2, 6, 2]];
+
+/// Whether a NIR written with a separator after its first `k` characters
+/// (compact form) breaks it where its groups meet: `S AA MM DD CCC OOO KK`
+/// (after 1, 3, 5, 7, 10 and 13 characters), and after the 3-digit
+/// département of a place 97x / 98x (8). Any of these, in any number, with
+/// any separators: `1 85 05 75 115 423 55`, `18505 75115 42355`,
+/// `1850575115423 55`, `1–85–05–75–115–423–55`. Separators elsewhere are not
+/// crossed, so that the digits of neighbouring numbers do not make a NIR.
+#[inline]
+fn nir_group_end(buf: &[u8; 15], k: usize) -> bool {
+    matches!(k, 1 | 3 | 5 | 7 | 10 | 13) || (k == 8 && matches!(&buf[5..7], b"97" | b"98"))
+}
+
+/// The character at `pos` and its length, if it is not ASCII (`None` at the
+/// end, inside a character or for an ASCII byte).
+#[inline]
+fn wide_char(text: &str, pos: usize) -> Option<(char, usize)> {
+    if text.as_bytes().get(pos).is_none_or(|c| c.is_ascii()) {
+        return None;
+    }
+    let c = text.get(pos..)?.chars().next()?;
+    Some((c, c.len_utf8()))
+}
+
+/// What is at `pos` between the digit groups of a number.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gap {
+    /// Not a separator.
+    None,
+    /// A separator of [`nir::is_separator`] other than a line break, this long.
+    Sep(usize),
+    /// A line break (`\n`, `\r\n`, `\r`, U+0085, U+2028, U+2029), this long.
+    Line(usize),
+}
+
+/// The separator at `pos` (see [`Gap`]).
+#[inline]
+fn gap_at(text: &str, pos: usize) -> Gap {
+    match text.as_bytes().get(pos..) {
+        Some([b'\r', b'\n', ..]) => Gap::Line(2),
+        Some([b'\n' | b'\r', ..]) => Gap::Line(1),
+        Some([c, ..]) if c.is_ascii() => {
+            if nir::is_separator(char::from(*c)) {
+                Gap::Sep(1)
+            } else {
+                Gap::None
+            }
+        }
+        _ => match wide_char(text, pos) {
+            Some(('\u{85}' | '\u{2028}' | '\u{2029}', n)) => Gap::Line(n),
+            Some((c, n)) if nir::is_separator(c) => Gap::Sep(n),
+            _ => Gap::None,
+        },
+    }
+}
+
+/// The separators between two groups of a NIR at `pos`: up to 3 of
+/// [`nir::is_separator`] on one line, or one line break with up to 3 on each
+/// side (a blank line is not crossed). Returns the length (0 if there is no
+/// separator) and whether a line break was crossed.
+#[inline]
+fn nir_gap(text: &str, pos: usize) -> (usize, bool) {
+    let seps = |mut p: usize| {
+        for _ in 0..3 {
+            match gap_at(text, p) {
+                Gap::Sep(n) => p += n,
+                _ => break,
+            }
+        }
+        p
+    };
+    let p = seps(pos);
+    match gap_at(text, p) {
+        Gap::Line(n) => (seps(p + n) - pos, true),
+        _ => (p - pos, false),
+    }
+}
+
+/// The length of one separator inside a phone number at `pos`: `/` or one of
+/// [`nir::is_separator`] but a line break (0 if there is none).
+#[inline]
+fn phone_sep_len(text: &str, pos: usize) -> usize {
+    if text.as_bytes().get(pos) == Some(&b'/') {
+        return 1;
+    }
+    match gap_at(text, pos) {
+        Gap::Sep(n) => n,
+        _ => 0,
+    }
+}
 
 /// Country codes accepted after a `00` international prefix: France and its
 /// overseas départements, and its neighbours.
@@ -483,27 +573,6 @@ fn sep_len(b: &[u8], pos: usize) -> usize {
         Some([0xE2, 0x80, 0xAF, ..]) => 3,
         _ => 0,
     }
-}
-
-/// The length of a line break between two digit groups at `pos`: one line
-/// break (`\n`, `\r\n` or `\r`) with up to 3 spaces or tabs on each side; 0 if
-/// there is none. A blank line is not crossed.
-#[inline]
-fn line_break_len(b: &[u8], pos: usize) -> usize {
-    let blanks = |mut p: usize| {
-        let limit = p + 3;
-        while p < limit && matches!(b.get(p), Some(b' ' | b'\t')) {
-            p += 1;
-        }
-        p
-    };
-    let p = blanks(pos);
-    let p = match b.get(p..) {
-        Some([b'\r', b'\n', ..]) => p + 2,
-        Some([b'\n' | b'\r', ..]) => p + 1,
-        _ => return 0,
-    };
-    blanks(p) - pos
 }
 
 /// Bytes sought by [`find_byte`]: `@`, or the brackets that open a bracketed word.
@@ -740,29 +809,36 @@ impl<'a> Scanner<'a> {
         self.boundary_after(end).then_some((end, false))
     }
 
-    /// A NIR or NIA at `i`, written compact or in one of [`NIR_LAYOUTS`],
-    /// possibly broken across one line break at a group boundary (`1 62 05 75`
-    /// on one line, `123 456 36` on the next: one NIR, the whole span).
-    /// `Err(Some(end))`: NIR-shaped (a known layout, every structural rule
-    /// met) but the key does not match: a mistyped NIR, which the caller skips
-    /// rather than find a phone number inside it; so is a NIR without its key
-    /// (13 characters in a known layout, see [`Scanner::nir_body_end`]). Across
-    /// a line break too: a phone number is never the tail of a NIR layout (no
-    /// layout ends with five 2-digit groups or a 10-digit one), so skipping the
-    /// whole span hides none, where the next line's part of a mistyped NIR
-    /// would otherwise read as one.
+    /// A NIR or NIA at `i`: a run of its 15 characters with separators
+    /// only where its groups meet ([`nir_group_end`], [`nir_gap`]: any
+    /// separators of [`nir::is_separator`], mixed, up to 3 at a time), checked
+    /// by [`nir::check_compact`].
+    ///
+    /// In one of the usual [`NIR_LAYOUTS`] it may be broken across one line
+    /// break (`1 62 05 75` on one line, `123 456 36` on the next: one NIR, the
+    /// whole span), or have each group on its own line. Then, and only then,
+    /// `Err(Some(end))` means NIR-shaped (every structural rule met) but the
+    /// key does not match: a mistyped NIR, which the caller skips rather than
+    /// find a phone number inside it; so is a NIR without its key (13
+    /// characters, see [`Scanner::nir_body_end`]). Across a line break too: a
+    /// phone number is never the tail of a usual layout (none ends with five
+    /// 2-digit groups or a 10-digit one), so skipping the whole span hides
+    /// none, where the next line's part of a mistyped NIR would otherwise read
+    /// as one. In other layouts (`18505 7511542355`, `1000175001 00144`) only a
+    /// valid NIR is reported: `214 0793938263` (a room and a phone number)
+    /// skips nothing.
     fn nir_at(&self, i: usize) -> Result<(usize, [u8; 15]), Option<usize>> {
         let b = self.b;
         if !matches!(b[i], b'1'..=b'4' | b'7' | b'8') {
             return Err(None);
         }
         let mut buf = [0u8; 15];
-        let mut lens = [0u8; 7];
+        let mut lens = [0u8; 8];
         let mut groups = 0;
         let mut k = 0;
         let mut pos = i;
-        // whether a line break was crossed
-        let mut broken = false;
+        // how many line breaks were crossed
+        let mut lines = 0;
         loop {
             let gs = pos;
             while pos < b.len() && b[pos].is_ascii_alphanumeric() {
@@ -781,28 +857,29 @@ impl<'a> Scanner<'a> {
             if k == 15 {
                 break;
             }
-            let mut sl = sep_len(b, pos);
-            if sl == 0 || !b.get(pos + sl).is_some_and(u8::is_ascii_alphanumeric) {
-                sl = if broken { 0 } else { line_break_len(b, pos) };
-                if sl == 0 || !b.get(pos + sl).is_some_and(u8::is_ascii_alphanumeric) {
-                    return Err(self.nir_body_end(&buf, k, &lens[..groups], pos));
-                }
-                broken = true;
+            let (sl, line) = nir_gap(self.text, pos);
+            // one line break, or one between every two groups
+            let lines_ok = if line { lines == 0 || lines == groups - 1 } else { lines <= 1 };
+            let next = b.get(pos + sl).is_some_and(u8::is_ascii_alphanumeric);
+            if sl == 0 || !next || !lines_ok || !nir_group_end(&buf, k) {
+                return Err(self.nir_body_end(&buf, k, &lens[..groups], pos));
             }
+            lines += usize::from(line);
             pos += sl;
         }
-        if !self.boundary_after(pos) || !NIR_LAYOUTS.contains(&&lens[..groups]) {
+        let usual = NIR_LAYOUTS.contains(&&lens[..groups]);
+        if !self.boundary_after(pos) || (lines > 0 && !usual) {
             return Err(None);
         }
         match nir::check_compact(&buf, nir::Flavour::Matricule) {
             Ok(()) => Ok((pos, buf)),
-            Err(nir::NirError::Key) => Err(Some(pos)),
+            Err(nir::NirError::Key) if usual => Err(Some(pos)),
             Err(_) => Err(None),
         }
     }
 
     /// Whether the `k` characters read, in groups of `lens` ending at `pos`,
-    /// are the 13 characters of a NIR without its key (a known layout but its
+    /// are the 13 characters of a NIR without its key (a usual layout but its
     /// last group; every structural rule met): then `Some(pos)`, so that the
     /// caller skips it rather than find a phone number inside it.
     fn nir_body_end(&self, buf: &[u8; 15], k: usize, lens: &[u8], pos: usize) -> Option<usize> {
@@ -819,13 +896,19 @@ impl<'a> Scanner<'a> {
     /// A phone number at `i` (a digit, a `+` followed by one, or the `(` of a
     /// trunk zero in parentheses: `(0)6 12 34 56 78`).
     ///
-    /// Digit groups are read while they are separated by one separator, the same
-    /// one throughout (after the country code of an international number);
-    /// national numbers have no 1-digit group but the one right after `(0)`,
-    /// international ones only right after the country code (where `(0)` may
-    /// stand too: `+33 (0)6 ...`, `0033 (0)6 ...`). The number ends at the first
-    /// group boundary where its digits form a French number, or at the last one
-    /// for another country.
+    /// A run of digit groups is read, then handed to [`phone::e164_of`]: the
+    /// number ends at the first group boundary where its digits form a French
+    /// number, or at the last one for another country. Separators are one
+    /// character each, `/` or one of [`nir::is_separator`] but a line break.
+    /// - After a `+` (the writer said it is a phone number), groups may have any
+    ///   length and separators may change, and a group may stand in
+    ///   parentheses: `+1 (555) 123-4567`, `+33 0 6 12 34 56 78`,
+    ///   `+33 (0)6 ...`, `+33 6 12 34 56 7 8`.
+    /// - Otherwise (national numbers, `00` and a country code) the separator is
+    ///   the same one throughout (after the country code of an international
+    ///   number), so that neighbouring numbers (a date, a dose) are not glued
+    ///   into one, and there is no 1-digit group but the one right after `(0)`
+    ///   or after the country code (where `(0)` may stand too: `0033 (0)6 ...`).
     fn phone_at(&self, i: usize) -> Option<(usize, phone::E164)> {
         let b = self.b;
         let plus = b[i] == b'+';
@@ -846,9 +929,12 @@ impl<'a> Scanner<'a> {
             nd = 1;
         }
         let intl = plus || (!paren && b[pos..].starts_with(b"00"));
-        let mut bounds = [(0usize, 0usize); 8];
+        // (digits so far, end) at each group's end
+        let mut bounds = [(0usize, 0usize); 17];
         let mut nb = 0;
         let mut sep: &[u8] = &[];
+        // a '(' opened before the current group (after a '+')
+        let mut open = false;
         loop {
             let gs = pos;
             while pos < b.len() && b[pos].is_ascii_digit() && nd < digits.len() {
@@ -858,7 +944,7 @@ impl<'a> Scanner<'a> {
             }
             let len = pos - gs;
             let glued = b.get(pos).is_some_and(u8::is_ascii_alphanumeric);
-            let short = len == 1 && !(intl && nb == 1) && !(paren && nb == 0);
+            let short = len == 1 && !plus && !(intl && nb == 1) && !(paren && nb == 0);
             if len == 0 || glued || short {
                 if nb == 0 {
                     return None;
@@ -871,8 +957,26 @@ impl<'a> Scanner<'a> {
             if nb == bounds.len() {
                 break;
             }
+            if plus {
+                // ")", a separator, "(": each optional, one at least
+                let mut p = pos;
+                if open && b.get(p) == Some(&b')') {
+                    p += 1;
+                    open = false;
+                }
+                p += phone_sep_len(self.text, p);
+                if !open && b.get(p) == Some(&b'(') {
+                    p += 1;
+                    open = true;
+                }
+                if p == pos || !b.get(p).is_some_and(u8::is_ascii_digit) {
+                    break;
+                }
+                pos = p;
+                continue;
+            }
             if intl && nb == 1 {
-                // "+33 (0)6 ...", "0033 (0)6 ...": the trunk zero in parentheses
+                // "0033 (0)6 ...": the trunk zero in parentheses
                 let p = if b.get(pos) == Some(&b' ') { pos + 1 } else { pos };
                 if b.get(p..p + 3) == Some(b"(0)") && nd < digits.len() {
                     digits[nd] = b'0';
@@ -887,13 +991,12 @@ impl<'a> Scanner<'a> {
                     break;
                 }
             }
-            let sl = sep_len(b, pos);
+            let sl = phone_sep_len(self.text, pos);
             if sl == 0 || !b.get(pos + sl).is_some_and(u8::is_ascii_digit) {
                 break;
             }
             let this = &b[pos..pos + sl];
-            let first_sep_free = intl && nb == 1;
-            if !first_sep_free {
+            if !(intl && nb == 1) {
                 if sep.is_empty() {
                     sep = this;
                 } else if sep != this {
@@ -1372,8 +1475,30 @@ mod tests {
             // digits of neighbouring numbers do not make a NIR (layouts are checked)
             ("dossier 4512345678 2 61 06", "dossier 4512345678 2 61 06"),
             ("1955-07-23 1 74 05 44 408 057 89", "[DATE] 1 74 05 44 408 057 89"),
-            ("18505 75115 42355", "18505 75115 42355"),
+            // separators only where the NIR's groups meet, any of them, mixed
+            ("18505 75115 42355", "[NIR]"),
             ("1850575115423 55", "[NIR]"),
+            ("1 85057511542355", "[NIR]"),
+            ("18505 7511542355", "[NIR]"),
+            ("1\u{2013}85\u{2013}05\u{2013}75\u{2013}115\u{2013}423\u{2013}55", "[NIR]"),
+            ("1  85  05  75  115  423  55", "[NIR]"),
+            ("1\t85\t05\t75\t115\t423\t55", "[NIR]"),
+            ("1 85.05-75\u{a0}115\u{202f}423 55", "[NIR]"),
+            ("1000175001 00144", "[NIR]"),
+            ("2 45 03 974 11 123 ", "2 45 03 974 11 123 "),
+            ("1\n85\n05\n75\n115\n423\n55", "[NIR]"),
+            // other layouts skip nothing when the key is wrong: the phone number stays visible
+            ("chambre 214 0793938263", "chambre 214 [TEL]"),
+            ("chambre 214 \u{2013} 0889433187", "chambre 214 \u{2013} [TEL]"),
+            ("appeler le 112.\n0157639468", "appeler le 112.\n[TEL]"),
+            // ... and cross no line break: a valid key there is chance
+            ("code 75011\n0927115996", "code 75011\n[TEL]"),
+            // on one line it is a NIR (a code postal and a phone number whose key matches: tagged all the same)
+            ("code 75011 0927115996", "code [NIR]"),
+            // elsewhere they are not crossed
+            ("1850 575115423 55", "1850 575115423 55"),
+            ("18505751 1542355", "18505751 1542355"),
+            ("2    95 10 99 126 111 93", "2    95 10 99 126 111 93"),
         ];
         for (input, want) in cases {
             assert_eq!(plain(input), want, "case {want:?}");
@@ -1406,6 +1531,21 @@ mod tests {
             ("+33619546289 0jb@x.fr", "[TEL] [EMAIL]"),
             ("09-07-06 1947-05-17", "[DATE] [DATE]"),
             ("06 12.34.56.78", "06 12.34.56.78"),
+            // slashes, a trunk 0 apart, irregular groups and foreign groupings after a +
+            ("06/12/34/56/78", "[TEL]"),
+            ("01/00/00/00/00.", "[TEL]."),
+            ("+33 0 6 12 34 56 78", "[TEL]"),
+            ("+33 6 12 34 56 7 8", "[TEL]"),
+            ("+1 555 123 4567", "[TEL]"),
+            ("(+1 (555) 123-4567)", "([TEL])"),
+            ("+44 (0)20 7946 0958.", "[TEL]."),
+            ("+33 06/12/34/56/78", "[TEL]"),
+            // dates stay dates, mixed national separators stay apart
+            ("le 06/12/2024", "le [DATE]"),
+            ("06/12/24 06 12 34 56 78", "[DATE] [TEL]"),
+            ("06/12 34/56/78", "06/12 34/56/78"),
+            ("TA 13/8, 0/10, 1/2 cp", "TA 13/8, 0/10, 1/2 cp"),
+            ("+5 kg en 2 mois, J+15", "+5 kg en 2 mois, J+15"),
         ];
         for (input, want) in cases {
             assert_eq!(plain(input), want, "case {want:?}");
