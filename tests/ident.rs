@@ -572,6 +572,12 @@ fn scrubbing_quality_on_varied_text() {
         "patient [at] risk",
         "vu (at) domicile",
         "bilan.\n2 x 500 mg",
+        "TA 120/80 mmHg",
+        "posologie 1/0/1",
+        "EVA 0/10",
+        "+1 cp le soir",
+        "Na 140 / K 4,2",
+        "chambre 214 –",
     ];
     let mut rng = Rng(0x1DE5_7C0D_E5EE_D005);
     let kinds = [Found::Nir, Found::Phone, Found::Email, Found::Iban, Found::Date];
@@ -615,7 +621,10 @@ fn scrubbing_quality_on_varied_text() {
                         rng.below(100)
                     );
                     let spaced = format!("{} {} {} {} {}", &d[0..1], &d[1..3], &d[3..5], &d[5..7], &d[7..9]);
-                    let piece = match rng.below(10) {
+                    let piece = match rng.below(13) {
+                        10 => format!("0{}", spaced.replace(' ', "/")),
+                        11 => format!("+33 0 {spaced}"),
+                        12 => format!("+1 ({}) {}-{}", &d[0..3], &d[3..6], &d[6..9]),
                         0 => format!("0{}", spaced),
                         1 => format!("0{d}"),
                         2 => format!("0{}", spaced.replace(' ', ".")),
@@ -865,6 +874,46 @@ fn scrubbing_forms_seen_in_clinical_notes() {
         ("NIR 1 62 05 75\n123 456 ?", "NIR 1 62 05 75\n123 456 ?"),
         ("1 62 05\n75 123\n456 36", "1 62 05\n75 123\n456 36"),
         ("16205751\n23456 36", "16205751\n23456 36"),
+        // NIRs with separators at only some of their group ends, or other separators
+        ("NIR 1 85057511542355.", "NIR [NIR]."),
+        ("NIR 18505 7511542355 ok", "NIR [NIR] ok"),
+        ("(2 95 10 99 12611193)", "([NIR])"),
+        ("2\u{2013}95\u{2013}10\u{2013}99\u{2013}126\u{2013}111\u{2013}93", "[NIR]"),
+        ("2\t95\t10\t99\t126\t111\t93", "[NIR]"),
+        ("2  53  07  2B  073  004  70", "[NIR]"),
+        // near misses: separators inside a group, a wrong key, neighbouring numbers
+        ("29510 991 2611193", "29510 991 2611193"),
+        ("2951 0991261 1193", "2951 0991261 1193"),
+        ("18505 7511542358", "18505 7511542358"),
+        ("lot 1234567 12345678", "lot 1234567 12345678"),
+        ("chambre 214 0612345678", "chambre 214 [TEL]"),
+        ("chambre 214 \u{2013} 06 12 34 56 78", "chambre 214 \u{2013} [TEL]"),
+        // phones with slashes, a trunk 0 written apart, irregular or foreign groups
+        ("tél. 06/12/34/56/78.", "tél. [TEL]."),
+        ("+33 0 6 12 34 56 78", "[TEL]"),
+        ("+33 6 12 34 56 7 8 le soir", "[TEL] le soir"),
+        ("fils aux USA : +1 555 123 4567", "fils aux USA : [TEL]"),
+        ("fils aux USA : +1 (555) 123-4567.", "fils aux USA : [TEL]."),
+        ("+44 (0)20 7946 0958", "[TEL]"),
+        // near misses: what follows a foreign number is not glued on
+        ("+1 (626) 158-017 2 80 08 06", "[TEL] 2 80 08 06"),
+        ("+1 (701) 498-374 07.40.30.96.32", "[TEL] [TEL]"),
+        ("+1 (372) 544-249 (2 28 11", "[TEL] (2 28 11"),
+        ("+44 20 7946 0958 1 2 cp", "[TEL] 1 2 cp"),
+        // near misses: dates, doses, lab values, numbers in prose
+        ("le 06/12/2024 à 10h", "le [DATE] à 10h"),
+        ("du 02/03/2024-05/03/2024", "du [DATE]-[DATE]"),
+        ("06/12/2024 06/12/2024", "[DATE] [DATE]"),
+        ("vu le 06/12/24", "vu le [DATE]"),
+        ("TA 120/80 mmHg, FC 80/min", "TA 120/80 mmHg, FC 80/min"),
+        ("EVA 0/10, score 15/20, 1/2/3 cp", "EVA 0/10, score 15/20, 1/2/3 cp"),
+        ("posologie 1/0/1 puis 0/0/1", "posologie 1/0/1 puis 0/0/1"),
+        ("Na 140 / K 4,2 / Cl 102", "Na 140 / K 4,2 / Cl 102"),
+        ("+1 cp le soir, +2 kg en 3 mois", "+1 cp le soir, +2 kg en 3 mois"),
+        ("+1 000 UI, +10 % en 2024", "+1 000 UI, +10 % en 2024"),
+        ("(+2 kg) 12 34", "(+2 kg) 12 34"),
+        ("J+15 06/12", "J+15 06/12"),
+        ("06 12/34 56 78", "06 12/34 56 78"),
         // e-mails with a bracketed at / dot
         ("jean.dupont(at)exemple.fr", "[EMAIL]"),
         ("jean.dupont [at] exemple [dot] fr", "[EMAIL]"),

@@ -4,19 +4,23 @@
 //! (a letter or digit after a non-word character, or a `+`). There it tries, in
 //! order: an e-mail address (only when an `@` or a bracketed `at` follows the
 //! word: `jean.dupont(at)exemple.fr`, `jean.dupont [at] exemple [dot] fr`, see
-//! [`super::email`]; a bare ` at ` is prose), a NIR or NIA (compact, or spaced,
-//! dotted or with no-break spaces in the usual layouts such as
-//! `1 85 05 75 115 423 55`, possibly broken across one line break between two
-//! groups; key checked), a phone number (national or international, see
-//! [`super::phone`], also with the trunk zero in parentheses, `(0)6 ...`,
-//! `+33 (0)6 ...`; digit groups joined by one kind of separator, so that
-//! neighbouring numbers are not glued into one), a date (see
+//! [`super::email`]; a bare ` at ` is prose), a NIR or NIA (its 15 characters
+//! with separators of [`nir::is_separator`] wherever its groups meet, such as
+//! `1 85 05 75 115 423 55`, `18505 7511542355`, `1–85–05–75–115–423–55`; in
+//! the usual layouts possibly broken across one line break between two
+//! groups; checked by [`nir::check_compact`], key included), a phone number
+//! (a run of digit groups handed to [`phone::e164_of`]: national or
+//! international, with spaces, dots, dashes or slashes, the trunk zero in
+//! parentheses, `(0)6 ...`, `+33 (0)6 ...`; a national number keeps one
+//! separator throughout, so that neighbouring numbers are not glued into one,
+//! while after a `+` groups and separators may vary: `+1 (555) 123-4567`,
+//! `+33 0 6 12 34 56 78`), a date (see
 //! [`super::date`]; also `mm/dd/yyyy` when day-first is impossible), an IBAN
 //! (mod 97 and the country's length), and the row's own values given in a
 //! [`RowContext`] (surname, first name, ... as whole words, case- and
-//! accent-insensitive). A NIR-shaped number whose key is wrong, or that lacks
-//! its key, is skipped whole (across a line break too), so no phone number is
-//! found inside it.
+//! accent-insensitive). A NIR-shaped number in a usual layout whose key is
+//! wrong, or that lacks its key, is skipped whole (across a line break too),
+//! so no phone number is found inside it.
 //! The first that matches is reported and the walk resumes after it; otherwise
 //! the rest of the word is skipped. Every byte is looked at a bounded number of
 //! times, there is no allocation on the common path, and nothing is compiled
@@ -930,11 +934,14 @@ impl<'a> Scanner<'a> {
         }
         let intl = plus || (!paren && b[pos..].starts_with(b"00"));
         // (digits so far, end) at each group's end
-        let mut bounds = [(0usize, 0usize); 17];
+        // (digits so far, end, whether a 1-digit group came after the first two) at each group's end
+        let mut bounds = [(0usize, 0usize, false); 17];
         let mut nb = 0;
         let mut sep: &[u8] = &[];
-        // a '(' opened before the current group (after a '+')
+        // after a '+': a '(' opened before the current group, separator changes
         let mut open = false;
+        let mut changes = 0;
+        let mut irregular = false;
         loop {
             let gs = pos;
             while pos < b.len() && b[pos].is_ascii_digit() && nd < digits.len() {
@@ -945,14 +952,17 @@ impl<'a> Scanner<'a> {
             let len = pos - gs;
             let glued = b.get(pos).is_some_and(u8::is_ascii_alphanumeric);
             let short = len == 1 && !plus && !(intl && nb == 1) && !(paren && nb == 0);
-            if len == 0 || glued || short {
+            // a group in parentheses closes right after it ("(555)", "(0)")
+            let unclosed = open && b.get(pos) != Some(&b')');
+            if len == 0 || glued || short || unclosed {
                 if nb == 0 {
                     return None;
                 }
                 // this group is not part of the number (the bounds recorded so far stand)
                 break;
             }
-            bounds[nb] = (nd, pos);
+            irregular |= len == 1 && nb >= 2;
+            bounds[nb] = (nd, pos, irregular);
             nb += 1;
             if nb == bounds.len() {
                 break;
@@ -960,17 +970,33 @@ impl<'a> Scanner<'a> {
             if plus {
                 // ")", a separator, "(": each optional, one at least
                 let mut p = pos;
-                if open && b.get(p) == Some(&b')') {
+                if open {
                     p += 1;
                     open = false;
                 }
-                p += phone_sep_len(self.text, p);
-                if !open && b.get(p) == Some(&b'(') {
+                let sl = phone_sep_len(self.text, p);
+                let this = &b[p..p + sl];
+                p += sl;
+                if b.get(p) == Some(&b'(') {
                     p += 1;
                     open = true;
                 }
                 if p == pos || !b.get(p).is_some_and(u8::is_ascii_digit) {
                     break;
+                }
+                // the separator after the country code is free, parentheses
+                // alone are neutral; then one change at most ("+1 (555)
+                // 123-4567"), so that the next number is not glued on
+                if nb >= 2 && sl > 0 {
+                    if sep.is_empty() {
+                        sep = this;
+                    } else if sep != this {
+                        if changes == 1 {
+                            break;
+                        }
+                        changes += 1;
+                        sep = this;
+                    }
                 }
                 pos = p;
                 continue;
@@ -1015,12 +1041,15 @@ impl<'a> Scanner<'a> {
             }
         }
         let mut best = None;
-        for &(cum, end) in &bounds[..nb] {
+        for &(cum, end, irregular) in &bounds[..nb] {
             if let Some(e) = phone::e164_of(plus, &digits[..cum]) {
                 if e.french {
                     return self.boundary_after(end).then_some((end, e));
                 }
-                best = Some((end, e));
+                // another country's number has regular groups
+                if !irregular {
+                    best = Some((end, e));
+                }
             }
         }
         best.filter(|&(end, _)| self.boundary_after(end))
