@@ -20,16 +20,17 @@ input="$data/cohort_${rows}_cp1252.csv"
 [ -x "$masque" ] || cargo build --quiet --release --bin masque
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-"$masque" keygen -o "$out/key.json" 2>/dev/null
+"$masque" keygen -o "$out/key.json" >/dev/null 2>&1
 
-size=$(stat -c %s "$input")
+size=$(stat -L -c %s "$input")
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB"
 echo "input: $input, $rows rows, $(awk -v s="$size" 'BEGIN { printf "%.0f MiB", s / 1048576 }')"
 measure() { # measure NAME ARGS...
   local name=$1; shift
   local stats
-  stats=$( { /usr/bin/time -f '%M %e' "$masque" "$@" >/dev/null 2>"$out/stderr"; } 2>&1 | tail -1) || {
+  /usr/bin/time -o "$out/time" -f '%M %e' "$masque" "$@" >/dev/null 2>"$out/stderr" || {
     echo "$name failed:"; cat "$out/stderr"; return 1; }
+  stats=$(tail -1 "$out/time")
   awk -v name="$name" -v rss="${stats% *}" -v s="${stats#* }" -v size="$size" 'BEGIN {
     printf "%-10s peak %6.0f MiB = %.2fx the file, %6.1f s\n", name, rss / 1024, rss * 1024 / size, s }'
 }
