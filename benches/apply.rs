@@ -1,4 +1,4 @@
-//! Policy benchmark: applying the issue-4 policy to a table already read, natively.
+//! Policy benchmark: applying a policy of every action (`tests/fixtures/policies/bench.json`) to a table already read, natively.
 //!
 //! `cargo bench --bench apply [-- FILE]` (default target/bench/cohort_1m.csv, made
 //! by `python3 tools/gen_cohort.py --rows 1000000 --seed 1 -o target/bench/cohort_1m.csv`).

@@ -3,7 +3,7 @@
 //!
 //! `cargo bench --bench search [-- RUNS]`
 //! 1. tests/fixtures/adult/adult.csv with ARX's hierarchies, the 8
-//!    quasi-identifiers of issue 6, metric Loss: k=5 without suppression and
+//!    quasi-identifiers of ARX's reference configuration, metric Loss: k=5 without suppression and
 //!    k=5 with a 4 % suppression limit (ARX 3.9.2 on the reference machine,
 //!    warm JVM, search only: 66 ms and 874 ms); then k=5 / 4 % with distinct
 //!    2-diversity and with 0.2-closeness of salary-class.

@@ -137,7 +137,7 @@ fn utf8_and_correspondence_on_request() {
             "apply",
             &fixture("cohort_cp1252_40.csv"),
             "--policy",
-            &fixture("policies/issue_example.json"),
+            &fixture("policies/example.json"),
             "--key",
             "k.json",
             "-o",
@@ -176,7 +176,7 @@ fn passphrase_keys() {
             "apply",
             &fixture("cohort_cp1252_40.csv"),
             "--policy",
-            &fixture("policies/issue_example.json"),
+            &fixture("policies/example.json"),
             "--key",
             "team.json",
             "-o",
@@ -246,7 +246,7 @@ fn bad_input_exits_2_with_one_line() {
         "{err}"
     );
 
-    let err = assert_bad_input(&run(&fixture("policies/issue_example.json"), None, "o.csv"));
+    let err = assert_bad_input(&run(&fixture("policies/example.json"), None, "o.csv"));
     assert!(err.contains("pass --key KEY.json"), "{err}");
 
     std::fs::write(
@@ -267,16 +267,16 @@ fn bad_input_exits_2_with_one_line() {
         format!("{{\"version\": 1, \"key\": \"{key}\", \"fingerprint\": \"0000-0000-0000-0000\"}}"),
     )
     .unwrap();
-    let err = assert_bad_input(&run(&fixture("policies/issue_example.json"), Some("damaged.json"), "o.csv"));
+    let err = assert_bad_input(&run(&fixture("policies/example.json"), Some("damaged.json"), "o.csv"));
     assert!(err.contains("damaged.json: the key does not match the key file's fingerprint"), "{err}");
     assert!(!err.contains(&key[..16]));
 
     std::fs::write(dir.join("notkey.json"), format!("{{\"version\": 1, \"secret\": \"{key}\"}}")).unwrap();
-    let err = assert_bad_input(&run(&fixture("policies/issue_example.json"), Some("notkey.json"), "o.csv"));
+    let err = assert_bad_input(&run(&fixture("policies/example.json"), Some("notkey.json"), "o.csv"));
     assert!(err.contains("notkey.json: not a masque key file"), "{err}");
     assert!(!err.contains(&key[..16]));
 
-    let err = assert_bad_input(&run(&fixture("policies/issue_example.json"), Some("k.json"), &input));
+    let err = assert_bad_input(&run(&fixture("policies/example.json"), Some("k.json"), &input));
     assert!(err.contains("is also an input"), "{err}");
 }
 

@@ -135,7 +135,7 @@ fn the_anonymise_section_is_kept_and_written_back() {
 #[test]
 fn fixture_policies_parse() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/policies/");
-    for name in ["issue_example.json", "cohort.json", "bench.json", "hierarchy.json"] {
+    for name in ["example.json", "cohort.json", "bench.json", "hierarchy.json"] {
         let text = std::fs::read_to_string(format!("{dir}{name}")).unwrap();
         Policy::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
@@ -218,7 +218,7 @@ fn keep_drop_redact_mask_and_default() {
 }
 
 #[test]
-fn pseudonymise_nir_with_the_issue_pair() {
+fn pseudonymise_nir_with_the_often_quoted_pair() {
     let csv = "nir;x\n1 85 05 75 115 423 57;a\n185057511542357;b\n185057511542355;c\n1 85 05 75 115 423 55;d\n;e\n";
     let (out, r) = run(csv, r#"{"version": 1, "columns": {"nir": {"action": "pseudonymise", "kind": "nir"}}}"#);
     let nir = column(&out, "nir");

@@ -1,7 +1,7 @@
 //! Risk analysis against the reference tools (ARX, pycanon) on the Adult data,
 //! and on hand-made tables whose answers are worked out by hand.
 //!
-//! The Adult figures of issue 3 are pinned to 6 decimals. The other Adult
+//! The Adult reference figures (ARX, pycanon) are pinned to 6 decimals. The other Adult
 //! figures were computed with pycanon 1.3.6 (`k_anonymity`, `l_diversity`,
 //! `entropy_l_diversity`, `t_closeness`) and, for the checks with parameters,
 //! with a direct transcription of ARX's criteria (`RecursiveCLDiversity`,
@@ -393,7 +393,7 @@ fn empty_cells_group_together() {
 }
 
 #[test]
-fn the_report_has_the_field_names_of_the_issue() {
+fn the_report_has_its_documented_field_names() {
     let table = adult();
     let mut o = options(&["sex", "race"], &["salary-class"]);
     o.l = Some(2);

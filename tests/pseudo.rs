@@ -91,7 +91,7 @@ fn two_writings_one_pseudonym() {
     for cell in ["1 85 05 75 115 423 55", "185057511542355", "1.85.05.75.115.423.55", " 1-85-05-75-115-423-55 "] {
         assert_eq!(pseudonym_of(Kind::Nir, cell), ("24NW4YCQ5LVLKNYL".to_string(), Ok(())), "{cell}");
     }
-    // The pair: same pseudonym, and both reported (the key should be 55).
+    // The often-quoted pair: same pseudonym, and both reported (the key should be 55).
     for cell in ["1 85 05 75 115 423 57", "185057511542357"] {
         assert_eq!(pseudonym_of(Kind::Nir, cell), ("4BB5XHCNTNP2XNOG".to_string(), Err(Invalid::NirKey)), "{cell}");
     }

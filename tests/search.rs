@@ -1,7 +1,7 @@
 //! The anonymisation search against ARX 3.9.2 on the Adult data, and against
 //! exhaustive enumeration on small tables.
 //!
-//! ARX reference (issue 6): quasi-identifiers age, sex, race, marital-status,
+//! ARX reference: quasi-identifiers age, sex, race, marital-status,
 //! education, native-country, workclass, occupation with ARX's hierarchies
 //! (tests/fixtures/adult), metric Loss (ARX's default), k = 5:
 //! - no suppression: levels 4, 0, 0, 2, 3, 2, 2, 1; 30 classes, smallest 16;

@@ -9,14 +9,14 @@
 //! code map computed once per distinct value.
 //!
 //! Used today by the policy action `generalise` with `"to": "hierarchy"`;
-//! builders (intervals, dates, masking) and the coarsening check belong to the
-//! search (issue 6), which extends this module: [`builder`] (hierarchies made
+//! builders (intervals, dates, masking) and the coarsening check serve the
+//! optimal generalisation search, which extends this module: [`builder`] (hierarchies made
 //! from a column's values), [`french`] (age bands, code postal -> département
 //! -> région) and [`mod@column`] ([`ColumnHierarchy`]: a hierarchy checked
 //! against a column, each level a code -> code map over its dictionary).
 
 pub mod arx;
-// Issue 6 (generalisation search): builders, French ready-mades, the checked
+// For the generalisation search: builders, French ready-mades, the checked
 // binding of a hierarchy to a column as code -> code maps.
 pub mod builder;
 pub mod column;

@@ -338,7 +338,7 @@ mod tests {
             (" 1 85 05\u{a0}75 115 423 55 ", Ok("185057511542355")),
             // overseas: département 974, commune 11
             ("2 45 03 974 11 123 ", Err(Length { found: 13 })),
-            // wrong key; the example of DOMAIN.md and issue 4 has key 55, not 57
+            // wrong key; the often-quoted example `1 85 05 75 115 423 57` has key 55, not 57
             ("185057511542358", Err(Key)),
             ("1 85 05 75 115 423 57", Err(Key)),
             ("295109912611194", Err(Key)),

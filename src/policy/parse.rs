@@ -451,7 +451,7 @@ mod tests {
     }
 
     #[test]
-    fn the_issue_example_parses() {
+    fn the_documented_example_parses() {
         let p = from_json(
             r#"{"version": 1, "default": "keep",
                 "columns": {"nir": {"action": "pseudonymise", "kind": "nir"},

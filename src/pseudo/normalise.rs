@@ -282,7 +282,7 @@ mod tests {
         }
         assert_eq!(n(Kind::Nir, "1.85.05.75.115.423-55").unwrap(), "185057511542355");
         assert_eq!(n(Kind::Nir, "253072b07300470").unwrap(), "253072B07300470");
-        // The example `1 85 05 75 115 423 57` has a wrong key (55 is right).
+        // The often-quoted example `1 85 05 75 115 423 57` has a wrong key (55 is right).
         assert_eq!(n(Kind::Nir, "185057511542357"), Err(Invalid::NirKey));
         assert_eq!(n(Kind::Nir, "1 85 05 75 115 423 57"), Err(Invalid::NirKey));
         assert_eq!(n(Kind::Nir, "253072A07300470"), Err(Invalid::NirKey));

@@ -304,7 +304,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_the_issue_example() {
+    fn reads_the_documented_example() {
         let c = AnonymiseConfig::from_json(
             r#"{"quasi_identifiers": {"age": {"hierarchy_file": "adult_hierarchy_age.csv"},
                                       "zip": {"builder": {"mask": {"levels": 5}}}},
