@@ -534,6 +534,11 @@ fn gap_at(text: &str, pos: usize) -> Gap {
 /// separator) and whether a line break was crossed.
 #[inline]
 fn nir_gap(text: &str, pos: usize) -> (usize, bool) {
+    let b = text.as_bytes();
+    // the common case: one space, then the next group
+    if b.get(pos) == Some(&b' ') && b.get(pos + 1).is_some_and(u8::is_ascii_alphanumeric) {
+        return (1, false);
+    }
     let seps = |mut p: usize| {
         for _ in 0..3 {
             match gap_at(text, p) {
@@ -554,12 +559,14 @@ fn nir_gap(text: &str, pos: usize) -> (usize, bool) {
 /// [`nir::is_separator`] but a line break (0 if there is none).
 #[inline]
 fn phone_sep_len(text: &str, pos: usize) -> usize {
-    if text.as_bytes().get(pos) == Some(&b'/') {
-        return 1;
-    }
-    match gap_at(text, pos) {
-        Gap::Sep(n) => n,
-        _ => 0,
+    match text.as_bytes().get(pos) {
+        None => 0,
+        Some(b'/') => 1,
+        Some(&c) if c.is_ascii() => usize::from(c != b'\n' && c != b'\r' && nir::is_separator(char::from(c))),
+        Some(_) => match gap_at(text, pos) {
+            Gap::Sep(n) => n,
+            _ => 0,
+        },
     }
 }
 
@@ -917,6 +924,10 @@ impl<'a> Scanner<'a> {
         let b = self.b;
         let plus = b[i] == b'+';
         let paren = b[i] == b'(';
+        if !plus && !paren && b[i] != b'0' {
+            // written without a '+', a number starts with its trunk 0 or 00 (see phone::e164_of)
+            return None;
+        }
         let mut digits = [0u8; 17];
         let mut nd = 0;
         let mut pos = if plus { i + 1 } else { i };
@@ -934,8 +945,10 @@ impl<'a> Scanner<'a> {
         }
         let intl = plus || (!paren && b[pos..].starts_with(b"00"));
         // (digits so far, end) at each group's end
-        // (digits so far, end, whether a 1-digit group came after the first two) at each group's end
-        let mut bounds = [(0usize, 0usize, false); 17];
+        // at each group's end: digits so far, its offset from `i` (at most
+        // 17 digits and 12 separators of 5 bytes), whether a 1-digit group came
+        // after the first two
+        let mut bounds = [(0u8, 0u8, false); 12];
         let mut nb = 0;
         let mut sep: &[u8] = &[];
         // after a '+': a '(' opened before the current group, separator changes
@@ -962,7 +975,7 @@ impl<'a> Scanner<'a> {
                 break;
             }
             irregular |= len == 1 && nb >= 2;
-            bounds[nb] = (nd, pos, irregular);
+            bounds[nb] = (nd as u8, (pos - i) as u8, irregular);
             nb += 1;
             if nb == bounds.len() {
                 break;
@@ -1034,15 +1047,16 @@ impl<'a> Scanner<'a> {
         if intl && !plus {
             // "00" + a country code: only the codes French texts use, so that
             // "n° 2024-0012 ..." is not read as a call abroad
-            let cc = &digits[2..bounds[0].0];
+            let cc = &digits[2..usize::from(bounds[0].0)];
             let known = |c: &&[u8]| if cc.len() <= 3 { cc == *c } else { cc.starts_with(c) };
             if !DIAL_CODES.iter().any(known) {
                 return None;
             }
         }
         let mut best = None;
-        for &(cum, end, irregular) in &bounds[..nb] {
-            if let Some(e) = phone::e164_of(plus, &digits[..cum]) {
+        for &(cum, off, irregular) in &bounds[..nb] {
+            let end = i + usize::from(off);
+            if let Some(e) = phone::e164_of(plus, &digits[..usize::from(cum)]) {
                 if e.french {
                     return self.boundary_after(end).then_some((end, e));
                 }
