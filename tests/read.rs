@@ -179,7 +179,8 @@ fn forced_options() {
     assert_eq!(e.kind(), &ReadErrorKind::InvalidUtf8 { byte: at }, "forced UTF-8 on Windows-1252 bytes is an error");
     assert_eq!(e.code(), "invalid_utf8");
     // the same, streamed by small pieces
-    let e = masque::table::read_table_from(Trickle { bytes: &bytes, step: 5, fail_at_end: false }, None, &options).unwrap_err();
+    let e = masque::table::read_table_from(Trickle { bytes: &bytes, step: 5, fail_at_end: false }, None, &options)
+        .unwrap_err();
     assert_eq!(e.kind(), &ReadErrorKind::InvalidUtf8 { byte: at });
 }
 
@@ -300,7 +301,10 @@ fn long_quoted_fields_and_blank_lines_are_warnings() {
     bytes.extend(std::iter::repeat_n(b'x', 1 << 20));
     bytes.extend_from_slice(b"\"\n");
     let r = read_table(&bytes, &ReadOptions::default()).unwrap();
-    assert_eq!(r.warnings, vec![Warning::LongQuotedField { record: 1, first_line: 2, last_line: 2, bytes: (1 << 20) + 2 }]);
+    assert_eq!(
+        r.warnings,
+        vec![Warning::LongQuotedField { record: 1, first_line: 2, last_line: 2, bytes: (1 << 20) + 2 }]
+    );
     // Ordinary files have no warning.
     assert_eq!(read("cohort_quirks_200.csv").warnings, vec![]);
 }

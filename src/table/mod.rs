@@ -253,7 +253,9 @@ impl std::fmt::Display for Warning {
             Warning::DuplicateHeader { column, renamed_to } => {
                 write!(f, "column {column}: duplicate name, renamed `{renamed_to}`")
             }
-            Warning::EmptyHeader { column, renamed_to } => write!(f, "column {column}: empty name, named `{renamed_to}`"),
+            Warning::EmptyHeader { column, renamed_to } => {
+                write!(f, "column {column}: empty name, named `{renamed_to}`")
+            }
             Warning::LongQuotedField { record, first_line, last_line, bytes } => write!(
                 f,
                 "record {record}: a quoted field spans lines {first_line} to {last_line} ({bytes} bytes); \

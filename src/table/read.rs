@@ -588,13 +588,15 @@ fn parse_csv<R: Read>(
     let mut record = csv::ByteRecord::new();
     // The byte API does no UTF-8 check: an error is the stream's (or a NUL byte).
     let next = |reader: &mut csv::Reader<Scan<'_, R>>, record: &mut csv::ByteRecord| {
-        reader.read_byte_record(record).map_err(|e| match (reader.get_ref().nul, reader.get_ref().tracker.invalid_utf8) {
-            (Some(byte), _) => ReadError::new(ReadErrorKind::Binary { byte }),
-            (None, Some(byte)) => ReadError::new(ReadErrorKind::InvalidUtf8 { byte }),
-            (None, None) => match e.into_kind() {
-                csv::ErrorKind::Io(io) => io_error(io),
-                _ => ReadError::new(ReadErrorKind::Io { reason: "unreadable input".to_string() }),
-            },
+        reader.read_byte_record(record).map_err(|e| {
+            match (reader.get_ref().nul, reader.get_ref().tracker.invalid_utf8) {
+                (Some(byte), _) => ReadError::new(ReadErrorKind::Binary { byte }),
+                (None, Some(byte)) => ReadError::new(ReadErrorKind::InvalidUtf8 { byte }),
+                (None, None) => match e.into_kind() {
+                    csv::ErrorKind::Io(io) => io_error(io),
+                    _ => ReadError::new(ReadErrorKind::Io { reason: "unreadable input".to_string() }),
+                },
+            }
         })
     };
 
