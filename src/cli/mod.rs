@@ -88,12 +88,6 @@ fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// Reads a whole file. For the table of `masque apply` only: documents go
-/// through [`read_document`], keys through [`read_key_text`].
-pub fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| Failure::at(path, format!("cannot read: {}", e.kind())))
-}
-
 /// Reads a document (policy, configuration): a regular file of at most
 /// [`DOCUMENT_CAP`] bytes.
 pub fn read_document(path: &Path) -> Result<Vec<u8>, Failure> {
@@ -109,7 +103,6 @@ pub fn read_key_text(path: &Path) -> Result<Zeroizing<String>, Failure> {
 }
 
 /// Writes a whole file.
-#[allow(dead_code)] // used by the subcommands that write outputs
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     std::fs::write(path, bytes).map_err(|e| Failure::at(path, format!("cannot write: {}", e.kind())))
 }
@@ -139,15 +132,6 @@ pub fn create_private(path: &Path, replace: bool) -> std::io::Result<std::fs::Fi
     {
         options.open(path)
     }
-}
-
-/// Writes a whole file readable by its owner only (see [`create_private`]),
-/// replacing it if it exists: for files that re-identify people (the
-/// correspondence table).
-pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let cannot = |e: std::io::Error| Failure::at(path, format!("cannot write: {}", e.kind()));
-    let mut file = create_private(path, true).map_err(cannot)?;
-    file.write_all(bytes).map_err(cannot)
 }
 
 /// Text of a small document (policy, config, key, hierarchy): UTF-8 (BOM

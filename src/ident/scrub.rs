@@ -964,7 +964,7 @@ impl<'a> Scanner<'a> {
             }
             let len = pos - gs;
             let glued = b.get(pos).is_some_and(u8::is_ascii_alphanumeric);
-            let short = len == 1 && !plus && !(intl && nb == 1) && !(paren && nb == 0);
+            let short = len == 1 && !(plus || (intl && nb == 1) || (paren && nb == 0));
             // a group in parentheses closes right after it ("(555)", "(0)")
             let unclosed = open && b.get(pos) != Some(&b')');
             if len == 0 || glued || short || unclosed {

@@ -432,7 +432,7 @@ fn plan(
     key: Option<&Key>,
     options: &ApplyOptions,
 ) -> Result<Planned, ApplyError> {
-    let table: &Table = &**source;
+    let table: &Table = source;
     // A policy built in code (its fields are public) gets the checks a parsed
     // one had: bounds, widths, lengths, ranges.
     Policy::from_value(&policy.to_value())?;
@@ -515,7 +515,7 @@ fn plan(
     for jobs in phase1.chunks(batch) {
         let first = done.len();
         let ctx = Context {
-            table: &**source,
+            table: source,
             policy,
             pseudonymiser: key.map(Pseudonymiser::new),
             offsets: HashMap::new(),
@@ -545,7 +545,7 @@ fn plan(
             release(table, &mut done[first..], &keep_input, &subjects);
         }
     }
-    let table: &Table = &**source;
+    let table: &Table = source;
     let mut ctx = Context {
         table,
         policy,
