@@ -3,7 +3,7 @@
 //! and exit code 2 with one line on stderr for bad input.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -12,12 +12,12 @@ fn masque(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_masque")).args(args).current_dir(dir).output().expect("run masque")
 }
 
-/// A fresh directory for one test.
-fn tmpdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("masque-cli-anonymise-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+#[path = "common/temp_dir.rs"]
+mod temp_dir;
+
+/// A fresh directory for one test, removed when it ends.
+fn tmpdir(name: &str) -> temp_dir::TempDir {
+    temp_dir::temp_dir("cli-anonymise", name)
 }
 
 fn fixture(name: &str) -> String {

@@ -11,7 +11,7 @@
 
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -24,27 +24,12 @@ const DEADLINE: Duration = Duration::from_secs(60);
 /// The address-space limit of each run, in KiB (2 GiB).
 const MEMORY_KIB: u64 = 2 << 20;
 
-/// A fresh directory for one test, removed when the test ends.
-struct TempDir(PathBuf);
-
-impl std::ops::Deref for TempDir {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+#[path = "common/temp_dir.rs"]
+mod temp_dir;
+use temp_dir::TempDir;
 
 fn tmpdir(name: &str) -> TempDir {
-    let dir = std::env::temp_dir().join(format!("masque-cli-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    TempDir(dir)
+    temp_dir::temp_dir("cli-hostile", name)
 }
 
 fn fixture(name: &str) -> String {
