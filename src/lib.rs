@@ -20,6 +20,8 @@
 //! - [`search`]: anonymisation by full-domain generalisation and record
 //!   suppression: the optimal lattice search ([`search::anonymise`]), exact
 //!   against ARX, with hierarchy builders ([`hierarchy::builder`]).
+//! - [`clean`]: the one cleaning pipeline, policy then anonymisation
+//!   ([`clean::clean`]), behind `masque clean` and the wasm `clean`.
 //! - [`ident`]: identifier validators with check keys (NIR, RPPS, FINESS,
 //!   IBAN, phone, e-mail, dates, place codes), column role suggestions
 //!   ([`ident::suggest`]) and free-text scrubbing ([`ident::scrub`]).
@@ -28,6 +30,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod clean;
 pub mod hierarchy;
 pub mod ident;
 pub mod inspect;

@@ -18,10 +18,11 @@ use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 use super::{now_ms, options, read_error, set, to_js};
-use crate::policy::{self, ApplyOptions, Policy};
+use crate::clean::{self, CleanMonitor, Stage};
+use crate::policy::{ApplyOptions, Policy};
 use crate::privacy::AnalysisOptions;
 use crate::pseudo::Key;
-use crate::search::{self, AnonymiseConfig, Progress};
+use crate::search::{AnonymiseConfig, Progress};
 use crate::table::{read_table, read_table_from, write_table, ReadOptions, ReadTable, Table};
 
 /// Rows `start..start + count` of `table` (clamped), as arrays of strings.
@@ -204,6 +205,58 @@ impl Reporter {
 /// How often the search reports progress, at most.
 const PROGRESS_EVERY_MS: f64 = 100.0;
 
+/// The [`CleanMonitor`] of the page: stages and (at most every 100 ms) the
+/// search's progress go to the progress callback, which may stop the search;
+/// the page's clock applies the time limit and times the stages.
+struct PageMonitor {
+    reporter: Reporter,
+    /// When progress was last reported.
+    last: f64,
+    /// When the policy began, and the search (if any).
+    t1: f64,
+    t2: Option<f64>,
+}
+
+impl CleanMonitor for PageMonitor {
+    fn stage(&mut self, stage: Stage) -> bool {
+        let phase = match stage {
+            Stage::Applying => {
+                self.t1 = now_ms();
+                "pseudonymising"
+            }
+            Stage::Searching => {
+                self.t2 = Some(now_ms());
+                "searching"
+            }
+        };
+        self.reporter.report(phase, &[]);
+        // An exception thrown by the callback ends the job.
+        self.reporter.thrown.is_some()
+    }
+
+    fn progress(&mut self, p: &Progress, elapsed_ms: Option<f64>) -> bool {
+        let now = now_ms();
+        if now - self.last < PROGRESS_EVERY_MS {
+            return false;
+        }
+        self.last = now;
+        let go_on = self.reporter.report(
+            "searching",
+            &[
+                ("nodes_checked", JsValue::from_f64(p.nodes_checked as f64)),
+                ("lattice_size", JsValue::from_f64(p.lattice_size as f64)),
+                ("best_metric", p.best_metric.map_or(JsValue::NULL, JsValue::from_f64)),
+                ("elapsed_ms", JsValue::from_f64(elapsed_ms.unwrap_or_default())),
+            ],
+        );
+        !go_on
+    }
+
+    fn now_ms(&mut self) -> Option<f64> {
+        Some(now_ms())
+    }
+}
+
 /// `clean(bytes, request, progress?)`: applies a policy, then anonymises, in one pass.
 ///
 /// `request`: `{policy, key, passphrase?, anonymise?, read?, utf8?, preview_rows?}`
@@ -262,64 +315,36 @@ impl CleanJob {
         Ok(CleanJob { request, reporter, policy, key })
     }
 
-    /// Applies the policy to `read`, anonymises, writes.
+    /// Cleans `read` ([`crate::clean::clean`]) and writes it.
     fn run(self, read: Cow<'_, ReadTable>, read_ms: f64) -> Result<JsValue, JsError> {
-        let CleanJob { request, mut reporter, policy, key } = self;
-        let t1 = now_ms();
-        reporter.report("pseudonymising", &[]);
+        let CleanJob { request, reporter, policy, key } = self;
         let dialect = if request.utf8 { read.dialect.to_utf8() } else { read.dialect.clone() };
+        let config = match request.anonymise {
+            None | Some(serde_json::Value::Null) => None,
+            Some(value) => Some(AnonymiseConfig::from_value(value).map_err(|e| JsError::new(&e.to_string()))?),
+        };
         let apply_options = ApplyOptions { correspondence: false, utf8: request.utf8, threads: 1 };
-        let applied = match read {
-            Cow::Owned(read) => policy::apply_owned(read.table, &policy, key.as_ref(), &apply_options),
-            Cow::Borrowed(read) => policy::apply(&read.table, &policy, key.as_ref(), &apply_options),
-        }
-        .map_err(|e| JsError::new(&e.to_string()))?;
-        if let Some(e) = reporter.failure() {
+        let table = match read {
+            Cow::Owned(read) => Cow::Owned(read.table),
+            Cow::Borrowed(read) => Cow::Borrowed(&read.table),
+        };
+        let mut monitor = PageMonitor { reporter, last: f64::NEG_INFINITY, t1: now_ms(), t2: None };
+        let outcome = clean::clean(table, &policy, key.as_ref(), &apply_options, config.as_ref(), &mut monitor);
+        if let Some(e) = monitor.reporter.failure() {
             return Err(e);
         }
-        let t2 = now_ms();
-
-        let (table, result) = match request.anonymise {
-            None | Some(serde_json::Value::Null) => (applied.table, None),
-            Some(value) => {
-                let config = AnonymiseConfig::from_value(value).map_err(|e| JsError::new(&e.to_string()))?;
-                reporter.report("searching", &[]);
-                let mut last = f64::NEG_INFINITY;
-                let mut monitor = |p: &Progress| {
-                    let now = now_ms();
-                    if now - last < PROGRESS_EVERY_MS {
-                        return false;
-                    }
-                    last = now;
-                    let go_on = reporter.report(
-                        "searching",
-                        &[
-                            ("nodes_checked", JsValue::from_f64(p.nodes_checked as f64)),
-                            ("lattice_size", JsValue::from_f64(p.lattice_size as f64)),
-                            ("best_metric", p.best_metric.map_or(JsValue::NULL, JsValue::from_f64)),
-                            ("elapsed_ms", JsValue::from_f64(now - t2)),
-                        ],
-                    );
-                    !go_on
-                };
-                // The applied table is generalised in place, not copied: one
-                // table fewer in the 4 GiB of wasm memory.
-                let outcome = search::Anonymised::from_owned(applied.table, &config, &mut monitor);
-                if let Some(e) = reporter.failure() {
-                    return Err(e);
-                }
-                let done = outcome.map_err(|e| JsError::new(&e.to_string()))?;
-                (done.table, Some(done.result))
-            }
-        };
+        let cleaned = outcome.map_err(|e| JsError::new(&e.to_string()))?;
+        let PageMonitor { mut reporter, t1, t2, .. } = monitor;
         let t3 = now_ms();
+        let t2 = t2.unwrap_or(t3);
+        let (table, result) = (cleaned.table, cleaned.result);
         reporter.report("writing", &[]);
         let output = write_table(&table, &dialect).map_err(|e| JsError::new(&format!("{e} (write UTF-8 instead)")))?;
         let t4 = now_ms();
 
         let out = js_sys::Object::new();
         set(&out, "output", &js_sys::Uint8Array::from(output.as_slice()).into())?;
-        set(&out, "report", &to_js(&applied.report)?)?;
+        set(&out, "report", &to_js(&cleaned.report)?)?;
         set(
             &out,
             "result",

@@ -1,0 +1,164 @@
+//! Cleaning a table in one pass: the policy ([`policy::apply_owned`]), then,
+//! if a configuration is given, the anonymisation search
+//! ([`search::Anonymised::from_owned`]) on the policy's output.
+//!
+//! This is the one pipeline behind `masque clean` and the wasm `clean`: the
+//! shells read and write, and convert; what happens to the table is decided
+//! here. An owned table is transformed in place, stage after stage, so the
+//! input and the output are never held whole side by side.
+//!
+//! The core reads no clock. The caller's [`CleanMonitor`] is told each stage
+//! and the search's progress, may stop the search (the best node found so far
+//! is then the answer, `optimal: false`) or cancel the job between stages, and
+//! supplies the clock with which the configuration's `time_limit_ms` is
+//! applied to the search.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::policy::{self, ApplyError, ApplyOptions, ApplyReport, Policy};
+use crate::pseudo::Key;
+use crate::search::{self, AnonymiseConfig, AnonymiseResult, Progress, SearchError};
+use crate::table::Table;
+
+/// A stage of [`clean`], as told to [`CleanMonitor::stage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Applying the policy (pseudonymise, drop, generalise, ...).
+    Applying,
+    /// Searching the generalisation (only with a configuration).
+    Searching,
+}
+
+/// The caller's view of a [`clean`]: stages, search progress, stopping, and
+/// the clock (the core has none).
+pub trait CleanMonitor {
+    /// A stage begins. Returns `true` to cancel the job: [`clean`] then
+    /// returns [`CleanError::Cancelled`].
+    fn stage(&mut self, stage: Stage) -> bool {
+        let _ = stage;
+        false
+    }
+
+    /// Called after every node the search checks, with the milliseconds
+    /// since the search began (`None` without a clock). Returns `true` to
+    /// stop the search: the best node found so far is the answer.
+    fn progress(&mut self, progress: &Progress, elapsed_ms: Option<f64>) -> bool {
+        let _ = (progress, elapsed_ms);
+        false
+    }
+
+    /// The time now, in milliseconds from any fixed origin, or `None` if the
+    /// caller has no clock (the configuration's `time_limit_ms` is then not
+    /// applied; `max_nodes` always is).
+    fn now_ms(&mut self) -> Option<f64> {
+        None
+    }
+}
+
+/// A monitor that never stops anything and has no clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unmonitored;
+
+impl CleanMonitor for Unmonitored {}
+
+/// What [`clean`] gives. Serialised, it is the JSON report of `masque clean
+/// --report` and the `report` and `result` of the wasm `clean`:
+/// `{"report": ..., "result": ... | null}` (no table, no value, no key).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cleaned {
+    /// The cleaned table.
+    #[serde(skip)]
+    pub table: Table,
+    /// With [`ApplyOptions::correspondence`]: pseudonym -> original (see
+    /// [`policy::Applied::correspondence`]). It re-identifies everyone.
+    #[serde(skip)]
+    pub correspondence: Option<Table>,
+    /// What the policy did (counts per column, the key's fingerprint).
+    pub report: ApplyReport,
+    /// What the anonymisation did; `None` without a configuration.
+    pub result: Option<AnonymiseResult>,
+}
+
+/// Why [`clean`] failed. Errors name columns, rows and paths, never values or keys.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CleanError {
+    /// The policy could not be applied.
+    Apply(ApplyError),
+    /// The anonymisation failed (a hierarchy does not fit the policy's output, ...).
+    Search(SearchError),
+    /// The monitor cancelled the job at the start of a stage.
+    Cancelled(Stage),
+}
+
+impl fmt::Display for CleanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CleanError::Apply(e) => write!(f, "{e}"),
+            CleanError::Search(e) => write!(f, "{e}"),
+            CleanError::Cancelled(_) => write!(f, "cancelled"),
+        }
+    }
+}
+
+impl std::error::Error for CleanError {}
+
+/// Applies `policy` to `table` (with `key` if it pseudonymises or shifts
+/// dates), then, with `config`, anonymises the result.
+///
+/// An owned table ([`Cow::Owned`]) is transformed in place; a borrowed one is
+/// left as it is (the policy's output is the first copy). The output does not
+/// depend on [`ApplyOptions::threads`] nor on the monitor, unless it stops the
+/// search (or the time limit does): then the result says `optimal: false`.
+pub fn clean(
+    table: Cow<'_, Table>,
+    policy: &Policy,
+    key: Option<&Key>,
+    options: &ApplyOptions,
+    config: Option<&AnonymiseConfig>,
+    monitor: &mut dyn CleanMonitor,
+) -> Result<Cleaned, CleanError> {
+    if monitor.stage(Stage::Applying) {
+        return Err(CleanError::Cancelled(Stage::Applying));
+    }
+    let applied = match table {
+        Cow::Owned(table) => policy::apply_owned(table, policy, key, options),
+        Cow::Borrowed(table) => policy::apply(table, policy, key, options),
+    }
+    .map_err(CleanError::Apply)?;
+    let Some(config) = config else {
+        return Ok(Cleaned {
+            table: applied.table,
+            correspondence: applied.correspondence,
+            report: applied.report,
+            result: None,
+        });
+    };
+    if monitor.stage(Stage::Searching) {
+        return Err(CleanError::Cancelled(Stage::Searching));
+    }
+    let start = monitor.now_ms();
+    let limit = config.time_limit_ms.map(|ms| ms as f64);
+    let mut search_monitor = |p: &Progress| {
+        let elapsed = match start {
+            Some(start) => monitor.now_ms().map(|now| now - start),
+            None => None,
+        };
+        let late = matches!((limit, elapsed), (Some(l), Some(e)) if e >= l);
+        // The caller hears of every node, even past the limit.
+        monitor.progress(p, elapsed) | late
+    };
+    // The policy's output is generalised in place, not copied.
+    let done =
+        search::Anonymised::from_owned(applied.table, config, &mut search_monitor).map_err(CleanError::Search)?;
+    Ok(Cleaned {
+        table: done.table,
+        correspondence: applied.correspondence,
+        report: applied.report,
+        result: Some(done.result),
+    })
+}
