@@ -32,6 +32,8 @@ enum Command {
     Analyse(cli::analyse::AnalyseArgs),
     /// Find the least damaging generalisation (and suppression) that makes a file k-anonymous, and write it.
     Anonymise(cli::anonymise::AnonymiseArgs),
+    /// Apply a policy, then the anonymisation its `anonymise` section configures, in one pass.
+    Clean(cli::clean::CleanArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Apply(args) => cli::apply::run(args),
         Command::Analyse(args) => cli::analyse::run(args),
         Command::Anonymise(args) => cli::anonymise::run(args),
+        Command::Clean(args) => cli::clean::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

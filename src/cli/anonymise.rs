@@ -79,7 +79,7 @@ pub fn run(args: &AnonymiseArgs) -> Result<(), Failure> {
     let done = Anonymised::from_owned(read.table, &config, &mut monitor).map_err(|e| Failure::at(&args.file, e))?;
     let writer = TableWriter::new(&done.table, &dialect)
         .map_err(|e| Failure::at(&args.output, format!("{e} (write UTF-8 with --utf8)")))?;
-    super::apply::write_table_file(&args.output, writer, false)?;
+    super::write_table_file(&args.output, writer, false)?;
     if let Some(path) = &args.report {
         let text = serde_json::to_string_pretty(&done.result).map_err(|e| Failure(format!("internal error: {e}")))?;
         write_file(path, format!("{text}\n").as_bytes())?;
@@ -88,7 +88,8 @@ pub fn run(args: &AnonymiseArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn summary(r: &AnonymiseResult, output: &Path) -> String {
+/// The one-line summary of an anonymisation written to `output`.
+pub(super) fn summary(r: &AnonymiseResult, output: &Path) -> String {
     let levels: Vec<String> = r.levels.iter().map(|(q, l)| format!("{q} {l}")).collect();
     let what = if r.optimal { "optimal" } else { "not proven optimal" };
     let removed = match r.suppressed_rows {

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use masque::policy::{apply_owned, ApplyError, ApplyOptions, Policy};
-use masque::pseudo::KeyFile;
+use masque::pseudo::{Key, KeyFile};
 use masque::table::TableWriter;
 
 use super::{
-    check_outputs, create_private, read_document_text, read_key_text, relative_files, write_file, Failure, ReadArgs,
+    check_outputs, read_document_text, read_key_text, relative_files, write_file, write_table_file, Failure, ReadArgs,
 };
 
 /// Apply a policy: pseudonymise, drop, redact, mask, generalise and shift
@@ -57,36 +57,45 @@ fn check_paths(args: &ApplyArgs) -> Result<(), Failure> {
 }
 
 /// Reads and validates the policy, loading its hierarchy files relative to it.
-fn load_policy(path: &Path) -> Result<Policy, Failure> {
+pub(super) fn load_policy(path: &Path) -> Result<Policy, Failure> {
     let text = read_document_text(path)?;
     let mut policy = Policy::from_json(&text).map_err(|e| Failure::at(path, e))?;
     policy.resolve_files(relative_files(path)).map_err(|e| Failure::at(path, e))?;
     Ok(policy)
 }
 
-/// Runs `masque apply`.
-pub fn run(args: &ApplyArgs) -> Result<(), Failure> {
-    let policy = load_policy(&args.policy)?;
-    let key = match &args.key {
-        None if policy.needs_key() => {
-            return Err(Failure::at(
-                &args.policy,
-                "the policy pseudonymises or shifts dates: pass --key KEY.json (make one with `masque keygen`)",
-            ))
-        }
-        None => None,
+/// Reads and unlocks the key file, if given; an error if the policy needs a
+/// key and none is given.
+pub(super) fn load_key(
+    policy: &Policy,
+    policy_path: &Path,
+    key: Option<&Path>,
+    passphrase_stdin: bool,
+) -> Result<Option<Key>, Failure> {
+    match key {
+        None if policy.needs_key() => Err(Failure::at(
+            policy_path,
+            "the policy pseudonymises or shifts dates: pass --key KEY.json (make one with `masque keygen`)",
+        )),
+        None => Ok(None),
         Some(path) => {
             let text = read_key_text(path)?;
             let file = KeyFile::from_json(&text).map_err(|e| Failure::at(path, e))?;
-            let passphrase = if args.passphrase_stdin { Some(super::keygen::read_passphrase_stdin()?) } else { None };
+            let passphrase = if passphrase_stdin { Some(super::keygen::read_passphrase_stdin()?) } else { None };
             let key = file.unlock(passphrase.as_ref().map(|p| p.as_bytes())).map_err(|e| {
                 let hint =
                     if file.needs_passphrase() && passphrase.is_none() { " (pass --passphrase-stdin)" } else { "" };
                 Failure::at(path, format!("{e}{hint}"))
             })?;
-            Some(key)
+            Ok(Some(key))
         }
-    };
+    }
+}
+
+/// Runs `masque apply`.
+pub fn run(args: &ApplyArgs) -> Result<(), Failure> {
+    let policy = load_policy(&args.policy)?;
+    let key = load_key(&policy, &args.policy, args.key.as_deref(), args.passphrase_stdin)?;
     check_paths(args)?;
     // The file is streamed into the table, the table transformed in place and
     // the output written by chunks: a large file is held once, as its table.
@@ -132,12 +141,4 @@ pub fn run(args: &ApplyArgs) -> Result<(), Failure> {
         args.output.display()
     ));
     Ok(())
-}
-
-/// Writes a table to `path` by chunks (it is never held whole as bytes); a
-/// `private` file is readable by its owner only, as [`create_private`] makes it.
-pub(super) fn write_table_file(path: &Path, writer: TableWriter<'_>, private: bool) -> Result<(), Failure> {
-    let cannot = |e: std::io::Error| Failure::at(path, format!("cannot write: {}", e.kind()));
-    let file = if private { create_private(path, true) } else { std::fs::File::create(path) }.map_err(cannot)?;
-    writer.write_to(file).map_err(cannot)
 }

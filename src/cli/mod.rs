@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 pub mod analyse;
 pub mod anonymise;
 pub mod apply;
+pub mod clean;
 pub mod inspect;
 pub mod keygen;
 
@@ -258,4 +259,12 @@ impl ReadArgs {
         let size = file.metadata().ok().map(|m| m.len());
         masque::table::read_table_from(file, size, &options).map_err(|e| Failure::at(path, e))
     }
+}
+
+/// Writes a table to `path` by chunks (it is never held whole as bytes); a
+/// `private` file is readable by its owner only, as [`create_private`] makes it.
+pub fn write_table_file(path: &Path, writer: masque::table::TableWriter<'_>, private: bool) -> Result<(), Failure> {
+    let cannot = |e: std::io::Error| Failure::at(path, format!("cannot write: {}", e.kind()));
+    let file = if private { create_private(path, true) } else { std::fs::File::create(path) }.map_err(cannot)?;
+    writer.write_to(file).map_err(cannot)
 }
