@@ -51,6 +51,11 @@
 //! - Dates: `1962-06` (month), `1962-Q2` (quarter), `1962` (year), `1960-1969`
 //!   (decade). Dates are read as `ident::date` reads them (`dd/mm/yyyy`,
 //!   `yyyy-mm-dd`, ...); two-digit years are refused, their century being a guess.
+//!   A month, quarter or year as the policy's `generalise` writes them (and a
+//!   decade as above) is placed at its own level: its labels below that level
+//!   are itself (`1962` -> `1962` -> `1962` -> `1962` -> `1960-1969` -> `*`),
+//!   so a policy's output can be anonymised; one coarser than every listed
+//!   level, or a week (`1962-W23`: weeks do not nest in months), is refused.
 //! - Ordered groups: the value itself for a group of one, `{a, b}` or
 //!   `{a, b, c}` for up to three values, `{first, ..., last}` beyond.
 
@@ -377,24 +382,73 @@ fn dates(o: &Dates) -> Result<impl FnMut(&str) -> Option<Vec<String>>, String> {
     if parts.windows(2).any(|w| w[0] >= w[1]) {
         return Err("dates: `levels` must go from fine to coarse (month, quarter, year, decade), each once".into());
     }
+    let coarsest = parts[parts.len() - 1];
     Ok(move |v: &str| {
-        // The cells a policy's date transforms read (day first): one rule for both.
-        let (parsed, _) = date::parse_with(v, &DateRules::cells(DayMonth::DayFirst)).ok()?;
-        let d = parsed.date;
+        // The cells a policy's date transforms read (day first): one rule for
+        // both; else what the policy's generalisations write (a month, a
+        // quarter, a year), or a decade, each placed at its own level.
+        let (own, year, month) = match date::parse_with(v, &DateRules::cells(DayMonth::DayFirst)) {
+            Ok((parsed, _)) => (None, i32::from(parsed.date.year), Some(u32::from(parsed.date.month))),
+            Err(_) => {
+                let (part, year, month) = coarse_date(v)?;
+                // A value coarser than every level would stay itself up to `*`.
+                if part > coarsest {
+                    return None;
+                }
+                (Some(part), year, month)
+            }
+        };
         let labels = parts
             .iter()
-            .map(|part| match part {
-                DatePart::Month => format!("{:04}-{:02}", d.year, d.month),
-                DatePart::Quarter => format!("{:04}-Q{}", d.year, (d.month - 1) / 3 + 1),
-                DatePart::Year => format!("{:04}", d.year),
-                DatePart::Decade => {
-                    let lo = d.year / 10 * 10;
+            .map(|&part| match (part, month) {
+                // Below its own level, a coarse value is its own label.
+                _ if own.is_some_and(|own| part < own) => v.to_string(),
+                (DatePart::Month, Some(m)) => format!("{year:04}-{m:02}"),
+                (DatePart::Quarter, Some(m)) => format!("{year:04}-Q{}", (m - 1) / 3 + 1),
+                (DatePart::Year, _) => format!("{year:04}"),
+                (DatePart::Decade, _) => {
+                    let lo = year / 10 * 10;
                     format!("{lo:04}-{:04}", lo + 9)
                 }
+                // A quarter's own level (its month stands for the quarter).
+                (_, None) => v.to_string(),
             })
             .collect();
         Some(labels)
     })
+}
+
+/// A month (`1962-06`), quarter (`1962-Q2`), year (`1962`) or decade
+/// (`1960-1969`), as the policy's generalisations and this builder write
+/// them: its part, its year, and for a month or a quarter a month in it (the
+/// quarter's first). Anything else, a week (`1962-W23`: weeks do not nest in
+/// months) included, is `None`.
+fn coarse_date(v: &str) -> Option<(DatePart, i32, Option<u32>)> {
+    let digits = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
+    let year = v.get(..4).filter(|y| digits(y))?.parse::<i32>().ok()?;
+    let rest = &v[4..];
+    if rest.is_empty() {
+        return Some((DatePart::Year, year, None));
+    }
+    let rest = rest.strip_prefix('-')?;
+    if let Some(q) = rest.strip_prefix('Q') {
+        let q: u32 = match q {
+            "1" => 1,
+            "2" => 2,
+            "3" => 3,
+            "4" => 4,
+            _ => return None,
+        };
+        return Some((DatePart::Quarter, year, Some(3 * q - 2)));
+    }
+    if rest.len() == 2 && rest.bytes().all(|b| b.is_ascii_digit()) {
+        let m: u32 = rest.parse().ok()?;
+        return (1..=12).contains(&m).then_some((DatePart::Month, year, Some(m)));
+    }
+    if digits(rest) && year % 10 == 0 && rest.parse::<i32>().ok()? == year + 9 {
+        return Some((DatePart::Decade, year, None));
+    }
+    None
 }
 
 /// The levels a mask builds for the column: `levels`, but no more than the
@@ -557,6 +611,28 @@ mod tests {
             .build(&Column::from_values("d", ["01/01/2000"]))
             .unwrap_err();
         assert_eq!(err.code(), "bad_builder");
+    }
+
+    #[test]
+    fn dates_place_what_the_policy_writes_at_its_own_level() {
+        let b = from_json(r#"{"dates": {}}"#);
+        assert_eq!(
+            levels(&b, &["1962", "1962-06", "1962-Q3", "1960-1969", "14/06/1962", ""]),
+            vec![
+                vec!["1962", "1962", "1962", "1962", "1960-1969", "*"],
+                vec!["1962-06", "1962-06", "1962-Q2", "1962", "1960-1969", "*"],
+                vec!["1962-Q3", "1962-Q3", "1962-Q3", "1962", "1960-1969", "*"],
+                vec!["1960-1969", "1960-1969", "1960-1969", "1960-1969", "1960-1969", "*"],
+                vec!["14/06/1962", "1962-06", "1962-Q2", "1962", "1960-1969", "*"],
+                vec!["", "", "", "", "", "*"],
+            ]
+        );
+        // A value coarser than every level, a week, a malformed part: not placed.
+        let years = from_json(r#"{"dates": {"levels": ["month", "quarter"]}}"#);
+        for (b, v) in [(&years, "1962"), (&b, "1962-W23"), (&b, "1962-13"), (&b, "1962-Q5"), (&b, "1961-1970")] {
+            let err = b.build(&Column::from_values("d", ["1962-06", v])).unwrap_err();
+            assert_eq!(err.to_string(), "column `d`: the value in row 2 is not a date with a four-digit year", "{v}");
+        }
     }
 
     #[test]
