@@ -31,10 +31,16 @@ fn json(path: &Path) -> serde_json::Value {
 /// A directory with a fresh key and `policy.json`: the cohort policy, with
 /// the columns the builders read kept, and `anonymise` (if given) as its section.
 fn setup(name: &str, anonymise: Option<serde_json::Value>) -> temp_dir::TempDir {
+    setup_policy(name, anonymise, true)
+}
+
+/// As [`setup`]; `keep` false leaves the cohort policy's generalisations of
+/// the columns the builders read (years, départements, bands).
+fn setup_policy(name: &str, anonymise: Option<serde_json::Value>, keep: bool) -> temp_dir::TempDir {
     let dir = temp_dir::temp_dir("cli-clean", name);
     ok(&masque(&dir, &["keygen", "-o", "key.json"]));
     let mut policy = json(Path::new(&fixture("policies/cohort.json")));
-    for column in ["date_naissance", "code_postal", "poids_kg"] {
+    for column in ["date_naissance", "code_postal", "poids_kg"].into_iter().filter(|_| keep) {
         policy["columns"][column] = serde_json::json!({"action": "keep"});
     }
     if let Some(section) = anonymise {
@@ -73,6 +79,33 @@ fn clean_is_apply_then_anonymise() {
         assert_eq!(report["result"], json(&dir.join("anon.json")), "{name}");
         assert_eq!(report["result"]["optimal"], true, "{name}");
         assert_eq!(report.as_object().unwrap().len(), 2, "{name}: only `report` and `result`");
+    }
+}
+
+/// The README's sequence: `apply` with the cohort policy (dates to years,
+/// codes postaux to départements, weights to bands of 10), then `anonymise`
+/// with the cohort builders, which place those at their own level; and
+/// `clean` with both in one policy gives the same.
+#[test]
+fn the_cohort_policy_then_the_cohort_builders() {
+    for (name, file) in [("readme-quirks", "cohort_quirks_200.csv"), ("readme-cp1252", "cohort_cp1252_40.csv")] {
+        let dir = setup_policy(name, Some(builders()), false);
+        clean_and_steps(&dir, file);
+        let same = |a: &str, b: &str| std::fs::read(dir.join(a)).unwrap() == std::fs::read(dir.join(b)).unwrap();
+        let args = ["anonymise", "applied.csv", "--config", "policy.json", "-o", "anon.csv", "--report", "anon.json"];
+        ok(&masque(&dir, &args));
+        assert!(same("clean.csv", "anon.csv"), "{name}");
+        let report = json(&dir.join("clean.json"));
+        assert_eq!(report["report"], json(&dir.join("applied.json")), "{name}");
+        assert_eq!(report["result"], json(&dir.join("anon.json")), "{name}");
+        // The configuration file itself (its quasi-identifiers listed in its
+        // own order, where a policy's section lists them by name): the same file.
+        let config = fixture("anonymise/cohort_builders.json");
+        let args = ["anonymise", "applied.csv", "--config", &config, "-o", "file.csv", "--report", "file.json"];
+        ok(&masque(&dir, &args));
+        assert!(same("clean.csv", "file.csv"), "{name}");
+        assert_eq!(report["result"]["levels"], json(&dir.join("file.json"))["levels"], "{name}");
+        assert_eq!(report["result"]["levels"]["date_naissance"], 5, "{name}: years go up to `*` through decades");
     }
 }
 

@@ -6,12 +6,12 @@
 //!
 //! | builder | levels above the value | example |
 //! |---|---|---|
-//! | `{"intervals": {"widths": [5, 10, 20], "origin": 0}}` | one band per width, then `*` | `34` -> `30-34` -> `30-39` -> `20-39` -> `*` |
+//! | `{"intervals": {"widths": [5, 10, 20], "origin": 0}}` | one band per width, then `*` (a band the policy's `interval` wrote, `[70-80[` or `30-39`, of one of these widths and on their limits, is placed at its own level) | `34` -> `30-34` -> `30-39` -> `20-39` -> `*` |
 //! | `{"dates": {}}` or `{"dates": {"levels": ["month", "year"]}}` | month, quarter, year, decade (or the ones listed, in that order), then `*` | `14/06/1962` -> `1962-06` -> `1962-Q2` -> `1962` -> `1960-1969` -> `*` |
 //! | `{"mask": {"levels": 3}}` (`"character": "X"` optional) | the last 1, 2, ... characters masked, then `*` if still needed | `75011` -> `7501*` -> `750**` -> `75***` -> `*` |
 //! | `{"order": {"values": ["a", "b", "c", "d"], "sizes": [2, 2]}}` | consecutive values grouped by `sizes[0]`, those groups by `sizes[1]`, ..., then `*` | `b` -> `{a, b}` -> `{a, ..., d}` -> `*` |
 //! | `{"age_bands": {}}` | 5-, 10-, 20-year bands, `90+` / `80+`, then `*` (see [`super::french`]) | `34` -> `30-34` -> `30-39` -> `20-39` -> `*` |
-//! | `{"code_postal": {}}` | département, région, `*` | `75011` -> `75` -> `Île-de-France` -> `*` |
+//! | `{"code_postal": {}}` | département, région, `*` (a département is placed at its own level) | `75011` -> `75` -> `Île-de-France` -> `*` |
 //! | `{"departement": {}}` | région, `*` | `2A` -> `Corse` -> `*` |
 //! | `{"flat": {}}` | `*` (a quasi-identifier given without hierarchy gets it) | `F` -> `*` |
 //!
@@ -208,9 +208,10 @@ impl Builder {
                 let age = parse_number(v).filter(|x| *x >= 0.0 && *x < 1e6)?;
                 Some(french::age_labels(age as u32).to_vec())
             }),
-            Builder::CodePostal(_) => Box::new(|v: &str| {
-                let (dept, region) = french::code_postal(v)?;
-                Some(vec![dept.to_string(), region.to_string()])
+            Builder::CodePostal(_) => Box::new(|v: &str| match french::code_postal(v) {
+                Some((dept, region)) => Some(vec![dept.to_string(), region.to_string()]),
+                // A département, as the policy's `departement` writes it, at its own level.
+                None => french::departement(v).map(|(dept, region)| vec![dept, region.to_string()]),
             }),
             Builder::Departement(_) => Box::new(|v: &str| {
                 let (_, region) = french::departement(v)?;
@@ -341,20 +342,48 @@ fn intervals(o: &Intervals, column: &Column) -> Result<impl FnMut(&str) -> Optio
         if let Some(x) = parse_number(v) {
             whole_values &= x.fract() == 0.0;
             comma |= v.contains(',');
+        } else if v.starts_with('[') {
+            // A band of decimal data, as the policy writes it.
+            whole_values = false;
+            comma |= v.contains(',');
         }
     }
     let integer = whole_limits && whole_values;
     Ok(move |v: &str| {
-        let x = parse_number(v)?;
+        // A number, or a band as the policy's `interval` writes it, placed
+        // at the level of its width if it is one of this builder's bands.
+        let (x, own) = match parse_number(v) {
+            Some(n) => (n, None),
+            None => {
+                let (lo, hi) = band_of_label(v)?;
+                let level = widths.iter().position(|&w| ((hi - lo) - w).abs() <= 1e-9 * w)?;
+                ((lo + hi) / 2.0, Some((level, lo, hi)))
+            }
+        };
         let j = ((x - origin) / w0).floor();
         if !j.is_finite() || j.abs() > 1e15 {
             return None;
         }
         let j = j as i64;
+        if let Some((level, lo, hi)) = own {
+            // Its band must be the builder's band at its level (same origin).
+            let i = j.div_euclid(factors[level]);
+            let band_lo = round10(origin + i as f64 * widths[level]);
+            if (band_lo - lo).abs() > 1e-9 * widths[level]
+                || (round10(band_lo + widths[level]) - hi).abs() > 1e-9 * widths[level]
+            {
+                return None;
+            }
+        }
         let labels = factors
             .iter()
             .zip(&widths)
-            .map(|(&f, &w)| {
+            .enumerate()
+            .map(|(level, (&f, &w))| {
+                // Below its own level, a band is its own label.
+                if own.is_some_and(|(own, _, _)| level <= own) {
+                    return v.to_string();
+                }
                 let i = j.div_euclid(f);
                 let lo = round10(origin + i as f64 * w);
                 let hi = round10(lo + w);
@@ -371,6 +400,25 @@ fn intervals(o: &Intervals, column: &Column) -> Result<impl FnMut(&str) -> Optio
             .collect();
         Some(labels)
     })
+}
+
+/// The limits `[lo, hi)` of a band label as the policy's `interval` writes
+/// it: `[70,5-80[` (`hi` excluded) or, for whole numbers, `30-39` (`39`
+/// included); `None` for anything else.
+fn band_of_label(v: &str) -> Option<(f64, f64)> {
+    let (inner, closed) = match v.strip_prefix('[').and_then(|r| r.strip_suffix('[')) {
+        Some(inner) => (inner, false),
+        None => (v, true),
+    };
+    // The separator: the first `-` after the first character (limits may be negative).
+    let at = inner.char_indices().skip(1).find(|&(_, c)| c == '-')?.0;
+    let lo = parse_number(&inner[..at])?;
+    let hi = parse_number(&inner[at + 1..])?;
+    if closed && (lo.fract() != 0.0 || hi.fract() != 0.0) {
+        return None;
+    }
+    let hi = if closed { hi + 1.0 } else { hi };
+    (lo < hi).then_some((lo, hi))
 }
 
 fn dates(o: &Dates) -> Result<impl FnMut(&str) -> Option<Vec<String>>, String> {
@@ -632,6 +680,47 @@ mod tests {
         for (b, v) in [(&years, "1962"), (&b, "1962-W23"), (&b, "1962-13"), (&b, "1962-Q5"), (&b, "1961-1970")] {
             let err = b.build(&Column::from_values("d", ["1962-06", v])).unwrap_err();
             assert_eq!(err.to_string(), "column `d`: the value in row 2 is not a date with a four-digit year", "{v}");
+        }
+    }
+
+    #[test]
+    fn code_postal_places_a_departement_at_its_own_level() {
+        let b = from_json(r#"{"code_postal": {}}"#);
+        assert_eq!(
+            levels(&b, &["75011", "75", "2A", "971", "97110"]),
+            vec![
+                vec!["75011", "75", "Île-de-France", "*"],
+                vec!["75", "75", "Île-de-France", "*"],
+                vec!["2A", "2A", "Corse", "*"],
+                vec!["971", "971", "Guadeloupe", "*"],
+                vec!["97110", "971", "Guadeloupe", "*"],
+            ]
+        );
+    }
+
+    #[test]
+    fn intervals_place_the_policys_bands_at_their_own_level() {
+        let b = from_json(r#"{"intervals": {"widths": [5, 10, 20]}}"#);
+        assert_eq!(
+            levels(&b, &["[70-80[", "[60-70[", ""]),
+            vec![
+                vec!["[70-80[", "[70-80[", "[70-80[", "[60-80[", "*"],
+                vec!["[60-70[", "[60-70[", "[60-70[", "[60-80[", "*"],
+                vec!["", "", "", "", "*"],
+            ]
+        );
+        assert_eq!(
+            levels(&b, &["30-39", "-10--1", "42"]),
+            vec![
+                vec!["30-39", "30-39", "30-39", "20-39", "*"],
+                vec!["-10--1", "-10--1", "-10--1", "-20--1", "*"],
+                vec!["42", "40-44", "40-49", "40-59", "*"],
+            ]
+        );
+        // A band of another width, or not on the builder's limits: not placed.
+        for v in ["[70-73[", "[75-85[", "35-44", "<0", "90+", "[70-80"] {
+            let err = b.build(&Column::from_values("n", ["[70-80[", v])).unwrap_err();
+            assert_eq!(err.to_string(), "column `n`: the value in row 2 is not a number", "{v}");
         }
     }
 
