@@ -167,3 +167,26 @@ fn errors_are_one_line_and_name_no_value() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr).unwrap().contains("--key"));
 }
+
+/// The expected output and report that `tests/wasm_clean.rs` compares the
+/// wasm `clean` with: the command line gives them, byte for byte.
+#[test]
+fn the_expected_files_of_the_wasm_test_are_the_command_lines() {
+    let dir = temp_dir::temp_dir("cli-clean", "expected");
+    let args = [
+        "clean",
+        &fixture("cohort_cp1252_40.csv"),
+        "--policy",
+        &fixture("policies/cohort_clean.json"),
+        "--key",
+        &fixture("expected/clean.key.json"),
+        "-o",
+        "out.csv",
+        "--report",
+        "report.json",
+    ];
+    ok(&masque(&dir, &args));
+    let expected = |name: &str| std::fs::read(fixture(&format!("expected/cohort_cp1252_40.clean.{name}"))).unwrap();
+    assert!(std::fs::read(dir.join("out.csv")).unwrap() == expected("csv"), "output");
+    assert_eq!(std::fs::read(dir.join("report.json")).unwrap(), expected("json"));
+}

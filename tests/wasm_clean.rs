@@ -1,0 +1,79 @@
+//! The wasm `clean`, run in Node by wasm-bindgen-test-runner: the same bytes
+//! and the same report as `masque clean` (the expected files, which
+//! `tests/cli_clean.rs` checks against the command line), and the
+//! configuration's `time_limit_ms` honoured.
+//!
+//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target wasm32-unknown-unknown --test wasm_clean`
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const COHORT: &[u8] = include_bytes!("fixtures/cohort_cp1252_40.csv");
+const POLICY: &str = include_str!("fixtures/policies/cohort_clean.json");
+const KEY: &str = include_str!("fixtures/expected/clean.key.json");
+const OUTPUT: &[u8] = include_bytes!("fixtures/expected/cohort_cp1252_40.clean.csv");
+const REPORT: &str = include_str!("fixtures/expected/cohort_cp1252_40.clean.json");
+
+fn get(value: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(value, &name.into()).unwrap()
+}
+
+fn json(value: &JsValue) -> serde_json::Value {
+    serde_json::from_str(&js_sys::JSON::stringify(value).unwrap().as_string().unwrap()).unwrap()
+}
+
+/// The request `{policy, key, anonymise}`, the section as given (or changed by `section`).
+fn request(section: impl FnOnce(&mut serde_json::Value)) -> JsValue {
+    let policy: serde_json::Value = serde_json::from_str(POLICY).unwrap();
+    let mut anonymise = policy["anonymise"].clone();
+    section(&mut anonymise);
+    let key: serde_json::Value = serde_json::from_str(KEY).unwrap();
+    let request = serde_json::json!({"policy": policy, "key": key, "anonymise": anonymise});
+    js_sys::JSON::parse(&request.to_string()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn same_bytes_and_report_as_the_command_line() {
+    let value = masque::wasm::clean(COHORT, request(|_| ()), JsValue::UNDEFINED).unwrap();
+    let output: js_sys::Uint8Array = get(&value, "output").dyn_into().unwrap();
+    assert!(output.to_vec() == OUTPUT, "the output bytes");
+    let expected: serde_json::Value = serde_json::from_str(REPORT).unwrap();
+    same(&json(&get(&value, "report")), &expected["report"], "report");
+    same(&json(&get(&value, "result")), &expected["result"], "result");
+}
+
+/// `a` and `b` equal, numbers as numbers (JSON.stringify writes `0` for
+/// Rust's `0.0`) within 1e-12 relative: the entropy of `l_entropy` goes
+/// through `ln` and `exp`, whose last bit the wasm and native maths
+/// libraries may round differently.
+fn same(a: &serde_json::Value, b: &serde_json::Value, path: &str) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            assert!((x - y).abs() <= 1e-12 * x.abs().max(1.0), "{path}: {x} != {y}");
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            assert_eq!(x.len(), y.len(), "{path}");
+            for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                same(x, y, &format!("{path}[{i}]"));
+            }
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            assert_eq!(x.keys().collect::<Vec<_>>(), y.keys().collect::<Vec<_>>(), "{path}");
+            for (k, x) in x {
+                same(x, &y[k], &format!("{path}.{k}"));
+            }
+        }
+        _ => assert_eq!(a, b, "{path}"),
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_time_limit_is_honoured() {
+    let value = masque::wasm::clean(COHORT, request(|s| s["time_limit_ms"] = 0.into()), JsValue::UNDEFINED).unwrap();
+    let result = json(&get(&value, "result"));
+    assert_eq!(result["optimal"], false);
+    assert!(result["risk_after"]["k"].as_u64().unwrap() >= 5);
+}
