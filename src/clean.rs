@@ -162,3 +162,103 @@ pub fn clean(
         result: Some(done.result),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::Column;
+
+    fn table() -> Table {
+        let ages = ["34", "35", "41", "47", "52", "58", "63", "66"];
+        let sex = ["F", "M", "F", "M", "F", "M", "F", "M"];
+        Table::new(vec![Column::from_values("age", ages), Column::from_values("sex", sex)]).unwrap()
+    }
+
+    fn config(extra: &str) -> AnonymiseConfig {
+        AnonymiseConfig::from_json(&format!(
+            r#"{{"quasi_identifiers": {{"age": {{"builder": {{"intervals": {{"widths": [10, 20]}}}}}},
+               "sex": {{"builder": {{"flat": {{}}}}}}}}, "k": 2{extra}}}"#
+        ))
+        .unwrap()
+    }
+
+    fn policy() -> Policy {
+        Policy::from_json(r#"{"version": 1, "columns": {"sex": {"action": "keep"}}}"#).unwrap()
+    }
+
+    /// A clock that advances by `step` ms each time it is read.
+    struct Ticking {
+        now: f64,
+        step: f64,
+        stages: Vec<Stage>,
+        cancel: Option<Stage>,
+    }
+
+    impl CleanMonitor for Ticking {
+        fn stage(&mut self, stage: Stage) -> bool {
+            self.stages.push(stage);
+            self.cancel == Some(stage)
+        }
+        fn now_ms(&mut self) -> Option<f64> {
+            self.now += self.step;
+            Some(self.now)
+        }
+    }
+
+    fn ticking(step: f64) -> Ticking {
+        Ticking { now: 0.0, step, stages: Vec::new(), cancel: None }
+    }
+
+    #[test]
+    fn is_apply_then_anonymise() {
+        let options = ApplyOptions::default();
+        let cleaned =
+            clean(Cow::Owned(table()), &policy(), None, &options, Some(&config("")), &mut Unmonitored).unwrap();
+        let applied = policy::apply(&table(), &policy(), None, &options).unwrap();
+        let done = search::Anonymised::from_owned(applied.table.clone(), &config(""), &mut search::Unlimited).unwrap();
+        assert_eq!((&cleaned.table, &cleaned.report), (&done.table, &applied.report));
+        assert_eq!(cleaned.result.as_ref(), Some(&done.result));
+        // Borrowed: the same, and no configuration: the policy only.
+        let borrowed = table();
+        let again = clean(Cow::Borrowed(&borrowed), &policy(), None, &options, Some(&config("")), &mut Unmonitored);
+        assert_eq!(again.unwrap(), cleaned);
+        let only = clean(Cow::Owned(table()), &policy(), None, &options, None, &mut Unmonitored).unwrap();
+        assert_eq!((only.table, only.result), (applied.table, None));
+    }
+
+    #[test]
+    fn the_time_limit_reads_the_callers_clock() {
+        let options = ApplyOptions::default();
+        let run = |limit: &str, monitor: &mut Ticking| {
+            clean(Cow::Owned(table()), &policy(), None, &options, Some(&config(limit)), monitor).unwrap()
+        };
+        // 10 ms a node against a limit of 5 ms: stopped at the first node.
+        let mut slow = ticking(10.0);
+        let stopped = run(r#", "time_limit_ms": 5"#, &mut slow);
+        assert!(!stopped.result.unwrap().optimal);
+        assert_eq!(slow.stages, [Stage::Applying, Stage::Searching]);
+        // A clock that does not move, or no limit: the optimum.
+        assert!(run(r#", "time_limit_ms": 5"#, &mut ticking(0.0)).result.unwrap().optimal);
+        assert!(run("", &mut ticking(10.0)).result.unwrap().optimal);
+        // Without a clock the limit cannot be applied.
+        let cleaned = clean(
+            Cow::Owned(table()),
+            &policy(),
+            None,
+            &options,
+            Some(&config(r#", "time_limit_ms": 0"#)),
+            &mut Unmonitored,
+        );
+        assert!(cleaned.unwrap().result.unwrap().optimal);
+    }
+
+    #[test]
+    fn a_stage_can_be_cancelled() {
+        for stage in [Stage::Applying, Stage::Searching] {
+            let mut monitor = Ticking { cancel: Some(stage), ..ticking(0.0) };
+            let options = ApplyOptions::default();
+            let e = clean(Cow::Owned(table()), &policy(), None, &options, Some(&config("")), &mut monitor).unwrap_err();
+            assert_eq!(e, CleanError::Cancelled(stage));
+        }
+    }
+}
