@@ -74,8 +74,13 @@ pub fn same_as_native() {
 /// Options override detection; bad options and bad files are `Error`s with
 /// positions, not panics.
 pub fn options_and_errors() {
-    let forced = masque::wasm::inspect(COHORT, options(r#"{"delimiter": ",", "encoding": "utf-8"}"#));
+    let forced = masque::wasm::inspect(COHORT, options(r#"{"delimiter": ","}"#));
     assert!(error_message(forced).contains("fields, expected"));
+    // Windows-1252 bytes read as UTF-8 on request: an error naming the first one.
+    let e = error_of(masque::wasm::inspect(COHORT, options(r#"{"encoding": "utf-8"}"#)));
+    assert_eq!(field(&e, "code"), "invalid_utf8");
+    let first = COHORT.iter().position(|&b| b >= 0x80).unwrap() as f64;
+    assert_eq!(field(&e, "byte").as_f64(), Some(first));
     let msg = error_message(masque::wasm::inspect(b"", JsValue::UNDEFINED));
     assert_eq!(msg, "the file is empty");
     let e = error_of(masque::wasm::inspect(b"a;b\r\n1;2;3\r\n", JsValue::UNDEFINED));
