@@ -112,7 +112,7 @@ impl std::error::Error for CleanError {}
 ///
 /// An owned table ([`Cow::Owned`]) is transformed in place; a borrowed one is
 /// left as it is (the policy's output is the first copy). The output does not
-/// depend on [`ApplyOptions::threads`] nor on the monitor, unless it stops the
+/// depend on the `threads` of [`ApplyOptions`] nor on the monitor, unless it stops the
 /// search (or the time limit does): then the result says `optimal: false`.
 pub fn clean(
     table: Cow<'_, Table>,

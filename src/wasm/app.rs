@@ -6,8 +6,8 @@
 //!   rows asks for the visible ones only) and analyse its risk.
 //! - [`clean`]: read once, apply a policy (pseudonymise, drop, scrub, ...),
 //!   then search the least damaging generalisation that meets the privacy
-//!   criteria, and write once: what `masque apply` followed by
-//!   `masque anonymise` do, in one call, with progress.
+//!   criteria, and write once: [`crate::clean::clean`], what `masque clean`
+//!   (or `masque apply` followed by `masque anonymise`) does, with progress.
 //!
 //! Nothing here computes anything new: it converts and calls the core.
 
@@ -264,7 +264,9 @@ impl CleanMonitor for PageMonitor {
 /// `{phase: "reading" | "pseudonymising" | "searching" | "writing"}`, and
 /// while searching at most every 100 ms with `nodes_checked`, `lattice_size`,
 /// `best_metric`, `elapsed_ms`; returning `false` while searching stops the
-/// search at the best node found so far (`optimal: false`).
+/// search at the best node found so far (`optimal: false`), as does the
+/// configuration's `time_limit_ms` (the page's clock). The pipeline is the
+/// core's [`crate::clean::clean`], the one `masque clean` runs.
 ///
 /// Returns `{output: Uint8Array, report, result, dialect, header, preview,
 /// timings: {read_ms, apply_ms, search_ms, write_ms}}`: `report` the apply
