@@ -57,13 +57,13 @@ impl ClassDistribution<'_> {
             return 0.0;
         }
         let n = f64::from(self.size);
-        let sum: f64 = self.counts.iter().map(|&r| f64::from(r) * f64::from(r).ln()).sum();
-        (n.ln() - sum / n).max(0.0)
+        let sum: f64 = self.counts.iter().map(|&r| f64::from(r) * libm::log(f64::from(r))).sum();
+        (libm::log(n) - sum / n).max(0.0)
     }
 
     /// Whether the class is entropy l-diverse (see the module documentation).
     pub fn is_entropy_l_diverse(&self, l: f64) -> bool {
-        self.entropy() >= l.ln() - ENTROPY_TOLERANCE
+        self.entropy() >= libm::log(l) - ENTROPY_TOLERANCE
     }
 
     /// Whether the class is recursive (c,l)-diverse: at least `l` distinct values
@@ -89,7 +89,7 @@ pub fn l_distinct(d: &ClassDistributions) -> usize {
 
 /// `exp` of the smallest class entropy (0 when there is no class).
 pub fn l_entropy(d: &ClassDistributions) -> f64 {
-    d.iter().map(|c| c.entropy()).reduce(f64::min).map_or(0.0, f64::exp)
+    d.iter().map(|c| c.entropy()).reduce(f64::min).map_or(0.0, libm::exp)
 }
 
 /// Classes with fewer than `l` distinct values.

@@ -145,11 +145,11 @@ impl Metric {
                                 .iter()
                                 .zip(map)
                                 .filter(|(&c, _)| c > 0)
-                                .map(|(&c, &g)| c as f64 * (counts[g as usize] as f64 / c as f64).log2())
+                                .map(|(&c, &g)| c as f64 * libm::log2(counts[g as usize] as f64 / c as f64))
                                 .sum();
                             generalised.push(raw);
                             suppressed.push(
-                                counts.iter().map(|&c| if c == 0 { 0.0 } else { (n / c as f64).log2() }).collect(),
+                                counts.iter().map(|&c| if c == 0 { 0.0 } else { libm::log2(n / c as f64) }).collect(),
                             );
                         }
                         DimTables { generalised, suppressed, normalise: (0.0, 1.0), in_use }
@@ -204,7 +204,7 @@ impl Metric {
             Aggregate::Geometric => {
                 let mut product = 1.0;
                 for x in values {
-                    product *= (x + 1.0).powf(1.0 / count);
+                    product *= libm::pow(x + 1.0, 1.0 / count);
                 }
                 product - 1.0
             }
