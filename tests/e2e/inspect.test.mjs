@@ -151,10 +151,11 @@ test('"read as": a forced encoding or delimiter reads the file again, a wrong on
       await b.page.waitForFunction(() => /” read: |^Could not read/.test(document.getElementById('status').textContent));
     };
 
-    // Forced UTF-8: the file is read as such (accents become replacement characters).
+    // Forced UTF-8 on Windows-1252 bytes: an error naming the first byte that is
+    // not UTF-8 (never a silent misreading); the choices stay for another try.
     await readAgain('', 'utf-8');
-    assert.match((await dialectFields(b.page)).encoding, /^UTF-8\b/);
-    assert.equal((await dialectFields(b.page)).rows, '40');
+    assert.match(plain(await b.page.textContent('#error .error-detail')), /^The file is not UTF-8 \(byte \d+\): read it as Windows-1252\.$/);
+    assert.equal(await b.page.isVisible('#read-again'), true);
 
     // A wrong delimiter: the reading error, with its position; the choices stay for another try.
     await readAgain(',', '');
