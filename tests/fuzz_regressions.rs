@@ -62,3 +62,25 @@ fn xls_cyclic_directory_chain_is_an_error() {
     let e = read_error(&fixture("xls_cfb_fat_cycle.xls"));
     assert!(e.code().starts_with("workbook"), "{}", e.code());
 }
+
+// --- delimited text --------------------------------------------------------
+
+/// A file whose header starts with a zip's signature after a blank line
+/// (`\nPK\x03\x04t,...`) reads as CSV, but written back it began with
+/// `PK\x03\x04` and was read as a workbook (found by `read_csv`'s
+/// write-then-read check). The writer now quotes such a first name.
+#[test]
+fn a_header_that_starts_like_a_workbook_is_written_quoted() {
+    use masque::table::write_table;
+    // Enough rows that the control bytes of the signature are not "binary data".
+    let rows = "1;2\n".repeat(300);
+    for head in [&b"\nPK\x03\x04t;5x\n"[..], b"\n\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1;b\n"] {
+        let input = [head, rows.as_bytes()].concat();
+        let read = read_table(&input, &ReadOptions::default()).unwrap();
+        let written = write_table(&read.table, &read.dialect).unwrap();
+        assert_eq!(written[0], b'"', "the first name is quoted");
+        let back = read_table(&written, &ReadOptions::default()).unwrap();
+        assert_eq!(back.table, read.table);
+        assert_eq!(write_table(&back.table, &back.dialect).unwrap(), written);
+    }
+}

@@ -165,7 +165,14 @@ impl<'t> TableWriter<'t> {
             }
             let name_column = Column::from_values(&column.name, [column.name.as_str()]);
             let name = render_column(&name_column, dialect, lone)?;
+            let start = head.len();
             head.extend_from_slice(name.get(0));
+            // A file starting with a workbook's signature (a first name such as
+            // `PK\x03\x04...`) would be read back as a workbook: quote that name.
+            if i == 0 && super::xlsx::is_workbook(&head) {
+                head.truncate(start);
+                encode_into(&format!("\"{}\"", column.name.replace('"', "\"\"")), dialect.encoding, &mut head);
+            }
         }
         Ok(TableWriter { table, rendered, delimiter, newline, head, row: 0, tail: dialect.final_newline })
     }
