@@ -131,18 +131,25 @@ enum Refusal {
 const CELL: &[u8] = b"table:table-cell";
 const COVERED: &[u8] = b"table:covered-table-cell";
 
+impl Scan {
+    /// A scan at the top of `content.xml`, whose compressed size is `compressed`.
+    fn new(compressed: u64) -> Scan {
+        Scan {
+            mode: Mode::Top,
+            sheet: SheetState::default(),
+            row: RowState::default(),
+            cell: CellState { repeats: 1, nonempty: false, bytes: 0, last_end: 0 },
+            bytes: 0,
+            compressed,
+            #[cfg(test)]
+            last_box: (0, 0),
+        }
+    }
+}
+
 /// Checks `content.xml` (`compressed` is its size in the zip).
 pub(super) fn check_content<R: Read>(part: R, compressed: u64) -> Result<(), ReadError> {
-    let mut scan = Scan {
-        mode: Mode::Top,
-        sheet: SheetState::default(),
-        row: RowState::default(),
-        cell: CellState { repeats: 1, nonempty: false, bytes: 0, last_end: 0 },
-        bytes: 0,
-        compressed,
-        #[cfg(test)]
-        last_box: (0, 0),
-    };
+    let mut scan = Scan::new(compressed);
     check_scan(part, &mut scan)
 }
 
@@ -626,15 +633,7 @@ mod tests {
                 xml.push_str("</table:table-row>");
             }
             let content = sheet(&xml);
-            let mut scan = Scan {
-                mode: Mode::Top,
-                sheet: SheetState::default(),
-                row: RowState::default(),
-                cell: CellState { repeats: 1, nonempty: false, bytes: 0, last_end: 0 },
-                bytes: 0,
-                compressed: 1000,
-                last_box: (0, 0),
-            };
+            let mut scan = Scan::new(1000);
             proptest::prop_assert!(check_scan(content.as_bytes(), &mut scan).is_ok());
             let mut book = calamine::Ods::new(std::io::Cursor::new(ods(&content))).unwrap();
             let range = book.worksheet_range("S").unwrap();
