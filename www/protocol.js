@@ -30,9 +30,11 @@ export const Kind = Object.freeze({
   KEY_FROM_PASSPHRASE: 'key_from_passphrase',
   /** payload: {file, token?, request: {policy, key, anonymise?, read?, utf8?, preview_rows?}}.
    *  The file kept under `token` (read with the same `read` options) is cleaned
-   *  without reading it again; otherwise `file` is read (and kept).
-   *  progress: {phase: 'reading'|'pseudonymising'|'searching'|'writing', nodes_checked?, lattice_size?}.
-   *  result: {output: ArrayBuffer (transferred), report, result, dialect, header, preview, timings}. */
+   *  without reading it again; otherwise `file` is read (and kept). A large
+   *  file's run uses up the kept table: a later request reads `file` again.
+   *  progress: {phase: 'reading'|'pseudonymising'|'searching'|'writing', nodes_checked?, lattice_size?,
+   *  done?, total? (bytes read or written)}.
+   *  result: {output: Blob (the cleaned file), report, result, dialect, header, preview, timings}. */
   CLEAN: 'clean',
 });
 

@@ -5,10 +5,13 @@
 // it is read here by chunks (FileReaderSync) straight into the engine's
 // columnar table, so the file is never held whole in memory. The file last
 // opened is kept in wasm memory (a `PreviewTable`): the page's preview asks it
-// for any window of rows, and a run cleans it without reading it again.
-// Cleaned output goes back as a transferred ArrayBuffer, never copied.
+// for any window of rows, and a run cleans it without reading it again (a
+// large file's run takes the kept table over rather than copying it, so the
+// next request reads the file again). The cleaned file comes out of the
+// engine by chunks, each turned into a Blob at once, and goes back as one Blob
+// of them: never held whole in wasm memory nor in this worker's heap.
 
-import { ErrorCode, Kind, MasqueError, TRANSFER, serve } from './protocol.js';
+import { ErrorCode, Kind, MasqueError, serve } from './protocol.js';
 
 let engine = null;
 
@@ -59,6 +62,13 @@ function call(fn, code = ErrorCode.READ) {
     throw new MasqueError(err.code === 'io' ? ErrorCode.FILE : code, err.message, { detail: { ...err } });
   }
 }
+
+/**
+ * From this file size on, a run cleans the kept table itself instead of a copy
+ * (the table takes about 1.3 times the file in wasm memory, which cannot grow
+ * past 4 GiB): the preview then reads the file again if asked.
+ */
+const TAKE_OVER_BYTES = 128 * 1024 * 1024;
 
 /** The file kept for the preview and the run: {token, options, table: PreviewTable}. */
 let kept = null;
@@ -130,11 +140,20 @@ serve(self, {
   [Kind.CLEAN]: async ({ file, token, request } = {}, { progress }) => {
     // The file opened for the preview is cleaned without reading it again.
     const table = await tableFor(file, token, request?.read, progress);
-    const done = call(() => table.clean(request ?? {}, (p) => {
+    const onProgress = (p) => {
       progress(p);
       return true;
-    }), ErrorCode.CLEAN);
-    const output = done.output.buffer;
-    return Object.assign(done, { output, [TRANSFER]: [output] });
+    };
+    const parts = [];
+    const sink = (chunk) => parts.push(new Blob([chunk]));
+    let done;
+    if (file instanceof Blob && file.size >= TAKE_OVER_BYTES) {
+      // The run consumes the kept table (freed even if it fails).
+      if (kept?.table === table) kept = null;
+      done = call(() => table.cleanOnce(request ?? {}, onProgress, sink), ErrorCode.CLEAN);
+    } else {
+      done = call(() => table.clean(request ?? {}, onProgress, sink), ErrorCode.CLEAN);
+    }
+    return Object.assign(done, { output: new Blob(parts) });
   },
 });

@@ -23,7 +23,7 @@ use crate::policy::{ApplyOptions, Policy};
 use crate::privacy::AnalysisOptions;
 use crate::pseudo::Key;
 use crate::search::{AnonymiseConfig, Progress};
-use crate::table::{read_table, read_table_from, write_table, ReadOptions, ReadTable, Table};
+use crate::table::{read_table, read_table_from, Dialect, ReadOptions, ReadTable, Table, TableWriter};
 
 /// Rows `start..start + count` of `table` (clamped), as arrays of strings.
 fn rows_of(table: &Table, start: usize, count: usize) -> js_sys::Array {
@@ -115,11 +115,29 @@ impl PreviewTable {
         to_js(&crate::inspect::summarise(&self.read))
     }
 
-    /// `table.clean(request, progress?)`: [`clean`] of this file, without
-    /// reading it again (`request.read` is ignored: the file was read with the
-    /// options given when it was opened). The kept table is left as it was.
-    pub fn clean(&self, request: JsValue, progress: JsValue) -> Result<JsValue, JsValue> {
-        Ok(CleanJob::new(request, progress)?.run(Cow::Borrowed(&self.read), self.read_ms)?)
+    /// `table.clean(request, progress?, sink?)`: [`clean`] of this file,
+    /// without reading it again (`request.read` is ignored: the file was read
+    /// with the options given when it was opened). The kept table is left as
+    /// it was, so the cleaning works on a copy of it.
+    ///
+    /// With a `sink` function, the cleaned file is not returned whole
+    /// (`output` is `null`): it is handed to `sink(chunk: Uint8Array)` by
+    /// chunks of about 4 MiB, in order, each a copy the sink may keep.
+    pub fn clean(&self, request: JsValue, progress: JsValue, sink: JsValue) -> Result<JsValue, JsValue> {
+        let sink = Sink::of(sink)?;
+        Ok(CleanJob::new(request, progress)?.run(Cow::Borrowed(&self.read), self.read_ms, sink)?)
+    }
+
+    /// `table.cleanOnce(request, progress?, sink?)`: as `clean`, but the
+    /// cleaning takes the kept table over instead of copying it, so a file
+    /// close to the memory's limit can still be cleaned. The `PreviewTable`
+    /// is freed by the call (also when it fails): open the file again to
+    /// preview or clean it once more.
+    #[wasm_bindgen(js_name = cleanOnce)]
+    pub fn clean_once(self, request: JsValue, progress: JsValue, sink: JsValue) -> Result<JsValue, JsValue> {
+        let sink = Sink::of(sink)?;
+        let PreviewTable { read, read_ms } = self;
+        Ok(CleanJob::new(request, progress)?.run(Cow::Owned(read), read_ms, sink)?)
     }
 
     /// The number of data rows.
@@ -197,8 +215,7 @@ impl Reporter {
 
     fn failure(&mut self) -> Option<JsError> {
         let e = self.thrown.take()?;
-        let message = e.as_string().or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())));
-        Some(JsError::new(&format!("the progress callback failed: {}", message.unwrap_or_default())))
+        Some(JsError::new(&format!("the progress callback failed: {}", message_of(&e))))
     }
 }
 
@@ -280,7 +297,68 @@ pub fn clean(bytes: &[u8], request: JsValue, progress: JsValue) -> Result<JsValu
     let t0 = now_ms();
     let read = read_table(bytes, &job.request.read).map_err(read_error)?;
     let read_ms = now_ms() - t0;
-    Ok(job.run(Cow::Owned(read), read_ms)?)
+    Ok(job.run(Cow::Owned(read), read_ms, Sink::Whole)?)
+}
+
+/// Where a cleaned file goes: returned whole, or by chunks to a function.
+enum Sink {
+    Whole,
+    Chunks(js_sys::Function),
+}
+
+/// The size of the chunks a [`Sink::Chunks`] receives, about.
+const OUTPUT_CHUNK_BYTES: usize = 4 << 20;
+
+impl Sink {
+    /// `undefined` or `null`: whole; a function: by chunks.
+    fn of(value: JsValue) -> Result<Sink, JsError> {
+        if value.is_undefined() || value.is_null() {
+            return Ok(Sink::Whole);
+        }
+        let f = value.dyn_into().map_err(|_| JsError::new("invalid sink: not a function"))?;
+        Ok(Sink::Chunks(f))
+    }
+
+    /// Writes `table` in `dialect` here: the whole output as a `Uint8Array`,
+    /// or `null` once every chunk went to the function. Progress goes to
+    /// `reporter` as `{phase: "writing", done, total}` (bytes, `total` an
+    /// estimate) after each chunk.
+    fn write(&self, table: &Table, dialect: &Dialect, reporter: &mut Reporter) -> Result<JsValue, JsError> {
+        let unencodable = |e: crate::table::WriteError| JsError::new(&format!("{e} (write UTF-8 instead)"));
+        let mut writer = TableWriter::new(table, dialect).map_err(unencodable)?;
+        let total = writer.size_hint() as f64;
+        let sink = match self {
+            Sink::Whole => {
+                let mut out = Vec::with_capacity(writer.size_hint());
+                writer.fill(&mut out, usize::MAX);
+                return Ok(js_sys::Uint8Array::from(out.as_slice()).into());
+            }
+            Sink::Chunks(sink) => sink,
+        };
+        let mut buffer = Vec::with_capacity(OUTPUT_CHUNK_BYTES + (64 << 10));
+        let mut done = 0.0;
+        loop {
+            let more = writer.fill(&mut buffer, OUTPUT_CHUNK_BYTES);
+            // A copy: the sink may keep it while wasm memory moves on.
+            let chunk = js_sys::Uint8Array::from(buffer.as_slice());
+            sink.call1(&JsValue::NULL, &chunk)
+                .map_err(|e| JsError::new(&format!("the sink failed: {}", message_of(&e))))?;
+            done += buffer.len() as f64;
+            buffer.clear();
+            reporter.report("writing", &[("done", done.into()), ("total", total.max(done).into())]);
+            if let Some(e) = reporter.failure() {
+                return Err(e);
+            }
+            if !more {
+                return Ok(JsValue::NULL);
+            }
+        }
+    }
+}
+
+/// The message of a thrown JavaScript value (an `Error`'s, or a string).
+fn message_of(e: &JsValue) -> String {
+    e.as_string().or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))).unwrap_or_default()
 }
 
 /// A [`clean`] request, checked, with its policy and key ready.
@@ -318,7 +396,7 @@ impl CleanJob {
     }
 
     /// Cleans `read` ([`crate::clean::clean`]) and writes it.
-    fn run(self, read: Cow<'_, ReadTable>, read_ms: f64) -> Result<JsValue, JsError> {
+    fn run(self, read: Cow<'_, ReadTable>, read_ms: f64, sink: Sink) -> Result<JsValue, JsError> {
         let CleanJob { request, reporter, policy, key } = self;
         let dialect = if request.utf8 { read.dialect.to_utf8() } else { read.dialect.clone() };
         let config = match request.anonymise {
@@ -341,11 +419,11 @@ impl CleanJob {
         let t2 = t2.unwrap_or(t3);
         let (table, result) = (cleaned.table, cleaned.result);
         reporter.report("writing", &[]);
-        let output = write_table(&table, &dialect).map_err(|e| JsError::new(&format!("{e} (write UTF-8 instead)")))?;
+        let output = sink.write(&table, &dialect, &mut reporter)?;
         let t4 = now_ms();
 
         let out = js_sys::Object::new();
-        set(&out, "output", &js_sys::Uint8Array::from(output.as_slice()).into())?;
+        set(&out, "output", &output)?;
         set(&out, "report", &to_js(&cleaned.report)?)?;
         set(
             &out,

@@ -6,7 +6,7 @@
 /// One `#[wasm_bindgen_test]` per check of this file.
 macro_rules! run_checks {
     () => {
-        run_checks!(same_as_native, options_and_errors, read_by_chunks, clean_kept_table);
+        run_checks!(same_as_native, options_and_errors, read_by_chunks, clean_kept_table, clean_by_chunks);
     };
     ($($check:ident),*) => {
         $(
@@ -144,7 +144,7 @@ pub fn clean_kept_table() {
     let from_bytes = masque::wasm::clean(COHORT, request(&key), JsValue::UNDEFINED).unwrap();
     let table = PreviewTable::from_reader(COHORT.len() as f64, chunks(COHORT, 4096), JsValue::UNDEFINED).unwrap();
     let before = js_sys::JSON::stringify(&table.slice(0, 40)).unwrap();
-    let kept = table.clean(request(&key), JsValue::UNDEFINED).unwrap();
+    let kept = table.clean(request(&key), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
     let bytes = |v: &JsValue| field(v, "output").unchecked_into::<js_sys::Uint8Array>().to_vec();
     assert!(!bytes(&kept).is_empty());
     assert!(bytes(&kept) == bytes(&from_bytes), "same output");
@@ -157,6 +157,42 @@ pub fn clean_kept_table() {
     }
     assert_eq!(js_sys::JSON::stringify(&table.slice(0, 40)).unwrap(), before);
     // a bad request is an error, and the table stays usable
-    assert!(error_message(table.clean(options(r#"{"polcy": {}}"#), JsValue::UNDEFINED)).contains("polcy"));
+    assert!(error_message(table.clean(options(r#"{"polcy": {}}"#), JsValue::UNDEFINED, JsValue::UNDEFINED))
+        .contains("polcy"));
     assert_eq!(table.rows(), 40);
+}
+
+/// `cleanOnce` with a sink: the chunks, end to end, are the bytes `clean`
+/// returns whole, on a file whose output takes several chunks; `output` is
+/// null and the writing progress counts every byte.
+pub fn clean_by_chunks() {
+    use masque::wasm::PreviewTable;
+    let split = COHORT.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let (head, rows) = COHORT.split_at(split);
+    let big: &'static [u8] = Box::leak([head, &rows.repeat(1400)].concat().into_boxed_slice());
+    let key = masque::wasm::keygen().unwrap();
+    let request = || {
+        let r = options(&format!(r#"{{"policy": {}}}"#, include_str!("../fixtures/policies/cohort.json")));
+        js_sys::Reflect::set(&r, &"key".into(), &key).unwrap();
+        r
+    };
+    let whole = masque::wasm::clean(big, request(), JsValue::UNDEFINED).unwrap();
+    let whole = field(&whole, "output").unchecked_into::<js_sys::Uint8Array>().to_vec();
+    assert!(whole.len() > 8 << 20, "the output takes several chunks ({} bytes)", whole.len());
+
+    let parts = js_sys::Array::new();
+    let sink = js_sys::Function::new_with_args("c", "this.push(c)").bind0(&parts);
+    let written = js_sys::Array::new();
+    let progress = js_sys::Function::new_with_args("p", "if (p.phase === 'writing') this.push(p.done); return true")
+        .bind0(&written);
+    let table = PreviewTable::from_reader(big.len() as f64, chunks(big, 1 << 20), JsValue::UNDEFINED).unwrap();
+    let done = table.clean_once(request(), progress.into(), sink.into()).unwrap();
+    assert!(field(&done, "output").is_null());
+    assert!(parts.length() >= 3, "{} chunks", parts.length());
+    let mut joined = Vec::new();
+    for part in parts.iter() {
+        joined.extend(part.unchecked_into::<js_sys::Uint8Array>().to_vec());
+    }
+    assert!(joined == whole, "the chunks are the whole output");
+    assert_eq!(written.get(written.length() - 1).as_f64(), Some(whole.len() as f64));
 }
