@@ -497,6 +497,29 @@ fn hostile_xls_sheets_are_refused_before_calamine_builds_them() {
 }
 
 #[test]
+fn an_xls_string_copied_into_many_cells_is_refused() {
+    // One 32767-character shared string named by 6000 LABELSST records:
+    // calamine copies it into each cell (197 MB from 240 KB; 60 GB from a
+    // 64 MiB file), counted against the file's size before it does.
+    let e = hostile("xls_shared_string_copies.xls");
+    match e.kind() {
+        ReadErrorKind::WorkbookTooLarge { expanded, compressed } => {
+            assert!(*expanded > 6000 * 32767, "{expanded}");
+            assert_eq!(*compressed, 244_736);
+        }
+        other => panic!("{other:?}"),
+    }
+    // The same string in three cells, its SST record continued over five
+    // CONTINUE records: read whole, and the short string after it too.
+    let path = format!("{}/tests/fixtures/hostile/xls_long_string_ok.xls", env!("CARGO_MANIFEST_DIR"));
+    let t = read(&std::fs::read(path).unwrap()).unwrap();
+    assert_eq!((t.rows, t.columns.len()), (4, 2));
+    assert_eq!(t.columns[1].get(0).len(), 32767);
+    assert!(t.columns[1].get(0).starts_with(MARKER));
+    assert_eq!((t.columns[0].get(3), t.columns[1].get(3)), ("p4", "court"));
+}
+
+#[test]
 fn an_honest_xls_reads_as_before() {
     let path = format!("{}/tests/fixtures/hostile/xls_small_ok.xls", env!("CARGO_MANIFEST_DIR"));
     let t = read(&std::fs::read(path).unwrap()).unwrap();

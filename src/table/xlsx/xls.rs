@@ -22,11 +22,14 @@
 //!   [`FREE_CELLS`], at most [`MAX_EMPTY_RATIO`] cells of the box per cell
 //!   record), `workbook_too_sparse` naming the sheet;
 //! - the whole workbook's estimated memory against the file's size
-//!   ([`FREE_BYTES`], [`MAX_RATIO`]): `workbook_too_large`.
+//!   ([`FREE_BYTES`], [`MAX_RATIO`]): `workbook_too_large`. The estimate
+//!   counts the shared strings (SST) and, for each LABELSST cell, the copy
+//!   calamine makes of the string it names: a 14-byte record can cost 96 KiB.
 //!
 //! Records calamine would index out of bounds on (a cell record too short for
 //! its position, a MULRK whose last column is before its first, a sheet
-//! offset past the stream) are `workbook` errors here.
+//! offset past the stream, a shared string cut inside its header or at an
+//! empty CONTINUE) are `workbook` errors here.
 //!
 //! [`sheet`]: super::sheet
 
@@ -188,9 +191,9 @@ fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
     minis.chain(entry.1, &minifat, entry.2)
 }
 
-/// BIFF records as calamine's `RecordIter` reads them: (type, data), the
-/// CONTINUE records after one skipped with it.
-fn records(mut stream: &[u8]) -> impl Iterator<Item = Result<(u16, &[u8]), ()>> {
+/// BIFF records as calamine's `RecordIter` reads them: (type, data, the
+/// CONTINUE records after it, headers included: see [`Continued`]).
+fn records(mut stream: &[u8]) -> impl Iterator<Item = Result<(u16, &[u8], &[u8]), ()>> {
     std::iter::from_fn(move || {
         if stream.is_empty() {
             return None;
@@ -204,6 +207,7 @@ fn records(mut stream: &[u8]) -> impl Iterator<Item = Result<(u16, &[u8]), ()>> 
             return Some(Err(()));
         };
         stream = &stream[4 + len as usize..];
+        let continues = stream;
         while stream.len() > 4 && u16_at(stream, 0) == Some(0x003C) {
             let len = u16_at(stream, 2).unwrap_or(0) as usize;
             if stream.len() < len + 4 {
@@ -212,8 +216,97 @@ fn records(mut stream: &[u8]) -> impl Iterator<Item = Result<(u16, &[u8]), ()>> 
             }
             stream = &stream[len + 4..];
         }
-        Some(Ok((typ, data)))
+        let continues = &continues[..continues.len() - stream.len()];
+        Some(Ok((typ, data, continues)))
     })
+}
+
+/// A record's data as calamine's `Record` walks it: the current piece, then
+/// each CONTINUE record's data in turn (their lengths already checked by
+/// [`records`]).
+struct Continued<'a> {
+    data: &'a [u8],
+    continues: &'a [u8],
+}
+
+impl Continued<'_> {
+    /// calamine's `continue_record`: moves to the next CONTINUE's data.
+    fn next_piece(&mut self) -> bool {
+        let Some(len) = u16_at(self.continues, 2) else { return false };
+        let end = (4 + len as usize).min(self.continues.len());
+        self.data = &self.continues[4.min(end)..end];
+        self.continues = &self.continues[end..];
+        true
+    }
+
+    /// calamine's `Record::skip`: `None` where calamine fails.
+    fn skip(&mut self, mut len: usize) -> Option<()> {
+        while len > 0 {
+            if self.data.is_empty() && !self.next_piece() {
+                return None;
+            }
+            let l = len.min(self.data.len());
+            self.data = &self.data[l..];
+            len -= l;
+        }
+        Some(())
+    }
+}
+
+/// The most UTF-8 bytes a character of an xls string decodes to.
+const CHAR_BYTES: u64 = 3;
+/// What calamine holds per string besides its text: a `String`.
+const STRING_BYTES: u64 = 24;
+
+/// The shared strings' sizes once decoded, as calamine's `parse_sst` reads
+/// them (`XLUnicodeRichExtendedString`s, their characters continued across
+/// CONTINUE records each starting with a new flags byte): per string, at most
+/// [`CHAR_BYTES`] per character. `Ok(None)` where calamine fails with an
+/// error of its own; `Err` where it would index past the record's data.
+fn shared_string_sizes(data: &[u8], continues: &[u8]) -> Result<Option<Vec<u32>>, ReadError> {
+    let panics = || damaged(None, "a shared string is cut short");
+    let Some(data) = data.get(8..) else { return Ok(None) };
+    let mut r = Continued { data, continues };
+    let mut sizes = Vec::new();
+    while !r.data.is_empty() || r.next_piece() {
+        if r.data.is_empty() {
+            sizes.push(0);
+            continue;
+        }
+        let (Some(cch), Some(&flags)) = (u16_at(r.data, 0), r.data.get(2)) else { return Ok(None) };
+        r.data = &r.data[3..];
+        let mut runs = 0usize;
+        if flags & 0x8 != 0 {
+            runs = u16_at(r.data, 0).ok_or_else(panics)? as usize;
+            r.data = &r.data[2..];
+        }
+        let mut ext = 0usize;
+        if flags & 0x4 != 0 {
+            // calamine reads an i32 and skips it as a usize: a negative one fails.
+            ext = i32::from_le_bytes(r.data.get(..4).ok_or_else(panics)?.try_into().unwrap_or_default()) as usize;
+            r.data = &r.data[4..];
+        }
+        let (mut left, mut wide) = (cch as usize, flags & 0x1 != 0);
+        while left > 0 {
+            let width = if wide { 2 } else { 1 };
+            let l = (r.data.len() / width).min(left);
+            r.data = &r.data[l * width..];
+            left -= l;
+            if left > 0 {
+                if !r.next_piece() {
+                    return Ok(None);
+                }
+                let &flags = r.data.first().ok_or_else(panics)?;
+                wide = flags & 0x1 != 0;
+                r.data = &r.data[1..];
+            }
+        }
+        if r.skip(runs.saturating_mul(4)).is_none() || r.skip(ext).is_none() {
+            return Ok(None);
+        }
+        sizes.push((u64::from(cch) * CHAR_BYTES) as u32);
+    }
+    Ok(Some(sizes))
 }
 
 /// A BoundSheet8's name, for errors (Latin-1 or UTF-16 as flagged).
@@ -272,19 +365,27 @@ pub(super) fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
     let bad = |sheet: Option<&str>| damaged(sheet, "invalid xls content");
     let mut sheets = Vec::new();
     let mut biff8 = true;
+    // calamine keeps the last SST's strings, and copies one into every cell
+    // that names it (LABELSST): a long string named by many small records.
+    let mut strings = Vec::new();
     for record in records(&stream) {
-        let (typ, data) = record.map_err(|_| bad(None))?;
+        let (typ, data, continues) = record.map_err(|_| bad(None))?;
         match typ {
             0x0809 => biff8 = u16_at(data, 0) == Some(0x0600),
             0x0085 => {
                 let pos = u32_at(data, 0).ok_or_else(|| bad(None))? as usize;
                 sheets.push((pos, sheet_name(data, biff8)));
             }
+            0x00FC => match shared_string_sizes(data, continues)? {
+                Some(sizes) => strings = sizes,
+                // calamine refuses the workbook itself.
+                None => return Ok(()),
+            },
             0x000A => break,
             _ => {}
         }
     }
-    let mut estimate = 0u64;
+    let mut estimate = strings.iter().map(|&n| u64::from(n) + STRING_BYTES).sum::<u64>();
     for (pos, name) in &sheets {
         let name = name.as_str();
         let part = stream.get(*pos..).ok_or_else(|| damaged(Some(name), "the sheet's offset is past the stream"))?;
@@ -292,8 +393,9 @@ pub(super) fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
         let mut declared = (0u64, 0u64);
         let mut formula_at = (0u32, 0u32);
         let (mut seen_bof, mut depth) = (false, 0u64);
+        let mut copies = 0u64;
         for record in records(part) {
-            let (typ, data) = record.map_err(|_| bad(Some(name)))?;
+            let (typ, data, _) = record.map_err(|_| bad(Some(name)))?;
             if depth > 0 {
                 match typ {
                     0x0809 => depth += 1,
@@ -322,6 +424,9 @@ pub(super) fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
                     }
                     let (row, column) = at(data)?;
                     cells.add(row, column, column, 1);
+                    if let (0x00FD, Some(i)) = (typ, u32_at(data, 6)) {
+                        copies = copies.saturating_add(strings.get(i as usize).map_or(0, |&n| u64::from(n)));
+                    }
                 }
                 0x0207 => cells.add(formula_at.0, formula_at.1, formula_at.1, 1),
                 0x0006 => {
@@ -361,6 +466,7 @@ pub(super) fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
             }
         }
         estimate = estimate
+            .saturating_add(copies)
             .saturating_add(area.saturating_mul(CELL_BYTES))
             .saturating_add(cells.cells.max(reserved).saturating_mul(RECORD_BYTES));
         let file = bytes.len() as u64;
@@ -399,4 +505,38 @@ fn dimensions(data: &[u8], sheet: &str) -> Result<(u64, u64), ReadError> {
         return Err(bad());
     }
     Ok((end_row - rf + 1, end_col - cf + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CONTINUE record holding `data`.
+    fn cont(data: &[u8]) -> Vec<u8> {
+        [&[0x3C, 0x00][..], &(data.len() as u16).to_le_bytes(), data].concat()
+    }
+
+    const HEAD: [u8; 8] = [9, 0, 0, 0, 9, 0, 0, 0];
+
+    #[test]
+    fn shared_strings_are_sized_as_calamine_reads_them() {
+        // "ab" narrow; a rich string of 5 wide characters, 3 here and 2 (narrow
+        // now) after a CONTINUE's flags byte, then its 2 runs (8 bytes) split
+        // over that CONTINUE and the next; a string with 3 bytes of ExtRst.
+        let first = [&HEAD[..], &[2, 0, 0, b'a', b'b'], &[5, 0, 0x9, 2, 0], &[0x41, 0, 0x42, 0, 0x43, 0]].concat();
+        let second = [&[0u8][..], b"de", &[1, 2, 3, 4, 5]].concat();
+        let third = [&[6u8, 7, 8][..], &[1, 0, 0x4, 3, 0, 0, 0, b'z', 1, 2, 3]].concat();
+        let continues = [cont(&second), cont(&third)].concat();
+        assert_eq!(shared_string_sizes(&first, &continues).unwrap(), Some(vec![6, 15, 3]));
+        // An empty CONTINUE where characters go on: calamine indexes past it.
+        let cut = [&HEAD[..], &[5, 0, 0, b'a', b'b']].concat();
+        let e = shared_string_sizes(&cut, &cont(&[])).unwrap_err();
+        assert_eq!(e.code(), "workbook");
+        // Rich flag and no cRun: calamine indexes past the data.
+        assert!(shared_string_sizes(&[&HEAD[..], &[1, 0, 0x8]].concat(), &[]).is_err());
+        // Characters missing at the end, or ExtRst skipped past it: calamine's own errors.
+        assert_eq!(shared_string_sizes(&[&HEAD[..], &[5, 0, 0, b'a']].concat(), &[]).unwrap(), None);
+        assert_eq!(shared_string_sizes(&[&HEAD[..], &[0, 0, 0x4, 9, 0, 0, 0]].concat(), &[]).unwrap(), None);
+        assert_eq!(shared_string_sizes(&HEAD[..4], &[]).unwrap(), None);
+    }
 }
