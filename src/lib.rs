@@ -1,44 +1,17 @@
 //! masque: pseudonymise and k-anonymise clinical tables, natively and in the browser.
 //!
-//! The core is plain Rust with no I/O, clock or randomness: functions take
-//! bytes and values and return values. Two thin shells call it: the `masque`
-//! command line (the only code that touches files) and [`wasm`] (the only code
-//! that knows JavaScript, compiled for `wasm32` only).
+//! This package is the shells around the core ([`masque_core`], re-exported
+//! here whole, so `masque::table::read_table` is `masque_core::table::read_table`):
+//! - the `masque` command line (`src/main.rs`, `src/cli/`): the only code that
+//!   touches files, the clock and the system's randomness natively;
+//! - [`wasm`] (`src/wasm/`, compiled for `wasm32` only): the only code that
+//!   knows JavaScript, built into the web page's module.
 //!
-//! - [`table`]: the columnar, dictionary-encoded [`table::Table`]; reading CSV/TSV
-//!   and workbooks from bytes ([`table::read_table`]), writing in a dialect
-//!   ([`table::write_table`]).
-//! - [`inspect`]: dialect, row count and per-column counts of a file.
-//! - [`privacy`]: equivalence classes on quasi-identifier codes, k-anonymity,
-//!   prosecutor risk, l-diversity and t-closeness ([`privacy::analyse`]).
-//! - [`pseudo`]: the project key ([`pseudo::Key`], [`pseudo::KeyFile`]), keyed
-//!   pseudonyms and per-subject date shifts.
-//! - [`policy`]: the policy document ([`policy::Policy`]) and applying it to a
-//!   table ([`policy::apply`]): keep, drop, redact, pseudonymise, mask,
-//!   generalise, date_shift, scrub.
-//! - [`hierarchy`]: generalisation hierarchies ([`hierarchy::arx`] format).
-//! - [`search`]: anonymisation by full-domain generalisation and record
-//!   suppression: the optimal lattice search ([`search::anonymise`]), exact
-//!   against ARX, with hierarchy builders ([`hierarchy::builder`]).
-//! - [`clean`]: the one cleaning pipeline, policy then anonymisation
-//!   ([`clean::clean`]), behind `masque clean` and the wasm `clean`.
-//! - [`ident`]: identifier validators with check keys (NIR, RPPS, FINESS,
-//!   IBAN, phone, e-mail, dates, place codes), column role suggestions
-//!   ([`ident::suggest`]) and free-text scrubbing ([`ident::scrub`]).
-//!
-//! Errors name positions, never cell values.
+//! The shells convert and call the core; they compute nothing of their own.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod clean;
-pub mod hierarchy;
-pub mod ident;
-pub mod inspect;
-pub mod policy;
-pub mod privacy;
-pub mod pseudo;
-pub mod search;
-pub mod table;
+pub use masque_core::*;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -1310,12 +1310,12 @@ mod tests {
     /// same table and report as the borrowed one, on any number of threads.
     #[test]
     fn owned_and_borrowed_agree() {
-        let input = include_bytes!("../../tests/fixtures/cohort_quirks_200.csv");
+        let input = include_bytes!("../../../tests/fixtures/cohort_quirks_200.csv");
         let read = read_table(input, &ReadOptions::default()).expect("read");
         let key = Key::from_random([7; 32]);
         for policy in [
-            include_str!("../../tests/fixtures/policies/cohort.json"),
-            include_str!("../../tests/fixtures/policies/cohort_scrub.json"),
+            include_str!("../../../tests/fixtures/policies/cohort.json"),
+            include_str!("../../../tests/fixtures/policies/cohort_scrub.json"),
         ] {
             let policy = Policy::from_json(policy).expect("policy");
             for (threads, correspondence) in [(1, false), (2, false), (3, true)] {
