@@ -13,10 +13,9 @@
 use masque::hierarchy::french;
 use masque::ident::date::{self, DateFormat, DateRules, DayMonth};
 use masque::ident::scrub::{find, Found, RowContext, ScrubOptions};
-use masque::ident::{geo, nir, phone};
+use masque::ident::{geo, nir, number, phone};
 use masque::policy::date::{civil_from_days, days_from_civil, parse_date, DateOrder};
-use masque::policy::{apply, number, ApplyOptions, Policy};
-use masque::privacy::sensitive;
+use masque::policy::{apply, ApplyOptions, Policy};
 use masque::pseudo::Kind;
 use masque::table::{read_table, ReadOptions};
 use proptest::prelude::*;
@@ -213,20 +212,21 @@ fn scrub_tags_these_nirs_and_phones() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
-    /// The privacy models and the policy read the same numbers.
+    /// The privacy models and the hierarchy builders (`parse_value`) read the
+    /// numbers the policy reads (`parse_number`).
     #[test]
     fn one_number_parser(v in prop_oneof!["[-+ ]?[0-9]{0,4}([.,][0-9]{0,3})?([eE][-+]?[0-9]{1,2})? ?", any::<String>()]) {
         let policy = number::parse_number(&v).map(|n| n.value);
-        prop_assert_eq!(sensitive::parse_number(&v), policy);
+        prop_assert_eq!(number::parse_value(&v), policy);
     }
 }
 
 #[test]
 fn numbers_decimal_comma_and_no_exponent() {
     assert_eq!(number::parse_number("74,6").map(|n| n.value), Some(74.6));
-    assert_eq!(sensitive::parse_number(" 74,6 "), Some(74.6));
+    assert_eq!(number::parse_value(" 74,6 "), Some(74.6));
     for code in ["1e3", "2E5", "1,5E-03", "12.", "1 000"] {
-        assert_eq!(sensitive::parse_number(code), None, "{code}");
+        assert_eq!(number::parse_value(code), None, "{code}");
         assert!(number::parse_number(code).is_none(), "{code}");
     }
 }

@@ -64,8 +64,7 @@ use serde::{Deserialize, Serialize};
 use super::column::ColumnError;
 use super::{french, Hierarchy};
 use crate::ident::date::{self, DateRules, DayMonth};
-use crate::policy::number::format_number;
-use crate::privacy::sensitive::parse_number;
+use crate::ident::number::{format_number, parse_value};
 use crate::table::Column;
 
 /// Labels of a value at the levels above 0 (`None`: the builder cannot place it).
@@ -205,7 +204,7 @@ impl Builder {
             }
             Builder::Order(o) => Box::new(order(o).map_err(bad)?),
             Builder::AgeBands(_) => Box::new(|v: &str| {
-                let age = parse_number(v).filter(|x| *x >= 0.0 && *x < 1e6)?;
+                let age = parse_value(v).filter(|x| *x >= 0.0 && *x < 1e6)?;
                 Some(french::age_labels(age as u32).to_vec())
             }),
             Builder::CodePostal(_) => Box::new(|v: &str| match french::code_postal(v) {
@@ -339,7 +338,7 @@ fn intervals(o: &Intervals, column: &Column) -> Result<impl FnMut(&str) -> Optio
     let mut whole_values = true;
     let mut comma = false;
     for v in column.dict.iter() {
-        if let Some(x) = parse_number(v) {
+        if let Some(x) = parse_value(v) {
             whole_values &= x.fract() == 0.0;
             comma |= v.contains(',');
         } else if v.starts_with('[') {
@@ -352,7 +351,7 @@ fn intervals(o: &Intervals, column: &Column) -> Result<impl FnMut(&str) -> Optio
     Ok(move |v: &str| {
         // A number, or a band as the policy's `interval` writes it, placed
         // at the level of its width if it is one of this builder's bands.
-        let (x, own) = match parse_number(v) {
+        let (x, own) = match parse_value(v) {
             Some(n) => (n, None),
             None => {
                 let (lo, hi) = band_of_label(v)?;
@@ -412,8 +411,8 @@ fn band_of_label(v: &str) -> Option<(f64, f64)> {
     };
     // The separator: the first `-` after the first character (limits may be negative).
     let at = inner.char_indices().skip(1).find(|&(_, c)| c == '-')?.0;
-    let lo = parse_number(&inner[..at])?;
-    let hi = parse_number(&inner[at + 1..])?;
+    let lo = parse_value(&inner[..at])?;
+    let hi = parse_value(&inner[at + 1..])?;
     if closed && (lo.fract() != 0.0 || hi.fract() != 0.0) {
         return None;
     }

@@ -29,6 +29,7 @@ pub mod geo;
 pub mod header;
 pub mod iban;
 pub mod nir;
+pub mod number;
 pub mod phone;
 pub mod rpps;
 pub mod scrub;

@@ -30,13 +30,13 @@ use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::date::{age_in_years, format_date, iso_week, parse_date, DateOrder, DateStyle, MAX_DAY, MIN_DAY};
-use super::number::{format_number, parse_number, Band};
 use super::parse::{check_hierarchy, column_path};
 use super::report::INVALID_ROWS_LISTED;
 use super::{
     Action, Age, ApplyError, ApplyReport, ColumnReport, DateShift, Generalise, Interval, Invalids, Mask,
     OnInvalidIdentifier, OnInvalidValue, Policy, PolicyError, Pseudonymise, Scrub, ScrubReplacement, TopBottom,
 };
+use crate::ident::number::{format_number, parse_number, Band};
 use crate::ident::scrub::{scrub_column, Found, Source};
 use crate::pseudo::{self, DateShifter, Key, Kind, Pseudonymiser};
 use crate::table::{read_table, write_table, Column, Dialect, Dictionary, ReadOptions, Table};

@@ -42,7 +42,6 @@
 mod apply;
 pub mod date;
 mod error;
-pub mod number;
 mod parse;
 mod report;
 

@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use super::classes::{Classes, SUPPRESSED};
 use super::error::{PrivacyError, PrivacyErrorKind};
+use crate::ident::number::parse_value;
 use crate::table::Column;
 
 /// The ground distance between values used by t-closeness.
@@ -132,7 +133,7 @@ impl SensitiveValues {
                     if !present(code) || value.is_empty() {
                         continue;
                     }
-                    match parse_number(value) {
+                    match parse_value(value) {
                         Some(x) => numbers.push((x, code as u32)),
                         None => {
                             not_numeric = Some(code);
@@ -267,15 +268,6 @@ fn count_codes(codes: &[u32], domain: usize) -> Result<Vec<u64>, PrivacyError> {
         }
     }
     Ok(counts)
-}
-
-/// Parses a cell as a number with the one number rule of
-/// [`crate::policy::number::parse_number`]: optional sign, digits, one decimal
-/// point or comma (`74,6`), surrounding spaces ignored; no exponent, no
-/// thousands separator. Infinities, NaN and anything else are not numbers, so
-/// the values an ordered distance sorts are the ones the policy's intervals read.
-pub fn parse_number(text: &str) -> Option<f64> {
-    crate::policy::number::parse_number(text).map(|n| n.value)
 }
 
 /// The values of one class and their counts, by increasing value number.
@@ -426,15 +418,15 @@ mod tests {
 
     #[test]
     fn parses_numbers_with_a_point_or_a_comma() {
-        assert_eq!(parse_number("12"), Some(12.0));
-        assert_eq!(parse_number(" 12,5 "), Some(12.5));
-        assert_eq!(parse_number("-0.25"), Some(-0.25));
-        assert_eq!(parse_number("01"), Some(1.0));
+        assert_eq!(parse_value("12"), Some(12.0));
+        assert_eq!(parse_value(" 12,5 "), Some(12.5));
+        assert_eq!(parse_value("-0.25"), Some(-0.25));
+        assert_eq!(parse_value("01"), Some(1.0));
         // No exponent: in a clinical column `1e3` or `2E5` is a code, not a number.
         for bad in
             ["1e3", "2E5", "12.", "", " ", "abc", "1,2,3", "1.2,3", "inf", "NaN", "-", ".", "1 234", "12 kg", "<=50K"]
         {
-            assert_eq!(parse_number(bad), None, "{bad}");
+            assert_eq!(parse_value(bad), None, "{bad}");
         }
     }
 

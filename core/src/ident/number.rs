@@ -42,6 +42,12 @@ pub fn parse_number(value: &str) -> Option<Number> {
     value.is_finite().then_some(Number { value, decimal_comma: comma, integer: frac.is_empty() })
 }
 
+/// The value of [`parse_number`], for the users that need only it (ordered
+/// distances of t-closeness, the numeric hierarchy builders).
+pub fn parse_value(value: &str) -> Option<f64> {
+    parse_number(value).map(|n| n.value)
+}
+
 /// Writes a limit: an integer without a fractional part, else up to 10
 /// decimals without trailing zeros, with `,` or `.`.
 pub fn format_number(value: f64, decimal_comma: bool) -> String {
