@@ -343,7 +343,7 @@ fn main() {
         let mut times = Vec::new();
         for _ in 0..5 {
             let start = Instant::now();
-            let roles: Vec<_> = t.columns.iter().map(|c| masque::ident::suggest::suggest(c).role).collect();
+            let roles: Vec<_> = t.columns.iter().map(|c| masque::suggest::suggest(c).role).collect();
             times.push(start.elapsed().as_secs_f64());
             assert_eq!(roles.len(), t.columns.len());
         }

@@ -12,7 +12,8 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// The core's top-level modules, lowest layer first: a module may use only
 /// the modules before it (ARCHITECTURE.md, "Architecture invariant").
-const LAYERS: &[&str] = &["table", "ident", "pseudo", "privacy", "hierarchy", "search", "policy", "clean", "inspect"];
+const LAYERS: &[&str] =
+    &["table", "ident", "pseudo", "privacy", "hierarchy", "search", "policy", "suggest", "clean", "inspect"];
 
 /// Every `.rs` file under `dir`, sorted.
 fn rust_files(dir: &Path) -> Vec<PathBuf> {

@@ -18,8 +18,8 @@
 use std::path::Path;
 
 use masque::ident::scrub::{self, find, scrub, Found, RowContext, ScrubOptions, Source};
-use masque::ident::suggest::{suggest, Action, PseudonymKind, Role};
 use masque::ident::{nir, phone, Kind};
+use masque::suggest::{suggest, Role};
 use masque::table::{read_table, ReadOptions, Table};
 
 const FIXTURE: &str = "tests/fixtures/ident/cohort_quirks_2000.csv";
@@ -295,21 +295,21 @@ fn check_suggestions(t: &Table) {
         assert_eq!(role(name).role, Role::QuasiIdentifier, "{name}");
     }
     assert_eq!(role("diag_principal").role, Role::Sensitive);
-    assert_eq!(role("commentaire").action.action, Action::Scrub);
+    assert_eq!(role("commentaire").action.summary(), "scrub");
     let kinds = [
-        ("nir", PseudonymKind::Nir),
-        ("nom", PseudonymKind::Text),
-        ("prenom", PseudonymKind::Text),
-        ("telephone", PseudonymKind::Phone),
-        ("email", PseudonymKind::Email),
-        ("rpps_medecin", PseudonymKind::Raw),
+        ("nir", "nir"),
+        ("nom", "text"),
+        ("prenom", "text"),
+        ("telephone", "phone"),
+        ("email", "email"),
+        ("rpps_medecin", "raw"),
     ];
     for (name, kind) in kinds {
         let s = role(name);
-        assert_eq!((s.action.action, s.action.kind), (Action::Pseudonymise, Some(kind)), "{name}");
+        assert_eq!(s.action.summary(), format!("pseudonymise ({kind})"), "{name}");
         assert!(s.confidence.as_percent() >= 90, "{name}: {}", s.confidence.as_percent());
     }
-    assert_eq!(role("adresse").action.action, Action::Drop);
+    assert_eq!(role("adresse").action.summary(), "drop");
 }
 
 #[test]
@@ -335,18 +335,18 @@ fn suggestions_follow_the_values_when_headers_are_opaque() {
     }
     let by = |name: &str| suggest(&t.columns[named.column_index(name).expect("a cohort column")]);
     let s = by("nir");
-    assert_eq!((s.role, s.action.kind), (Role::DirectIdentifier, Some(PseudonymKind::Nir)));
-    assert_eq!(by("telephone").action.kind, Some(PseudonymKind::Phone));
-    assert_eq!(by("email").action.kind, Some(PseudonymKind::Email));
+    assert_eq!((s.role, s.action.summary().as_str()), (Role::DirectIdentifier, "pseudonymise (nir)"));
+    assert_eq!(by("telephone").action.summary(), "pseudonymise (phone)");
+    assert_eq!(by("email").action.summary(), "pseudonymise (email)");
     assert_eq!(by("rpps_medecin").role, Role::DirectIdentifier);
-    assert_eq!(by("adresse").action.action, Action::Drop);
+    assert_eq!(by("adresse").action.summary(), "drop");
     assert_eq!(by("sexe").role, Role::QuasiIdentifier);
     assert_eq!(by("date_naissance").role, Role::QuasiIdentifier);
     assert_eq!(by("code_postal").role, Role::QuasiIdentifier);
     assert_eq!(by("diag_principal").role, Role::Sensitive);
-    assert_eq!(by("commentaire").action.action, Action::Scrub);
-    assert_eq!(by("nom").action.kind, Some(PseudonymKind::Text));
-    assert_eq!(by("prenom").action.kind, Some(PseudonymKind::Text));
+    assert_eq!(by("commentaire").action.summary(), "scrub");
+    assert_eq!(by("nom").action.summary(), "pseudonymise (text)");
+    assert_eq!(by("prenom").action.summary(), "pseudonymise (text)");
     assert_eq!(by("poids_kg").role, Role::Other);
 }
 

@@ -457,7 +457,7 @@ fn suggested_policies_apply() {
     let input = read_table(&bytes, &ReadOptions::default()).unwrap();
     let mut columns = serde_json::Map::new();
     for c in &input.table.columns {
-        columns.insert(c.name.clone(), masque::ident::suggest::suggest(c).policy_entry());
+        columns.insert(c.name.clone(), masque::suggest::suggest(c).policy_entry());
     }
     let json = serde_json::json!({"version": 1, "columns": columns});
     let p = Policy::from_value(&json).unwrap_or_else(|e| panic!("{e}"));

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ident::suggest::{suggest, Suggestion};
+use crate::suggest::{suggest, Suggestion};
 use crate::table::{read_table, Dialect, ReadError, ReadOptions, ReadTable, Warning};
 
 /// What `inspect` tells about a file (the same object natively and in wasm).
@@ -19,7 +19,7 @@ pub struct Inspection {
 }
 
 /// Counts for one column. Never any value: an inspection can be logged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnSummary {
     /// The column name (after header repair).
     pub name: String,

@@ -26,8 +26,10 @@
 //! - [`clean`]: the one cleaning pipeline, policy then anonymisation
 //!   ([`clean::clean`]), behind `masque clean` and the wasm `clean`.
 //! - [`ident`]: identifier validators with check keys (NIR, RPPS, FINESS,
-//!   IBAN, phone, e-mail, dates, place codes), column role suggestions
-//!   ([`ident::suggest`]) and free-text scrubbing ([`ident::scrub`]).
+//!   IBAN, phone, e-mail, dates, place codes, numbers) and free-text
+//!   scrubbing ([`ident::scrub`]).
+//! - [`suggest`]: a role and a policy action ([`policy::Action`]) suggested
+//!   for each column from its header and values.
 //!
 //! Errors name positions, never cell values.
 #![forbid(unsafe_code)]
@@ -41,4 +43,5 @@ pub mod policy;
 pub mod privacy;
 pub mod pseudo;
 pub mod search;
+pub mod suggest;
 pub mod table;

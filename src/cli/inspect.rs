@@ -63,13 +63,7 @@ fn render(file: &Path, inspection: &Inspection) -> Result<String, std::fmt::Erro
         .map(|c| {
             let s = &c.suggestion;
             let role = name(serde_json::to_value(s.role)).unwrap_or_default();
-            let mut action = name(serde_json::to_value(s.action.action)).unwrap_or_default();
-            let detail =
-                s.action.kind.map(serde_json::to_value).or(s.action.to.map(serde_json::to_value)).and_then(name);
-            if let Some(detail) = detail {
-                action = format!("{action} ({detail})");
-            }
-            (role, action)
+            (role, s.action.summary())
         })
         .collect();
     let role_w = suggested.iter().map(|(r, _)| r.len()).max().unwrap_or(4).max(4);

@@ -372,7 +372,7 @@ fn time_ok(t: &[u8]) -> bool {
 /// the forms accepted.
 ///
 /// ```
-/// use masque::ident::date;
+/// use masque_core::ident::date;
 /// assert_eq!(date::normalise("01/02/1985").as_deref(), Ok("1985-02-01"));
 /// assert_eq!(date::normalise("1er février 1985").as_deref(), Ok("1985-02-01"));
 /// assert!(date::normalise("31/02/1985").is_err());
@@ -386,7 +386,7 @@ pub fn parse(value: &str) -> Result<ParsedDate, Invalid> {
 /// is ignored.
 ///
 /// ```
-/// use masque::ident::date::{parse_with, DateRules, DayMonth};
+/// use masque_core::ident::date::{parse_with, DateRules, DayMonth};
 /// let cells = DateRules::cells(DayMonth::DayFirst);
 /// let (p, time) = parse_with("01/02/2024 08:30", &cells).unwrap();
 /// assert_eq!((p.date.iso().as_str(), time), ("2024-02-01", " 08:30"));

@@ -208,7 +208,7 @@ fn obfuscated(b: &[u8], start: usize, mut out: Option<&mut String>) -> Option<us
 /// Validates an e-mail address; returns it trimmed and in lower case.
 ///
 /// ```
-/// use masque::ident::email;
+/// use masque_core::ident::email;
 /// assert_eq!(email::validate(" Jean.Dupont@Orange.fr ").as_deref(), Ok("jean.dupont@orange.fr"));
 /// assert!(email::validate("jean.dupont@orange").is_err());
 /// ```

@@ -100,7 +100,7 @@ pub fn fold_into(s: &str, out: &mut String) {
 /// The folded form of `s`: lower case, without the diacritics of Latin letters.
 ///
 /// ```
-/// assert_eq!(masque::ident::fold::fold("Hélène LEFÈVRE-Œuvrard"), "helene lefevre-oeuvrard");
+/// assert_eq!(masque_core::ident::fold::fold("Hélène LEFÈVRE-Œuvrard"), "helene lefevre-oeuvrard");
 /// ```
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -123,7 +123,7 @@ pub(crate) fn is_word_char(c: char) -> bool {
 /// separated by single spaces.
 ///
 /// ```
-/// assert_eq!(masque::ident::fold::fold_words("  N'DIAYE  Jean-Pierre "), "n diaye jean pierre");
+/// assert_eq!(masque_core::ident::fold::fold_words("  N'DIAYE  Jean-Pierre "), "n diaye jean pierre");
 /// ```
 pub fn fold_words(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -30,7 +30,7 @@ fn digits(b: &[u8]) -> u32 {
 /// Validates a code postal; returns its 5 digits.
 ///
 /// ```
-/// use masque::ident::geo;
+/// use masque_core::ident::geo;
 /// assert_eq!(geo::code_postal("75011").as_deref(), Ok("75011"));
 /// assert_eq!(geo::code_postal("20000").as_deref(), Ok("20000"));
 /// assert!(geo::code_postal("96000").is_err());
@@ -81,7 +81,7 @@ fn departement_of_digits(b: &[u8]) -> Option<&'static str> {
 /// wrote `1000`, whose département is `01`. Corsica's codes (`20xxx`) give `20`.
 ///
 /// ```
-/// use masque::ident::geo::departement_of_code_postal as dept;
+/// use masque_core::ident::geo::departement_of_code_postal as dept;
 /// assert_eq!(dept("75011"), Some("75"));
 /// assert_eq!(dept("97411"), Some("974"));
 /// assert_eq!(dept("1000"), Some("01"));
@@ -100,7 +100,7 @@ pub fn departement_of_code_postal(code: &str) -> Option<&'static str> {
 /// Validates a code commune INSEE; returns it upper case.
 ///
 /// ```
-/// use masque::ident::geo;
+/// use masque_core::ident::geo;
 /// assert_eq!(geo::code_commune("2a004").as_deref(), Ok("2A004"));
 /// assert_eq!(geo::code_commune("97411").as_deref(), Ok("97411"));
 /// assert!(geo::code_commune("20004").is_err());

@@ -526,7 +526,7 @@ pub fn header_words(header: &str) -> Vec<String> {
 /// Reads a header; `None` if it names nothing masque knows.
 ///
 /// ```
-/// use masque::ident::header::{classify, Concept};
+/// use masque_core::ident::header::{classify, Concept};
 /// assert_eq!(classify("N° Sécu").map(|m| m.concept), Some(Concept::Nir));
 /// assert_eq!(classify("Date de naissance").map(|m| m.concept), Some(Concept::BirthDate));
 /// assert_eq!(classify("nom_du_service").map(|m| m.concept), Some(Concept::Service));

@@ -38,7 +38,7 @@ pub(crate) fn check_digits_ok(b: &[u8]) -> bool {
 /// The length must be the registry's for a known country (15-34 characters otherwise).
 ///
 /// ```
-/// use masque::ident::iban;
+/// use masque_core::ident::iban;
 /// assert_eq!(iban::validate("FR76 3000 6000 0112 3456 7890 189").as_deref(), Ok("FR7630006000011234567890189"));
 /// assert!(iban::validate("FR76 3000 6000 0112 3456 7890 198").is_err());
 /// ```

@@ -1,5 +1,6 @@
-//! Identifier detection: validators with check keys, column role suggestions
-//! and free-text scrubbing. Plain Rust: no I/O, no clock, no randomness.
+//! Identifier detection: validators with check keys, header synonyms and
+//! free-text scrubbing (the column suggestions built on them are
+//! [`crate::suggest`], above the policy whose actions they suggest). Plain Rust: no I/O, no clock, no randomness.
 //!
 //! - Validators, one module per identifier, each returning the normalised form
 //!   or an [`Invalid`] that says what is wrong and never quotes the value:
@@ -8,9 +9,7 @@
 //!   postal, code commune INSEE). [`Kind::check`] dispatches on a [`Kind`].
 //! - [`fold`]: case and accent folding shared by names and headers.
 //! - [`header`]: what a column header names (French and English synonyms).
-//! - [`suggest`]: a [`suggest::Suggestion`] per column (role, policy action,
-//!   confidence, reason) from its header and the share of its distinct values
-//!   that validate as each kind. `inspect` shows it.
+//! - [`number`]: the one number parser (decimal comma, no exponent).
 //! - [`scrub`]: a single-pass scanner that finds NIRs, phone numbers, e-mails,
 //!   IBANs, dates and a row's own names in free text, and replaces them with a
 //!   tag (`[NIR]`, `[TEL]`, ...) or a supplied pseudonym.
@@ -33,10 +32,9 @@ pub mod number;
 pub mod phone;
 pub mod rpps;
 pub mod scrub;
-pub mod suggest;
 
 mod checksum;
-mod names;
+pub(crate) mod names;
 
 /// The kinds of identifiers masque validates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -98,7 +96,7 @@ impl Kind {
     /// Validates `value` as this kind; returns its normalised form.
     ///
     /// ```
-    /// use masque::ident::Kind;
+    /// use masque_core::ident::Kind;
     /// assert_eq!(Kind::Phone.check("06 12 34 56 78").as_deref(), Ok("+33612345678"));
     /// assert_eq!(Kind::Nir.check("1 85 05 75 115 423 55").as_deref(), Ok("185057511542355"));
     /// let err = Kind::Nir.check("1 85 05 75 115 423 58").unwrap_err();

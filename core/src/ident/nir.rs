@@ -255,7 +255,7 @@ fn parse(value: &str, flavour: Flavour) -> Result<Nir, NirError> {
 /// Validates a NIR (sex digit 1, 2, 7 or 8), spaced or compact, in any case.
 ///
 /// ```
-/// use masque::ident::nir;
+/// use masque_core::ident::nir;
 /// assert_eq!(nir::validate("1 85 05 75 115 423 55").unwrap().as_str(), "185057511542355");
 /// assert_eq!(nir::validate("185057511542358"), Err(nir::NirError::Key));
 /// ```
@@ -285,7 +285,7 @@ pub fn normalise_matricule(value: &str) -> Result<String, NirError> {
 /// The 2-digit key of the first 13 characters of a NIR (separators allowed).
 ///
 /// ```
-/// assert_eq!(masque::ident::nir::key("2 95 10 99 126 111"), Ok(93));
+/// assert_eq!(masque_core::ident::nir::key("2 95 10 99 126 111"), Ok(93));
 /// ```
 pub fn key(body: &str) -> Result<u8, NirError> {
     let (b, n) = compact::<13>(body).map_err(|found| NirError::Length { found })?;

@@ -121,7 +121,7 @@ pub(crate) fn e164_of(international: bool, d: &[u8]) -> Option<E164> {
 /// Validates a telephone number; see the module documentation for the forms accepted.
 ///
 /// ```
-/// use masque::ident::phone;
+/// use masque_core::ident::phone;
 /// let p = phone::validate("06.12.34.56.78").unwrap();
 /// assert_eq!(p.e164(), "+33612345678");
 /// assert!(p.is_french());

@@ -29,7 +29,7 @@ fn digits_only(b: &[u8], kind: Kind) -> Result<Vec<u8>, Invalid> {
 /// Validates an RPPS number (11 digits, Luhn); returns the 11 digits.
 ///
 /// ```
-/// use masque::ident::rpps;
+/// use masque_core::ident::rpps;
 /// assert_eq!(rpps::validate_rpps("10318609137").as_deref(), Ok("10318609137"));
 /// assert!(rpps::validate_rpps("10318609173").is_err()); // transposed digits
 /// ```
@@ -53,7 +53,7 @@ pub fn validate_rpps(value: &str) -> Result<String, Invalid> {
 /// returns it compact and upper case.
 ///
 /// ```
-/// use masque::ident::rpps;
+/// use masque_core::ident::rpps;
 /// assert_eq!(rpps::validate_finess("750 100 125").as_deref(), Ok("750100125"));
 /// assert_eq!(rpps::validate_finess("2a0000014").as_deref(), Ok("2A0000014"));
 /// assert!(rpps::validate_finess("750100152").is_err());

@@ -30,7 +30,7 @@
 //! correspondence table (pseudonym -> original) kept apart from the output.
 //! [`apply_bytes`] does read -> apply -> write in one call for the CLI and wasm.
 //!
-//! The actions are listed in [`Action`]; [`date`] and [`number`] hold the value
+//! The actions are listed in [`Action`]; [`date`] and [`crate::ident::number`] hold the value
 //! parsers they share.
 //!
 //! `scrub` removes identifiers from free text with the scanner of
@@ -131,6 +131,42 @@ impl Action {
     /// Whether the column's original values could reach the output.
     pub fn protects(&self) -> bool {
         matches!(self, Action::Drop | Action::Redact(_) | Action::Pseudonymise(_) | Action::Mask(_))
+    }
+
+    /// The action as a policy entry with only the options that differ from
+    /// their defaults, e.g. `{"action": "pseudonymise", "kind": "nir"}` (its
+    /// `Serialize` form; [`Action::from_value`] reads it back).
+    pub fn to_entry(&self) -> serde_json::Value {
+        parse::entry_value(self)
+    }
+
+    /// Reads one column's entry as a policy does (`"drop"` or an object with
+    /// its `action`); errors name the entry's fields.
+    pub fn from_value(value: &serde_json::Value) -> Result<Action, PolicyError> {
+        parse::action_from_value("", value)
+    }
+
+    /// The action's name and, for `pseudonymise` and `generalise`, its kind or
+    /// target: `pseudonymise (nir)`, `generalise (year)`, `drop`.
+    pub fn summary(&self) -> String {
+        match self {
+            Action::Pseudonymise(p) => format!("pseudonymise ({})", p.kind.name()),
+            Action::Generalise(g) => format!("generalise ({})", g.name()),
+            other => other.name().to_string(),
+        }
+    }
+}
+
+impl Serialize for Action {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_entry().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Action, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        Action::from_value(&value).map_err(serde::de::Error::custom)
     }
 }
 

@@ -425,6 +425,51 @@ fn action_value(action: &Action) -> Value {
     }
 }
 
+/// `options` tagged, without the options equal to their defaults (the tags stay).
+fn with_tag_short<T: Serialize + Default>(tags: &[(&str, &str)], options: &T) -> Value {
+    let mut value = with_tag(tags, options);
+    if let (Value::Object(map), Value::Object(defaults)) = (&mut value, with_tag(&[], &T::default())) {
+        map.retain(|k, v| tags.iter().any(|(t, _)| t == k) || defaults.get(k) != Some(v));
+    }
+    value
+}
+
+/// A column's action as its shortest policy entry: the options equal to their
+/// defaults left out, except `pseudonymise`'s `kind` (`{"action":
+/// "pseudonymise", "kind": "raw"}`).
+pub(super) fn entry_value(action: &Action) -> Value {
+    let tag = [("action", action.name())];
+    match action {
+        Action::Keep | Action::Drop => with_tag(&tag, &Map::new()),
+        Action::Redact(o) => with_tag_short(&tag, o),
+        // The kind says what the column holds: always written.
+        Action::Pseudonymise(o) => with_tag_short(&[("action", "pseudonymise"), ("kind", o.kind.name())], o),
+        Action::Mask(o) => with_tag_short(&tag, o),
+        // `subject` and `max_days` have no defaults.
+        Action::DateShift(o) => with_tag(&tag, o),
+        Action::Scrub(o) => with_tag_short(&tag, o),
+        Action::Generalise(g) => {
+            let tags = [("action", "generalise"), ("to", g.name())];
+            match g {
+                Generalise::Interval(o) => with_tag_short(&tags, o),
+                Generalise::Year(o) | Generalise::Quarter(o) | Generalise::Month(o) | Generalise::Week(o) => {
+                    with_tag_short(&tags, o)
+                }
+                Generalise::Age(o) => with_tag_short(&tags, o),
+                Generalise::Departement(o) => with_tag_short(&tags, o),
+                Generalise::TopBottom(o) => with_tag_short(&tags, o),
+                Generalise::Map(o) => with_tag_short(&tags, o),
+                Generalise::Hierarchy(o) => with_tag_short(&tags, o),
+            }
+        }
+    }
+}
+
+/// One column's action read from its policy entry (errors name `path`).
+pub(super) fn action_from_value(path: &str, value: &Value) -> Result<Action, PolicyError> {
+    parse_action(path, value)
+}
+
 /// The policy as a JSON value.
 pub(super) fn to_value(policy: &Policy) -> Value {
     let mut map = Map::new();

@@ -68,8 +68,8 @@ pub const DEFAULT_THRESHOLD: f64 = 0.2;
 /// column that cannot be ordered as asked (column and row named).
 ///
 /// ```
-/// use masque::privacy::{analyse, AnalysisOptions, SensitiveColumn};
-/// use masque::table::{Column, Table};
+/// use masque_core::privacy::{analyse, AnalysisOptions, SensitiveColumn};
+/// use masque_core::table::{Column, Table};
 ///
 /// let table = Table::new(vec![
 ///     Column::from_values("age", ["30", "30", "41", "41", "41"]),

@@ -58,8 +58,8 @@
 //! the result says `optimal: false`.
 //!
 //! ```
-//! use masque::search::{anonymise, AnonymiseConfig, Unlimited};
-//! use masque::table::{Column, Table};
+//! use masque_core::search::{anonymise, AnonymiseConfig, Unlimited};
+//! use masque_core::table::{Column, Table};
 //!
 //! let table = Table::new(vec![
 //!     Column::from_values("age", ["31", "36", "33", "38", "41", "47"]),

@@ -1,7 +1,7 @@
 //! A suggested role and policy action for each column.
 //!
 //! Two sources of evidence, combined in [`suggest`]:
-//! - the header ([`super::header::classify`]): what the column says it holds;
+//! - the header ([`crate::ident::header::classify`]): what the column says it holds;
 //! - the values: the share of the column's distinct values (from its
 //!   dictionary, so each distinct value is checked once; row counts weigh the
 //!   cues where the number of rows matters, as for a sex column) that validate as
@@ -15,13 +15,21 @@
 //!
 //! Reasons are one line and never quote a value (nor the user's header: the
 //! synonym quoted is masque's own).
+//!
+//! The suggested action is a [`policy::Action`], the policy's own type (a NIR
+//! column gets `pseudonymise` with [`pseudo::Kind::Nir`]): accepting a
+//! suggestion is `policy.columns[name] = suggestion.action`, and it cannot
+//! name an action or a kind the policy does not know. It serialises as the
+//! shortest policy entry (`{"action": "pseudonymise", "kind": "nir"}`).
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::fold::fold_words_into;
-use super::header::{classify, Concept, HeaderMatch};
-use super::scrub::{self, RowContext, ScrubOptions};
-use super::{date, email, geo, iban, names, nir, phone, rpps, Kind};
+use crate::ident::fold::fold_words_into;
+use crate::ident::header::{classify, Concept, HeaderMatch};
+use crate::ident::scrub::{self, RowContext, ScrubOptions};
+use crate::ident::{date, email, geo, iban, names, nir, phone, rpps, Kind};
+use crate::policy::{self, DateOptions, Invalids};
+use crate::pseudo;
 use crate::table::Column;
 
 /// At most this many distinct values are examined per column (evenly spaced codes).
@@ -40,53 +48,6 @@ pub enum Role {
     /// Nothing of the above.
     #[default]
     Other,
-}
-
-/// A policy action, named as in the policy file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// Keep the column as it is.
-    #[default]
-    Keep,
-    /// Remove the column.
-    Drop,
-    /// Replace every value with a constant.
-    Redact,
-    /// Replace each value with a keyed pseudonym (see [`PseudonymKind`]).
-    Pseudonymise,
-    /// Make values coarser (see [`GeneraliseTo`]).
-    Generalise,
-    /// Remove identifiers found inside free text ([`super::scrub`]).
-    Scrub,
-}
-
-/// How a value is normalised before it is pseudonymised (the policy's `kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PseudonymKind {
-    /// A NIR: separators removed, upper case, key checked.
-    Nir,
-    /// Text: trimmed, case- and accent-folded.
-    Text,
-    /// An e-mail address: lower case.
-    Email,
-    /// A phone number: E.164.
-    Phone,
-    /// The value as it is.
-    Raw,
-}
-
-/// The target of a generalisation (the policy's `to`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GeneraliseTo {
-    /// A date to its year.
-    Year,
-    /// A date to its month.
-    Month,
-    /// A code postal to its département (2 characters, 3 for 97x).
-    Departement,
 }
 
 /// A confidence between 0 and 1, held as a whole percentage (so it compares
@@ -131,63 +92,61 @@ impl<'de> Deserialize<'de> for Confidence {
     }
 }
 
-/// A column entry of the policy file: an action and its options, e.g.
-/// `{"action": "pseudonymise", "kind": "nir"}` or `{"action": "keep"}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub struct PolicyEntry {
-    /// The action.
-    pub action: Action,
-    /// For `pseudonymise`: how values are normalised first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<PseudonymKind>,
-    /// For `generalise`: to what.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<GeneraliseTo>,
-}
-
 /// What masque suggests doing with a column.
 ///
 /// `action` is a column entry of the policy file as it stands, so accepting a
 /// suggestion is `policy.columns[name] = suggestion.action`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suggestion {
     /// The column's role.
     pub role: Role,
-    /// The suggested policy entry.
-    pub action: PolicyEntry,
+    /// The suggested action, as a policy holds it.
+    pub action: policy::Action,
     /// How sure masque is, in [0, 1].
     pub confidence: Confidence,
     /// One line saying why, without any value.
     pub reason: String,
 }
 
+impl Default for Suggestion {
+    /// No role, keep, no confidence: what an inspection read without
+    /// suggestions holds.
+    fn default() -> Suggestion {
+        Suggestion {
+            role: Role::Other,
+            action: policy::Action::Keep,
+            confidence: Confidence::default(),
+            reason: String::new(),
+        }
+    }
+}
+
 impl Suggestion {
     /// The policy column entry as JSON, e.g. `{"action": "pseudonymise", "kind": "nir"}`.
     pub fn policy_entry(&self) -> serde_json::Value {
-        serde_json::to_value(self.action).unwrap_or_default()
+        self.action.to_entry()
     }
 }
 
 /// The role and action that go with a concept.
-fn treatment(concept: Concept) -> (Role, Action, Option<PseudonymKind>, Option<GeneraliseTo>) {
-    use Action::*;
+fn treatment(concept: Concept) -> (Role, policy::Action) {
+    use policy::Action::*;
     use Concept as C;
     use Role::*;
+    let pseudonymise = |kind| Pseudonymise(policy::Pseudonymise { kind, ..policy::Pseudonymise::default() });
     match concept {
-        C::Nir => (DirectIdentifier, Pseudonymise, Some(PseudonymKind::Nir), None),
+        C::Nir => (DirectIdentifier, pseudonymise(pseudo::Kind::Nir)),
         C::Surname | C::FirstName | C::FullName | C::Initials | C::Practitioner => {
-            (DirectIdentifier, Pseudonymise, Some(PseudonymKind::Text), None)
+            (DirectIdentifier, pseudonymise(pseudo::Kind::Text))
         }
-        C::Phone => (DirectIdentifier, Pseudonymise, Some(PseudonymKind::Phone), None),
-        C::Email => (DirectIdentifier, Pseudonymise, Some(PseudonymKind::Email), None),
-        C::PatientId | C::StayId | C::OtherId | C::Rpps => {
-            (DirectIdentifier, Pseudonymise, Some(PseudonymKind::Raw), None)
-        }
-        C::Address | C::Iban => (DirectIdentifier, Drop, None, None),
-        C::FreeText => (DirectIdentifier, Scrub, None, None),
-        C::BirthDate => (QuasiIdentifier, Generalise, None, Some(GeneraliseTo::Year)),
-        C::EventDate | C::DeathDate => (QuasiIdentifier, Generalise, None, Some(GeneraliseTo::Month)),
-        C::PostalCode => (QuasiIdentifier, Generalise, None, Some(GeneraliseTo::Departement)),
+        C::Phone => (DirectIdentifier, pseudonymise(pseudo::Kind::Phone)),
+        C::Email => (DirectIdentifier, pseudonymise(pseudo::Kind::Email)),
+        C::PatientId | C::StayId | C::OtherId | C::Rpps => (DirectIdentifier, pseudonymise(pseudo::Kind::Raw)),
+        C::Address | C::Iban => (DirectIdentifier, Drop),
+        C::FreeText => (DirectIdentifier, Scrub(policy::Scrub::default())),
+        C::BirthDate => (QuasiIdentifier, Generalise(policy::Generalise::Year(DateOptions::default()))),
+        C::EventDate | C::DeathDate => (QuasiIdentifier, Generalise(policy::Generalise::Month(DateOptions::default()))),
+        C::PostalCode => (QuasiIdentifier, Generalise(policy::Generalise::Departement(Invalids::default()))),
         C::Commune
         | C::CommuneCode
         | C::Departement
@@ -200,9 +159,9 @@ fn treatment(concept: Concept) -> (Role, Action, Option<PseudonymKind>, Option<G
         | C::Finess
         | C::Establishment
         | C::Profession
-        | C::FamilyStatus => (QuasiIdentifier, Keep, None, None),
-        C::Diagnosis | C::Act | C::Drug | C::Health => (Sensitive, Keep, None, None),
-        C::Service | C::Measure | C::Count => (Other, Keep, None, None),
+        | C::FamilyStatus => (QuasiIdentifier, Keep),
+        C::Diagnosis | C::Act | C::Drug | C::Health => (Sensitive, Keep),
+        C::Service | C::Measure | C::Count => (Other, Keep),
     }
 }
 
@@ -541,8 +500,8 @@ fn pct(share: f64) -> String {
 }
 
 fn build(concept: Concept, confidence: Confidence, reason: String) -> Suggestion {
-    let (role, action, kind, to) = treatment(concept);
-    Suggestion { role, action: PolicyEntry { action, kind, to }, confidence, reason }
+    let (role, action) = treatment(concept);
+    Suggestion { role, action, confidence, reason }
 }
 
 /// The identifier cues strong enough to override a header, strongest first.
@@ -551,11 +510,12 @@ const OVERRIDING: [Cue; 6] = [Cue::Nir, Cue::Email, Cue::Iban, Cue::Phone, Cue::
 /// Suggests a role and action for a column from its header and values.
 ///
 /// ```
-/// use masque::ident::suggest::{suggest, Role, Action, PseudonymKind};
-/// use masque::table::Column;
+/// use masque_core::suggest::{suggest, Role};
+/// use masque_core::table::Column;
 /// let col = Column::from_values("code", ["185057511542355", "253072B07300470", "295109912611193"]);
 /// let s = suggest(&col);
-/// assert_eq!((s.role, s.action.action, s.action.kind), (Role::DirectIdentifier, Action::Pseudonymise, Some(PseudonymKind::Nir)));
+/// assert_eq!((s.role, s.action.summary()), (Role::DirectIdentifier, "pseudonymise (nir)".to_string()));
+/// assert_eq!(s.policy_entry(), serde_json::json!({"action": "pseudonymise", "kind": "nir"}));
 /// ```
 pub fn suggest(column: &Column) -> Suggestion {
     let header = classify(&column.name);
@@ -567,7 +527,7 @@ fn decide(header: Option<HeaderMatch>, ev: &Evidence) -> Suggestion {
     if ev.nonempty_distinct == 0 {
         return Suggestion {
             role: Role::Other,
-            action: PolicyEntry::default(),
+            action: policy::Action::Keep,
             confidence: Confidence::percent(if header.is_some() { 60 } else { 90 }),
             reason: match header {
                 Some(h) => format!("the column is empty (its header reads as {})", h.concept.label()),
@@ -706,7 +666,7 @@ fn decide(header: Option<HeaderMatch>, ev: &Evidence) -> Suggestion {
     }
     Suggestion {
         role: Role::Other,
-        action: PolicyEntry::default(),
+        action: policy::Action::Keep,
         confidence: Confidence::percent(50),
         reason: "no identifier found in the header or the values".to_string(),
     }
@@ -729,10 +689,7 @@ mod tests {
     #[test]
     fn header_and_values_agree() {
         let s = suggest(&col("nir", &["185057511542355", "253072B07300470", "295109912611193"]));
-        assert_eq!(
-            (s.role, s.action.action, s.action.kind),
-            (Role::DirectIdentifier, Action::Pseudonymise, Some(PseudonymKind::Nir))
-        );
+        assert_eq!((s.role, s.action.summary().as_str()), (Role::DirectIdentifier, "pseudonymise (nir)"));
         assert_eq!(s.confidence.as_percent(), 99);
         assert!(s.reason.contains("100 % of distinct values are valid NIRs"), "{}", s.reason);
     }
@@ -740,24 +697,18 @@ mod tests {
     #[test]
     fn values_override_a_misleading_header() {
         let s = suggest(&col("commentaire_id", &["06 12 34 56 78", "01 42 34 56 78", "0712345678", "0298765432"]));
-        assert_eq!(
-            (s.role, s.action.action, s.action.kind),
-            (Role::DirectIdentifier, Action::Pseudonymise, Some(PseudonymKind::Phone))
-        );
+        assert_eq!((s.role, s.action.summary().as_str()), (Role::DirectIdentifier, "pseudonymise (phone)"));
         let s = suggest(&col("code", &["185057511542355", "253072B07300470"]));
-        assert_eq!(s.action.kind, Some(PseudonymKind::Nir));
+        assert_eq!(s.action.summary(), "pseudonymise (nir)");
         assert!(s.reason.contains("whatever the header says") || !s.reason.contains("header"), "{}", s.reason);
     }
 
     #[test]
     fn header_alone() {
         let s = suggest(&col("prénom", &["Jean", "Marie", "Zébulon"]));
-        assert_eq!((s.role, s.action.kind), (Role::DirectIdentifier, Some(PseudonymKind::Text)));
+        assert_eq!((s.role, s.action.summary().as_str()), (Role::DirectIdentifier, "pseudonymise (text)"));
         let s = suggest(&col("date_naissance", &["01/02/1985", "1985-02-03", "3 mars 1990"]));
-        assert_eq!(
-            (s.role, s.action.action, s.action.to),
-            (Role::QuasiIdentifier, Action::Generalise, Some(GeneraliseTo::Year))
-        );
+        assert_eq!((s.role, s.action.summary().as_str()), (Role::QuasiIdentifier, "generalise (year)"));
         let s = suggest(&col("diag_principal", &["I21.0", "E11.9", "B20"]));
         assert_eq!(s.role, Role::Sensitive);
         let s = suggest(&col("telephone", &["x1", "x2", "x3", "x4", "x5", "x6"]));
@@ -768,18 +719,18 @@ mod tests {
     #[test]
     fn values_alone() {
         let s = suggest(&col("c1", &["jean.dupont@gmail.com", "marie@orange.fr"]));
-        assert_eq!(s.action.kind, Some(PseudonymKind::Email));
+        assert_eq!(s.action.summary(), "pseudonymise (email)");
         let s = suggest(&col("c2", &["M", "F", "F", "M", "F"]));
         assert_eq!(s.role, Role::QuasiIdentifier);
         let s = suggest(&col("c3", &["I21.0", "E11.9", "J18.9", "B20"]));
         assert_eq!(s.role, Role::Sensitive);
         let s =
             suggest(&col("c4", &["Patient vu ce jour, rappeler au 06 12 34 56 78", "RAS, bonne évolution clinique"]));
-        assert_eq!(s.action.action, Action::Scrub);
+        assert_eq!(s.action.summary(), "scrub");
         let s = suggest(&col("c5", &["12 rue Victor Hugo", "3 avenue Pasteur", "8 bis chemin des Lilas"]));
-        assert_eq!(s.action.action, Action::Drop);
+        assert_eq!(s.action.summary(), "drop");
         let s = suggest(&col("c6", &["1,5", "2,7", "3"]));
-        assert_eq!((s.role, s.action.action), (Role::Other, Action::Keep));
+        assert_eq!((s.role, s.action.summary().as_str()), (Role::Other, "keep"));
         let s = suggest(&col("c7", &["", " "]));
         assert_eq!(s.reason, "the column is empty");
     }
@@ -818,7 +769,7 @@ mod tests {
             })
             .collect();
         let s = suggest(&Column::from_values("nir", &values));
-        assert_eq!(s.action.kind, Some(PseudonymKind::Nir));
+        assert_eq!(s.action.summary(), "pseudonymise (nir)");
         assert!(s.reason.contains("100 % of sampled distinct values are valid NIRs"), "{}", s.reason);
     }
 
