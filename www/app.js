@@ -1,3 +1,4 @@
+// @ts-check
 // The page: choosing or dropping a file, showing what masque found, the
 // language switch, and (flow.js) the policy, privacy settings, key, run,
 // results and downloads. It never imports the wasm module: every computation
@@ -5,54 +6,47 @@
 
 import { ErrorCode, Kind, WorkerClient } from './protocol.js';
 import { LANGUAGES, pickLanguage, saveLanguage, storedLanguage, translator } from './i18n.js';
+import { columnsFromSuggestions } from './policy.js';
+import { createStore, initialSession, readingFile } from './store.js';
 import { renderError, renderInspection } from './view.js';
 import { startFlow } from './flow.js';
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import('./store.js').Session} Session */
+
+/** An element of the page, by id. */
+const $ = (/** @type {string} */ id) => document.getElementById(id);
 const ui = {
-  lang: $('lang'),
+  lang: /** @type {HTMLSelectElement} */ ($('lang')),
   drop: $('drop'),
-  file: $('file'),
+  file: /** @type {HTMLInputElement} */ ($('file')),
   status: $('status'),
-  cancel: $('cancel'),
+  cancel: /** @type {HTMLButtonElement} */ ($('cancel')),
   error: $('error'),
   result: $('result'),
   version: $('version'),
-  sample: $('sample'),
+  sample: /** @type {HTMLButtonElement} */ ($('sample')),
   readAs: $('read-as'),
-  readDelimiter: $('read-delimiter'),
-  readEncoding: $('read-encoding'),
-  readAgain: $('read-again'),
+  readDelimiter: /** @type {HTMLSelectElement} */ ($('read-delimiter')),
+  readEncoding: /** @type {HTMLSelectElement} */ ($('read-encoding')),
+  readAgain: /** @type {HTMLButtonElement} */ ($('read-again')),
 };
 
 const client = new WorkerClient(() => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
 
-/** Everything the page shows; `render()` rebuilds the view from it. */
-const state = {
-  lang: pickLanguage({ stored: storedLanguage(), browser: navigator.language }),
-  /** 'idle' | 'busy' | 'done' | 'failed' | 'cancelled' */
-  phase: 'idle',
-  /** the share of the file read, from 0 to 1, while busy (null: not known yet) */
-  progress: null,
-  /** {name, size} of the file shown or being read */
-  file: null,
-  /** the File itself, to read it again with other options */
-  source: null,
-  inspection: null,
-  /** {code, message} of the last failure, shown in the alert region */
-  error: null,
-  /** 'loading' | 'ready' | 'failed' */
-  engine: 'loading',
-  version: null,
-};
+/** The session: everything the page shows (see store.js); the views re-render on each change. */
+const store = createStore(initialSession(pickLanguage({ stored: storedLanguage(), browser: navigator.language })));
 
-let job = 0; // the number of the latest file request; older answers are ignored
-let flow = null; // set below: the steps after a file is read
+/** Cancels the file being read, if any (its own request only). */
+let reading = /** @type {AbortController | null} */ (null);
 
-function render() {
+/** @param {{code: string, message: string, detail?: object | null}} err */
+const shown = ({ code, message, detail }) => ({ code, message, detail });
+
+/** The file part of the page (the steps after it: flow.js), from the session. */
+function render(/** @type {Session} */ state) {
   const t = translator(state.lang);
   document.documentElement.lang = state.lang;
-  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(/** @type {HTMLElement} */ (node).dataset.i18n);
   ui.lang.value = state.lang;
 
   const name = state.file?.name ?? '';
@@ -88,8 +82,6 @@ function render() {
     ui.result.hidden = true;
   }
 
-  flow?.render(t);
-
   ui.version.textContent = {
     loading: t('footer.loading'),
     ready: t('footer.version', { version: state.version }),
@@ -99,92 +91,90 @@ function render() {
 
 /** Asks the worker for masque's version, which also loads the engine early. */
 async function loadVersion() {
-  state.engine = 'loading';
-  render();
+  store.update({ engine: 'loading' });
   try {
-    state.version = await client.request(Kind.VERSION);
-    state.engine = 'ready';
+    const version = await client.request(Kind.VERSION);
+    store.update({ engine: 'ready', version });
   } catch (err) {
-    if (err.code === ErrorCode.CANCELLED) return loadVersion(); // the worker was replaced
-    state.engine = 'failed';
-    if (state.phase !== 'busy') state.error = { code: err.code, message: err.message, detail: err.detail };
+    const busy = store.get().phase === 'busy';
+    store.update({ engine: 'failed', ...(busy ? {} : { error: shown(err) }) });
   }
-  render();
 }
 
 /** The reading options the user chose ("read as"); detection for the rest. */
 function readOptions() {
+  /** @type {import('./protocol.js').ReadOptions} */
   const options = {};
   if (ui.readDelimiter.value) options.delimiter = ui.readDelimiter.value;
   if (ui.readEncoding.value) options.encoding = ui.readEncoding.value;
   return options;
 }
 
-/** Reads one file in the worker and shows what masque found; `again` keeps the "read as" choices. */
+/**
+ * Reads one file in the worker and shows what masque found; `again` keeps the
+ * "read as" choices. A file being read is cancelled; a run of the previous
+ * file is cancelled by flow.js when the session's file changes.
+ * @param {File} file
+ * @param {{again?: boolean}} [options]
+ */
 async function open(file, { again = false } = {}) {
-  if (state.phase === 'busy' || flow?.busy()) client.cancel();
-  flow?.closed();
+  reading?.abort();
+  const controller = new AbortController();
+  reading = controller;
   if (!again) {
     ui.readDelimiter.value = '';
     ui.readEncoding.value = '';
   }
   const options = readOptions();
-  const mine = ++job;
-  Object.assign(state, { phase: 'busy', progress: null, file: { name: file.name, size: file.size }, source: file, inspection: null, error: null });
-  render();
+  const token = store.get().token + 1;
+  store.update(readingFile(file, token));
   try {
-    const inspection = await client.request(Kind.OPEN, { file, token: mine, options }, {
-      onProgress: ({ done, total }) => {
-        if (mine !== job) return;
-        state.progress = total > 0 && done >= 0 ? done / total : null;
-        render();
-      },
+    const inspection = await client.request(Kind.OPEN, { file, token, options }, {
+      signal: controller.signal,
+      onProgress: ({ done, total }) => store.update({ progress: total > 0 && done >= 0 ? done / total : null }),
     });
-    if (mine !== job) return;
-    Object.assign(state, { phase: 'done', inspection });
-    flow.opened({ file, token: mine, inspection, options });
+    store.update({ phase: 'done', inspection, readOptions: options, columns: columnsFromSuggestions(inspection) });
   } catch (err) {
-    if (mine !== job) return;
-    if (err.code === ErrorCode.CANCELLED) Object.assign(state, { phase: 'cancelled' });
-    else Object.assign(state, { phase: 'failed', error: { code: err.code, message: err.message, detail: err.detail } });
+    if (controller.signal.aborted) return; // whoever aborted it has said what happens next
+    store.update(err.code === ErrorCode.CANCELLED ? { phase: 'cancelled' } : { phase: 'failed', error: shown(err) });
+  } finally {
+    if (reading === controller) reading = null;
   }
-  if (state.engine === 'failed' && state.phase === 'done') loadVersion(); // the engine works after all
-  render();
+  if (store.get().engine === 'failed' && store.get().phase === 'done') loadVersion(); // the engine works after all
 }
 
 ui.file.addEventListener('change', () => {
-  const [file] = ui.file.files;
+  const [file] = ui.file.files ?? [];
   ui.file.value = ''; // choosing the same file again still triggers a change
   if (file) open(file);
 });
 
 ui.readAgain.addEventListener('click', () => {
-  if (state.source) open(state.source, { again: true });
+  const { source } = store.get();
+  if (source) open(source, { again: true });
 });
 
 ui.cancel.addEventListener('click', () => {
-  if (state.phase !== 'busy') return;
-  job += 1;
-  client.cancel();
-  Object.assign(state, { phase: 'cancelled' });
-  render();
+  if (store.get().phase !== 'busy' || !reading) return;
+  reading.abort();
+  reading = null;
+  store.update({ phase: 'cancelled' });
   ui.file.focus();
 });
 
 ui.lang.addEventListener('change', () => {
   if (!LANGUAGES.includes(ui.lang.value)) return;
-  state.lang = ui.lang.value;
-  saveLanguage(state.lang);
-  render();
+  saveLanguage(ui.lang.value);
+  store.update({ lang: ui.lang.value });
 });
 
 // Dropping a file anywhere in the page reads it; the browser must never open it instead.
-const hasFiles = (event) => [...(event.dataTransfer?.types ?? [])].includes('Files');
-for (const type of ['dragenter', 'dragover']) {
+const hasFiles = (/** @type {DragEvent} */ event) => [...(event.dataTransfer?.types ?? [])].includes('Files');
+for (const type of /** @type {const} */ (['dragenter', 'dragover'])) {
   window.addEventListener(type, (event) => {
     if (!hasFiles(event)) return;
     event.preventDefault();
-    event.dataTransfer.dropEffect = 'copy';
+    if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
     ui.drop.classList.add('dragging');
   });
 }
@@ -195,7 +185,7 @@ window.addEventListener('drop', (event) => {
   if (!hasFiles(event)) return;
   event.preventDefault();
   ui.drop.classList.remove('dragging');
-  const [file] = event.dataTransfer.files;
+  const [file] = event.dataTransfer?.files ?? [];
   if (file) open(file);
 });
 
@@ -207,17 +197,17 @@ ui.sample.addEventListener('click', async () => {
     const blob = await response.blob();
     open(new File([blob], 'cohort-exemple.csv', { type: 'text/csv' }));
   } catch (err) {
-    Object.assign(state, { phase: 'failed', file: { name: 'cohort-exemple.csv', size: 0 }, error: { code: ErrorCode.FILE, message: err.message } });
-    render();
+    store.update({ phase: 'failed', file: { name: 'cohort-exemple.csv', size: 0 }, error: { code: ErrorCode.FILE, message: err.message } });
   }
 });
 
-flow = startFlow({ client, state, lang: () => state.lang, t: () => translator(state.lang) });
+store.subscribe(render); // before the flow's: its texts win over the data-i18n ones
+startFlow({ client, store });
 
-render();
+render(store.get());
 loadVersion().then(() => {
   // Once the engine works, cache the app shell and the wasm for offline use.
-  if ('serviceWorker' in navigator && state.engine === 'ready') {
+  if ('serviceWorker' in navigator && store.get().engine === 'ready') {
     navigator.serviceWorker.register('sw.js').catch(() => {});
   }
 });

@@ -1,9 +1,12 @@
+// @ts-check
 // The steps after a file is read: the row preview, the column policy, the
 // privacy settings, the key, the run (in the worker, cancellable) and the
-// results with their downloads. UI only: every computation is a worker request.
+// results with their downloads. UI only: every computation is a worker request,
+// and the state is the session's (store.js): this module changes it and
+// re-renders from it.
 
 import { ErrorCode, Kind } from './protocol.js';
-import { has } from './i18n.js';
+import { has, translator } from './i18n.js';
 import {
   ACTIONS, DEFAULT_K, DEFAULT_SUPPRESSION, HIERARCHIES, ROLES, columnsFromSuggestions, entryOf,
   loadPolicy, problemsOf, sameEntry, savedPolicyOf,
@@ -12,9 +15,21 @@ import { virtualGrid } from './preview.js';
 import { renderResults, reportHtml } from './results.js';
 import { el, formats, renderError } from './view.js';
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import('./i18n.js').Translate} Translate */
+/** @typedef {import('./policy.js').Column} Column */
+/** @typedef {import('./store.js').Session} Session */
+/** @typedef {import('./store.js').Outcome} Outcome */
+/** @typedef {import('./store.js').Store<Session>} SessionStore */
 
-/** A readable label for a policy entry. */
+/** An element of the page, by id. */
+const $ = (/** @type {string} */ id) => document.getElementById(id);
+
+/**
+ * A readable label for a policy entry.
+ * @param {Translate} t
+ * @param {string} lang
+ * @param {import('./protocol.js').PolicyAction} entry
+ */
 export function entryLabel(t, lang, entry) {
   const e = entryOf(entry);
   const name = has(lang, `action.${e.action}`) ? t(`action.${e.action}`) : e.action;
@@ -22,7 +37,11 @@ export function entryLabel(t, lang, entry) {
   return extras.length ? `${name} (${extras.join(', ')})` : name;
 }
 
-/** Saves a Blob under a name through a temporary link (nothing is uploaded). */
+/**
+ * Saves a Blob under a name through a temporary link (nothing is uploaded).
+ * @param {Blob} blob
+ * @param {string} name
+ */
 function saveBlob(blob, name) {
   const url = URL.createObjectURL(blob);
   const a = el('a', { href: url, download: name, hidden: true });
@@ -32,35 +51,42 @@ function saveBlob(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-const stem = (name) => name.replace(/\.[^.]*$/, '') || 'fichier';
+const stem = (/** @type {string} */ name) => name.replace(/\.[^.]*$/, '') || 'fichier';
 
 /**
- * @param {{client: import('./protocol.js').WorkerClient, state: object, lang: () => string, t: () => Function}} deps
+ * Sets up the steps after a file is read; they render on every change of the session.
+ * @param {{client: import('./protocol.js').WorkerClient, store: SessionStore}} deps
  */
-export function startFlow({ client, lang, t }) {
+export function startFlow({ client, store }) {
   const ui = {
     rowsSection: $('rows-section'), rows: $('rows'), setup: $('setup'), policyTable: $('policy-table'),
-    accept: $('accept'), policySave: $('policy-save'), policyFile: $('policy-file'),
-    k: $('k'), suppression: $('suppression'), suppressedRows: $('suppressed-rows'), l: $('l'), t: $('t'),
-    keyGenerate: $('key-generate'), keyFile: $('key-file'), keyExport: $('key-export'), passphrase: $('passphrase'),
-    keyDerive: $('key-derive'), keyStatus: $('key-status'),
-    encoding: $('output-encoding'), run: $('run'), runCancel: $('run-cancel'), progress: $('run-progress'),
+    accept: /** @type {HTMLButtonElement} */ ($('accept')), policySave: /** @type {HTMLButtonElement} */ ($('policy-save')),
+    policyFile: /** @type {HTMLInputElement} */ ($('policy-file')),
+    k: /** @type {HTMLInputElement} */ ($('k')), suppression: /** @type {HTMLInputElement} */ ($('suppression')),
+    suppressedRows: /** @type {HTMLSelectElement} */ ($('suppressed-rows')),
+    l: /** @type {HTMLInputElement} */ ($('l')), t: /** @type {HTMLInputElement} */ ($('t')),
+    keyGenerate: /** @type {HTMLButtonElement} */ ($('key-generate')), keyFile: /** @type {HTMLInputElement} */ ($('key-file')),
+    keyExport: /** @type {HTMLButtonElement} */ ($('key-export')), passphrase: /** @type {HTMLInputElement} */ ($('passphrase')),
+    keyDerive: /** @type {HTMLButtonElement} */ ($('key-derive')), keyStatus: $('key-status'),
+    encoding: /** @type {HTMLSelectElement} */ ($('output-encoding')), run: /** @type {HTMLButtonElement} */ ($('run')),
+    runCancel: /** @type {HTMLButtonElement} */ ($('run-cancel')), progress: /** @type {HTMLProgressElement} */ ($('run-progress')),
     runStatus: $('run-status'), runError: $('run-error'),
     outcome: $('outcome'), outcomeBody: $('outcome-body'),
-    dlOutput: $('download-output'), dlHtml: $('download-report-html'), dlJson: $('download-report-json'), dlPolicy: $('download-policy'),
+    dlOutput: /** @type {HTMLAnchorElement} */ ($('download-output')), dlHtml: /** @type {HTMLAnchorElement} */ ($('download-report-html')),
+    dlJson: /** @type {HTMLAnchorElement} */ ($('download-report-json')), dlPolicy: /** @type {HTMLAnchorElement} */ ($('download-policy')),
   };
 
-  const s = {
-    file: null, token: 0, inspection: null, readOptions: {}, columns: [], grid: null,
-    key: null, keySource: null, keyBusy: false,
-    /** 'idle' | 'running' | 'done' | 'cancelled' | 'failed' */
-    run: 'idle', step: null, nodes: null, started: 0,
-    error: null, notice: null, outcome: null, urls: [],
-  };
-  let runJob = 0;
+  const get = store.get;
+  const t = () => translator(get().lang);
+
+  /** Cancels the run in progress (its own request only), with the token of the file it cleans. */
+  let running = /** @type {{controller: AbortController, token: number} | null} */ (null);
+
+  /** @param {{code: string, message: string, detail?: object | null}} err */
+  const shown = ({ code, message, detail }) => ({ code, message, detail });
 
   function privacy() {
-    const num = (input) => (input.value.trim() === '' ? null : Number(input.value));
+    const num = (/** @type {HTMLInputElement} */ input) => (input.value.trim() === '' ? null : Number(input.value));
     return {
       k: num(ui.k) ?? DEFAULT_K,
       suppression: num(ui.suppression) ?? DEFAULT_SUPPRESSION,
@@ -70,35 +96,50 @@ export function startFlow({ client, lang, t }) {
     };
   }
 
+  /**
+   * Changes the settings: a finished run's outcome no longer matches them and is dropped.
+   * @param {Partial<Session>} patch
+   */
+  function changed(patch = {}) {
+    store.update((s) => ({ ...(s.run === 'done' ? { outcome: null, run: 'idle' } : {}), ...patch }));
+  }
+
+  /** The columns with column `i` replaced by `column`. */
+  const withColumn = (/** @type {number} */ i, /** @type {Column} */ column) => get().columns.map((c, j) => (j === i ? column : c));
+
   // ---- the column policy table ---------------------------------------------
 
-  function policyTable(tr, lng) {
+  /**
+   * @param {Column[]} columns
+   * @param {Translate} tr
+   * @param {string} lng
+   */
+  function policyTable(columns, tr, lng) {
     const fmt = formats(lng);
-    const rows = s.columns.map((c, i) => {
+    const rows = columns.map((c, i) => {
       const choices = [...ACTIONS];
       for (const extra of [c.suggestion?.action, c.entry]) {
         if (extra && !choices.some((a) => sameEntry(a, extra))) choices.push(entryOf(extra));
       }
       const selected = choices.findIndex((a) => sameEntry(a, c.entry));
       const roleId = `role-${i}`; const actionId = `action-${i}`; const hierId = `hierarchy-${i}`;
-      const role = el('select', { id: roleId, dataset: { column: c.name, control: 'role' } },
-        ROLES.map((r) => el('option', { value: r, selected: r === c.role }, tr(`role.${r}`))));
+      const role = /** @type {HTMLSelectElement} */ (el('select', { id: roleId, dataset: { column: c.name, control: 'role' } },
+        ROLES.map((r) => el('option', { value: r, selected: r === c.role }, tr(`role.${r}`)))));
       role.addEventListener('change', () => setRole(i, role.value));
-      const action = el('select', { id: actionId, dataset: { column: c.name, control: 'action' } },
-        choices.map((a, j) => el('option', { value: String(j), selected: j === selected }, entryLabel(tr, lng, a))));
+      const action = /** @type {HTMLSelectElement} */ (el('select', { id: actionId, dataset: { column: c.name, control: 'action' } },
+        choices.map((a, j) => el('option', { value: String(j), selected: j === selected }, entryLabel(tr, lng, a)))));
       action.addEventListener('change', () => {
-        s.columns[i] = { ...s.columns[i], entry: choices[Number(action.value)] };
-        changed();
+        changed({ columns: withColumn(i, { ...get().columns[i], entry: choices[Number(action.value)] }) });
       });
       const isQi = c.role === 'quasi_identifier';
-      const hierarchy = el('select', { id: hierId, disabled: !isQi, dataset: { column: c.name, control: 'hierarchy' } },
-        Object.keys(HIERARCHIES).map((h) => el('option', { value: h, selected: h === c.hierarchy }, tr(`hierarchy.${h}`))));
+      const hierarchy = /** @type {HTMLSelectElement} */ (el('select', { id: hierId, disabled: !isQi, dataset: { column: c.name, control: 'hierarchy' } },
+        Object.keys(HIERARCHIES).map((h) => el('option', { value: h, selected: h === c.hierarchy }, tr(`hierarchy.${h}`)))));
       hierarchy.addEventListener('change', () => {
-        s.columns[i] = { ...s.columns[i], hierarchy: hierarchy.value };
-        changed();
+        changed({ columns: withColumn(i, { ...get().columns[i], hierarchy: hierarchy.value }) });
       });
+      const confidence = c.suggestion?.confidence;
       const suggested = c.suggestion
-        ? `${tr(`role.${c.suggestion.role}`)} · ${entryLabel(tr, lng, c.suggestion.action)} (${fmt.percent(c.suggestion.confidence > 1 ? c.suggestion.confidence / 100 : c.suggestion.confidence)})`
+        ? `${tr(`role.${c.suggestion.role}`)} · ${entryLabel(tr, lng, c.suggestion.action)} (${fmt.percent(Number(confidence) > 1 ? Number(confidence) / 100 : Number(confidence))})`
         : tr('columns.none');
       return el('tr', { dataset: { column: c.name } },
         el('th', { scope: 'row' }, c.name),
@@ -114,52 +155,47 @@ export function startFlow({ client, lang, t }) {
         el('tbody', {}, rows)));
   }
 
+  /**
+   * @param {number} i
+   * @param {string} role
+   */
   function setRole(i, role) {
-    const c = s.columns[i];
+    const c = get().columns[i];
     const next = { ...c, role };
     // A quasi-identifier is generalised by the search: the policy keeps it.
     if (role === 'quasi_identifier' && entryOf(c.entry).action === 'drop') next.entry = { action: 'keep' };
-    s.columns[i] = next;
-    changed();
+    changed({ columns: withColumn(i, next) });
     $(`role-${i}`)?.focus();
-  }
-
-  function changed() {
-    if (s.run === 'done') clearOutcome();
-    render();
   }
 
   // ---- key ---------------------------------------------------------------
 
-  async function keyRequest(kind, payload, source) {
-    s.keyBusy = true;
-    s.error = null;
-    render();
+  /**
+   * @param {Promise<import('./protocol.js').KeyFile>} request
+   * @param {'generated' | 'passphrase'} source
+   */
+  async function keyRequest(request, source) {
+    store.update({ keyBusy: true, runError: null });
     try {
-      const key = await client.request(kind, payload);
-      s.key = key;
-      s.keySource = source;
+      const key = await request;
+      changed({ key, keySource: source, keyBusy: false });
     } catch (err) {
-      if (err.code !== ErrorCode.CANCELLED) s.error = { code: err.code, message: err.message, detail: err.detail };
-    } finally {
-      s.keyBusy = false;
-      changed();
+      changed({ keyBusy: false, ...(err.code === ErrorCode.CANCELLED ? {} : { runError: shown(err) }) });
     }
   }
 
-  ui.keyGenerate.addEventListener('click', () => keyRequest(Kind.KEYGEN, null, 'generated'));
+  ui.keyGenerate.addEventListener('click', () => keyRequest(client.request(Kind.KEYGEN, null), 'generated'));
   ui.keyDerive.addEventListener('click', () => {
     const passphrase = ui.passphrase.value;
     if (!passphrase) {
-      s.error = { code: 'key', message: t()('key.empty_passphrase') };
-      render();
+      store.update({ runError: { code: 'key', message: t()('key.empty_passphrase') } });
       ui.passphrase.focus();
       return;
     }
-    keyRequest(Kind.KEY_FROM_PASSPHRASE, { passphrase }, 'passphrase').then(() => { ui.passphrase.value = ''; });
+    keyRequest(client.request(Kind.KEY_FROM_PASSPHRASE, { passphrase }), 'passphrase').then(() => { ui.passphrase.value = ''; });
   });
   ui.keyFile.addEventListener('change', async () => {
-    const [file] = ui.keyFile.files;
+    const [file] = ui.keyFile.files ?? [];
     ui.keyFile.value = '';
     if (!file) return;
     try {
@@ -168,41 +204,37 @@ export function startFlow({ client, lang, t }) {
         throw new Error(t()('key.bad_file'));
       }
       if (!key.key) throw new Error(t()('key.salt_only'));
-      s.key = key;
-      s.keySource = 'imported';
-      s.error = null;
+      changed({ key, keySource: 'imported', runError: null });
     } catch (err) {
-      s.error = { code: 'key', message: err instanceof SyntaxError ? t()('key.bad_file') : err.message };
+      changed({ runError: { code: 'key', message: err instanceof SyntaxError ? t()('key.bad_file') : err.message } });
     }
-    changed();
   });
   ui.keyExport.addEventListener('click', () => {
-    if (!s.key) return;
-    saveBlob(new Blob([JSON.stringify(s.key, null, 2) + '\n'], { type: 'application/json' }), `masque-cle-${s.key.fingerprint.slice(0, 8)}.json`);
+    const { key } = get();
+    if (!key) return;
+    saveBlob(new Blob([JSON.stringify(key, null, 2) + '\n'], { type: 'application/json' }), `masque-cle-${key.fingerprint.slice(0, 8)}.json`);
   });
 
   // ---- policy save / load --------------------------------------------------
 
   ui.accept.addEventListener('click', () => {
-    if (!s.inspection) return;
-    s.columns = columnsFromSuggestions(s.inspection);
+    const { inspection } = get();
+    if (!inspection) return;
     ui.k.value = String(DEFAULT_K);
     ui.suppression.value = String(DEFAULT_SUPPRESSION);
-    s.notice = t()('setup.accepted');
-    changed();
+    changed({ columns: columnsFromSuggestions(inspection), notice: t()('setup.accepted') });
   });
   ui.policySave.addEventListener('click', () => {
-    const policy = savedPolicyOf(s.columns, privacy());
-    saveBlob(new Blob([JSON.stringify(policy, null, 2) + '\n'], { type: 'application/json' }), `${stem(s.file?.name ?? 'masque')}-politique.json`);
+    const policy = savedPolicyOf(get().columns, privacy());
+    saveBlob(new Blob([JSON.stringify(policy, null, 2) + '\n'], { type: 'application/json' }), `${stem(get().file?.name ?? 'masque')}-politique.json`);
   });
   ui.policyFile.addEventListener('change', async () => {
-    const [file] = ui.policyFile.files;
+    const [file] = ui.policyFile.files ?? [];
     ui.policyFile.value = '';
     if (!file) return;
     try {
-      const { columns, missing, privacy: saved, unknown } = loadPolicy(s.columns, JSON.parse(await file.text()));
+      const { columns, missing, privacy: saved, unknown } = loadPolicy(get().columns, JSON.parse(await file.text()));
       if (missing.length) throw new Error(t()('setup.missing', { names: missing.join(', ') }));
-      s.columns = columns;
       if (saved) {
         ui.k.value = String(saved.k);
         ui.suppression.value = String(saved.suppression);
@@ -210,77 +242,100 @@ export function startFlow({ client, lang, t }) {
         ui.l.value = saved.l === null ? '' : String(saved.l);
         ui.t.value = saved.t === null ? '' : String(saved.t);
       }
-      s.error = null;
-      s.notice = t()('setup.loaded', { name: file.name })
+      const notice = t()('setup.loaded', { name: file.name })
         + (unknown.length ? ` ${t()('setup.unknown_hierarchy', { names: unknown.join(', ') })}` : '');
+      changed({ columns, runError: null, notice });
     } catch (err) {
-      s.error = { code: 'policy', message: err instanceof SyntaxError ? t()('setup.bad_json') : err.message };
+      changed({ runError: { code: 'policy', message: err instanceof SyntaxError ? t()('setup.bad_json') : err.message } });
     }
-    changed();
   });
-  for (const input of [ui.k, ui.suppression, ui.suppressedRows, ui.l, ui.t]) input.addEventListener('change', changed);
+  for (const input of [ui.k, ui.suppression, ui.suppressedRows, ui.l, ui.t]) input.addEventListener('change', () => changed());
 
   // ---- run ---------------------------------------------------------------
 
   ui.run.addEventListener('click', () => run());
   ui.runCancel.addEventListener('click', () => {
-    if (s.run !== 'running') return;
-    runJob += 1;
-    client.cancel();
-    Object.assign(s, { run: 'cancelled', step: null });
-    render();
+    if (get().run !== 'running' || !running) return;
+    running.controller.abort();
+    running = null;
+    store.update({ run: 'cancelled', step: null });
     ui.run.focus();
   });
 
   async function run() {
-    if (s.run === 'running' || !s.file) return;
+    const s = get();
+    if (s.run === 'running' || !s.source || !s.inspection) return;
     const p = privacy();
     const problems = problemsOf(s.columns, p, s.key);
     if (problems.length) {
-      s.error = { code: 'settings', message: problems.map((x) => t()(`problem.${x.code}`)).join(' ') };
-      render();
+      store.update({ runError: { code: 'settings', message: problems.map((x) => t()(`problem.${x.code}`)).join(' ') } });
       return;
     }
-    clearOutcome();
-    const mine = ++runJob;
+    const controller = new AbortController();
+    const { source: file, token } = s;
+    running = { controller, token };
     // The policy offered for download after the run holds the anonymisation too.
     const saved = savedPolicyOf(s.columns, p);
     const { anonymise: config = null, ...policy } = saved;
+    /** @type {import('./protocol.js').CleanRequest} */
     const request = { policy, key: s.key, anonymise: config, read: s.readOptions, utf8: ui.encoding.value === 'utf8', preview_rows: 50 };
-    Object.assign(s, { run: 'running', step: 'reading', nodes: null, error: null, started: performance.now() });
-    render();
+    const started = performance.now();
+    store.update({ outcome: null, run: 'running', step: 'reading', nodes: null, runError: null, started });
     try {
-      const done = await client.request(Kind.CLEAN, { file: s.file, token: s.token, request }, {
-        onProgress: (progress) => {
-          if (mine !== runJob) return;
-          s.step = progress.phase;
-          if (progress.lattice_size) s.nodes = { checked: progress.nodes_checked, size: progress.lattice_size };
-          render();
-        },
+      const done = await client.request(Kind.CLEAN, { file, token, request }, {
+        signal: controller.signal,
+        onProgress: (progress) => store.update({
+          step: progress.phase,
+          ...(progress.lattice_size ? { nodes: { checked: progress.nodes_checked, size: progress.lattice_size } } : {}),
+        }),
       });
-      if (mine !== runJob) return;
-      const seconds = (performance.now() - s.started) / 1000;
-      finish({ ...done, policy: saved, config, seconds, file: { name: s.file.name }, finishedAt: Date.now() });
+      const seconds = (performance.now() - started) / 1000;
+      store.update({
+        run: 'done', step: null,
+        outcome: { ...done, policy: saved, config, seconds, file: { name: file.name }, finishedAt: Date.now() },
+      });
+      ui.outcome.querySelector('h2')?.focus?.();
     } catch (err) {
-      if (mine !== runJob) return;
-      if (err.code === ErrorCode.CANCELLED) s.run = 'cancelled';
-      else Object.assign(s, { run: 'failed', error: { code: err.code, message: err.message, detail: err.detail } });
-      render();
+      if (controller.signal.aborted) return; // whoever aborted it has said what happens next
+      store.update(err.code === ErrorCode.CANCELLED ? { run: 'cancelled' } : { run: 'failed', runError: shown(err) });
+    } finally {
+      if (running?.controller === controller) running = null;
     }
   }
 
+  // ---- rendering ---------------------------------------------------------
+
+  /** The object URLs of the download links, revoked when their outcome goes. */
+  let urls = /** @type {string[]} */ ([]);
+  let linkedOutcome = /** @type {Outcome | null} */ (null);
+  /** The preview grid, for the inspection (and language) it was built for. */
+  let grid = /** @type {{destroy: () => void} | null} */ (null);
+  let gridInspection = /** @type {import('./protocol.js').Inspection | null} */ (null);
+  let lastLang = /** @type {string | null} */ (null);
+  let lastColumns = /** @type {Column[] | null} */ (null);
+  let lastOutcome = /** @type {Outcome | null} */ (null);
+
+  /**
+   * @param {HTMLAnchorElement} a
+   * @param {Blob} blob
+   * @param {string} name
+   */
   function link(a, blob, name) {
     const url = URL.createObjectURL(blob);
-    s.urls.push(url);
+    urls.push(url);
     a.href = url;
     a.download = name;
   }
 
-  function finish(outcome) {
-    s.outcome = outcome;
-    s.run = 'done';
-    const tr = t();
-    const lng = lang();
+  /** The download links of `outcome` (none when null); the previous ones are revoked. */
+  function linkOutcome(/** @type {Outcome | null} */ outcome, /** @type {Translate} */ tr, /** @type {string} */ lng) {
+    for (const url of urls) URL.revokeObjectURL(url);
+    urls = [];
+    linkedOutcome = outcome;
+    if (!outcome) {
+      delete ui.dlOutput.dataset.ready;
+      return;
+    }
     const d = outcome.dialect;
     const ext = d.delimiter === '\t' ? 'tsv' : 'csv';
     const base = stem(outcome.file.name);
@@ -292,41 +347,56 @@ export function startFlow({ client, lang, t }) {
     link(ui.dlJson, new Blob([JSON.stringify(json, null, 2) + '\n'], { type: 'application/json' }), `${base}-rapport.json`);
     link(ui.dlPolicy, new Blob([JSON.stringify(outcome.policy, null, 2) + '\n'], { type: 'application/json' }), `${base}-politique.json`);
     ui.dlOutput.dataset.ready = 'true';
-    render();
-    ui.outcome.querySelector('h2')?.focus?.();
   }
 
-  function clearOutcome() {
-    for (const url of s.urls) URL.revokeObjectURL(url);
-    s.urls = [];
-    s.outcome = null;
-    if (s.run === 'done') s.run = 'idle';
-    delete ui.dlOutput.dataset.ready;
+  /** The preview of the session's file (rows fetched from the worker by blocks). */
+  function openGrid(/** @type {Session} */ s, /** @type {Translate} */ tr, /** @type {string} */ lng) {
+    grid?.destroy();
+    grid = null;
+    gridInspection = s.inspection;
+    if (!s.inspection || !s.source) {
+      ui.rows.replaceChildren();
+      return;
+    }
+    const fmt = formats(lng);
+    const { source: file, token, readOptions: options } = s;
+    grid = virtualGrid(ui.rows, {
+      header: s.inspection.columns.map((c) => c.name),
+      rows: s.inspection.rows,
+      label: tr('rows.label', { rows: fmt.number(s.inspection.rows) }),
+      rowLabel: (n) => fmt.number(n),
+      fetchRows: (start, count) => client.request(Kind.ROWS, { file, token, start, count, options }).then((r) => r.rows),
+    });
   }
 
-  // ---- rendering ---------------------------------------------------------
+  /** @param {Session} s */
+  function render(s) {
+    const tr = translator(s.lang);
+    const lng = s.lang;
+    // A run belongs to the file it cleans: another file, and it is cancelled.
+    if (running && running.token !== s.token) {
+      running.controller.abort();
+      running = null;
+    }
+    if (linkedOutcome !== s.outcome) linkOutcome(s.outcome, tr, lng);
+    if (gridInspection !== s.inspection || (s.inspection && lastLang !== lng)) openGrid(s, tr, lng);
 
-  let lastLang = null;
-  let lastColumns = null;
-  let lastOutcome = null;
-
-  function render(tr = t()) {
-    const lng = lang();
     const open = Boolean(s.inspection);
     ui.rowsSection.hidden = !open;
     ui.setup.hidden = !open;
     if (!open) {
       ui.outcome.hidden = true;
+      lastColumns = null;
+      lastLang = lng;
       return;
     }
     if (lastColumns !== s.columns || lastLang !== lng) {
       // Rebuilt only when the columns or the language change, so focus stays put while typing.
       const focused = document.activeElement?.id;
-      ui.policyTable.replaceChildren(policyTable(tr, lng));
+      ui.policyTable.replaceChildren(policyTable(s.columns, tr, lng));
       if (focused && ui.policyTable.contains($(focused))) $(focused).focus();
       lastColumns = s.columns;
     }
-    if (lastLang !== lng && s.grid) openGrid(tr, lng);
     lastLang = lng;
 
     ui.keyExport.disabled = !s.key;
@@ -335,14 +405,14 @@ export function startFlow({ client, lang, t }) {
       ? tr(`key.ready_${s.keySource ?? 'imported'}`, { fingerprint: s.key.fingerprint })
       : tr('key.none');
 
-    const running = s.run === 'running';
-    ui.run.disabled = running;
-    ui.runCancel.hidden = !running;
-    ui.progress.hidden = !running;
-    if (running && s.nodes && s.step === 'searching') {
+    const isRunning = s.run === 'running';
+    ui.run.disabled = isRunning;
+    ui.runCancel.hidden = !isRunning;
+    ui.progress.hidden = !isRunning;
+    if (isRunning && s.nodes && s.step === 'searching') {
       ui.progress.max = s.nodes.size;
       ui.progress.value = Math.min(s.nodes.checked, s.nodes.size);
-    } else if (running) {
+    } else if (isRunning) {
       ui.progress.removeAttribute('value');
     }
     const fmt = formats(lng);
@@ -354,7 +424,7 @@ export function startFlow({ client, lang, t }) {
       failed: tr('run.failed'),
     }[s.run];
     if (ui.runStatus.textContent !== status) ui.runStatus.textContent = status ?? '';
-    if (s.error) renderError(ui.runError, s.error, tr, lng);
+    if (s.runError) renderError(ui.runError, s.runError, tr, lng);
     else ui.runError.replaceChildren();
 
     ui.outcome.hidden = s.run !== 'done' || !s.outcome;
@@ -366,38 +436,6 @@ export function startFlow({ client, lang, t }) {
     }
   }
 
-  function openGrid(tr, lng) {
-    s.grid?.destroy();
-    const fmt = formats(lng);
-    const { file, token } = s;
-    s.grid = virtualGrid(ui.rows, {
-      header: s.inspection.columns.map((c) => c.name),
-      rows: s.inspection.rows,
-      label: tr('rows.label', { rows: fmt.number(s.inspection.rows) }),
-      rowLabel: (n) => fmt.number(n),
-      fetchRows: (start, count) => client.request(Kind.ROWS, { file, token, start, count, options: s.readOptions }).then((r) => r.rows),
-    });
-  }
-
-  return {
-    /** A file was read: show its rows and set up the policy from the suggestions. */
-    opened({ file, token, inspection, options = {} }) {
-      clearOutcome();
-      Object.assign(s, { file, token, inspection, readOptions: options, columns: columnsFromSuggestions(inspection), run: 'idle', error: null, notice: null });
-      openGrid(t(), lang());
-      render();
-    },
-    /** Another file is being read: forget this one. */
-    closed() {
-      runJob += 1;
-      clearOutcome();
-      s.grid?.destroy();
-      ui.rows.replaceChildren();
-      Object.assign(s, { file: null, inspection: null, columns: [], grid: null, run: 'idle', error: null, notice: null });
-      lastColumns = null;
-      render();
-    },
-    busy: () => s.run === 'running',
-    render,
-  };
+  store.subscribe(render);
+  render(get());
 }

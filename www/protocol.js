@@ -1,3 +1,4 @@
+// @ts-check
 // The messages between the page and the worker, shared by both sides.
 //
 // Page -> worker:   {id, kind, payload}
@@ -5,12 +6,13 @@
 //                   {id, type: 'result', payload}     or
 //                   {id, type: 'error', error: {code, message, fatal, detail}}
 //
-// The page talks to the worker only through `WorkerClient`; the worker answers
+// The page talks to the worker only through `WorkerClient` (one request at a
+// time, each cancellable on its own with an AbortSignal); the worker answers
 // through `serve`. Neither side knows the other's internals, and only the
 // worker knows the wasm module. Errors travel as plain data (code + message)
 // so they survive structured cloning and can be shown to a person.
 
-/** The requests the worker understands. */
+/** The requests the worker understands (payloads, progress and results: `Requests` below). */
 export const Kind = Object.freeze({
   /** payload: none. result: the masque version string. */
   VERSION: 'version',
@@ -37,6 +39,191 @@ export const Kind = Object.freeze({
    *  result: {output: Blob (the cleaned file), report, result, dialect, header, preview, timings}. */
   CLEAN: 'clean',
 });
+
+/** @typedef {typeof Kind[keyof typeof Kind]} KindName one of the `Kind` values */
+
+/**
+ * How a file is read: detected when absent.
+ * @typedef {object} ReadOptions
+ * @property {string} [delimiter] one character, e.g. `;`
+ * @property {string} [encoding] e.g. `utf-8`, `windows-1252`
+ * @property {string} [sheet] a workbook's sheet name
+ */
+
+/**
+ * The dialect a file was read in (and its cleaned copy is written in).
+ * @typedef {object} Dialect
+ * @property {string} format `csv` or `workbook`
+ * @property {string} [delimiter]
+ * @property {string} [encoding]
+ * @property {boolean} [bom]
+ * @property {string} [line_ending]
+ * @property {boolean} [final_newline]
+ * @property {string} [sheet]
+ */
+
+/**
+ * A policy entry: an action name or an object with `action` and its parameters.
+ * @typedef {string | {action: string, [parameter: string]: unknown}} PolicyAction
+ */
+
+/**
+ * A column suggestion from `inspect`.
+ * @typedef {object} Suggestion
+ * @property {string} role
+ * @property {PolicyAction} action
+ * @property {number | string} confidence a share, a percentage or a word (`high`)
+ * @property {string} reason
+ */
+
+/**
+ * One column as `inspect` describes it.
+ * @typedef {object} InspectedColumn
+ * @property {string} name
+ * @property {number} distinct
+ * @property {number} empty
+ * @property {Suggestion} [suggestion]
+ */
+
+/**
+ * What masque found in a file.
+ * @typedef {object} Inspection
+ * @property {Dialect} dialect
+ * @property {number} rows
+ * @property {InspectedColumn[]} columns
+ * @property {Array<{kind: string, [field: string]: unknown}>} [warnings]
+ */
+
+/**
+ * A key-file object (as `masque keygen` writes it); `key` is secret.
+ * @typedef {object} KeyFile
+ * @property {number} [version]
+ * @property {string} [key]
+ * @property {string} [salt]
+ * @property {object} [kdf]
+ * @property {string} fingerprint
+ */
+
+/**
+ * What CLEAN applies: the policy `masque apply` reads and, optionally, the
+ * configuration `masque anonymise` reads.
+ * @typedef {object} CleanRequest
+ * @property {object} policy
+ * @property {KeyFile | null} key
+ * @property {object | null} [anonymise]
+ * @property {ReadOptions} [read]
+ * @property {boolean} [utf8] write UTF-8 instead of the input's encoding
+ * @property {number} [preview_rows]
+ */
+
+/**
+ * What applying the policy did (the engine's apply report; only the fields the page reads).
+ * @typedef {object} ApplyReport
+ * @property {string} masque_version
+ * @property {number} rows_in
+ * @property {number} rows_out
+ * @property {number} columns_in
+ * @property {number} columns_out
+ * @property {string | null} [key_fingerprint]
+ * @property {Array<{name: string, action: string, detail?: string | null, distinct_in: number, distinct_out: number,
+ *   invalid: number, invalid_reasons?: Record<string, number>}>} columns
+ */
+
+/**
+ * The re-identification risk of a table (the engine's risk report; only the fields the page reads).
+ * @typedef {object} RiskReport
+ * @property {number} k
+ * @property {number} classes
+ * @property {number} sample_uniques
+ * @property {Array<{size: number, records: number}>} [class_sizes]
+ * @property {{highest: number, average: number, records_at_risk?: Record<string, number>}} prosecutor
+ */
+
+/**
+ * What the anonymisation did (the engine's result; only the fields the page reads).
+ * @typedef {object} AnonymiseResult
+ * @property {number} [k]
+ * @property {number} rows
+ * @property {number} suppressed
+ * @property {string} suppressed_rows `remove` or `mask`
+ * @property {boolean} optimal
+ * @property {number} nodes_checked
+ * @property {number} lattice_size
+ * @property {Record<string, number>} levels
+ * @property {Record<string, number>} [heights]
+ * @property {RiskReport | null} risk_before
+ * @property {RiskReport | null} risk_after
+ */
+
+/**
+ * The result of CLEAN.
+ * @typedef {object} CleanResult
+ * @property {Blob} output the cleaned file
+ * @property {ApplyReport} report
+ * @property {AnonymiseResult | null} result the anonymisation (risk before and after, ...), null without quasi-identifiers
+ * @property {Dialect} dialect
+ * @property {string[]} header
+ * @property {string[][]} preview
+ * @property {Record<string, number>} timings
+ */
+
+/**
+ * Progress of a read.
+ * @typedef {object} ReadProgress
+ * @property {'reading'} phase
+ * @property {number} [done] bytes read
+ * @property {number} [total] bytes in the file
+ */
+
+/**
+ * Progress of a run.
+ * @typedef {object} CleanProgress
+ * @property {'reading'|'pseudonymising'|'searching'|'writing'} phase
+ * @property {number} [nodes_checked]
+ * @property {number} [lattice_size]
+ * @property {number} [done] bytes read or written
+ * @property {number} [total]
+ */
+
+/**
+ * Every request: its payload, its progress reports and its result, by kind.
+ * @typedef {{
+ *   version: {payload: null | undefined, progress: never, result: string},
+ *   inspect: {payload: {file: Blob, options?: ReadOptions}, progress: ReadProgress, result: Inspection},
+ *   open: {payload: {file: Blob, token: number, options?: ReadOptions}, progress: ReadProgress, result: Inspection},
+ *   rows: {payload: {file: Blob, token: number, start: number, count: number, options?: ReadOptions},
+ *          progress: ReadProgress, result: {start: number, rows: string[][]}},
+ *   keygen: {payload: null | undefined, progress: never, result: KeyFile},
+ *   key_from_passphrase: {payload: {passphrase: string, salt?: string}, progress: never, result: KeyFile},
+ *   clean: {payload: {file: Blob, token?: number, request: CleanRequest}, progress: CleanProgress, result: CleanResult},
+ * }} Requests
+ */
+
+/**
+ * The worker's side of one kind of request.
+ * @template {KindName} K
+ * @typedef {(payload: Requests[K]['payload'], ctx: {progress: (p: Requests[K]['progress']) => void})
+ *   => Requests[K]['result'] | Promise<Requests[K]['result']>} Handler
+ */
+
+/** @typedef {{[K in KindName]: Handler<K>}} Handlers */
+
+/**
+ * A message from the page to the worker.
+ * @typedef {{id: number, kind: string, payload: unknown}} RequestMessage
+ */
+
+/**
+ * Plain, cloneable error data.
+ * @typedef {{code: string, message: string, fatal?: boolean, detail?: object | null}} ErrorData
+ */
+
+/**
+ * A message from the worker to the page.
+ * @typedef {{id: number, type: 'progress', payload: unknown}
+ *   | {id: number, type: 'result', payload: unknown}
+ *   | {id: number, type: 'error', error: ErrorData}} ReplyMessage
+ */
 
 /** The types of the worker's replies. */
 export const Reply = Object.freeze({
@@ -75,7 +262,7 @@ export class MasqueError extends Error {
   /**
    * @param {string} code one of `ErrorCode`
    * @param {string} message a readable message, never containing cell values
-   * @param {{fatal?: boolean, detail?: object}} [options] fatal: the worker must
+   * @param {{fatal?: boolean, detail?: object | null}} [options] fatal: the worker must
    *   be replaced; detail: for a reading error, its code and position as plain
    *   data ({code: 'field_count', line, record, expected, found}, ...)
    */
@@ -88,7 +275,14 @@ export class MasqueError extends Error {
   }
 }
 
-/** Turns anything thrown in the worker into plain, cloneable error data. */
+/** The error an aborted request rejects with. */
+const cancelled = () => new MasqueError(ErrorCode.CANCELLED, 'cancelled');
+
+/**
+ * Turns anything thrown in the worker into plain, cloneable error data.
+ * @param {unknown} err
+ * @returns {ErrorData}
+ */
 export function errorData(err) {
   if (err instanceof MasqueError) {
     return { code: err.code, message: err.message, fatal: err.fatal, detail: err.detail };
@@ -97,27 +291,40 @@ export function errorData(err) {
     // A trap (a Rust panic under panic=abort): the instance cannot be trusted any more.
     return { code: ErrorCode.INTERNAL, message: `internal error in masque (${err.message})`, fatal: true };
   }
-  const message = err && typeof err.message === 'string' ? err.message : String(err);
+  const message = err instanceof Error || (err && typeof (/** @type {any} */ (err)).message === 'string')
+    ? /** @type {Error} */ (err).message
+    : String(err);
   return { code: ErrorCode.WORKER, message, fatal: false };
 }
+
+/**
+ * The scope `serve` answers in: a dedicated worker's global scope (or anything
+ * with the same two methods).
+ * @typedef {object} WorkerScope
+ * @property {(type: 'message', listener: (event: MessageEvent) => void) => void} addEventListener
+ * @property {(message: unknown, transfer?: Transferable[]) => void} postMessage
+ */
 
 /**
  * The worker side: answers requests with `handlers[kind](payload, {progress})`.
  * A handler returns the result (or a promise of it) or throws.
  *
- * @param {DedicatedWorkerGlobalScope} scope the worker's global scope
- * @param {Record<string, (payload: any, ctx: {progress: (p: any) => void}) => any>} handlers
+ * @param {WorkerScope} scope the worker's global scope
+ * @param {Handlers} handlers
  */
 export function serve(scope, handlers) {
   scope.addEventListener('message', async (event) => {
-    const { id, kind, payload } = event.data ?? {};
+    const { id, kind, payload } = /** @type {RequestMessage} */ (event.data ?? {});
+    /** @param {unknown} p */
     const progress = (p) => scope.postMessage({ id, type: Reply.PROGRESS, payload: p });
     try {
-      const handler = Object.hasOwn(handlers, kind) ? handlers[kind] : undefined;
+      /** @type {((payload: any, ctx: {progress: (p: any) => void}) => unknown) | undefined} */
+      const handler = Object.hasOwn(handlers, kind) ? handlers[/** @type {KindName} */ (kind)] : undefined;
       if (!handler) throw new MasqueError(ErrorCode.PROTOCOL, `unknown request kind "${kind}"`);
       const result = await handler(payload, { progress });
       // Symbol-keyed properties are not cloned: TRANSFER only tells postMessage what to move.
-      scope.postMessage({ id, type: Reply.RESULT, payload: result }, result?.[TRANSFER] ?? []);
+      const transfer = result && typeof result === 'object' ? /** @type {any} */ (result)[TRANSFER] : undefined;
+      scope.postMessage({ id, type: Reply.RESULT, payload: result }, transfer ?? []);
     } catch (err) {
       scope.postMessage({ id, type: Reply.ERROR, error: errorData(err) });
     }
@@ -125,57 +332,98 @@ export function serve(scope, handlers) {
 }
 
 /**
- * The page side: sends requests to a worker and matches replies by id.
+ * The options of one request.
+ * @template P the progress reports' type
+ * @typedef {object} RequestOptions
+ * @property {(progress: P) => void} [onProgress] called with each progress report, never after the request settled
+ * @property {AbortSignal} [signal] aborting it cancels this request alone: it rejects with a `cancelled` MasqueError
+ * @property {Transferable[]} [transfer] buffers of the payload to move instead of copying
+ */
+
+/**
+ * One request, from `request()` until it settles.
+ * @typedef {object} Job
+ * @property {number} id
+ * @property {string} kind
+ * @property {unknown} payload
+ * @property {Transferable[]} transfer
+ * @property {((progress: any) => void) | undefined} onProgress
+ * @property {AbortSignal | undefined} signal
+ * @property {() => void} onAbort the listener on `signal`
+ * @property {(result: any) => void} resolve
+ * @property {(err: MasqueError) => void} reject
+ */
+
+/**
+ * The page side: sends requests to a worker, one at a time, and matches
+ * replies by id.
  *
- * `cancel()` terminates the worker (the only way to stop wasm mid-call), rejects
- * every pending request with a `cancelled` error and starts a fresh worker.
- * A worker that crashed (script error, fatal engine error) is dropped and a new
- * one is started by the next request, never in a loop.
+ * Each request is cancelled on its own, by aborting the `signal` given with it.
+ * A request still waiting its turn is simply taken out of the queue. The one
+ * the worker is running cannot be interrupted otherwise (wasm is not
+ * interruptible): the worker is terminated and a fresh one started, and the
+ * requests waiting go on in it. Requests that relied on the old worker's state
+ * (the file kept under a `token`) still complete: a worker that does not hold
+ * the token reads the file again.
+ *
+ * A worker that crashed (script error) is dropped with what it was doing and
+ * what was waiting; a new one is started by the next request, never in a loop.
+ * A fatal engine error (a trap) fails only the request that hit it: the worker
+ * is replaced and the others go on in a fresh one.
  */
 export class WorkerClient {
+  /** @type {() => Worker} */
   #createWorker;
+  /** @type {Worker | null} */
   #worker = null;
-  #pending = new Map();
+  /** @type {Job | null} the request the worker is running */
+  #running = null;
+  /** @type {Job[]} the requests waiting their turn, oldest first */
+  #queue = [];
   #nextId = 1;
 
-  /** @param {() => Worker} createWorker makes a new worker (called again after cancel or a crash) */
+  /** @param {() => Worker} createWorker makes a new worker (called again after an abort or a crash) */
   constructor(createWorker) {
     this.#createWorker = createWorker;
     this.#worker = this.#start();
   }
 
   /**
-   * Sends one request.
-   * @param {string} kind one of `Kind`
-   * @param {any} payload structured-cloneable data (a File is passed by reference, not copied)
-   * @param {{onProgress?: (p: any) => void, transfer?: Transferable[]}} [options]
-   * @returns {Promise<any>} the result; rejects with a `MasqueError`
+   * Sends one request (after those sent before it have settled).
+   * @template {KindName} K
+   * @param {K} kind one of `Kind`
+   * @param {Requests[K]['payload']} [payload] structured-cloneable data (a File is passed by reference, not copied)
+   * @param {RequestOptions<Requests[K]['progress']>} [options]
+   * @returns {Promise<Requests[K]['result']>} the result; rejects with a `MasqueError`
+   *   (`cancelled` when `signal` aborts)
    */
-  request(kind, payload, { onProgress, transfer = [] } = {}) {
-    const id = this.#nextId++;
+  request(kind, payload, { onProgress, signal, transfer = [] } = {}) {
+    if (signal?.aborted) return Promise.reject(cancelled());
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, onProgress });
-      try {
-        this.#worker ??= this.#start();
-        this.#worker.postMessage({ id, kind, payload }, transfer);
-      } catch (err) {
-        this.#pending.delete(id);
-        reject(new MasqueError(ErrorCode.PROTOCOL, `the request could not be sent (${err.message})`));
-      }
+      /** @type {Job} */
+      const job = {
+        id: this.#nextId++, kind, payload, transfer, onProgress, signal, resolve, reject,
+        onAbort: () => this.#abort(job),
+      };
+      signal?.addEventListener('abort', job.onAbort, { once: true });
+      this.#queue.push(job);
+      this.#pump();
     });
   }
 
-  /** Stops whatever the worker is doing and replaces it with a fresh one. */
-  cancel() {
-    this.#drop(new MasqueError(ErrorCode.CANCELLED, 'cancelled'));
-    this.#worker = this.#start();
+  /** The number of requests not settled yet (running or waiting). */
+  get pending() {
+    return this.#queue.length + (this.#running ? 1 : 0);
   }
 
-  /** Stops the worker (pending requests are rejected as cancelled; a later request starts a new one). */
+  /** Stops the worker: every request not settled is rejected as cancelled; a later request starts a new one. */
   terminate() {
-    this.#drop(new MasqueError(ErrorCode.CANCELLED, 'cancelled'));
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#failAll(cancelled());
   }
 
+  /** @returns {Worker} */
   #start() {
     const worker = this.#createWorker();
     worker.addEventListener('message', (event) => {
@@ -185,50 +433,92 @@ export class WorkerClient {
       event.preventDefault();
       if (worker !== this.#worker) return;
       const detail = event.message || 'the worker script could not be loaded or run';
-      this.#drop(new MasqueError(ErrorCode.WORKER, detail));
+      this.#crash(new MasqueError(ErrorCode.WORKER, detail));
     });
     worker.addEventListener('messageerror', () => {
       if (worker !== this.#worker) return;
-      this.#drop(new MasqueError(ErrorCode.PROTOCOL, 'a reply from the worker could not be read'));
+      this.#crash(new MasqueError(ErrorCode.PROTOCOL, 'a reply from the worker could not be read'));
     });
     return worker;
   }
 
-  /** Terminates the current worker and rejects everything it was doing. */
-  #drop(reason) {
+  /** Sends the next waiting request if the worker is free. */
+  #pump() {
+    while (!this.#running && this.#queue.length) {
+      const job = /** @type {Job} */ (this.#queue.shift());
+      this.#running = job;
+      try {
+        this.#worker ??= this.#start();
+        this.#worker.postMessage({ id: job.id, kind: job.kind, payload: job.payload }, job.transfer);
+      } catch (err) {
+        this.#settle(job);
+        job.reject(new MasqueError(ErrorCode.PROTOCOL, `the request could not be sent (${err instanceof Error ? err.message : err})`));
+      }
+    }
+  }
+
+  /** Forgets `job` (running or waiting) and its abort listener. */
+  #settle(/** @type {Job} */ job) {
+    job.signal?.removeEventListener('abort', job.onAbort);
+    if (this.#running === job) this.#running = null;
+    else this.#queue = this.#queue.filter((j) => j !== job);
+  }
+
+  /** `job`'s signal aborted: out of the queue, or (running) the worker is replaced. */
+  #abort(/** @type {Job} */ job) {
+    if (this.#running === job) {
+      // The only way to stop wasm mid-call. The fresh worker takes the waiting requests.
+      this.#worker?.terminate();
+      this.#worker = this.#start();
+    } else if (!this.#queue.includes(job)) {
+      return; // settled already
+    }
+    this.#settle(job);
+    job.reject(cancelled());
+    this.#pump();
+  }
+
+  /** The worker failed as a whole: it is dropped and every request not settled fails with `reason`. */
+  #crash(/** @type {MasqueError} */ reason) {
     this.#worker?.terminate();
     this.#worker = null;
-    this.#rejectAll(reason);
+    this.#failAll(reason);
   }
 
-  #rejectAll(reason) {
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const p of pending) p.reject(reason);
+  #failAll(/** @type {MasqueError} */ reason) {
+    const jobs = [...(this.#running ? [this.#running] : []), ...this.#queue];
+    for (const job of jobs) this.#settle(job);
+    for (const job of jobs) job.reject(reason);
   }
 
+  /** @param {ReplyMessage} data */
   #onMessage(data) {
-    const entry = this.#pending.get(data?.id);
-    if (!entry) return; // a late reply to a request already settled
+    const job = this.#running;
+    if (!job || data?.id !== job.id) return; // a late reply to a request already settled
     switch (data.type) {
       case Reply.PROGRESS:
-        entry.onProgress?.(data.payload);
+        job.onProgress?.(data.payload);
         return;
       case Reply.RESULT:
-        this.#pending.delete(data.id);
-        entry.resolve(data.payload);
-        return;
+        this.#settle(job);
+        job.resolve(data.payload);
+        break;
       case Reply.ERROR: {
-        this.#pending.delete(data.id);
-        const { code, message, fatal, detail } = data.error ?? {};
+        this.#settle(job);
+        const { code, message, fatal, detail } = data.error ?? /** @type {Partial<ErrorData>} */ ({});
         const err = new MasqueError(code ?? ErrorCode.WORKER, message ?? 'unknown error', { fatal, detail });
-        if (fatal) this.#drop(err);
-        entry.reject(err);
-        return;
+        if (fatal) {
+          // The engine cannot be trusted any more: the next request starts a fresh worker.
+          this.#worker?.terminate();
+          this.#worker = null;
+        }
+        job.reject(err);
+        break;
       }
       default:
-        this.#pending.delete(data.id);
-        entry.reject(new MasqueError(ErrorCode.PROTOCOL, `unexpected reply type "${data.type}"`));
+        this.#settle(job);
+        job.reject(new MasqueError(ErrorCode.PROTOCOL, `unexpected reply type "${/** @type {any} */ (data).type}"`));
     }
+    this.#pump();
   }
 }

@@ -1,33 +1,37 @@
+// @ts-check
 // The service worker: keeps the app shell and the wasm engine so the page
 // works offline once it has been loaded. Network first (a new build is picked
 // up at once when online), the cache when the network fails. It only ever
 // fetches files of its own scope: it sends nothing anywhere.
 
+/** The service worker's global scope (the page's modules are checked with the DOM library). */
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
 const CACHE = 'masque-shell-v1';
 const SHELL = [
   './', 'index.html', 'style.css', 'app.js', 'flow.js', 'i18n.js', 'policy.js', 'preview.js', 'protocol.js',
-  'results.js', 'view.js', 'worker.js', 'pkg/masque.js', 'pkg/masque_bg.wasm', 'sample/cohort.csv',
+  'results.js', 'store.js', 'view.js', 'worker.js', 'pkg/masque.js', 'pkg/masque_bg.wasm', 'sample/cohort.csv',
   'embed/masque-clean.js',
 ];
 
-self.addEventListener('install', (event) => {
+sw.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    await cache.addAll(SHELL.map((p) => new Request(new URL(p, self.registration.scope), { cache: 'reload' })));
-    await self.skipWaiting();
+    await cache.addAll(SHELL.map((p) => new Request(new URL(p, sw.registration.scope), { cache: 'reload' })));
+    await sw.skipWaiting();
   })());
 });
 
-self.addEventListener('activate', (event) => {
+sw.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
-    await self.clients.claim();
+    await sw.clients.claim();
   })());
 });
 
-self.addEventListener('fetch', (event) => {
+sw.addEventListener('fetch', (event) => {
   const { request } = event;
-  if (request.method !== 'GET' || !request.url.startsWith(self.registration.scope)) return;
+  if (request.method !== 'GET' || !request.url.startsWith(sw.registration.scope)) return;
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
     try {
@@ -36,7 +40,7 @@ self.addEventListener('fetch', (event) => {
       return response;
     } catch (err) {
       const cached = await cache.match(request, { ignoreSearch: true })
-        ?? (request.mode === 'navigate' ? await cache.match(new URL('./', self.registration.scope)) : undefined);
+        ?? (request.mode === 'navigate' ? await cache.match(new URL('./', sw.registration.scope)) : undefined);
       if (cached) return cached;
       throw err;
     }

@@ -152,7 +152,7 @@ test('load, accept the suggestions, k = 11, key, run, download: no identifier le
   }
 });
 
-test('cancelling a run stops it, offers nothing to download, and the next run completes', async () => {
+test('cancelling a run stops it alone (a key asked for meanwhile still comes), offers nothing to download, and the next run completes', async () => {
   const b = await launch({ locale: 'en-US' });
   try {
     await b.page.goto(server.url);
@@ -162,13 +162,16 @@ test('cancelling a run stops it, offers nothing to download, and the next run co
     await b.page.click('#key-generate');
     await b.page.waitForFunction(() => /Fingerprint/.test(document.getElementById('key-status').textContent));
 
-    // Cancel as soon as the run starts: the worker is replaced mid-run.
+    // Cancel as soon as the run starts: the worker is replaced mid-run. A new
+    // key asked for meanwhile waits behind the run, and is not cancelled with it.
     const during = await b.page.evaluate(() => {
+      const keyBefore = document.getElementById('key-status').textContent;
       document.getElementById('run').click();
+      document.getElementById('key-generate').click();
       const cancel = document.getElementById('run-cancel');
       const shown = !cancel.hidden;
       cancel.click();
-      return { shown };
+      return { shown, keyBefore };
     });
     assert.equal(during.shown, true, 'the cancel button is shown while running');
     await b.page.waitForFunction(() => /Cleaning cancelled/.test(document.getElementById('run-status').textContent));
@@ -181,6 +184,11 @@ test('cancelling a run stops it, offers nothing to download, and the next run co
       error: document.getElementById('run-error').textContent.trim(),
     }));
     assert.deepEqual(after, { cancelHidden: true, runEnabled: true, focused: 'run', ready: null, outcome: false, error: '' });
+    await b.page.waitForFunction((before) => {
+      const status = document.getElementById('key-status').textContent;
+      return /Fingerprint/.test(status) && status !== before;
+    }, during.keyBefore);
+    assert.equal((await b.page.textContent('#run-error')).trim(), '', 'the key request was not cancelled with the run');
 
     // The kept file went with the old worker: the fresh one reads it again, and the run completes.
     await b.page.click('#run');

@@ -1,6 +1,6 @@
-// The page/worker split: workbooks read in the worker, the protocol's cancel
-// and crash handling, the cancel button, and suggestions shown when `inspect`
-// returns them.
+// The page/worker split: workbooks read in the worker, the protocol's
+// per-request cancellation (AbortSignal) and crash handling, the cancel
+// button, and suggestions shown when `inspect` returns them.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -43,7 +43,7 @@ test('an .xlsx workbook shows its sheet, rows, columns and the CSV dialect it wi
   }
 });
 
-test('the protocol: cancel rejects and replaces the worker, bad requests and dead workers give readable errors', async () => {
+test('the protocol: aborting the running request rejects it and replaces the worker, bad requests and dead workers give readable errors', async () => {
   const b = await launch({ locale: 'en-US' });
   try {
     await b.page.goto(server.url);
@@ -56,8 +56,9 @@ test('the protocol: cancel rejects and replaces the worker, bad requests and dea
         return new Worker(new URL('worker.js', document.baseURI), { type: 'module' });
       });
       const csv = new Blob(['a;b\n1;2\n3;4\n']);
-      const pending = client.request(Kind.INSPECT, { file: csv });
-      client.cancel(); // synchronously: the worker cannot have answered yet
+      const abort = new AbortController();
+      const pending = client.request(Kind.INSPECT, { file: csv }, { signal: abort.signal });
+      abort.abort(); // synchronously: the worker cannot have answered yet
       const cancelled = await settle(pending);
       const afterCancel = await settle(client.request(Kind.INSPECT, { file: csv }));
       const unknown = await settle(client.request('frobnicate', {}));
@@ -87,10 +88,89 @@ test('the protocol: cancel rejects and replaces the worker, bad requests and dea
     assert.deepEqual(out.noFile, [out.codes.PROTOCOL, 'no file was sent']);
     assert.equal(out.version[0], 'ok');
     assert.match(out.version[1], /^\d+\.\d+\.\d+/);
-    assert.equal(out.workersBeforeCrash, 2, 'one worker, plus one after the cancel');
+    assert.equal(out.workersBeforeCrash, 2, 'one worker, plus one after the abort');
     assert.equal(out.crashed[0], out.codes.WORKER);
     assert.ok(out.crashed[1].length > 0, 'the crash has a message');
     assert.equal(out.brokenAfterWait, 1, 'a dead worker is not restarted in a loop');
+  } finally {
+    await b.close();
+  }
+});
+
+test('the protocol: each request is cancelled on its own; the others still complete, even those relying on the kept file', async () => {
+  const b = await launch({ locale: 'en-US' });
+  try {
+    await b.page.goto(server.url);
+    const out = await b.page.evaluate(async () => {
+      const { Kind, WorkerClient } = await import(new URL('protocol.js', document.baseURI).href);
+      const settle = (p) => p.then((v) => ['ok', v], (e) => [e.code, e.message]);
+      let created = 0;
+      const client = new WorkerClient(() => {
+        created += 1;
+        return new Worker(new URL('worker.js', document.baseURI), { type: 'module' });
+      });
+      const csv = new Blob(['a;b\n1;2\n3;4\n']);
+      const other = new Blob(['x,y,z\n1,2,3\n4,5,6\n7,8,9\n']);
+
+      // The running request aborted while another waits: the worker is replaced, the other one completes.
+      const running = new AbortController();
+      const first = client.request(Kind.INSPECT, { file: csv }, { signal: running.signal });
+      const second = client.request(Kind.INSPECT, { file: other });
+      running.abort();
+      const [abortedRunning, waitedOn] = await Promise.all([settle(first), settle(second)]);
+      const afterRunning = created;
+
+      // A waiting request aborted: taken out of the queue, the worker is kept and the one before it completes.
+      const version = client.request(Kind.VERSION);
+      const waiting = new AbortController();
+      const queued = client.request(Kind.INSPECT, { file: csv }, { signal: waiting.signal });
+      waiting.abort();
+      const [versionOk, abortedWaiting] = await Promise.all([settle(version), settle(queued)]);
+      const afterWaiting = created;
+
+      // An already aborted signal: rejected at once, nothing sent.
+      const already = new AbortController();
+      already.abort();
+      const abortedBefore = await settle(client.request(Kind.VERSION, null, { signal: already.signal }));
+
+      // A run on the kept file aborted while a preview request for the same file waits:
+      // the fresh worker does not hold the file, reads it again and answers the rows.
+      const opened = await settle(client.request(Kind.OPEN, { file: other, token: 7 }));
+      const run = new AbortController();
+      const cleaning = client.request(Kind.CLEAN, {
+        file: other, token: 7, request: { policy: { version: 1, default: 'keep', columns: {} }, key: null },
+      }, { signal: run.signal, onProgress: () => {} });
+      const rows = client.request(Kind.ROWS, { file: other, token: 7, start: 1, count: 5 });
+      run.abort();
+      const [abortedRun, rowsOk] = await Promise.all([settle(cleaning), settle(rows)]);
+      const afterRun = created;
+      // Aborting a request that has settled changes nothing.
+      run.abort();
+      const later = await settle(client.request(Kind.ROWS, { file: other, token: 7, start: 0, count: 1 }));
+      const pending = client.pending;
+      client.terminate();
+      return {
+        abortedRunning, waitedOn: waitedOn[0] === 'ok' ? [waitedOn[1].rows, waitedOn[1].columns.map((c) => c.name)] : waitedOn,
+        afterRunning, versionOk: versionOk[0], abortedWaiting, afterWaiting, abortedBefore,
+        opened: opened[0], abortedRun, rowsOk, afterRun, later, pending, created,
+      };
+    });
+    const cancelled = ['cancelled', 'cancelled'];
+    assert.deepEqual(out.abortedRunning, cancelled);
+    assert.deepEqual(out.waitedOn, [3, ['x', 'y', 'z']], 'the request waiting behind the aborted one is answered by the fresh worker');
+    assert.equal(out.afterRunning, 2, 'one worker, plus one after the running request was aborted');
+    assert.equal(out.versionOk, 'ok');
+    assert.deepEqual(out.abortedWaiting, cancelled);
+    assert.equal(out.afterWaiting, 2, 'aborting a waiting request does not replace the worker');
+    assert.deepEqual(out.abortedBefore, cancelled);
+    assert.equal(out.opened, 'ok');
+    assert.deepEqual(out.abortedRun, cancelled);
+    assert.deepEqual(out.rowsOk, ['ok', { start: 1, rows: [['4', '5', '6'], ['7', '8', '9']] }], 'the rows of the kept file, read again');
+    assert.equal(out.afterRun, 3, 'the aborted run replaced the worker');
+    assert.deepEqual(out.later, ['ok', { start: 0, rows: [['1', '2', '3']] }]);
+    assert.equal(out.pending, 0);
+    assert.equal(out.created, 3);
+    assert.deepEqual(b.errors, []);
   } finally {
     await b.close();
   }

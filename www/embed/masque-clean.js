@@ -1,3 +1,4 @@
+// @ts-check
 // masque-clean.js: pseudonymise and anonymise a file in the browser, before an
 // upload form sends it. The same worker and wasm engine as the masque page;
 // nothing leaves the page: the file is read and cleaned in a Web Worker and
@@ -32,50 +33,69 @@ import { columnsFromSuggestions, policyOf } from '../policy.js';
 
 export { MasqueError };
 
+/** @typedef {import('../protocol.js').KeyFile} KeyFile */
+/** @typedef {import('../protocol.js').CleanProgress} CleanProgress */
+
+/**
+ * The cleaned file, with the reports of its cleaning.
+ * @typedef {Blob & {masque: {report: import('../protocol.js').ApplyReport,
+ *   result: import('../protocol.js').AnonymiseResult | null, dialect: import('../protocol.js').Dialect}}} CleanedBlob
+ */
+
+/** @type {WorkerClient | null} */
 let client = null;
+/** The module's worker client, started on the first call; each call is cancelled by its own `signal`. */
 const worker = () => (client ??= new WorkerClient(() => new Worker(new URL('../worker.js', import.meta.url), { type: 'module' })));
 
-/** Runs one request, cancelling it (the worker is replaced) when `signal` aborts. */
-function request(kind, payload, { onProgress, signal } = {}) {
-  const c = worker();
-  if (signal?.aborted) return Promise.reject(new MasqueError('cancelled', 'cancelled'));
-  const abort = () => c.cancel();
-  signal?.addEventListener('abort', abort, { once: true });
-  return c.request(kind, payload, { onProgress }).finally(() => signal?.removeEventListener('abort', abort));
-}
-
-/** The file's dialect, rows, columns and column suggestions. */
+/**
+ * The file's dialect, rows, columns and column suggestions.
+ * @param {Blob} file
+ * @returns {Promise<import('../protocol.js').Inspection>}
+ */
 export function inspect(file) {
-  return request(Kind.INSPECT, { file, options: {} });
+  return worker().request(Kind.INSPECT, { file, options: {} });
 }
 
-/** The policy masque suggests for the file (every column named). */
+/**
+ * The policy masque suggests for the file (every column named).
+ * @param {Blob} file
+ * @returns {Promise<import('../policy.js').Policy>}
+ */
 export async function suggestPolicy(file) {
   return policyOf(columnsFromSuggestions(await inspect(file)));
 }
 
-/** A new random key (key-file object: version, key, fingerprint). Keep it secret. */
+/**
+ * A new random key (key-file object: version, key, fingerprint). Keep it secret.
+ * @returns {Promise<KeyFile>}
+ */
 export function keygen() {
-  return request(Kind.KEYGEN, null);
+  return worker().request(Kind.KEYGEN, null);
 }
 
-/** A key derived from a passphrase with Argon2id (key-file object with its salt). */
+/**
+ * A key derived from a passphrase with Argon2id (key-file object with its salt).
+ * @param {string} passphrase
+ * @param {string} [salt] the salt of a key derived before (to derive the same key)
+ * @returns {Promise<KeyFile>}
+ */
 export function keyFromPassphrase(passphrase, salt) {
-  return request(Kind.KEY_FROM_PASSPHRASE, { passphrase, salt });
+  return worker().request(Kind.KEY_FROM_PASSPHRASE, { passphrase, salt });
 }
 
 /**
  * Cleans `file` in the worker and resolves with the cleaned file.
  * @param {Blob} file a File or Blob: CSV, TSV or XLSX
  * @param {object} policy the policy object
- * @param {object|null} key a key-file object
- * @param {{anonymise?: object, utf8?: boolean, onProgress?: Function, signal?: AbortSignal}} [options]
- * @returns {Promise<Blob>}
+ * @param {KeyFile | null} key a key-file object
+ * @param {{anonymise?: object | null, utf8?: boolean, onProgress?: (progress: CleanProgress) => void, signal?: AbortSignal}} [options]
+ *   `signal`: aborting it cancels this call alone (rejects with a `cancelled` MasqueError)
+ * @returns {Promise<CleanedBlob>}
  */
 export async function clean(file, policy, key, { anonymise = null, utf8 = false, onProgress, signal } = {}) {
-  const done = await request(Kind.CLEAN, { file, request: { policy, key, anonymise, utf8 } }, { onProgress, signal });
+  const done = await worker().request(Kind.CLEAN, { file, request: { policy, key, anonymise, utf8 } }, { onProgress, signal });
   const type = done.dialect?.delimiter === '\t' ? 'text/tab-separated-values' : 'text/csv';
-  const blob = new Blob([done.output], { type });
+  const blob = /** @type {CleanedBlob} */ (new Blob([done.output], { type }));
   blob.masque = { report: done.report, result: done.result, dialect: done.dialect };
   return blob;
 }
