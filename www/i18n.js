@@ -1,3 +1,4 @@
+// @ts-check
 // The page's strings in French and English, and the choice between them.
 //
 // French when the browser's language is French, English otherwise; the user's
@@ -505,13 +506,25 @@ export const STRINGS = Object.freeze({
   },
 });
 
-/** The language to use: the stored choice, else French for a French browser, else English. */
+/**
+ * Translates `key` (a missing one shows itself), with `{name}` placeholders filled from `params`.
+ * @typedef {(key: string, params?: Record<string, unknown>) => string} Translate
+ */
+
+/**
+ * The language to use: the stored choice, else French for a French browser, else English.
+ * @param {{stored?: string | null, browser?: string}} [choices]
+ * @returns {string}
+ */
 export function pickLanguage({ stored, browser } = {}) {
   if (LANGUAGES.includes(stored)) return stored;
   return typeof browser === 'string' && browser.toLowerCase().startsWith('fr') ? 'fr' : 'en';
 }
 
-/** The language chosen earlier in this browser, if any (storage may be disabled). */
+/**
+ * The language chosen earlier in this browser, if any (storage may be disabled).
+ * @returns {string | null}
+ */
 export function storedLanguage() {
   try {
     return globalThis.localStorage?.getItem(STORAGE_KEY) ?? null;
@@ -520,7 +533,10 @@ export function storedLanguage() {
   }
 }
 
-/** Remembers the user's choice. */
+/**
+ * Remembers the user's choice.
+ * @param {string} lang
+ */
 export function saveLanguage(lang) {
   try {
     globalThis.localStorage?.setItem(STORAGE_KEY, lang);
@@ -529,14 +545,23 @@ export function saveLanguage(lang) {
   }
 }
 
-/** Whether `key` has a string in `lang`. */
+/**
+ * Whether `key` has a string in `lang`.
+ * @param {string} lang
+ * @param {string} key
+ */
 export function has(lang, key) {
-  return Object.hasOwn(STRINGS[lang] ?? {}, key);
+  return Object.hasOwn(/** @type {Record<string, Record<string, string>>} */ (STRINGS)[lang] ?? {}, key);
 }
 
-/** A function `t(key, params)` for `lang`; a missing key shows itself, so it is noticed. */
+/**
+ * A function `t(key, params)` for `lang`; a missing key shows itself, so it is noticed.
+ * @param {string} lang
+ * @returns {Translate}
+ */
 export function translator(lang) {
-  const table = STRINGS[lang] ?? STRINGS.en;
+  /** @type {Record<string, string>} */
+  const table = /** @type {Record<string, Record<string, string>>} */ (STRINGS)[lang] ?? STRINGS.en;
   return (key, params = {}) => {
     const template = Object.hasOwn(table, key) ? table[key] : key;
     return template.replace(/\{(\w+)\}/g, (whole, name) => (Object.hasOwn(params, name) ? String(params[name]) : whole));

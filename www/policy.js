@@ -1,7 +1,54 @@
+// @ts-check
 // From masque's column suggestions to the two objects the engine takes: the
 // policy (what `masque apply` reads) and the anonymisation configuration (what
 // `masque anonymise` reads). Plain data in, plain data out: no DOM, no worker.
 // Shared by the page (app.js) and the embeddable module (embed/masque-clean.js).
+
+/** @typedef {import('./protocol.js').PolicyAction} PolicyAction */
+/** @typedef {import('./protocol.js').Suggestion} Suggestion */
+/** @typedef {import('./protocol.js').Inspection} Inspection */
+/** @typedef {import('./protocol.js').KeyFile} KeyFile */
+
+/**
+ * A policy entry as an object.
+ * @typedef {{action: string, [parameter: string]: any}} Entry
+ */
+
+/**
+ * The page's settings for one column.
+ * @typedef {object} Column
+ * @property {string} name
+ * @property {string} role one of `ROLES`
+ * @property {PolicyAction} entry the policy's entry for the column
+ * @property {string} hierarchy one of the keys of `HIERARCHIES` (for a quasi-identifier)
+ * @property {Suggestion} [suggestion] what `inspect` suggested
+ */
+
+/**
+ * The anonymisation configuration, as `masque anonymise --config` reads it.
+ * @typedef {object} AnonymiseConfig
+ * @property {Record<string, object>} quasi_identifiers
+ * @property {number} k
+ * @property {number} suppression_limit
+ * @property {string} metric
+ * @property {string} suppressed_rows
+ * @property {Record<string, {l_distinct?: number, t_closeness?: number}>} [sensitive]
+ */
+
+/**
+ * A policy (version 1, as `masque apply --policy` reads it), with the page's `anonymise` section when saved.
+ * @typedef {object} Policy
+ * @property {number} version
+ * @property {string} default
+ * @property {Record<string, Entry>} columns
+ * @property {string} [description]
+ * @property {AnonymiseConfig} [anonymise]
+ */
+
+/**
+ * The privacy settings (suppression in percent of rows).
+ * @typedef {{k: number, suppression: number, suppressedRows: string, l?: number | null, t?: number | null}} Privacy
+ */
 
 /** The roles a column can have, as `inspect` names them. */
 export const ROLES = Object.freeze(['direct_identifier', 'quasi_identifier', 'sensitive', 'other']);
@@ -39,26 +86,38 @@ export const DEFAULT_K = 11;
 /** The default suppression limit, in percent of rows. */
 export const DEFAULT_SUPPRESSION = 4;
 
-/** A policy entry as an object (`"drop"` -> `{action: "drop"}`). */
+/**
+ * A policy entry as an object (`"drop"` -> `{action: "drop"}`).
+ * @param {unknown} action
+ * @returns {Entry}
+ */
 export function entryOf(action) {
-  if (action && typeof action === 'object' && typeof action.action === 'string') return { ...action };
+  if (action && typeof action === 'object' && typeof (/** @type {Entry} */ (action)).action === 'string') return { .../** @type {Entry} */ (action) };
   if (typeof action === 'string') return { action };
   return { action: 'keep' };
 }
 
 /** JSON text of a value with every object's keys sorted: equal content, equal text. */
-const canonical = (value) => JSON.stringify(value, (_, x) => (x && typeof x === 'object' && !Array.isArray(x)
+const canonical = (/** @type {unknown} */ value) => JSON.stringify(value, (_, x) => (x && typeof x === 'object' && !Array.isArray(x)
   ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
 
-/** The same entry, compared by content (key order ignored). */
+/**
+ * The same entry, compared by content (key order ignored).
+ * @param {unknown} a
+ * @param {unknown} b
+ */
 export function sameEntry(a, b) {
   return canonical(entryOf(a)) === canonical(entryOf(b));
 }
 
 /** Whether an entry needs the key (pseudonyms, date shifts). */
-export const needsKey = (entry) => ['pseudonymise', 'date_shift'].includes(entryOf(entry).action);
+export const needsKey = (/** @type {unknown} */ entry) => ['pseudonymise', 'date_shift'].includes(entryOf(entry).action);
 
-/** The hierarchy that fits a quasi-identifier, from the generalisation its suggestion names. */
+/**
+ * The hierarchy that fits a quasi-identifier, from the generalisation its suggestion names.
+ * @param {unknown} suggestedAction
+ * @returns {string}
+ */
 export function hierarchyFor(suggestedAction) {
   const e = entryOf(suggestedAction);
   if (e.action !== 'generalise') return 'flat';
@@ -74,7 +133,8 @@ export function hierarchyFor(suggestedAction) {
  * are kept by the policy and generalised by the search (only as far as k
  * needs), with the hierarchy their suggestion implies; other columns take the
  * suggested action.
- * @returns {{name: string, role: string, entry: object, hierarchy: string, suggestion?: object}[]}
+ * @param {Inspection} inspection
+ * @returns {Column[]}
  */
 export function columnsFromSuggestions(inspection) {
   return (inspection.columns ?? []).map((c) => {
@@ -87,8 +147,14 @@ export function columnsFromSuggestions(inspection) {
   });
 }
 
-/** The policy object (version 1, as `masque apply --policy` reads it); every column named. */
+/**
+ * The policy object (version 1, as `masque apply --policy` reads it); every column named.
+ * @param {Column[]} columns
+ * @param {{description?: string}} [options]
+ * @returns {Policy}
+ */
 export function policyOf(columns, { description } = {}) {
+  /** @type {Policy} */
   const policy = { version: 1, default: 'keep', columns: {} };
   if (description) policy.description = description;
   for (const c of columns) policy.columns[c.name] = entryOf(c.entry);
@@ -99,6 +165,9 @@ export function policyOf(columns, { description } = {}) {
  * The policy as the page saves it: the policy, plus the anonymisation that
  * follows as its `anonymise` section (what `masque anonymise --config` reads,
  * given this file), so that one file restores every setting.
+ * @param {Column[]} columns
+ * @param {Privacy} privacy
+ * @returns {Policy}
  */
 export function savedPolicyOf(columns, privacy) {
   const policy = policyOf(columns);
@@ -107,7 +176,10 @@ export function savedPolicyOf(columns, privacy) {
   return policy;
 }
 
-/** The name of the offered hierarchy an `anonymise` entry is (null: one the page does not offer). */
+/**
+ * The name of the offered hierarchy an `anonymise` entry is (null: one the page does not offer).
+ * @param {object} entry
+ */
 function hierarchyName(entry) {
   const wanted = canonical({ ...(entry ?? {}), min_level: undefined, max_level: undefined });
   const found = Object.entries(HIERARCHIES).find(([, h]) => canonical(h) === wanted);
@@ -121,6 +193,9 @@ function hierarchyName(entry) {
  * restored too. Returns the names it lists that the file lacks, the privacy
  * settings (or null) and the quasi-identifiers whose hierarchy the page does
  * not offer (they get the flat one).
+ * @param {Column[]} columns
+ * @param {any} policy the loaded JSON
+ * @returns {{columns: Column[], missing: string[], privacy: Privacy | null, unknown: string[]}}
  */
 export function loadPolicy(columns, policy) {
   if (!policy || typeof policy !== 'object' || Array.isArray(policy) || typeof policy.columns !== 'object' || policy.columns === null) {
@@ -140,6 +215,7 @@ export function loadPolicy(columns, policy) {
   const qis = config.quasi_identifiers ?? {};
   const sensitive = config.sensitive ?? {};
   for (const n of [...Object.keys(qis), ...Object.keys(sensitive)]) if (!names.has(n) && !missing.includes(n)) missing.push(n);
+  /** @type {string[]} */
   const unknown = [];
   next = next.map((c) => {
     if (Object.hasOwn(qis, c.name)) {
@@ -167,17 +243,21 @@ export function loadPolicy(columns, policy) {
  * flat hierarchies completed by the engine), or null without quasi-identifiers.
  * @param {{k: number, suppression: number, suppressedRows: string, l?: number|null, t?: number|null}} privacy
  *   suppression in percent of rows
+ * @param {Column[]} columns
+ * @returns {AnonymiseConfig | null}
  */
 export function anonymiseConfigOf(columns, privacy) {
   const qis = columns.filter((c) => c.role === 'quasi_identifier' && entryOf(c.entry).action !== 'drop');
   if (!qis.length) return null;
+  /** @type {AnonymiseConfig} */
   const config = {
-    quasi_identifiers: Object.fromEntries(qis.map((c) => [c.name, structuredClone(HIERARCHIES[c.hierarchy] ?? {})])),
+    quasi_identifiers: Object.fromEntries(qis.map((c) => [c.name, structuredClone(/** @type {Record<string, object>} */ (HIERARCHIES)[c.hierarchy] ?? {})])),
     k: privacy.k,
     suppression_limit: privacy.suppression / 100,
     metric: 'loss',
     suppressed_rows: privacy.suppressedRows === 'mask' ? 'mask' : 'remove',
   };
+  /** @type {{l_distinct?: number, t_closeness?: number}} */
   const criteria = {};
   if (privacy.l) criteria.l_distinct = privacy.l;
   if (privacy.t) criteria.t_closeness = privacy.t;
@@ -188,8 +268,15 @@ export function anonymiseConfigOf(columns, privacy) {
   return config;
 }
 
-/** What is wrong with the settings before a run, as {code, params} for the page to translate. */
+/**
+ * What is wrong with the settings before a run, as {code, params} for the page to translate.
+ * @param {Column[]} columns
+ * @param {Privacy} privacy
+ * @param {KeyFile | null} key
+ * @returns {{code: string, params?: object}[]}
+ */
 export function problemsOf(columns, privacy, key) {
+  /** @type {{code: string, params?: object}[]} */
   const problems = [];
   if (!Number.isInteger(privacy.k) || privacy.k < 1) problems.push({ code: 'k' });
   if (!(privacy.suppression >= 0 && privacy.suppression <= 100)) problems.push({ code: 'suppression' });

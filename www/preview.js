@@ -1,3 +1,4 @@
+// @ts-check
 // A virtualised table of rows: however many rows the file has (a million is
 // fine), the DOM holds only the rows in view plus a few, fetched by blocks
 // through a `fetchRows(start, count)` function (the worker, for the input) and
@@ -36,6 +37,7 @@ export function virtualGrid(container, { header, rows, fetchRows, label, rowLabe
   spacer.style.height = `${height}px`;
   container.replaceChildren(viewport);
 
+  /** @param {number} n a block number */
   function block(n) {
     if (blocks.has(n)) {
       const b = blocks.get(n);
@@ -55,6 +57,7 @@ export function virtualGrid(container, { header, rows, fetchRows, label, rowLabe
     return pending;
   }
 
+  /** @param {number} i a row number */
   function rowAt(i) {
     const b = block(Math.floor(i / BLOCK));
     return Array.isArray(b) ? b[i % BLOCK] : null;

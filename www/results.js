@@ -1,15 +1,26 @@
+// @ts-check
 // The results of a run, as DOM for the page and as a standalone HTML report
 // (for a data-protection impact assessment file). Plain data in; every value
 // from the file (column names, cells) is set as text or escaped, never HTML.
 
 import { el, formats } from './view.js';
 
+/** @typedef {import('./i18n.js').Translate} Translate */
+/** @typedef {import('./protocol.js').RiskReport} RiskReport */
+/** @typedef {import('./protocol.js').AnonymiseResult} AnonymiseResult */
+/** @typedef {import('./protocol.js').ApplyReport} ApplyReport */
+/** @typedef {import('./store.js').Outcome} Outcome */
+/** @typedef {[number, number]} Bucket */
+
 const SVG = 'http://www.w3.org/2000/svg';
 
 /** The class-size buckets of the chart. */
-const BUCKETS = Object.freeze([[1, 1], [2, 2], [3, 4], [5, 10], [11, 19], [20, 49], [50, 99], [100, Infinity]]);
+const BUCKETS = /** @type {readonly Bucket[]} */ (Object.freeze([[1, 1], [2, 2], [3, 4], [5, 10], [11, 19], [20, 49], [50, 99], [100, Infinity]]));
 
-/** Records per class-size bucket, from a risk report's `class_sizes` histogram. */
+/**
+ * Records per class-size bucket, from a risk report's `class_sizes` histogram.
+ * @param {RiskReport | null | undefined} report
+ */
 export function bucketsOf(report) {
   const counts = BUCKETS.map(() => 0);
   for (const { size, records } of report?.class_sizes ?? []) {
@@ -19,20 +30,31 @@ export function bucketsOf(report) {
   return counts;
 }
 
-const bucketLabel = ([lo, hi]) => (hi === Infinity ? `${lo}+` : lo === hi ? `${lo}` : `${lo}–${hi}`);
+const bucketLabel = (/** @type {Bucket} */ [lo, hi]) => (hi === Infinity ? `${lo}+` : lo === hi ? `${lo}` : `${lo}–${hi}`);
 
-/** The share of records above the first risk threshold, or null. */
+/**
+ * The share of records above the first risk threshold, or null.
+ * @param {RiskReport | null | undefined} report
+ * @returns {number | null}
+ */
 function atRisk(report) {
   const values = Object.values(report?.prosecutor?.records_at_risk ?? {});
   return values.length ? values[0] : null;
 }
 
-/** The rows of the before/after comparison: [key, before, after] formatted. */
+/**
+ * The rows of the before/after comparison: [key, before, after] formatted.
+ * @param {AnonymiseResult} result
+ * @param {Translate} t
+ * @param {string} lang
+ * @returns {[string, string, string][]}
+ */
 export function riskRows(result, t, lang) {
   const fmt = formats(lang);
   const pct = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 2 });
   const before = result.risk_before;
   const after = result.risk_after;
+  /** @type {(key: string, f: (r: RiskReport) => string) => [string, string, string]} */
   const line = (key, f) => [key, before ? f(before) : '—', after ? f(after) : '—'];
   return [
     line('risk.k', (r) => fmt.number(r.k)),
@@ -44,18 +66,25 @@ export function riskRows(result, t, lang) {
   ];
 }
 
-/** A grouped bar chart (inline SVG) of the share of records per class size, before and after. */
+/**
+ * A grouped bar chart (inline SVG) of the share of records per class size, before and after.
+ * @param {AnonymiseResult} result
+ * @param {Translate} t
+ * @param {string} lang
+ */
 export function classChart(result, t, lang) {
   const before = bucketsOf(result.risk_before);
   const after = bucketsOf(result.risk_after);
-  const total = (xs) => xs.reduce((a, b) => a + b, 0) || 1;
+  const total = (/** @type {number[]} */ xs) => xs.reduce((a, b) => a + b, 0) || 1;
   const [tb, ta] = [total(before), total(after)];
   const W = 640; const H = 240; const left = 44; const bottom = 36; const top = 12;
   const plotH = H - bottom - top;
   const slot = (W - left - 8) / BUCKETS.length;
   const pct = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
   const svg = document.createElementNS(SVG, 'svg');
+  /** @type {(node: Element, a: Record<string, unknown>) => Element} */
   const attrs = (node, a) => { for (const [k, v] of Object.entries(a)) node.setAttribute(k, String(v)); return node; };
+  /** @type {(tag: string, a: Record<string, unknown>, text?: string) => Element} */
   const node = (tag, a, text) => { const n = attrs(document.createElementNS(SVG, tag), a); if (text !== undefined) n.textContent = text; return n; };
   attrs(svg, { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'chart-title chart-desc', class: 'chart' });
   svg.append(node('title', { id: 'chart-title' }, t('chart.title')));
@@ -82,13 +111,22 @@ export function classChart(result, t, lang) {
   return el('figure', { class: 'chart-figure' }, svg, legend);
 }
 
-/** Columns with invalid identifiers: [{name, action, invalid, reasons}] */
+/**
+ * Columns with invalid identifiers: [{name, action, invalid, reasons}]
+ * @param {ApplyReport | null | undefined} report
+ */
 export function invalidsOf(report) {
   return (report?.columns ?? []).filter((c) => c.invalid > 0).map((c) => ({
     name: c.name, action: c.action, detail: c.detail, invalid: c.invalid, reasons: c.invalid_reasons ?? {},
   }));
 }
 
+/**
+ * @param {string} caption
+ * @param {string[]} headers
+ * @param {string[][]} rows
+ * @param {Record<string, string>} [attrs]
+ */
 function table(caption, headers, rows, attrs = {}) {
   return el('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': caption },
     el('table', attrs,
@@ -99,11 +137,15 @@ function table(caption, headers, rows, attrs = {}) {
 
 /**
  * Fills `container` with the results of a run.
- * @param {{file: {name: string}, report: object, result: object|null, header: string[], preview: string[][], seconds: number}} run
+ * @param {HTMLElement} container
+ * @param {Pick<Outcome, 'file' | 'report' | 'result' | 'header' | 'preview' | 'seconds'>} run
+ * @param {Translate} t
+ * @param {string} lang
  */
 export function renderResults(container, run, t, lang) {
   const fmt = formats(lang);
   const { report, result } = run;
+  /** @type {HTMLElement[]} */
   const parts = [el('h2', { id: 'outcome-title' }, t('results.title'))];
   const rowsOut = result ? (result.suppressed_rows === 'remove' ? result.rows - result.suppressed : result.rows) : report.rows_out;
   parts.push(el('p', { class: 'summary', dataset: { field: 'summary' } }, t('results.summary', {
@@ -140,18 +182,22 @@ export function renderResults(container, run, t, lang) {
   container.replaceChildren(...parts);
 }
 
-const escape = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const escape = (/** @type {unknown} */ s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
 /**
  * A standalone, readable HTML report of a run (no script, no external resource),
  * for a data-protection impact assessment file. Holds counts, settings and the
  * key fingerprint; never a cell value, never the key.
+ * @param {Pick<Outcome, 'file' | 'report' | 'result' | 'policy' | 'config' | 'finishedAt'>} run
+ * @param {Translate} t
+ * @param {string} lang
  */
 export function reportHtml(run, t, lang) {
   const fmt = formats(lang);
   const { report, result, policy, config } = run;
-  const rowsOf = (rows) => rows.map((r) => `<tr>${r.map((c, i) => (i ? `<td>${escape(c)}</td>` : `<th scope="row">${escape(c)}</th>`)).join('')}</tr>`).join('\n');
-  const tableOf = (caption, headers, rows) => `<table><caption>${escape(caption)}</caption><thead><tr>${headers.map((h) => `<th scope="col">${escape(h)}</th>`).join('')}</tr></thead><tbody>\n${rowsOf(rows)}\n</tbody></table>`;
+  const rowsOf = (/** @type {string[][]} */ rows) => rows.map((r) => `<tr>${r.map((c, i) => (i ? `<td>${escape(c)}</td>` : `<th scope="row">${escape(c)}</th>`)).join('')}</tr>`).join('\n');
+  const tableOf = (/** @type {string} */ caption, /** @type {string[]} */ headers, /** @type {string[][]} */ rows) => `<table><caption>${escape(caption)}</caption><thead><tr>${headers.map((h) => `<th scope="col">${escape(h)}</th>`).join('')}</tr></thead><tbody>\n${rowsOf(rows)}\n</tbody></table>`;
+  /** @type {string[]} */
   const sections = [];
   sections.push(`<h1>${escape(t('report.title'))}</h1>`);
   sections.push(`<p>${escape(t('report.intro', { name: run.file.name, date: new Date(run.finishedAt).toLocaleString(lang), version: report.masque_version }))}</p>`);

@@ -1,10 +1,28 @@
+// @ts-check
 // Builds the page's result and error views from plain data. No state, no
 // worker, no wasm: given the same data and language it builds the same DOM.
 // Every text that comes from the file (column names) is set as text, never as HTML.
 
 import { has } from './i18n.js';
 
-/** Creates an element: `el('td', {class: 'num', dataset: {field: 'rows'}}, 'text', child)`. */
+/** @typedef {import('./i18n.js').Translate} Translate */
+/** @typedef {import('./protocol.js').Inspection} Inspection */
+/** @typedef {import('./protocol.js').InspectedColumn} InspectedColumn */
+/** @typedef {ReturnType<typeof formats>} Formats */
+
+/**
+ * What `el` takes as children: nodes and texts, or arrays of them; null, undefined and false are skipped.
+ * @typedef {Node | string | null | undefined | false | Array<Node | string | null | undefined | false>} Child
+ */
+
+/**
+ * Creates an element: `el('td', {class: 'num', dataset: {field: 'rows'}}, 'text', child)`.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, any>} [attrs] attributes (true: present, false, null or undefined: absent), `class`, `dataset`
+ * @param {...Child} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
@@ -13,19 +31,22 @@ export function el(tag, attrs = {}, ...children) {
     else if (name === 'class') node.className = value;
     else node.setAttribute(name, value === true ? '' : String(value));
   }
-  node.append(...children.flat().filter((c) => c !== undefined && c !== null && c !== false));
+  node.append(.../** @type {any[]} */ (children).flat().filter((c) => c !== undefined && c !== null && c !== false));
   return node;
 }
 
-/** Formats numbers and sizes for one language. */
+/**
+ * Formats numbers and sizes for one language.
+ * @param {string} lang
+ */
 export function formats(lang) {
   const number = new Intl.NumberFormat(lang);
   const percent = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'];
   return {
-    number: (n) => number.format(n),
-    percent: (x) => percent.format(x),
-    size(bytes) {
+    number: (/** @type {number} */ n) => number.format(n),
+    percent: (/** @type {number} */ x) => percent.format(x),
+    size(/** @type {number} */ bytes) {
       let value = bytes;
       let unit = 0;
       while (value >= 1000 && unit < units.length - 1) {
@@ -38,24 +59,47 @@ export function formats(lang) {
   };
 }
 
-/** A translated label for a vocabulary value (`role.sensitive`), or the value itself if unknown. */
+/**
+ * A translated label for a vocabulary value (`role.sensitive`), or the value itself if unknown.
+ * @param {Translate} t
+ * @param {string} lang
+ * @param {string} prefix
+ * @param {unknown} value
+ */
 function word(t, lang, prefix, value) {
   return has(lang, `${prefix}.${value}`) ? t(`${prefix}.${value}`) : String(value);
 }
 
-/** The delimiter as a word, followed by the character itself when it is printable. */
+/**
+ * The delimiter as a word, followed by the character itself when it is printable.
+ * @param {Translate} t
+ * @param {string} lang
+ * @param {string} delimiter
+ * @returns {Child[]}
+ */
 function delimiterNodes(t, lang, delimiter) {
   const name = word(t, lang, 'delimiter', delimiter);
   return delimiter === '\t' ? [name] : [name, ' ', el('code', {}, delimiter)];
 }
 
+/**
+ * @param {string} name
+ * @param {string} label
+ * @param {...Child} value
+ */
 function field(name, label, ...value) {
   return el('div', { class: 'field' }, el('dt', {}, label), el('dd', { dataset: { field: name } }, ...value));
 }
 
-/** The dialect and size of the file, as a description list. */
+/**
+ * The dialect and size of the file, as a description list.
+ * @param {Translate} t
+ * @param {string} lang
+ * @param {Inspection} inspection
+ * @param {Formats} fmt
+ */
 function dialectList(t, lang, inspection, fmt) {
-  const d = inspection.dialect ?? {};
+  const d = inspection.dialect ?? { format: 'csv' };
   const items = [field('format', t('result.format'), word(t, lang, 'format', d.format))];
   if (d.format === 'workbook') {
     if (d.sheet !== undefined) items.push(field('sheet', t('result.sheet'), d.sheet));
@@ -82,7 +126,12 @@ function dialectList(t, lang, inspection, fmt) {
   return [list, el('p', { class: 'note', dataset: { field: 'output' } }, note)];
 }
 
-/** What reading noticed (header repairs, long quoted fields, skipped lines), if anything. */
+/**
+ * What reading noticed (header repairs, long quoted fields, skipped lines), if anything.
+ * @param {Translate} t
+ * @param {Inspection['warnings']} warnings
+ * @param {string} lang
+ */
 function warningList(t, warnings, lang) {
   if (!warnings?.length) return [];
   const items = warnings.map((w) => {
@@ -99,7 +148,12 @@ function warningList(t, warnings, lang) {
   ];
 }
 
-/** The suggested action: a name (`drop`) or a policy entry (`{action: 'pseudonymise', kind: 'nir'}`). */
+/**
+ * The suggested action: a name (`drop`) or a policy entry (`{action: 'pseudonymise', kind: 'nir'}`).
+ * @param {Translate} t
+ * @param {string} lang
+ * @param {import('./protocol.js').PolicyAction} action
+ */
 function actionText(t, lang, action) {
   if (action && typeof action === 'object') {
     const extras = Object.entries(action)
@@ -110,7 +164,13 @@ function actionText(t, lang, action) {
   return word(t, lang, 'action', action);
 }
 
-/** Confidence as a share (0..1), a percentage, or a word (`high`). */
+/**
+ * Confidence as a share (0..1), a percentage, or a word (`high`).
+ * @param {Translate} t
+ * @param {string} lang
+ * @param {Formats} fmt
+ * @param {number | string} confidence
+ */
 function confidenceText(t, lang, fmt, confidence) {
   if (typeof confidence === 'number' && Number.isFinite(confidence)) {
     return fmt.percent(confidence > 1 ? confidence / 100 : confidence);
@@ -118,7 +178,13 @@ function confidenceText(t, lang, fmt, confidence) {
   return word(t, lang, 'confidence', confidence);
 }
 
-/** The columns table; the suggestion columns appear when detection provided them. */
+/**
+ * The columns table; the suggestion columns appear when detection provided them.
+ * @param {Translate} t
+ * @param {string} lang
+ * @param {InspectedColumn[]} columns
+ * @param {Formats} fmt
+ */
 function columnsTable(t, lang, columns, fmt) {
   const suggested = columns.some((c) => c.suggestion);
   const head = [
@@ -164,8 +230,8 @@ function columnsTable(t, lang, columns, fmt) {
 /**
  * Fills `container` with what `inspect` found.
  * @param {HTMLElement} container
- * @param {{file: {name: string, size: number}, inspection: object}} data
- * @param {(key: string, params?: object) => string} t
+ * @param {{file: {name: string, size: number}, inspection: Inspection}} data
+ * @param {Translate} t
  * @param {string} lang
  */
 export function renderInspection(container, { file, inspection }, t, lang) {
@@ -183,7 +249,9 @@ export function renderInspection(container, { file, inspection }, t, lang) {
  * Fills `container` with a readable error: a translated headline, the engine's
  * message (positions only, never values) and what to do next.
  * @param {HTMLElement} container
- * @param {{code: string, message: string}} error
+ * @param {{code: string, message: string, detail?: any}} error
+ * @param {Translate} t
+ * @param {string} lang
  */
 export function renderError(container, error, t, lang) {
   const code = has(lang, `error.${error.code}`) ? error.code : 'worker';

@@ -1,16 +1,17 @@
+// @ts-check
 // The example upload form: clean the chosen file with masque-clean.js, then
 // post only the cleaned Blob to this page's own origin (`upload`).
 
 import { clean, keygen, suggestPolicy } from './masque-clean.js';
 
-const form = document.getElementById('upload');
+const form = /** @type {HTMLFormElement} */ (document.getElementById('upload'));
 const status = document.getElementById('status');
 const error = document.getElementById('error');
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   error.textContent = '';
-  const [file] = document.getElementById('file').files;
+  const [file] = /** @type {HTMLInputElement} */ (document.getElementById('file')).files ?? [];
   if (!file) return;
   try {
     status.textContent = 'Cleaning in your browser…';
