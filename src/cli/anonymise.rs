@@ -1,13 +1,12 @@
 //! `masque anonymise FILE --config C.json -o OUT [--report R.json] [--time-limit SECONDS]`.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Args;
 use masque::search::{AnonymiseConfig, AnonymiseResult, Anonymised, Progress};
-use masque::table::TableWriter;
 
-use super::{check_outputs, read_document_text, relative_files, write_file, Failure, ReadArgs};
+use super::{check_outputs, read_document_text, relative_files, Clock, Failure, Outputs, ReadArgs, Rewrite};
 
 /// Find the least damaging generalisation (and record suppression) that makes
 /// a file k-anonymous (and l-diverse, t-close), and write the generalised file
@@ -70,20 +69,23 @@ pub fn run(args: &AnonymiseArgs) -> Result<(), Failure> {
         },
         None => config.time_limit_ms.map(Duration::from_millis),
     };
-    let read = args.read.read_table(&args.file)?;
-    let dialect = if args.utf8 { read.dialect.to_utf8() } else { read.dialect };
-    let start = Instant::now();
-    let mut monitor = |_: &Progress| limit.is_some_and(|l| start.elapsed() >= l);
-    // The table is generalised in place and written by chunks: a large file
-    // is held once, as its table.
-    let done = Anonymised::from_owned(read.table, &config, &mut monitor).map_err(|e| Failure::at(&args.file, e))?;
-    let writer = TableWriter::new(&done.table, &dialect)
-        .map_err(|e| Failure::at(&args.output, format!("{e} (write UTF-8 with --utf8)")))?;
-    super::write_table_file(&args.output, writer, false)?;
-    if let Some(path) = &args.report {
-        let text = serde_json::to_string_pretty(&done.result).map_err(|e| Failure(format!("internal error: {e}")))?;
-        write_file(path, format!("{text}\n").as_bytes())?;
-    }
+    let rewrite = Rewrite {
+        file: &args.file,
+        read: &args.read,
+        utf8: args.utf8,
+        output: &args.output,
+        report: args.report.as_deref(),
+        private: None,
+        hint: "write UTF-8 with --utf8",
+    };
+    let done = rewrite.run(
+        |table| {
+            let clock = Clock::start();
+            let mut monitor = |_: &Progress| clock.past(limit);
+            Anonymised::from_owned(table, &config, &mut monitor).map_err(|e| Failure::at(&args.file, e))
+        },
+        |done| Outputs { table: &done.table, report: &done.result, private: None },
+    )?;
     super::note(summary(&done.result, &args.output));
     Ok(())
 }

@@ -1,5 +1,7 @@
 //! Pieces shared by the subcommands: reading files, read options, writing to
-//! stdout and private files, failures.
+//! stdout and private files, failures, the clock of time limits, and
+//! [`Rewrite`], the read -> transform -> write of `apply`, `clean` and
+//! `anonymise`.
 //!
 //! Documents (policies, configurations, hierarchy files) and key files are read
 //! whole, so they are read only from regular files and only up to a cap
@@ -9,9 +11,11 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use clap::Args;
-use masque::table::{Encoding, ReadOptions, ReadTable};
+use masque::clean::CleanMonitor;
+use masque::table::{Encoding, ReadOptions, ReadTable, Table, TableWriter};
 use zeroize::Zeroizing;
 
 pub mod analyse;
@@ -263,8 +267,100 @@ impl ReadArgs {
 
 /// Writes a table to `path` by chunks (it is never held whole as bytes); a
 /// `private` file is readable by its owner only, as [`create_private`] makes it.
-pub fn write_table_file(path: &Path, writer: masque::table::TableWriter<'_>, private: bool) -> Result<(), Failure> {
+pub fn write_table_file(path: &Path, writer: TableWriter<'_>, private: bool) -> Result<(), Failure> {
     let cannot = |e: std::io::Error| Failure::at(path, format!("cannot write: {}", e.kind()));
     let file = if private { create_private(path, true) } else { std::fs::File::create(path) }.map_err(cannot)?;
     writer.write_to(file).map_err(cannot)
+}
+
+/// Writes `value` as pretty JSON (and a newline) to `path`: the `--report` files.
+pub fn write_json_file<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure(format!("internal error: {e}")))?;
+    write_file(path, format!("{text}\n").as_bytes())
+}
+
+/// The command line's clock, for time limits (the core has none).
+pub struct Clock(Instant);
+
+impl Clock {
+    /// A clock started now.
+    pub fn start() -> Clock {
+        Clock(Instant::now())
+    }
+
+    /// Whether `limit` (if any) has passed since the clock started.
+    pub fn past(&self, limit: Option<Duration>) -> bool {
+        limit.is_some_and(|l| self.0.elapsed() >= l)
+    }
+}
+
+impl CleanMonitor for Clock {
+    fn now_ms(&mut self) -> Option<f64> {
+        Some(self.0.elapsed().as_secs_f64() * 1000.0)
+    }
+}
+
+/// The read -> transform -> write of a command that rewrites a table
+/// (`apply`, `clean`, `anonymise`): the one place where a table file is read,
+/// handed to the core and written back.
+pub struct Rewrite<'a> {
+    /// The table file (streamed into a table: it is never held whole as bytes).
+    pub file: &'a Path,
+    /// How to read it.
+    pub read: &'a ReadArgs,
+    /// Write UTF-8 instead of the input's encoding.
+    pub utf8: bool,
+    /// Where the transformed table goes.
+    pub output: &'a Path,
+    /// Where the JSON report goes, if anywhere.
+    pub report: Option<&'a Path>,
+    /// Where [`Outputs::private`] goes, if anywhere, in a file readable by
+    /// its owner only: `apply --correspondence`.
+    pub private: Option<&'a Path>,
+    /// What the message of a value the output's encoding cannot hold adds, in
+    /// parentheses: how to write UTF-8 instead.
+    pub hint: &'a str,
+}
+
+/// What a [`Rewrite`] writes, from the transformation's result.
+pub struct Outputs<'t, R> {
+    /// The table written to [`Rewrite::output`].
+    pub table: &'t Table,
+    /// The value written to [`Rewrite::report`] as JSON.
+    pub report: &'t R,
+    /// A table written, last, to [`Rewrite::private`].
+    pub private: Option<&'t Table>,
+}
+
+impl Rewrite<'_> {
+    /// Reads the file into a table, hands it over to `transform` (which
+    /// transforms it in place: a large file is held once, as its table), and
+    /// writes what `outputs` picks from the result, by chunks, in the input's
+    /// dialect (or UTF-8): the output, the report, then the private table.
+    /// Every table is checked encodable before any file is written. Returns
+    /// the transformation's result.
+    pub fn run<T, R: serde::Serialize>(
+        &self,
+        transform: impl FnOnce(Table) -> Result<T, Failure>,
+        outputs: impl FnOnce(&T) -> Outputs<'_, R>,
+    ) -> Result<T, Failure> {
+        let read = self.read.read_table(self.file)?;
+        let dialect = if self.utf8 { read.dialect.to_utf8() } else { read.dialect };
+        let done = transform(read.table)?;
+        let Outputs { table, report, private } = outputs(&done);
+        let unencodable = |e| Failure::at(self.output, format!("{e} ({})", self.hint));
+        let output = TableWriter::new(table, &dialect).map_err(unencodable)?;
+        let private = match (self.private, private) {
+            (Some(path), Some(table)) => Some((path, TableWriter::new(table, &dialect).map_err(unencodable)?)),
+            _ => None,
+        };
+        write_table_file(self.output, output, false)?;
+        if let Some(path) = self.report {
+            write_json_file(path, report)?;
+        }
+        if let Some((path, writer)) = private {
+            write_table_file(path, writer, true)?;
+        }
+        Ok(done)
+    }
 }
