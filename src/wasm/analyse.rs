@@ -3,6 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::rewrite::kept_table;
 use super::{options, read_error, to_js};
 use crate::privacy::AnalysisOptions;
 use crate::table::{read_table, ReadOptions, Table};
@@ -50,6 +51,8 @@ pub struct AnalysisTable {
     table: Table,
 }
 
+kept_table!(AnalysisTable, |t| t.table);
+
 #[wasm_bindgen]
 impl AnalysisTable {
     /// `new AnalysisTable(bytes, readOptions?)`: reads a file (`readOptions` as for `inspect`).
@@ -58,18 +61,6 @@ impl AnalysisTable {
         let read: ReadOptions = options(read_options, "read options")?;
         let table = read_table(bytes, &read).map_err(read_error)?.table;
         Ok(AnalysisTable { table })
-    }
-
-    /// The number of data rows.
-    #[wasm_bindgen(getter)]
-    pub fn rows(&self) -> usize {
-        self.table.rows
-    }
-
-    /// The column names, in file order.
-    #[wasm_bindgen(getter)]
-    pub fn columns(&self) -> Vec<String> {
-        self.table.columns.iter().map(|c| c.name.clone()).collect()
     }
 
     /// `table.analyse(options)`: as the function `analyse`, without `read`.

@@ -11,14 +11,17 @@
 //! read paths; or give the text in `hierarchy` directly) and `progress` (a
 //! function). `time_limit_ms` is applied here with the page's clock.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
+use super::progress::{counts, Reporter};
+use super::rewrite::{kept_table, read_timed, rewrite, timings, Outputs, Sink, Write};
 use super::{now_ms, options, read_error, set, to_js};
 use crate::search::{self, AnonymiseConfig, Phase, Progress};
-use crate::table::{read_table, write_table, Dialect, ReadOptions, Table};
+use crate::table::{read_table, Dialect, ReadOptions, Table};
 
 /// The options of `anonymise`, `progress` aside.
 #[derive(Debug, Default, Deserialize)]
@@ -29,14 +32,12 @@ struct AnonymiseOptions {
     files: BTreeMap<String, String>,
 }
 
-/// How often the progress callback is called, at most.
-const PROGRESS_EVERY_MS: f64 = 100.0;
-
 /// A configuration and options, read from their JS values.
 struct Request {
     config: AnonymiseConfig,
     options: AnonymiseOptions,
-    progress: Option<js_sys::Function>,
+    /// The `progress` function's reporter.
+    reporter: Reporter,
 }
 
 impl Request {
@@ -60,11 +61,7 @@ impl Request {
             (JsValue::UNDEFINED, options_value)
         };
         let options: AnonymiseOptions = options(rest, "anonymise options")?;
-        let progress: Option<js_sys::Function> = if progress.is_undefined() || progress.is_null() {
-            None
-        } else {
-            Some(progress.dyn_into().map_err(|_| JsError::new("invalid progress: not a function"))?)
-        };
+        let reporter = Reporter::new(progress)?;
         config
             .resolve_files(|path| {
                 options.files.get(path).cloned().ok_or_else(|| {
@@ -74,75 +71,77 @@ impl Request {
                 })
             })
             .map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(Request { config, options, progress })
+        Ok(Request { config, options, reporter })
     }
 
     /// Runs `f` with a monitor that applies the time limit and calls `progress`.
     fn run<T>(
-        &self,
+        &mut self,
         f: impl FnOnce(&AnonymiseConfig, &mut dyn search::Monitor) -> Result<T, search::SearchError>,
     ) -> Result<T, JsError> {
-        let start = now_ms();
-        let limit = self.config.time_limit_ms.map(|ms| ms as f64);
-        let mut last_report = f64::NEG_INFINITY;
-        let mut thrown: Option<JsValue> = None;
-        let mut monitor = |p: &Progress| {
-            let now = now_ms();
-            let mut stop = limit.is_some_and(|l| now - start >= l);
-            if let Some(f) = &self.progress {
-                if now - last_report >= PROGRESS_EVERY_MS {
-                    last_report = now;
-                    let report = js_sys::Object::new();
-                    let phase = if p.phase == Phase::Optimal { "optimal" } else { "heuristic" };
-                    let fields: [(&str, JsValue); 5] = [
-                        ("nodes_checked", JsValue::from_f64(p.nodes_checked as f64)),
-                        ("lattice_size", JsValue::from_f64(p.lattice_size as f64)),
-                        ("best_metric", p.best_metric.map_or(JsValue::NULL, JsValue::from_f64)),
-                        ("phase", JsValue::from_str(phase)),
-                        ("elapsed_ms", JsValue::from_f64(now - start)),
-                    ];
-                    for (name, v) in fields {
-                        let _ = js_sys::Reflect::set(&report, &JsValue::from_str(name), &v);
-                    }
-                    match f.call1(&JsValue::NULL, &report) {
-                        Ok(answer) => stop |= answer.as_bool() == Some(false),
-                        Err(e) => {
-                            thrown = Some(e);
-                            stop = true;
-                        }
-                    }
-                }
-            }
-            stop
-        };
-        let outcome = f(&self.config, &mut monitor);
-        if let Some(e) = thrown {
-            let message = e.as_string().or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())));
-            return Err(JsError::new(&format!("the progress callback failed: {}", message.unwrap_or_default())));
-        }
-        outcome.map_err(|e| JsError::new(&e.to_string()))
+        search_with(&self.config, &mut self.reporter, f)
     }
 
     /// Anonymises `table` and writes it: the result object of `anonymise`.
-    fn anonymise(&self, table: &Table, dialect: &Dialect, read_ms: f64) -> Result<JsValue, JsError> {
-        let t1 = now_ms();
-        let done = self.run(|config, monitor| search::anonymise(table, config, monitor))?;
-        let t2 = now_ms();
-        let dialect = if self.options.utf8 { dialect.to_utf8() } else { dialect.clone() };
-        let output = write_table(&done.table, &dialect)
-            .map_err(|e| JsError::new(&format!("{e} (set the option `utf8: true`)")))?;
-        let t3 = now_ms();
+    fn anonymise(self, table: &Table, dialect: &Dialect, read_ms: f64) -> Result<JsValue, JsError> {
+        let Request { config, options, mut reporter } = self;
+        let write = Write {
+            utf8: options.utf8,
+            hint: Some("set the option `utf8: true`"),
+            sink: Sink::Whole,
+            reporter: &mut reporter,
+        };
+        let done = rewrite(
+            Cow::Borrowed(table),
+            dialect,
+            write,
+            |table, reporter| {
+                search_with(&config, reporter, |config, monitor| search::anonymise(&table, config, monitor))
+            },
+            |done| Outputs { table: &done.table, extra: None },
+        )?;
         let result = js_sys::Object::new();
-        set(&result, "output", &js_sys::Uint8Array::from(output.as_slice()).into())?;
-        set(&result, "result", &to_js(&done.result)?)?;
-        set(&result, "dialect", &to_js(&dialect)?)?;
-        let timings = js_sys::Object::new();
-        set(&timings, "read_ms", &JsValue::from_f64(read_ms))?;
-        set(&timings, "search_ms", &JsValue::from_f64(t2 - t1))?;
-        set(&timings, "write_ms", &JsValue::from_f64(t3 - t2))?;
-        set(&result, "timings", &timings.into())?;
+        set(&result, "output", &done.output)?;
+        set(&result, "result", &to_js(&done.done.result)?)?;
+        set(&result, "dialect", &to_js(&done.dialect)?)?;
+        timings(
+            &result,
+            &[
+                ("read_ms", read_ms),
+                ("search_ms", done.transformed - done.started),
+                ("write_ms", done.written - done.transformed),
+            ],
+        )?;
         Ok(result.into())
     }
+}
+
+/// Runs `f` with a monitor that applies `config`'s time limit with the page's
+/// clock and reports the search's progress to `reporter`, which may stop it.
+fn search_with<T>(
+    config: &AnonymiseConfig,
+    reporter: &mut Reporter,
+    f: impl FnOnce(&AnonymiseConfig, &mut dyn search::Monitor) -> Result<T, search::SearchError>,
+) -> Result<T, JsError> {
+    let start = now_ms();
+    let limit = config.time_limit_ms.map(|ms| ms as f64);
+    let mut monitor = |p: &Progress| {
+        let now = now_ms();
+        let late = limit.is_some_and(|l| now - start >= l);
+        let stopped = reporter.search(now, || {
+            let phase = if p.phase == Phase::Optimal { "optimal" } else { "heuristic" };
+            let mut fields = counts(p).to_vec();
+            fields.push(("phase", JsValue::from_str(phase)));
+            fields.push(("elapsed_ms", JsValue::from_f64(now - start)));
+            fields
+        });
+        late | stopped
+    };
+    let outcome = f(config, &mut monitor);
+    if let Some(e) = reporter.failure() {
+        return Err(e);
+    }
+    outcome.map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// `anonymise(bytes, config, options?)`: the least damaging generalisation
@@ -169,9 +168,7 @@ impl Request {
 #[wasm_bindgen]
 pub fn anonymise(bytes: &[u8], config: JsValue, options_value: JsValue) -> Result<JsValue, JsValue> {
     let request = Request::new(config, options_value)?;
-    let t0 = now_ms();
-    let read = read_table(bytes, &request.options.read).map_err(read_error)?;
-    let read_ms = now_ms() - t0;
+    let (read, read_ms) = read_timed(bytes, &request.options.read)?;
     Ok(request.anonymise(&read.table, &read.dialect, read_ms)?)
 }
 
@@ -183,6 +180,8 @@ pub struct AnonymiseTable {
     dialect: Dialect,
 }
 
+kept_table!(AnonymiseTable, |t| t.table);
+
 #[wasm_bindgen]
 impl AnonymiseTable {
     /// `new AnonymiseTable(bytes, readOptions?)`: reads a file (`readOptions` as for `inspect`).
@@ -193,23 +192,11 @@ impl AnonymiseTable {
         Ok(AnonymiseTable { table: read.table, dialect: read.dialect })
     }
 
-    /// The number of data rows.
-    #[wasm_bindgen(getter)]
-    pub fn rows(&self) -> usize {
-        self.table.rows
-    }
-
-    /// The column names, in file order.
-    #[wasm_bindgen(getter)]
-    pub fn columns(&self) -> Vec<String> {
-        self.table.columns.iter().map(|c| c.name.clone()).collect()
-    }
-
     /// `table.search(config, options?)`: the chosen node only, without the
     /// output: `{levels, metric, optimal, search, nodes_checked, lattice_size}`
     /// (`options` as for `anonymise`; `read` and `utf8` do not apply).
     pub fn search(&self, config: JsValue, options_value: JsValue) -> Result<JsValue, JsError> {
-        let request = Request::new(config, options_value)?;
+        let mut request = Request::new(config, options_value)?;
         let choice = request.run(|config, monitor| search::search(&self.table, config, monitor))?;
         to_js(&choice)
     }

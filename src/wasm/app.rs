@@ -17,13 +17,15 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
+use super::progress::{counts, Reporter};
+use super::rewrite::{kept_table, read_timed, rewrite, timings, Outputs, Sink, Write};
 use super::{now_ms, options, read_error, set, to_js};
 use crate::clean::{self, CleanMonitor, Stage};
 use crate::policy::{ApplyOptions, Policy};
 use crate::privacy::AnalysisOptions;
 use crate::pseudo::Key;
 use crate::search::{AnonymiseConfig, Progress};
-use crate::table::{read_table, read_table_from, Dialect, ReadOptions, ReadTable, Table, TableWriter};
+use crate::table::{read_table_from, ReadOptions, ReadTable, Table};
 
 /// Rows `start..start + count` of `table` (clamped), as arrays of strings.
 fn rows_of(table: &Table, start: usize, count: usize) -> js_sys::Array {
@@ -85,15 +87,16 @@ impl std::io::Read for JsChunks {
 /// a small, fixed share of memory.
 const CHUNK_BYTES: usize = 1 << 20;
 
+kept_table!(PreviewTable, |t| t.read.table);
+
 #[wasm_bindgen]
 impl PreviewTable {
     /// `new PreviewTable(bytes, readOptions?)`: reads a file (`readOptions` as for `inspect`).
     #[wasm_bindgen(constructor)]
     pub fn new(bytes: &[u8], read_options: JsValue) -> Result<PreviewTable, JsValue> {
         let read: ReadOptions = options(read_options, "read options")?;
-        let t0 = now_ms();
-        let read = read_table(bytes, &read).map_err(read_error)?;
-        Ok(PreviewTable { read, read_ms: now_ms() - t0 })
+        let (read, read_ms) = read_timed(bytes, &read)?;
+        Ok(PreviewTable { read, read_ms })
     }
 
     /// `PreviewTable.fromReader(size, read, readOptions?)`: reads a file of
@@ -140,18 +143,6 @@ impl PreviewTable {
         Ok(CleanJob::new(request, progress)?.run(Cow::Owned(read), read_ms, sink)?)
     }
 
-    /// The number of data rows.
-    #[wasm_bindgen(getter)]
-    pub fn rows(&self) -> usize {
-        self.read.table.rows
-    }
-
-    /// The column names, in file order.
-    #[wasm_bindgen(getter)]
-    pub fn columns(&self) -> Vec<String> {
-        self.read.table.columns.iter().map(|c| c.name.clone()).collect()
-    }
-
     /// `table.slice(start, count)`: rows `start..start+count` (0-based, clamped
     /// to the table) as an array of arrays of strings, in column order.
     pub fn slice(&self, start: usize, count: usize) -> js_sys::Array {
@@ -189,52 +180,17 @@ struct CleanRequest {
     preview_rows: usize,
 }
 
-/// A progress report to the page; errors in the callback are kept to be reported.
-struct Reporter {
-    callback: Option<js_sys::Function>,
-    thrown: Option<JsValue>,
-}
-
-impl Reporter {
-    /// Calls the callback with `{phase, ...fields}`; returns false if it asked to stop.
-    fn report(&mut self, phase: &str, fields: &[(&str, JsValue)]) -> bool {
-        let Some(f) = &self.callback else { return true };
-        let object = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&object, &JsValue::from_str("phase"), &JsValue::from_str(phase));
-        for (name, value) in fields {
-            let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), value);
-        }
-        match f.call1(&JsValue::NULL, &object) {
-            Ok(answer) => answer.as_bool() != Some(false),
-            Err(e) => {
-                self.thrown = Some(e);
-                false
-            }
-        }
-    }
-
-    fn failure(&mut self) -> Option<JsError> {
-        let e = self.thrown.take()?;
-        Some(JsError::new(&format!("the progress callback failed: {}", message_of(&e))))
-    }
-}
-
-/// How often the search reports progress, at most.
-const PROGRESS_EVERY_MS: f64 = 100.0;
-
 /// The [`CleanMonitor`] of the page: stages and (at most every 100 ms) the
 /// search's progress go to the progress callback, which may stop the search;
 /// the page's clock applies the time limit and times the stages.
-struct PageMonitor {
-    reporter: Reporter,
-    /// When progress was last reported.
-    last: f64,
+struct PageMonitor<'r> {
+    reporter: &'r mut Reporter,
     /// When the policy began, and the search (if any).
     t1: f64,
     t2: Option<f64>,
 }
 
-impl CleanMonitor for PageMonitor {
+impl CleanMonitor for PageMonitor<'_> {
     fn stage(&mut self, stage: Stage) -> bool {
         let phase = match stage {
             Stage::Applying => {
@@ -246,27 +202,18 @@ impl CleanMonitor for PageMonitor {
                 "searching"
             }
         };
-        self.reporter.report(phase, &[]);
+        self.reporter.phase(phase, &[]);
         // An exception thrown by the callback ends the job.
-        self.reporter.thrown.is_some()
+        self.reporter.threw()
     }
 
     fn progress(&mut self, p: &Progress, elapsed_ms: Option<f64>) -> bool {
-        let now = now_ms();
-        if now - self.last < PROGRESS_EVERY_MS {
-            return false;
-        }
-        self.last = now;
-        let go_on = self.reporter.report(
-            "searching",
-            &[
-                ("nodes_checked", JsValue::from_f64(p.nodes_checked as f64)),
-                ("lattice_size", JsValue::from_f64(p.lattice_size as f64)),
-                ("best_metric", p.best_metric.map_or(JsValue::NULL, JsValue::from_f64)),
-                ("elapsed_ms", JsValue::from_f64(elapsed_ms.unwrap_or_default())),
-            ],
-        );
-        !go_on
+        self.reporter.search(now_ms(), || {
+            let mut fields = vec![("phase", JsValue::from_str("searching"))];
+            fields.extend(counts(p));
+            fields.push(("elapsed_ms", JsValue::from_f64(elapsed_ms.unwrap_or_default())));
+            fields
+        })
     }
 
     fn now_ms(&mut self) -> Option<f64> {
@@ -293,72 +240,9 @@ impl CleanMonitor for PageMonitor {
 #[wasm_bindgen]
 pub fn clean(bytes: &[u8], request: JsValue, progress: JsValue) -> Result<JsValue, JsValue> {
     let mut job = CleanJob::new(request, progress)?;
-    job.reporter.report("reading", &[]);
-    let t0 = now_ms();
-    let read = read_table(bytes, &job.request.read).map_err(read_error)?;
-    let read_ms = now_ms() - t0;
+    job.reporter.phase("reading", &[]);
+    let (read, read_ms) = read_timed(bytes, &job.request.read)?;
     Ok(job.run(Cow::Owned(read), read_ms, Sink::Whole)?)
-}
-
-/// Where a cleaned file goes: returned whole, or by chunks to a function.
-enum Sink {
-    Whole,
-    Chunks(js_sys::Function),
-}
-
-/// The size of the chunks a [`Sink::Chunks`] receives, about.
-const OUTPUT_CHUNK_BYTES: usize = 4 << 20;
-
-impl Sink {
-    /// `undefined` or `null`: whole; a function: by chunks.
-    fn of(value: JsValue) -> Result<Sink, JsError> {
-        if value.is_undefined() || value.is_null() {
-            return Ok(Sink::Whole);
-        }
-        let f = value.dyn_into().map_err(|_| JsError::new("invalid sink: not a function"))?;
-        Ok(Sink::Chunks(f))
-    }
-
-    /// Writes `table` in `dialect` here: the whole output as a `Uint8Array`,
-    /// or `null` once every chunk went to the function. Progress goes to
-    /// `reporter` as `{phase: "writing", done, total}` (bytes, `total` an
-    /// estimate) after each chunk.
-    fn write(&self, table: &Table, dialect: &Dialect, reporter: &mut Reporter) -> Result<JsValue, JsError> {
-        let unencodable = |e: crate::table::WriteError| JsError::new(&format!("{e} (write UTF-8 instead)"));
-        let mut writer = TableWriter::new(table, dialect).map_err(unencodable)?;
-        let total = writer.size_hint() as f64;
-        let sink = match self {
-            Sink::Whole => {
-                let mut out = Vec::with_capacity(writer.size_hint());
-                writer.fill(&mut out, usize::MAX);
-                return Ok(js_sys::Uint8Array::from(out.as_slice()).into());
-            }
-            Sink::Chunks(sink) => sink,
-        };
-        let mut buffer = Vec::with_capacity(OUTPUT_CHUNK_BYTES + (64 << 10));
-        let mut done = 0.0;
-        loop {
-            let more = writer.fill(&mut buffer, OUTPUT_CHUNK_BYTES);
-            // A copy: the sink may keep it while wasm memory moves on.
-            let chunk = js_sys::Uint8Array::from(buffer.as_slice());
-            sink.call1(&JsValue::NULL, &chunk)
-                .map_err(|e| JsError::new(&format!("the sink failed: {}", message_of(&e))))?;
-            done += buffer.len() as f64;
-            buffer.clear();
-            reporter.report("writing", &[("done", done.into()), ("total", total.max(done).into())]);
-            if let Some(e) = reporter.failure() {
-                return Err(e);
-            }
-            if !more {
-                return Ok(JsValue::NULL);
-            }
-        }
-    }
-}
-
-/// The message of a thrown JavaScript value (an `Error`'s, or a string).
-fn message_of(e: &JsValue) -> String {
-    e.as_string().or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))).unwrap_or_default()
 }
 
 /// A [`clean`] request, checked, with its policy and key ready.
@@ -372,12 +256,7 @@ struct CleanJob {
 impl CleanJob {
     fn new(request: JsValue, progress: JsValue) -> Result<CleanJob, JsError> {
         let request: CleanRequest = options(request, "clean request")?;
-        let callback: Option<js_sys::Function> = if progress.is_undefined() || progress.is_null() {
-            None
-        } else {
-            Some(progress.dyn_into().map_err(|_| JsError::new("invalid progress: not a function"))?)
-        };
-        let reporter = Reporter { callback, thrown: None };
+        let reporter = Reporter::new(progress)?;
 
         let policy_text = Zeroizing::new(match &request.policy {
             Some(value) => value.to_string(),
@@ -397,51 +276,54 @@ impl CleanJob {
 
     /// Cleans `read` ([`crate::clean::clean`]) and writes it.
     fn run(self, read: Cow<'_, ReadTable>, read_ms: f64, sink: Sink) -> Result<JsValue, JsError> {
-        let CleanJob { request, reporter, policy, key } = self;
-        let dialect = if request.utf8 { read.dialect.to_utf8() } else { read.dialect.clone() };
+        let CleanJob { request, mut reporter, policy, key } = self;
         let config = match request.anonymise {
             None | Some(serde_json::Value::Null) => None,
             Some(value) => Some(AnonymiseConfig::from_value(value).map_err(|e| JsError::new(&e.to_string()))?),
         };
         let apply_options = ApplyOptions { correspondence: false, utf8: request.utf8, threads: 1 };
-        let table = match read {
-            Cow::Owned(read) => Cow::Owned(read.table),
-            Cow::Borrowed(read) => Cow::Borrowed(&read.table),
+        let (table, dialect) = match read {
+            Cow::Owned(read) => (Cow::Owned(read.table), read.dialect),
+            Cow::Borrowed(read) => (Cow::Borrowed(&read.table), read.dialect.clone()),
         };
-        let mut monitor = PageMonitor { reporter, last: f64::NEG_INFINITY, t1: now_ms(), t2: None };
-        let outcome = clean::clean(table, &policy, key.as_ref(), &apply_options, config.as_ref(), &mut monitor);
-        if let Some(e) = monitor.reporter.failure() {
-            return Err(e);
-        }
-        let cleaned = outcome.map_err(|e| JsError::new(&e.to_string()))?;
-        let PageMonitor { mut reporter, t1, t2, .. } = monitor;
-        let t3 = now_ms();
-        let t2 = t2.unwrap_or(t3);
-        let (table, result) = (cleaned.table, cleaned.result);
-        reporter.report("writing", &[]);
-        let output = sink.write(&table, &dialect, &mut reporter)?;
-        let t4 = now_ms();
+        // When the policy began, the search (if any), and the writing.
+        let (mut t1, mut t2, mut t3) = (now_ms(), None, 0.0);
+        let write = Write { utf8: request.utf8, hint: Some("write UTF-8 instead"), sink, reporter: &mut reporter };
+        let done = rewrite(
+            table,
+            &dialect,
+            write,
+            |table, reporter| {
+                let mut monitor = PageMonitor { reporter, t1, t2: None };
+                let outcome = clean::clean(table, &policy, key.as_ref(), &apply_options, config.as_ref(), &mut monitor);
+                if let Some(e) = monitor.reporter.failure() {
+                    return Err(e);
+                }
+                let cleaned = outcome.map_err(|e| JsError::new(&e.to_string()))?;
+                (t1, t2, t3) = (monitor.t1, monitor.t2, now_ms());
+                monitor.reporter.phase("writing", &[]);
+                Ok(cleaned)
+            },
+            |cleaned| Outputs { table: &cleaned.table, extra: None },
+        )?;
+        let (t2, t4) = (t2.unwrap_or(t3), done.written);
+        let cleaned = done.done;
 
         let out = js_sys::Object::new();
-        set(&out, "output", &output)?;
+        set(&out, "output", &done.output)?;
         set(&out, "report", &to_js(&cleaned.report)?)?;
         set(
             &out,
             "result",
-            &match &result {
+            &match &cleaned.result {
                 Some(r) => to_js(r)?,
                 None => JsValue::NULL,
             },
         )?;
-        set(&out, "dialect", &to_js(&dialect)?)?;
-        set(&out, "header", &header_of(&table).into())?;
-        set(&out, "preview", &rows_of(&table, 0, request.preview_rows).into())?;
-        let timings = js_sys::Object::new();
-        set(&timings, "read_ms", &JsValue::from_f64(read_ms))?;
-        set(&timings, "apply_ms", &JsValue::from_f64(t2 - t1))?;
-        set(&timings, "search_ms", &JsValue::from_f64(t3 - t2))?;
-        set(&timings, "write_ms", &JsValue::from_f64(t4 - t3))?;
-        set(&out, "timings", &timings.into())?;
+        set(&out, "dialect", &to_js(&done.dialect)?)?;
+        set(&out, "header", &header_of(&cleaned.table).into())?;
+        set(&out, "preview", &rows_of(&cleaned.table, 0, request.preview_rows).into())?;
+        timings(&out, &[("read_ms", read_ms), ("apply_ms", t2 - t1), ("search_ms", t3 - t2), ("write_ms", t4 - t3)])?;
         Ok(out.into())
     }
 }

@@ -10,6 +10,9 @@ use wasm_bindgen::{prelude::*, JsCast};
 
 use crate::table::{ReadError, ReadErrorKind, ReadOptions};
 
+mod progress;
+mod rewrite;
+
 mod pseudo;
 pub use pseudo::*;
 

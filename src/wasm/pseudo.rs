@@ -5,16 +5,19 @@
 //! Randomness comes from `getrandom` (the browser's `crypto.getRandomValues`)
 //! here, never in the core.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use super::{now_ms, options, read_error, set, to_js};
+use super::progress::Reporter;
+use super::rewrite::{read_timed, rewrite, timings, Outputs, Sink, Write};
+use super::{options, set, to_js};
 use crate::policy::{self, ApplyOptions, Policy};
 use crate::pseudo::{KdfParams, Key, KeyFile};
-use crate::table::{read_table, write_table, Encoding, ReadOptions};
+use crate::table::{Encoding, ReadOptions};
 
 /// Options of `apply`.
 #[derive(Debug, Default, Deserialize)]
@@ -94,32 +97,34 @@ pub fn apply(bytes: &[u8], policy: JsValue, key: JsValue, options_value: JsValue
     };
     let apply_options = ApplyOptions { correspondence: opts.correspondence, utf8: opts.utf8, threads: 1 };
 
-    let t0 = now_ms();
-    let read = read_table(bytes, &read_options).map_err(read_error)?;
-    let t1 = now_ms();
-    let dialect = if opts.utf8 { read.dialect.to_utf8() } else { read.dialect.clone() };
-    let applied = policy::apply_owned(read.table, &policy, key.as_ref(), &apply_options)
-        .map_err(|e| JsError::new(&e.to_string()))?;
-    let t2 = now_ms();
-    let output = write_table(&applied.table, &dialect).map_err(|e| JsError::new(&e.to_string()))?;
-    let correspondence = match &applied.correspondence {
-        Some(t) => Some(write_table(t, &dialect).map_err(|e| JsError::new(&e.to_string()))?),
-        None => None,
-    };
-    let t3 = now_ms();
+    let (read, read_ms) = read_timed(bytes, &read_options)?;
+    let write = Write { utf8: opts.utf8, hint: None, sink: Sink::Whole, reporter: &mut Reporter::silent() };
+    let done = rewrite(
+        Cow::Owned(read.table),
+        &read.dialect,
+        write,
+        |table, _| {
+            policy::apply_owned(table.into_owned(), &policy, key.as_ref(), &apply_options)
+                .map_err(|e| JsError::new(&e.to_string()))
+        },
+        |applied| Outputs { table: &applied.table, extra: applied.correspondence.as_ref() },
+    )?;
 
     let result = js_sys::Object::new();
-    set(&result, "output", &js_sys::Uint8Array::from(output.as_slice()).into())?;
-    set(&result, "report", &to_js(&applied.report)?)?;
-    set(&result, "dialect", &to_js(&dialect)?)?;
-    if let Some(c) = correspondence {
-        set(&result, "correspondence", &js_sys::Uint8Array::from(c.as_slice()).into())?;
+    set(&result, "output", &done.output)?;
+    set(&result, "report", &to_js(&done.done.report)?)?;
+    set(&result, "dialect", &to_js(&done.dialect)?)?;
+    if let Some(c) = done.extra {
+        set(&result, "correspondence", &c.into())?;
     }
-    let timings = js_sys::Object::new();
-    set(&timings, "read_ms", &JsValue::from_f64(t1 - t0))?;
-    set(&timings, "apply_ms", &JsValue::from_f64(t2 - t1))?;
-    set(&timings, "write_ms", &JsValue::from_f64(t3 - t2))?;
-    set(&result, "timings", &timings.into())?;
+    timings(
+        &result,
+        &[
+            ("read_ms", read_ms),
+            ("apply_ms", done.transformed - done.started),
+            ("write_ms", done.written - done.transformed),
+        ],
+    )?;
     Ok(result.into())
 }
 
