@@ -18,7 +18,7 @@
 use std::path::Path;
 
 use masque::ident::scrub::{self, find, scrub, Found, RowContext, ScrubOptions, Source};
-use masque::ident::{nir, phone, Kind};
+use masque::ident::{nir, phone, IdentifierKind};
 use masque::suggest::{suggest, Role};
 use masque::table::{read_table, ReadOptions, Table};
 
@@ -353,19 +353,19 @@ fn suggestions_follow_the_values_when_headers_are_opaque() {
 #[test]
 fn the_cohorts_identifier_columns_validate() {
     let t = fixture();
-    let all_valid = |name: &str, kind: Kind| {
+    let all_valid = |name: &str, kind: IdentifierKind| {
         let col = column(&t, name);
         let bad = col.dict.iter().filter(|v| !v.is_empty() && !kind.is_valid(v)).count();
         assert_eq!(bad, 0, "{name}: {bad} values do not validate as {}", kind.name());
     };
-    all_valid("nir", Kind::Nir);
-    all_valid("rpps_medecin", Kind::Rpps);
-    all_valid("finess", Kind::Finess);
-    all_valid("telephone", Kind::Phone);
-    all_valid("email", Kind::Email);
-    all_valid("date_naissance", Kind::Date);
-    all_valid("date_entree", Kind::Date);
-    all_valid("code_postal", Kind::CodePostal);
+    all_valid("nir", IdentifierKind::Nir);
+    all_valid("rpps_medecin", IdentifierKind::Rpps);
+    all_valid("finess", IdentifierKind::Finess);
+    all_valid("telephone", IdentifierKind::Phone);
+    all_valid("email", IdentifierKind::Email);
+    all_valid("date_naissance", IdentifierKind::Date);
+    all_valid("date_entree", IdentifierKind::Date);
+    all_valid("code_postal", IdentifierKind::CodePostal);
     // spaced and compact NIRs normalise to one form
     let col = column(&t, "nir");
     let spaced = col.dict.iter().filter(|v| v.contains(' ')).count();
@@ -766,7 +766,7 @@ fn scrubbing_quality_on_varied_text() {
 
 mod properties {
     use masque::ident::scrub::{find, scrub, Found, RowContext, ScrubOptions};
-    use masque::ident::Kind;
+    use masque::ident::IdentifierKind as Kind;
     use proptest::prelude::*;
 
     /// Text made of pieces that look like identifiers, and arbitrary characters.

@@ -27,7 +27,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::ident::fold::fold_words_into;
 use crate::ident::header::{classify, Concept, HeaderMatch};
 use crate::ident::scrub::{self, RowContext, ScrubOptions};
-use crate::ident::{date, email, geo, iban, names, nir, phone, rpps, Kind};
+use crate::ident::{date, email, geo, iban, names, nir, phone, rpps, IdentifierKind};
 use crate::policy::{self, DateOptions, Invalids};
 use crate::pseudo;
 use crate::table::Column;
@@ -672,10 +672,10 @@ fn decide(header: Option<HeaderMatch>, ev: &Evidence) -> Suggestion {
     }
 }
 
-/// The [`Kind`]s whose validators accept `value`, for callers that want the
+/// The [`IdentifierKind`]s whose validators accept `value`, for callers that want the
 /// raw evidence of one value.
-pub fn kinds_of(value: &str) -> Vec<Kind> {
-    Kind::ALL.into_iter().filter(|k| k.is_valid(value)).collect()
+pub fn kinds_of(value: &str) -> Vec<IdentifierKind> {
+    IdentifierKind::ALL.into_iter().filter(|k| k.is_valid(value)).collect()
 }
 
 #[cfg(test)]
@@ -775,8 +775,8 @@ mod tests {
 
     #[test]
     fn kinds_of_a_value() {
-        assert_eq!(kinds_of("185057511542355"), [Kind::Nir, Kind::Matricule]);
-        assert_eq!(kinds_of("75011"), [Kind::CodePostal, Kind::CodeCommune]);
+        assert_eq!(kinds_of("185057511542355"), [IdentifierKind::Nir, IdentifierKind::Matricule]);
+        assert_eq!(kinds_of("75011"), [IdentifierKind::CodePostal, IdentifierKind::CodeCommune]);
         assert!(kinds_of("bonjour").is_empty());
     }
 

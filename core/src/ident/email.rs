@@ -14,7 +14,7 @@
 //! scanner finds those ([`obfuscated_end`]); a bare ` at ` or ` dot ` is prose,
 //! never an address. [`validate`] accepts only the plain form.
 
-use super::{Invalid, Kind, Reason};
+use super::{Invalid, IdentifierKind, Reason};
 
 /// Whether `c` may appear in a local part (RFC 5322 `atext` or a dot).
 fn is_atext(c: u8) -> bool {
@@ -215,30 +215,30 @@ fn obfuscated(b: &[u8], start: usize, mut out: Option<&mut String>) -> Option<us
 pub fn validate(value: &str) -> Result<String, Invalid> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(Invalid::new(Kind::Email, Reason::Empty));
+        return Err(Invalid::new(IdentifierKind::Email, Reason::Empty));
     }
     let b = v.as_bytes();
     if let Some(i) = v.char_indices().find(|(_, c)| !c.is_ascii()).map(|(i, _)| i) {
         let position = v[..i].chars().count() + 1;
-        return Err(Invalid::new(Kind::Email, Reason::Character { position }));
+        return Err(Invalid::new(IdentifierKind::Email, Reason::Character { position }));
     }
     let at = match (b.iter().position(|&c| c == b'@'), b.iter().rposition(|&c| c == b'@')) {
         (Some(a), Some(z)) if a == z => a,
-        (None, _) => return Err(Invalid::new(Kind::Email, Reason::Shape("an e-mail address needs an @"))),
-        _ => return Err(Invalid::new(Kind::Email, Reason::Shape("an e-mail address has a single @"))),
+        (None, _) => return Err(Invalid::new(IdentifierKind::Email, Reason::Shape("an e-mail address needs an @"))),
+        _ => return Err(Invalid::new(IdentifierKind::Email, Reason::Shape("an e-mail address has a single @"))),
     };
     let local = &b[..at];
     if local.is_empty() || local.len() > 64 {
-        return Err(Invalid::new(Kind::Email, Reason::Shape("the part before the @ must have 1 to 64 characters")));
+        return Err(Invalid::new(IdentifierKind::Email, Reason::Shape("the part before the @ must have 1 to 64 characters")));
     }
     if let Some(i) = local.iter().position(|&c| !is_atext(c)) {
-        return Err(Invalid::new(Kind::Email, Reason::Character { position: i + 1 }));
+        return Err(Invalid::new(IdentifierKind::Email, Reason::Character { position: i + 1 }));
     }
     if local[0] == b'.' || local[local.len() - 1] == b'.' || local.windows(2).any(|w| w == b"..") {
-        return Err(Invalid::new(Kind::Email, Reason::Shape("misplaced dot before the @")));
+        return Err(Invalid::new(IdentifierKind::Email, Reason::Shape("misplaced dot before the @")));
     }
     if domain_end(b, at + 1) != Some(b.len()) {
-        return Err(Invalid::new(Kind::Email, Reason::Shape("the domain after the @ is not a valid domain name")));
+        return Err(Invalid::new(IdentifierKind::Email, Reason::Shape("the domain after the @ is not a valid domain name")));
     }
     Ok(v.to_ascii_lowercase())
 }

@@ -9,9 +9,9 @@
 //! Both are checked for shape only: a well-formed code may not be attributed.
 
 use super::checksum::compact_upper;
-use super::{Invalid, Kind, Reason};
+use super::{Invalid, IdentifierKind, Reason};
 
-fn five(value: &str, kind: Kind) -> Result<Vec<u8>, Invalid> {
+fn five(value: &str, kind: IdentifierKind) -> Result<Vec<u8>, Invalid> {
     let mut b = Vec::with_capacity(5);
     compact_upper(value, &mut b);
     if b.is_empty() {
@@ -36,14 +36,14 @@ fn digits(b: &[u8]) -> u32 {
 /// assert!(geo::code_postal("96000").is_err());
 /// ```
 pub fn code_postal(value: &str) -> Result<String, Invalid> {
-    let b = five(value, Kind::CodePostal)?;
+    let b = five(value, IdentifierKind::CodePostal)?;
     if let Some(i) = b.iter().position(|c| !c.is_ascii_digit()) {
-        return Err(Invalid::new(Kind::CodePostal, Reason::Character { position: i + 1 }));
+        return Err(Invalid::new(IdentifierKind::CodePostal, Reason::Character { position: i + 1 }));
     }
     let ok = departement_of_digits(&b).is_some();
     if !ok {
         return Err(Invalid::new(
-            Kind::CodePostal,
+            IdentifierKind::CodePostal,
             Reason::Shape("the first digits of a code postal are not a département"),
         ));
     }
@@ -106,14 +106,14 @@ pub fn departement_of_code_postal(code: &str) -> Option<&'static str> {
 /// assert!(geo::code_commune("20004").is_err());
 /// ```
 pub fn code_commune(value: &str) -> Result<String, Invalid> {
-    let b = five(value, Kind::CodeCommune)?;
+    let b = five(value, IdentifierKind::CodeCommune)?;
     let corsica = b[0] == b'2' && matches!(b[1], b'A' | b'B');
     for (i, &c) in b.iter().enumerate() {
         if !(c.is_ascii_digit() || (i == 1 && corsica)) {
-            return Err(Invalid::new(Kind::CodeCommune, Reason::Character { position: i + 1 }));
+            return Err(Invalid::new(IdentifierKind::CodeCommune, Reason::Character { position: i + 1 }));
         }
     }
-    let shape = |s| Err(Invalid::new(Kind::CodeCommune, Reason::Shape(s)));
+    let shape = |s| Err(Invalid::new(IdentifierKind::CodeCommune, Reason::Shape(s)));
     if corsica {
         if &b[2..] == b"000" {
             return shape("the commune number cannot be 000");

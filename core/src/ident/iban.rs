@@ -2,7 +2,7 @@
 //! valid when the rearranged number is 1 modulo 97.
 
 use super::checksum::{compact_upper, mod97_alnum};
-use super::{Invalid, Kind, Reason};
+use super::{Invalid, IdentifierKind, Reason};
 
 /// IBAN lengths by country (the SWIFT IBAN registry).
 #[rustfmt::skip]
@@ -46,7 +46,7 @@ pub fn validate(value: &str) -> Result<String, Invalid> {
     let mut b = Vec::with_capacity(34);
     compact_upper(value, &mut b);
     if b.is_empty() {
-        return Err(Invalid::new(Kind::Iban, Reason::Empty));
+        return Err(Invalid::new(IdentifierKind::Iban, Reason::Empty));
     }
     for (i, &c) in b.iter().enumerate() {
         let ok = if i < 2 {
@@ -57,7 +57,7 @@ pub fn validate(value: &str) -> Result<String, Invalid> {
             c.is_ascii_uppercase() || c.is_ascii_digit()
         };
         if !ok {
-            return Err(Invalid::new(Kind::Iban, Reason::Character { position: i + 1 }));
+            return Err(Invalid::new(IdentifierKind::Iban, Reason::Character { position: i + 1 }));
         }
     }
     let expected_ok = match b.get(..2).and_then(country_length) {
@@ -65,10 +65,10 @@ pub fn validate(value: &str) -> Result<String, Invalid> {
         None => (15..=34).contains(&b.len()),
     };
     if !expected_ok {
-        return Err(Invalid::new(Kind::Iban, Reason::Length { found: b.len() }));
+        return Err(Invalid::new(IdentifierKind::Iban, Reason::Length { found: b.len() }));
     }
     if !check_digits_ok(&b) {
-        return Err(Invalid::new(Kind::Iban, Reason::Key));
+        return Err(Invalid::new(IdentifierKind::Iban, Reason::Key));
     }
     Ok(String::from_utf8_lossy(&b).into_owned())
 }

@@ -6,7 +6,7 @@
 //!   or an [`Invalid`] that says what is wrong and never quotes the value:
 //!   [`nir`] (NIR, and the NIA / INS matricule), [`rpps`] (RPPS and FINESS),
 //!   [`iban`], [`phone`] (E.164), [`email`], [`date`] (ISO 8601), [`geo`] (code
-//!   postal, code commune INSEE). [`Kind::check`] dispatches on a [`Kind`].
+//!   postal, code commune INSEE). [`IdentifierKind::check`] dispatches on a [`IdentifierKind`].
 //! - [`fold`]: case and accent folding shared by names and headers.
 //! - [`header`]: what a column header names (French and English synonyms).
 //! - [`number`]: the one number parser (decimal comma, no exponent).
@@ -39,7 +39,7 @@ pub(crate) mod names;
 /// The kinds of identifiers masque validates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Kind {
+pub enum IdentifierKind {
     /// NIR, "numéro de sécurité sociale" ([`nir::validate`]).
     Nir,
     /// INS matricule: a NIR or a NIA ([`nir::validate_matricule`]).
@@ -62,58 +62,58 @@ pub enum Kind {
     CodeCommune,
 }
 
-impl Kind {
+impl IdentifierKind {
     /// Every kind, in a fixed order.
-    pub const ALL: [Kind; 10] = [
-        Kind::Nir,
-        Kind::Matricule,
-        Kind::Rpps,
-        Kind::Finess,
-        Kind::Iban,
-        Kind::Phone,
-        Kind::Email,
-        Kind::Date,
-        Kind::CodePostal,
-        Kind::CodeCommune,
+    pub const ALL: [IdentifierKind; 10] = [
+        IdentifierKind::Nir,
+        IdentifierKind::Matricule,
+        IdentifierKind::Rpps,
+        IdentifierKind::Finess,
+        IdentifierKind::Iban,
+        IdentifierKind::Phone,
+        IdentifierKind::Email,
+        IdentifierKind::Date,
+        IdentifierKind::CodePostal,
+        IdentifierKind::CodeCommune,
     ];
 
     /// A short human name ("NIR", "phone number", ...).
     pub fn name(self) -> &'static str {
         match self {
-            Kind::Nir => "NIR",
-            Kind::Matricule => "INS matricule",
-            Kind::Rpps => "RPPS number",
-            Kind::Finess => "FINESS number",
-            Kind::Iban => "IBAN",
-            Kind::Phone => "phone number",
-            Kind::Email => "e-mail address",
-            Kind::Date => "date",
-            Kind::CodePostal => "code postal",
-            Kind::CodeCommune => "code commune INSEE",
+            IdentifierKind::Nir => "NIR",
+            IdentifierKind::Matricule => "INS matricule",
+            IdentifierKind::Rpps => "RPPS number",
+            IdentifierKind::Finess => "FINESS number",
+            IdentifierKind::Iban => "IBAN",
+            IdentifierKind::Phone => "phone number",
+            IdentifierKind::Email => "e-mail address",
+            IdentifierKind::Date => "date",
+            IdentifierKind::CodePostal => "code postal",
+            IdentifierKind::CodeCommune => "code commune INSEE",
         }
     }
 
     /// Validates `value` as this kind; returns its normalised form.
     ///
     /// ```
-    /// use masque_core::ident::Kind;
-    /// assert_eq!(Kind::Phone.check("06 12 34 56 78").as_deref(), Ok("+33612345678"));
-    /// assert_eq!(Kind::Nir.check("1 85 05 75 115 423 55").as_deref(), Ok("185057511542355"));
-    /// let err = Kind::Nir.check("1 85 05 75 115 423 58").unwrap_err();
+    /// use masque_core::ident::IdentifierKind;
+    /// assert_eq!(IdentifierKind::Phone.check("06 12 34 56 78").as_deref(), Ok("+33612345678"));
+    /// assert_eq!(IdentifierKind::Nir.check("1 85 05 75 115 423 55").as_deref(), Ok("185057511542355"));
+    /// let err = IdentifierKind::Nir.check("1 85 05 75 115 423 58").unwrap_err();
     /// assert_eq!(err.to_string(), "invalid NIR: the NIR key does not match (mistyped or transposed digit)");
     /// ```
     pub fn check(self, value: &str) -> Result<String, Invalid> {
         match self {
-            Kind::Nir => nir::normalise(value).map_err(|e| Invalid::new(self, Reason::Nir(e))),
-            Kind::Matricule => nir::normalise_matricule(value).map_err(|e| Invalid::new(self, Reason::Nir(e))),
-            Kind::Rpps => rpps::validate_rpps(value),
-            Kind::Finess => rpps::validate_finess(value),
-            Kind::Iban => iban::validate(value),
-            Kind::Phone => phone::normalise(value),
-            Kind::Email => email::normalise(value),
-            Kind::Date => date::normalise(value),
-            Kind::CodePostal => geo::code_postal(value),
-            Kind::CodeCommune => geo::code_commune(value),
+            IdentifierKind::Nir => nir::normalise(value).map_err(|e| Invalid::new(self, Reason::Nir(e))),
+            IdentifierKind::Matricule => nir::normalise_matricule(value).map_err(|e| Invalid::new(self, Reason::Nir(e))),
+            IdentifierKind::Rpps => rpps::validate_rpps(value),
+            IdentifierKind::Finess => rpps::validate_finess(value),
+            IdentifierKind::Iban => iban::validate(value),
+            IdentifierKind::Phone => phone::normalise(value),
+            IdentifierKind::Email => email::normalise(value),
+            IdentifierKind::Date => date::normalise(value),
+            IdentifierKind::CodePostal => geo::code_postal(value),
+            IdentifierKind::CodeCommune => geo::code_commune(value),
         }
     }
 
@@ -127,13 +127,13 @@ impl Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {
     /// What the value was checked as.
-    pub kind: Kind,
+    pub kind: IdentifierKind,
     /// What is wrong.
     pub reason: Reason,
 }
 
 impl Invalid {
-    pub(crate) fn new(kind: Kind, reason: Reason) -> Invalid {
+    pub(crate) fn new(kind: IdentifierKind, reason: Reason) -> Invalid {
         Invalid { kind, reason }
     }
 }
@@ -189,16 +189,16 @@ mod tests {
     #[test]
     fn dispatch_matches_the_modules() {
         let cases = [
-            (Kind::Nir, "253072B07300470", "253072B07300470"),
-            (Kind::Matricule, "253072B07300470", "253072B07300470"),
-            (Kind::Rpps, "10318609137", "10318609137"),
-            (Kind::Finess, "750100125", "750100125"),
-            (Kind::Iban, "FR76 3000 6000 0112 3456 7890 189", "FR7630006000011234567890189"),
-            (Kind::Phone, "+33 6 12 34 56 78", "+33612345678"),
-            (Kind::Email, "A@B.FR", "a@b.fr"),
-            (Kind::Date, "12/03/2024", "2024-03-12"),
-            (Kind::CodePostal, "75011", "75011"),
-            (Kind::CodeCommune, "2b033", "2B033"),
+            (IdentifierKind::Nir, "253072B07300470", "253072B07300470"),
+            (IdentifierKind::Matricule, "253072B07300470", "253072B07300470"),
+            (IdentifierKind::Rpps, "10318609137", "10318609137"),
+            (IdentifierKind::Finess, "750100125", "750100125"),
+            (IdentifierKind::Iban, "FR76 3000 6000 0112 3456 7890 189", "FR7630006000011234567890189"),
+            (IdentifierKind::Phone, "+33 6 12 34 56 78", "+33612345678"),
+            (IdentifierKind::Email, "A@B.FR", "a@b.fr"),
+            (IdentifierKind::Date, "12/03/2024", "2024-03-12"),
+            (IdentifierKind::CodePostal, "75011", "75011"),
+            (IdentifierKind::CodeCommune, "2b033", "2B033"),
         ];
         for (kind, input, want) in cases {
             assert_eq!(kind.check(input).as_deref(), Ok(want), "{}", kind.name());
@@ -220,7 +220,7 @@ mod tests {
             "zzzzzz",
             "",
         ];
-        for kind in Kind::ALL {
+        for kind in IdentifierKind::ALL {
             for v in values {
                 if let Err(e) = kind.check(v) {
                     let msg = e.to_string();

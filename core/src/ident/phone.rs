@@ -8,7 +8,7 @@
 //! `0269`/`0639`) become `+262 ...`, `0590`/`0690` `+590`, `0594`/`0694` `+594`,
 //! `0596`/`0696` `+596`, and `0508` (Saint-Pierre-et-Miquelon) `+508` with 6 digits.
 
-use super::{Invalid, Kind, Reason};
+use super::{Invalid, IdentifierKind, Reason};
 
 /// A valid telephone number.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,25 +139,25 @@ pub fn validate(value: &str) -> Result<Phone, Invalid> {
             }
             '+' if !seen_digit && !international => international = true,
             ' ' | '.' | '-' | '/' | '(' | ')' | '\u{a0}' | '\u{202f}' | '\t' => {}
-            _ => return Err(Invalid::new(Kind::Phone, Reason::Character { position: i + 1 })),
+            _ => return Err(Invalid::new(IdentifierKind::Phone, Reason::Character { position: i + 1 })),
         }
     }
     if digits.is_empty() {
-        return Err(Invalid::new(Kind::Phone, Reason::Empty));
+        return Err(Invalid::new(IdentifierKind::Phone, Reason::Empty));
     }
     if digits.len() > 15 + 2 || digits.len() < 8 {
-        return Err(Invalid::new(Kind::Phone, Reason::Length { found: digits.len() }));
+        return Err(Invalid::new(IdentifierKind::Phone, Reason::Length { found: digits.len() }));
     }
     match e164_of(international, &digits) {
         Some(e) => Ok(Phone { e164: e.as_str().to_string(), french: e.french }),
         None if !international && !digits.starts_with(b"00") => {
             if digits.len() == 10 {
-                Err(Invalid::new(Kind::Phone, Reason::Shape("a French number starts with 0 and a digit 1-9")))
+                Err(Invalid::new(IdentifierKind::Phone, Reason::Shape("a French number starts with 0 and a digit 1-9")))
             } else {
-                Err(Invalid::new(Kind::Phone, Reason::Length { found: digits.len() }))
+                Err(Invalid::new(IdentifierKind::Phone, Reason::Length { found: digits.len() }))
             }
         }
-        None => Err(Invalid::new(Kind::Phone, Reason::Shape("the digits after the country code do not form a number"))),
+        None => Err(Invalid::new(IdentifierKind::Phone, Reason::Shape("the digits after the country code do not form a number"))),
     }
 }
 

@@ -11,9 +11,9 @@
 //!   Corsican FINESS numbers satisfy.
 
 use super::checksum::{compact_upper, luhn_valid};
-use super::{Invalid, Kind, Reason};
+use super::{Invalid, IdentifierKind, Reason};
 
-fn digits_only(b: &[u8], kind: Kind) -> Result<Vec<u8>, Invalid> {
+fn digits_only(b: &[u8], kind: IdentifierKind) -> Result<Vec<u8>, Invalid> {
     b.iter()
         .enumerate()
         .map(|(i, &c)| {
@@ -37,14 +37,14 @@ pub fn validate_rpps(value: &str) -> Result<String, Invalid> {
     let mut b = Vec::with_capacity(11);
     compact_upper(value, &mut b);
     if b.is_empty() {
-        return Err(Invalid::new(Kind::Rpps, Reason::Empty));
+        return Err(Invalid::new(IdentifierKind::Rpps, Reason::Empty));
     }
     if b.len() != 11 {
-        return Err(Invalid::new(Kind::Rpps, Reason::Length { found: b.len() }));
+        return Err(Invalid::new(IdentifierKind::Rpps, Reason::Length { found: b.len() }));
     }
-    let d = digits_only(&b, Kind::Rpps)?;
+    let d = digits_only(&b, IdentifierKind::Rpps)?;
     if !luhn_valid(&d) {
-        return Err(Invalid::new(Kind::Rpps, Reason::Key));
+        return Err(Invalid::new(IdentifierKind::Rpps, Reason::Key));
     }
     Ok(String::from_utf8_lossy(&b).into_owned())
 }
@@ -62,10 +62,10 @@ pub fn validate_finess(value: &str) -> Result<String, Invalid> {
     let mut b = Vec::with_capacity(9);
     compact_upper(value, &mut b);
     if b.is_empty() {
-        return Err(Invalid::new(Kind::Finess, Reason::Empty));
+        return Err(Invalid::new(IdentifierKind::Finess, Reason::Empty));
     }
     if b.len() != 9 {
-        return Err(Invalid::new(Kind::Finess, Reason::Length { found: b.len() }));
+        return Err(Invalid::new(IdentifierKind::Finess, Reason::Length { found: b.len() }));
     }
     let corsica = b[0] == b'2' && matches!(b[1], b'A' | b'B');
     let mut d = Vec::with_capacity(9);
@@ -74,18 +74,18 @@ pub fn validate_finess(value: &str) -> Result<String, Invalid> {
             b'0'..=b'9' => c - b'0',
             b'A' if i == 1 && corsica => 1,
             b'B' if i == 1 && corsica => 2,
-            _ => return Err(Invalid::new(Kind::Finess, Reason::Character { position: i + 1 })),
+            _ => return Err(Invalid::new(IdentifierKind::Finess, Reason::Character { position: i + 1 })),
         };
         d.push(v);
     }
     if !corsica {
         let dep = d[0] * 10 + d[1];
         if !matches!(dep, 1..=95 | 97 | 98) {
-            return Err(Invalid::new(Kind::Finess, Reason::Shape("the département of a FINESS number does not exist")));
+            return Err(Invalid::new(IdentifierKind::Finess, Reason::Shape("the département of a FINESS number does not exist")));
         }
     }
     if !luhn_valid(&d) {
-        return Err(Invalid::new(Kind::Finess, Reason::Key));
+        return Err(Invalid::new(IdentifierKind::Finess, Reason::Key));
     }
     Ok(String::from_utf8_lossy(&b).into_owned())
 }

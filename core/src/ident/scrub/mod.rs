@@ -77,7 +77,7 @@ pub fn find(text: &str, row: &RowContext, options: &ScrubOptions) -> Vec<Match> 
 /// by the replacement given with the row's value it matched; returns what was replaced.
 ///
 /// ```
-/// use masque::ident::scrub::{scrub, Found, RowContext, ScrubOptions};
+/// use masque_core::ident::scrub::{scrub, Found, RowContext, ScrubOptions};
 /// let mut row = RowContext::new();
 /// row.add(Found::Surname, "DUPONT", None);
 /// row.add(Found::FirstName, "Jérôme", Some("K7QX2M"));
