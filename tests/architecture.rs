@@ -184,38 +184,102 @@ fn lock_graph() -> BTreeMap<String, BTreeSet<String>> {
     graph
 }
 
+/// The sections of a Cargo manifest: each `[header]` with its lines.
+fn manifest_sections(manifest: &str) -> Vec<(String, Vec<String>)> {
+    let mut sections: Vec<(String, Vec<String>)> = vec![(String::new(), Vec::new())];
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            sections.push((line.to_string(), Vec::new()));
+        } else if !line.is_empty() && !line.starts_with('#') {
+            sections.last_mut().unwrap().1.push(line.to_string());
+        }
+    }
+    sections
+}
+
+/// The core's optional dependencies, each allowed by name: they make the
+/// TypeScript declarations of the wasm package (tsify derives, which expand
+/// to wasm-bindgen items), behind the core's feature `ts`, which only the
+/// wasm shell turns on. Their trees may hold JavaScript bindings, never a
+/// command-line parser or randomness.
+const TS_ONLY: &[&str] = &["tsify", "wasm-bindgen"];
+const TS_FEATURE: &str = "ts";
+
 /// The core's dependency tree holds no command-line parser, no JavaScript
 /// binding and no randomness, except where calamine's `zip` brings
 /// `getrandom` (zip 9 uses it to write encrypted archives; masque only reads
-/// them), and through it, on wasm32, `js-sys` and `wasm-bindgen`.
+/// them), and through it, on wasm32, `js-sys` and `wasm-bindgen`; and except
+/// the optional dependencies of [`TS_ONLY`], which only the wasm shell
+/// enables (checked here on both manifests).
 #[test]
 fn the_core_depends_on_no_shell_crate() {
     const FORBIDDEN: &[&str] = &["clap", "getrandom", "wasm-bindgen", "js-sys", "serde-wasm-bindgen", "rand"];
+    const FORBIDDEN_EVEN_FOR_TS: &[&str] = &["clap", "getrandom", "rand"];
     const ALLOWED_EDGES: &[(&str, &str)] = &[("zip", "getrandom")];
     let manifest = std::fs::read_to_string(Path::new(ROOT).join("core/Cargo.toml")).unwrap();
-    let section = manifest.split("[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
-    let roots: Vec<String> = section
-        .lines()
-        .filter(|l| !l.starts_with('#') && l.contains('='))
-        .map(|l| l.split('=').next().unwrap().trim().to_string())
-        .collect();
+    let sections = manifest_sections(&manifest);
+    let section = |name: &str| sections.iter().find(|(h, _)| h == name).map(|(_, l)| l.clone()).unwrap_or_default();
+    let name_of = |l: &str| l.split('=').next().unwrap().trim().to_string();
+    let dependencies = section("[dependencies]");
+    let (optional, roots): (Vec<&String>, Vec<&String>) =
+        dependencies.iter().filter(|l| l.contains('=')).partition(|l| l.replace(' ', "").contains("optional=true"));
+    let roots: Vec<String> = roots.into_iter().map(|l| name_of(l)).collect();
+    let optional: Vec<String> = optional.into_iter().map(|l| name_of(l)).collect();
     assert!(roots.contains(&"calamine".to_string()), "{roots:?}");
-    let graph = lock_graph();
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<(String, String)> = roots.iter().map(|r| ("masque-core".to_string(), r.clone())).collect();
-    let mut broken = Vec::new();
-    while let Some((from, name)) = stack.pop() {
-        if ALLOWED_EDGES.contains(&(from.as_str(), name.as_str())) || !seen.insert(name.clone()) {
-            continue;
-        }
-        if FORBIDDEN.contains(&name.as_str()) {
-            broken.push(format!("{from} -> {name}"));
-        }
-        for next in graph.get(&name).into_iter().flatten() {
-            stack.push((name.clone(), next.clone()));
+    // Optional dependencies: only those named, only through the feature `ts`, never by default.
+    for name in &optional {
+        assert!(TS_ONLY.contains(&name.as_str()), "masque-core's optional dependency {name} is not allowed (TS_ONLY)");
+    }
+    let features = section("[features]");
+    let feature = |f: &str| features.iter().find(|l| name_of(l) == f).cloned().unwrap_or_default();
+    for line in &features {
+        let (name, enables) = (name_of(line), line.split_once('=').map(|x| x.1).unwrap_or(""));
+        for dep in &optional {
+            if enables.contains(&format!("\"dep:{dep}\"")) || enables.contains(&format!("\"{dep}/")) {
+                assert_eq!(name, TS_FEATURE, "masque-core's feature {name} enables {dep}");
+            }
         }
     }
+    assert!(!feature("default").contains(&format!("\"{TS_FEATURE}\"")), "the core's default features include `ts`");
+    // The top-level package turns `ts` on for wasm32 only.
+    let shell = std::fs::read_to_string(Path::new(ROOT).join("Cargo.toml")).unwrap();
+    let wasm32 = "[target.'cfg(target_arch = \"wasm32\")'.dependencies]";
+    let mut enabled_for_wasm = false;
+    for (header, lines) in manifest_sections(&shell) {
+        for line in lines.iter().filter(|l| name_of(l) == "masque-core") {
+            // Features on the core are set for wasm32 alone (`ts` among them).
+            assert!(
+                !line.contains("features") || header == wasm32,
+                "{header} `{line}`: the core's `ts` is for wasm32 only"
+            );
+            enabled_for_wasm |= header == wasm32 && line.contains(&format!("\"{TS_FEATURE}\""));
+        }
+    }
+    assert!(enabled_for_wasm, "the wasm shell enables the core's `ts` (masque.d.ts names its types)");
+
+    let graph = lock_graph();
+    let walk = |roots: &[String], forbidden: &[&str]| {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<(String, String)> = roots.iter().map(|r| ("masque-core".to_string(), r.clone())).collect();
+        let mut broken = Vec::new();
+        while let Some((from, name)) = stack.pop() {
+            if ALLOWED_EDGES.contains(&(from.as_str(), name.as_str())) || !seen.insert(name.clone()) {
+                continue;
+            }
+            if forbidden.contains(&name.as_str()) {
+                broken.push(format!("{from} -> {name}"));
+            }
+            for next in graph.get(&name).into_iter().flatten() {
+                stack.push((name.clone(), next.clone()));
+            }
+        }
+        broken
+    };
+    let broken = walk(&roots, FORBIDDEN);
     assert!(broken.is_empty(), "the core's dependencies reach shell crates: {broken:?}");
+    let broken = walk(&optional, FORBIDDEN_EVEN_FOR_TS);
+    assert!(broken.is_empty(), "the core's `ts` dependencies reach shell crates: {broken:?}");
     // The shells hold what the core must not.
     let shells = graph.get("masque").unwrap();
     for c in ["masque-core", "clap", "getrandom", "wasm-bindgen", "js-sys"] {

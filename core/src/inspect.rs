@@ -6,6 +6,7 @@ use crate::suggest::{suggest, Suggestion};
 use crate::table::{read_table, Dialect, ReadError, ReadOptions, ReadTable, Warning};
 
 /// What `inspect` tells about a file (the same object natively and in wasm).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Inspection {
     /// How the file is written.
@@ -19,6 +20,7 @@ pub struct Inspection {
 }
 
 /// Counts for one column. Never any value: an inspection can be logged.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnSummary {
     /// The column name (after header repair).

@@ -36,6 +36,7 @@ use crate::table::Column;
 pub const SAMPLE_LIMIT: usize = 20_000;
 
 /// The role of a column in the privacy model.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -52,6 +53,7 @@ pub enum Role {
 
 /// A confidence between 0 and 1, held as a whole percentage (so it compares
 /// exactly); serialised as a number such as `0.95`.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(type = "number"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Confidence(u8);
 
@@ -96,6 +98,7 @@ impl<'de> Deserialize<'de> for Confidence {
 ///
 /// `action` is a column entry of the policy file as it stands, so accepting a
 /// suggestion is `policy.columns[name] = suggestion.action`.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suggestion {
     /// The column's role.

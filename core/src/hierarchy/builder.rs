@@ -85,6 +85,7 @@ const LABEL_OVERHEAD: u64 = 24;
 const MAX_WIDTH_RATIO: f64 = 1e15;
 
 /// A hierarchy builder (see the module documentation).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Builder {
@@ -107,6 +108,7 @@ pub enum Builder {
 }
 
 /// Options of the `intervals` builder.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Intervals {
@@ -118,6 +120,7 @@ pub struct Intervals {
 }
 
 /// The parts of a date, from fine to coarse.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DatePart {
@@ -132,6 +135,7 @@ pub enum DatePart {
 }
 
 /// Options of the `dates` builder.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Dates {
@@ -140,6 +144,7 @@ pub struct Dates {
 }
 
 /// Options of the `mask` builder.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mask {
@@ -155,6 +160,7 @@ fn default_mask_character() -> char {
 }
 
 /// Options of the `order` builder.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Order {
@@ -165,6 +171,7 @@ pub struct Order {
 }
 
 /// Options of the builders that take none (`{}`).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Empty {}

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::ident::date::{parse_with, DateFormat, DateRules, DayMonth};
 
 /// How to read a date whose year comes last.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum DateOrder {

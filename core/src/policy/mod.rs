@@ -60,6 +60,13 @@ pub use report::{ApplyReport, ColumnReport};
 pub const POLICY_VERSION: u32 = 1;
 
 /// A validated policy (see the module documentation).
+#[cfg_attr(
+    feature = "ts",
+    derive(tsify::Tsify),
+    tsify(
+        type = "{ version: number; default?: DefaultAction; description?: string | null; columns?: Record<string, Action> | null; anonymise?: AnonymiseConfig | null }"
+    )
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     /// The format version ([`POLICY_VERSION`]).
@@ -77,6 +84,7 @@ pub struct Policy {
 }
 
 /// What happens to columns the policy does not name.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum DefaultAction {
@@ -88,6 +96,13 @@ pub enum DefaultAction {
 }
 
 /// What happens to one column.
+#[cfg_attr(
+    feature = "ts",
+    derive(tsify::Tsify),
+    tsify(
+        type = "\"keep\" | \"drop\" | \"redact\" | \"pseudonymise\" | \"pseudonymize\" | \"mask\" | \"scrub\" | { action: \"keep\" } | { action: \"drop\" } | ({ action: \"redact\" } & Redact) | ({ action: \"pseudonymise\" | \"pseudonymize\" } & Pseudonymise) | ({ action: \"mask\" } & MaskOptions) | ({ action: \"generalise\" | \"generalize\" } & Generalise) | ({ action: \"date_shift\" } & DateShift) | ({ action: \"scrub\" } & Scrub)"
+    )
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// Copy the column unchanged.
@@ -171,6 +186,7 @@ impl<'de> Deserialize<'de> for Action {
 }
 
 /// What to do with a value that is not valid for a pseudonymised kind.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum OnInvalidIdentifier {
@@ -187,6 +203,7 @@ pub enum OnInvalidIdentifier {
 
 /// What to do with a value a transform cannot read (a date that is not a
 /// date, a value missing from a map or hierarchy, ...).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum OnInvalidValue {
@@ -204,6 +221,7 @@ fn redacted() -> String {
 }
 
 /// Options of `redact`.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Redact {
@@ -218,12 +236,15 @@ impl Default for Redact {
 }
 
 /// Options of `pseudonymise`.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Pseudonymise {
     /// The identifier kind, which sets the normalisation (default `raw`).
+    #[cfg_attr(feature = "ts", tsify(type = "PseudonymKind"))]
     pub kind: Kind,
     /// The pseudonym alphabet (default `base32`).
+    #[cfg_attr(feature = "ts", tsify(type = "PseudonymEncoding"))]
     pub encoding: Encoding,
     /// Characters of digest kept (default 16).
     pub length: usize,
@@ -257,6 +278,7 @@ impl Pseudonymise {
 }
 
 /// Options of `mask`.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "MaskOptions"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Mask {
@@ -276,6 +298,7 @@ impl Default for Mask {
 }
 
 /// Options shared by the generalisations and `date_shift`.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct Invalids {
@@ -286,6 +309,13 @@ pub struct Invalids {
 }
 
 /// A generalisation (the `to` field of `generalise`).
+#[cfg_attr(
+    feature = "ts",
+    derive(tsify::Tsify),
+    tsify(
+        type = "({ to: \"interval\" } & Interval) | ({ to: \"year\" | \"quarter\" | \"month\" | \"week\" } & DateOptions) | ({ to: \"age\" } & Age) | ({ to: \"departement\" } & Invalids) | ({ to: \"top_bottom\" } & TopBottom) | ({ to: \"map\" } & ValueMap) | ({ to: \"hierarchy\" } & HierarchyLevel)"
+    )
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Generalise {
     /// Numbers to intervals (`"to": "interval"`).
@@ -349,6 +379,7 @@ impl Generalise {
 /// Labels: for integer data and integer limits `30-39` (inclusive), else
 /// `[70,5-80[` (half-open, with the column's decimal separator); below the
 /// first bound `<0`, from the last bound on `90+`.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct Interval {
@@ -370,6 +401,7 @@ pub struct Interval {
 }
 
 /// Options of the date generalisations.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct DateOptions {
@@ -385,6 +417,7 @@ pub struct DateOptions {
 
 /// Options of `"to": "age"`: the age in whole years on `reference`, in bands
 /// of `width` years or between `bounds`, with ages from `top` on as `top+`.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct Age {
@@ -410,6 +443,7 @@ pub struct Age {
 }
 
 /// Options of `"to": "top_bottom"`.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct TopBottom {
@@ -429,6 +463,7 @@ pub struct TopBottom {
 
 /// Options of `"to": "map"`: values (exact, or trimmed) to labels; a value
 /// not in the map is invalid.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct ValueMap {
@@ -445,6 +480,7 @@ pub struct ValueMap {
 /// Options of `"to": "hierarchy"`: exactly one of `hierarchy` (ARX CSV text)
 /// or `hierarchy_file` (a path the CLI reads relative to the policy file; in
 /// wasm, given in the `files` option).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct HierarchyLevel {
@@ -465,6 +501,7 @@ pub struct HierarchyLevel {
 }
 
 /// Options of `date_shift`.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DateShift {
@@ -475,6 +512,7 @@ pub struct DateShift {
     /// How the subject identifier is normalised (default: the kind the subject
     /// column is pseudonymised with, else `raw`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(type = "PseudonymKind"))]
     pub subject_kind: Option<Kind>,
     /// How to read `01/02/2024`.
     #[serde(default)]
@@ -488,6 +526,7 @@ pub struct DateShift {
 }
 
 /// What replaces the row's own values found in free text.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ScrubReplacement {
@@ -500,6 +539,7 @@ pub enum ScrubReplacement {
 
 /// Options of `scrub`: what to look for (all on by default), where the row's
 /// own values come from, and what replaces them.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Scrub {
@@ -524,6 +564,12 @@ pub struct Scrub {
     /// `email`, `iban`, `date`, `identifier`). Default: the columns whose
     /// header names one of these (`nom`, `prénom`, `nir`, `tel`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "ts",
+        tsify(
+            type = "Record<string, \"nir\" | \"phone\" | \"email\" | \"iban\" | \"date\" | \"surname\" | \"first_name\" | \"identifier\">"
+        )
+    )]
     pub sources: Option<BTreeMap<String, crate::ident::scrub::Found>>,
     /// What replaces the row's own values (default `tag`).
     pub replace_with: ScrubReplacement,

@@ -17,6 +17,7 @@ use super::sensitive::{Distance, DistanceChoice};
 /// As JSON (the wasm `analyse` options, without `read`):
 /// `{"qi": ["age", "sex"], "sensitive": ["diag", {"name": "weight", "distance": "ordered"}],
 ///   "thresholds": [0.2, 0.1], "l": 2, "c": 3, "t": 0.2, "suppressed_marker": "*"}`.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AnalysisOptions {
@@ -42,6 +43,11 @@ pub struct AnalysisOptions {
 ///
 /// Deserializes from a bare name (`"diag"`) or an object
 /// (`{"name": "grade", "distance": "ordered", "order": ["low", "mid", "high"]}`).
+#[cfg_attr(
+    feature = "ts",
+    derive(tsify::Tsify),
+    tsify(type = "string | { name: string; distance?: DistanceChoice; order?: string[] | null }")
+)]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SensitiveColumn {
     /// The column's name.
@@ -98,6 +104,7 @@ impl<'de> Deserialize<'de> for SensitiveColumn {
 
 /// A map that keeps its insertion order (a JSON object in the order the user
 /// gave: thresholds, sensitive columns).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(type = "Record<string, V>"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderedMap<V>(pub Vec<(String, V)>);
 
@@ -168,6 +175,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
 ///
 /// Definitions: [`crate::privacy`]. Every figure except `rows` and
 /// `suppressed` is computed over the rows analysed (`rows - suppressed`).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskReport {
     /// Rows in the table, suppressed ones included.
@@ -191,6 +199,7 @@ pub struct RiskReport {
 }
 
 /// One bar of the class-size histogram.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClassSizes {
     /// The class size.
@@ -202,6 +211,7 @@ pub struct ClassSizes {
 }
 
 /// The prosecutor risk figures.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProsecutorRisk {
     /// The highest record risk, `1 / k`.
@@ -213,6 +223,7 @@ pub struct ProsecutorRisk {
 }
 
 /// The figures of one sensitive column.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SensitiveReport {
     /// The distance t-closeness used.
@@ -231,6 +242,7 @@ pub struct SensitiveReport {
 }
 
 /// The result of the checks with the parameters given.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Criteria {
     /// Distinct l-diversity with the given `l`.
@@ -258,6 +270,7 @@ impl Criteria {
 }
 
 /// Whether every class meets a criterion, and which do not.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Check {
     /// `l`, for the l-diversity checks.

@@ -35,6 +35,7 @@ use crate::ident::number::parse_value;
 use crate::table::Column;
 
 /// The ground distance between values used by t-closeness.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Distance {
@@ -47,6 +48,7 @@ pub enum Distance {
 }
 
 /// The distance asked for a sensitive column.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DistanceChoice {

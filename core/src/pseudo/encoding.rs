@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How a pseudonym's digest bits are written.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "PseudonymEncoding"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Encoding {

@@ -135,6 +135,7 @@ impl PartialEq for Key {
 impl Eq for Key {}
 
 /// Argon2id parameters, stored in a passphrase key file.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KdfParams {
@@ -221,6 +222,7 @@ impl fmt::Debug for SecretHex {
 ///
 /// The fingerprint is checked whenever the file is used: a damaged key or a
 /// wrong passphrase is an error, never a silent new pseudonymisation domain.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyFile {
@@ -228,6 +230,7 @@ pub struct KeyFile {
     pub version: u32,
     /// The key's 32 bytes as hex (secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
     pub key: Option<SecretHex>,
     /// The Argon2id salt as hex, for a passphrase key.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,6 +13,7 @@ use crate::ident::nir::{self, NirError};
 use crate::ident::{fold, phone};
 
 /// The kind of identifier a pseudonymised column holds.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify), tsify(rename = "PseudonymKind"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {

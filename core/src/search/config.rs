@@ -24,6 +24,7 @@ use crate::privacy::{DistanceChoice, OrderedMap};
 pub const DEFAULT_K: u32 = 11;
 
 /// What to anonymise and how (see the module documentation).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnonymiseConfig {
@@ -65,6 +66,7 @@ fn default_k() -> u32 {
 
 /// One quasi-identifier: at most one hierarchy source (none: the `flat`
 /// builder, each value then `*`), and optional bounds on its generalisation level.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuasiIdentifier {
@@ -90,6 +92,7 @@ pub struct QuasiIdentifier {
 }
 
 /// The criteria on one sensitive attribute (at least one).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sensitive {
@@ -114,6 +117,7 @@ pub struct Sensitive {
 }
 
 /// The parameters of recursive (c,l)-diversity.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecursiveCl {
@@ -124,6 +128,7 @@ pub struct RecursiveCl {
 }
 
 /// The utility metrics (definitions in [`super::metric`]). Lower is better for all.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MetricKind {
@@ -156,6 +161,7 @@ impl MetricKind {
 }
 
 /// Which search to run.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SearchMode {
@@ -170,6 +176,7 @@ pub enum SearchMode {
 }
 
 /// What the output does with suppressed rows.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SuppressedRows {

@@ -105,6 +105,7 @@ use problem::Problem;
 pub const MAX_OPTIMAL_NODES: u64 = 1 << 21;
 
 /// Which search is running.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
@@ -115,6 +116,7 @@ pub enum Phase {
 }
 
 /// Where the search is, as told to the [`Monitor`] after every node checked.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
     /// Lattice nodes whose classes were computed so far.
@@ -185,6 +187,7 @@ pub(crate) struct Found {
 }
 
 /// The node a search chose, without the output (what [`anonymise`] builds on).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Choice {
     /// The level of each quasi-identifier, in configuration order.

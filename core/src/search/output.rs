@@ -16,6 +16,7 @@ use crate::table::{Column, Dictionary, Table};
 pub const SUPPRESSED_MARKER: &str = "*";
 
 /// A metric and its value.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricValue {
     /// `loss`, `precision`, `discernibility`, `entropy` or `aecs`.
@@ -26,6 +27,7 @@ pub struct MetricValue {
 
 /// What an anonymisation did: the JSON report of `masque anonymise --report`
 /// and the `result` of the wasm `anonymise`.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnonymiseResult {
     /// The generalisation level chosen for each quasi-identifier (0 = unchanged).

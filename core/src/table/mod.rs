@@ -27,6 +27,7 @@ pub use write::{write_table, TableWriter};
 use serde::{Deserialize, Serialize};
 
 /// The character encoding of a text file.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Encoding {
     /// UTF-8 (with or without a byte order mark, see [`Dialect::bom`]).
@@ -66,6 +67,7 @@ impl Encoding {
 }
 
 /// How records end.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LineEnding {
     /// `\r\n`, as Windows and Excel write.
@@ -90,6 +92,7 @@ impl LineEnding {
 }
 
 /// The container a table was read from.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Format {
     /// Delimited text (CSV, TSV, ...).
@@ -105,12 +108,14 @@ pub enum Format {
 /// For a workbook input this is the dialect its cleaned CSV is written in by
 /// default: `;`, UTF-8 with a byte order mark and CRLF, which French Excel
 /// opens correctly.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dialect {
     /// Where the table came from.
     pub format: Format,
     /// The field delimiter: one of `,` `;` TAB `|`.
     #[serde(with = "delimiter_serde")]
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
     pub delimiter: u8,
     /// The text encoding.
     pub encoding: Encoding,
@@ -201,6 +206,7 @@ impl Column {
 }
 
 /// Something noteworthy found while reading that is not an error.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Warning {

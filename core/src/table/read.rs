@@ -31,6 +31,7 @@ const SNIFF_BYTES: usize = 64 * 1024;
 const SNIFF_RECORDS: usize = 100;
 
 /// Options that override what reading detects.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReadOptions {
