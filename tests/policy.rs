@@ -1115,3 +1115,33 @@ fn extreme_numeric_options_are_refused_or_stay_small() {
     let (out, _) = run(csv, json);
     assert_eq!(out.lines().count(), 4);
 }
+
+/// Every action of the fixture policies reads back from its shortest entry
+/// (what suggestions and saved policies write) and from its full entry, and
+/// the shortest entry leaves out every option equal to its default.
+#[test]
+fn actions_round_trip_through_their_entries() {
+    use masque::policy::Action;
+    for text in [
+        include_str!("fixtures/policies/cohort.json"),
+        include_str!("fixtures/policies/cohort_clean.json"),
+        include_str!("fixtures/policies/cohort_scrub.json"),
+        include_str!("fixtures/policies/example.json"),
+        include_str!("fixtures/policies/bench.json"),
+    ] {
+        let policy = Policy::from_json(text).unwrap();
+        let full = policy.to_value();
+        for (name, action) in &policy.columns {
+            let short = action.to_entry();
+            assert_eq!(&Action::from_value(&short).unwrap(), action, "{name}: {short}");
+            assert_eq!(&Action::from_value(&full["columns"][name]).unwrap(), action, "{name}");
+            assert!(short.as_object().unwrap().len() <= full["columns"][name].as_object().unwrap().len());
+        }
+    }
+    let entry =
+        Action::from_value(&serde_json::json!({"action": "pseudonymise", "kind": "nir", "length": 16})).unwrap();
+    assert_eq!(entry.to_entry(), serde_json::json!({"action": "pseudonymise", "kind": "nir"}));
+    let raw = Action::from_value(&serde_json::json!("pseudonymise")).unwrap();
+    assert_eq!(raw.to_entry(), serde_json::json!({"action": "pseudonymise", "kind": "raw"}));
+    assert!(Action::from_value(&serde_json::json!({"action": "hsh"})).unwrap_err().to_string().starts_with("action:"));
+}

@@ -400,69 +400,53 @@ fn with_tag<T: Serialize>(tags: &[(&str, &str)], options: &T) -> Value {
 }
 
 fn action_value(action: &Action) -> Value {
-    let tag = [("action", action.name())];
-    match action {
-        Action::Keep | Action::Drop => with_tag(&tag, &Map::new()),
-        Action::Redact(o) => with_tag(&tag, o),
-        Action::Pseudonymise(o) => with_tag(&tag, o),
-        Action::Mask(o) => with_tag(&tag, o),
-        Action::DateShift(o) => with_tag(&tag, o),
-        Action::Scrub(o) => with_tag(&tag, o),
-        Action::Generalise(g) => {
-            let tags = [("action", "generalise"), ("to", g.name())];
-            match g {
-                Generalise::Interval(o) => with_tag(&tags, o),
-                Generalise::Year(o) | Generalise::Quarter(o) | Generalise::Month(o) | Generalise::Week(o) => {
-                    with_tag(&tags, o)
-                }
-                Generalise::Age(o) => with_tag(&tags, o),
-                Generalise::Departement(o) => with_tag(&tags, o),
-                Generalise::TopBottom(o) => with_tag(&tags, o),
-                Generalise::Map(o) => with_tag(&tags, o),
-                Generalise::Hierarchy(o) => with_tag(&tags, o),
-            }
-        }
-    }
+    action_entry(action, false)
 }
 
-/// `options` tagged, without the options equal to their defaults (the tags stay).
-fn with_tag_short<T: Serialize + Default>(tags: &[(&str, &str)], options: &T) -> Value {
+/// `options` tagged; with `short`, without the options equal to their
+/// defaults (the tags stay).
+fn options_value<T: Serialize + Default>(tags: &[(&str, &str)], options: &T, short: bool) -> Value {
     let mut value = with_tag(tags, options);
-    if let (Value::Object(map), Value::Object(defaults)) = (&mut value, with_tag(&[], &T::default())) {
+    if let (true, Value::Object(map), Value::Object(defaults)) = (short, &mut value, with_tag(&[], &T::default())) {
         map.retain(|k, v| tags.iter().any(|(t, _)| t == k) || defaults.get(k) != Some(v));
     }
     value
 }
 
-/// A column's action as its shortest policy entry: the options equal to their
-/// defaults left out, except `pseudonymise`'s `kind` (`{"action":
-/// "pseudonymise", "kind": "raw"}`).
-pub(super) fn entry_value(action: &Action) -> Value {
+/// A column's action as its policy entry: every option, or with `short` the
+/// shortest entry, the options equal to their defaults left out except
+/// `pseudonymise`'s `kind` (`{"action": "pseudonymise", "kind": "raw"}`).
+fn action_entry(action: &Action, short: bool) -> Value {
     let tag = [("action", action.name())];
     match action {
         Action::Keep | Action::Drop => with_tag(&tag, &Map::new()),
-        Action::Redact(o) => with_tag_short(&tag, o),
+        Action::Redact(o) => options_value(&tag, o, short),
         // The kind says what the column holds: always written.
-        Action::Pseudonymise(o) => with_tag_short(&[("action", "pseudonymise"), ("kind", o.kind.name())], o),
-        Action::Mask(o) => with_tag_short(&tag, o),
+        Action::Pseudonymise(o) => options_value(&[("action", "pseudonymise"), ("kind", o.kind.name())], o, short),
+        Action::Mask(o) => options_value(&tag, o, short),
         // `subject` and `max_days` have no defaults.
         Action::DateShift(o) => with_tag(&tag, o),
-        Action::Scrub(o) => with_tag_short(&tag, o),
+        Action::Scrub(o) => options_value(&tag, o, short),
         Action::Generalise(g) => {
             let tags = [("action", "generalise"), ("to", g.name())];
             match g {
-                Generalise::Interval(o) => with_tag_short(&tags, o),
+                Generalise::Interval(o) => options_value(&tags, o, short),
                 Generalise::Year(o) | Generalise::Quarter(o) | Generalise::Month(o) | Generalise::Week(o) => {
-                    with_tag_short(&tags, o)
+                    options_value(&tags, o, short)
                 }
-                Generalise::Age(o) => with_tag_short(&tags, o),
-                Generalise::Departement(o) => with_tag_short(&tags, o),
-                Generalise::TopBottom(o) => with_tag_short(&tags, o),
-                Generalise::Map(o) => with_tag_short(&tags, o),
-                Generalise::Hierarchy(o) => with_tag_short(&tags, o),
+                Generalise::Age(o) => options_value(&tags, o, short),
+                Generalise::Departement(o) => options_value(&tags, o, short),
+                Generalise::TopBottom(o) => options_value(&tags, o, short),
+                Generalise::Map(o) => options_value(&tags, o, short),
+                Generalise::Hierarchy(o) => options_value(&tags, o, short),
             }
         }
     }
+}
+
+/// A column's action as its shortest policy entry ([`action_entry`]).
+pub(super) fn entry_value(action: &Action) -> Value {
+    action_entry(action, true)
 }
 
 /// One column's action read from its policy entry (errors name `path`).
