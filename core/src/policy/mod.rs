@@ -298,6 +298,13 @@ impl Default for Mask {
 }
 
 /// Options shared by the generalisations and `date_shift`.
+///
+/// Each options struct repeats the two fields rather than embedding this one
+/// with `#[serde(flatten)]`: serde does not support `flatten` together with
+/// `deny_unknown_fields` (serde-rs/serde#1547, #2283: a misspelt option
+/// would then be silently accepted), and a refused misspelling is worth two
+/// repeated lines. [`Generalise::invalids`] reads them as one value, and the
+/// transforms use only that.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
