@@ -303,8 +303,8 @@ impl Default for Mask {
 /// with `#[serde(flatten)]`: serde does not support `flatten` together with
 /// `deny_unknown_fields` (serde-rs/serde#1547, #2283: a misspelt option
 /// would then be silently accepted), and a refused misspelling is worth two
-/// repeated lines. [`Generalise::invalids`] reads them as one value, and the
-/// transforms use only that.
+/// repeated lines. [`Generalise::invalids`] reads them as one value for every
+/// generalisation.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
