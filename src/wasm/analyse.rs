@@ -17,8 +17,11 @@ use crate::table::{read_table, ReadOptions, Table};
 /// Unknown fields are errors. Returns the `RiskReport` as a plain object, the
 /// same as `masque analyse --json` prints; errors name columns and rows, never
 /// cell values.
-#[wasm_bindgen]
-pub fn analyse(bytes: &[u8], options_value: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(unchecked_return_type = "RiskReport")]
+pub fn analyse(
+    bytes: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "AnalyseOptions")] options_value: JsValue,
+) -> Result<JsValue, JsValue> {
     let mut value: serde_json::Value = options(options_value, "analysis options")?;
     // `read` belongs to the boundary; the rest is the core's options object.
     let read = match value.as_object_mut() {
@@ -57,14 +60,21 @@ kept_table!(AnalysisTable, |t| t.table);
 impl AnalysisTable {
     /// `new AnalysisTable(bytes, readOptions?)`: reads a file (`readOptions` as for `inspect`).
     #[wasm_bindgen(constructor)]
-    pub fn new(bytes: &[u8], read_options: JsValue) -> Result<AnalysisTable, JsValue> {
+    pub fn new(
+        bytes: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "ReadOptions | null | undefined")] read_options: JsValue,
+    ) -> Result<AnalysisTable, JsValue> {
         let read: ReadOptions = options(read_options, "read options")?;
         let table = read_table(bytes, &read).map_err(read_error)?.table;
         Ok(AnalysisTable { table })
     }
 
     /// `table.analyse(options)`: as the function `analyse`, without `read`.
-    pub fn analyse(&self, options_value: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "RiskReport")]
+    pub fn analyse(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AnalysisOptions")] options_value: JsValue,
+    ) -> Result<JsValue, JsError> {
         let analysis: AnalysisOptions = options(options_value, "analysis options")?;
         report(&self.table, &analysis)
     }

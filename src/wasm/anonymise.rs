@@ -165,8 +165,12 @@ fn search_with<T>(
 /// (levels, suppressed, classes, k, metric, optimal, nodes_checked, risk
 /// before and after). Errors name columns, rows and configuration paths,
 /// never cell values.
-#[wasm_bindgen]
-pub fn anonymise(bytes: &[u8], config: JsValue, options_value: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(unchecked_return_type = "AnonymiseOutput")]
+pub fn anonymise(
+    bytes: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "AnonymiseConfig | string")] config: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AnonymiseOptions | null | undefined")] options_value: JsValue,
+) -> Result<JsValue, JsValue> {
     let request = Request::new(config, options_value)?;
     let (read, read_ms) = read_timed(bytes, &request.options.read)?;
     Ok(request.anonymise(&read.table, &read.dialect, read_ms)?)
@@ -186,7 +190,10 @@ kept_table!(AnonymiseTable, |t| t.table);
 impl AnonymiseTable {
     /// `new AnonymiseTable(bytes, readOptions?)`: reads a file (`readOptions` as for `inspect`).
     #[wasm_bindgen(constructor)]
-    pub fn new(bytes: &[u8], read_options: JsValue) -> Result<AnonymiseTable, JsValue> {
+    pub fn new(
+        bytes: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "ReadOptions | null | undefined")] read_options: JsValue,
+    ) -> Result<AnonymiseTable, JsValue> {
         let read: ReadOptions = options(read_options, "read options")?;
         let read = read_table(bytes, &read).map_err(read_error)?;
         Ok(AnonymiseTable { table: read.table, dialect: read.dialect })
@@ -195,7 +202,12 @@ impl AnonymiseTable {
     /// `table.search(config, options?)`: the chosen node only, without the
     /// output: `{levels, metric, optimal, search, nodes_checked, lattice_size}`
     /// (`options` as for `anonymise`; `read` and `utf8` do not apply).
-    pub fn search(&self, config: JsValue, options_value: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "Choice")]
+    pub fn search(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AnonymiseConfig | string")] config: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AnonymiseOptions | null | undefined")] options_value: JsValue,
+    ) -> Result<JsValue, JsError> {
         let mut request = Request::new(config, options_value)?;
         let choice = request.run(|config, monitor| search::search(&self.table, config, monitor))?;
         to_js(&choice)
@@ -203,7 +215,12 @@ impl AnonymiseTable {
 
     /// `table.anonymise(config, options?)`: as the function `anonymise`, on
     /// the file read once (`read` does not apply).
-    pub fn anonymise(&self, config: JsValue, options_value: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "AnonymiseOutput")]
+    pub fn anonymise(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AnonymiseConfig | string")] config: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AnonymiseOptions | null | undefined")] options_value: JsValue,
+    ) -> Result<JsValue, JsError> {
         Request::new(config, options_value)?.anonymise(&self.table, &self.dialect, 0.0)
     }
 }

@@ -93,7 +93,10 @@ kept_table!(PreviewTable, |t| t.read.table);
 impl PreviewTable {
     /// `new PreviewTable(bytes, readOptions?)`: reads a file (`readOptions` as for `inspect`).
     #[wasm_bindgen(constructor)]
-    pub fn new(bytes: &[u8], read_options: JsValue) -> Result<PreviewTable, JsValue> {
+    pub fn new(
+        bytes: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "ReadOptions | null | undefined")] read_options: JsValue,
+    ) -> Result<PreviewTable, JsValue> {
         let read: ReadOptions = options(read_options, "read options")?;
         let (read, read_ms) = read_timed(bytes, &read)?;
         Ok(PreviewTable { read, read_ms })
@@ -105,7 +108,11 @@ impl PreviewTable {
     /// memory, never the whole file. A callback that throws, returns something
     /// else or nothing is an `io` error.
     #[wasm_bindgen(js_name = fromReader)]
-    pub fn from_reader(size: f64, read: js_sys::Function, read_options: JsValue) -> Result<PreviewTable, JsValue> {
+    pub fn from_reader(
+        size: f64,
+        #[wasm_bindgen(unchecked_param_type = "(offset: number, length: number) => Uint8Array")] read: js_sys::Function,
+        #[wasm_bindgen(unchecked_param_type = "ReadOptions | null | undefined")] read_options: JsValue,
+    ) -> Result<PreviewTable, JsValue> {
         let options: ReadOptions = options(read_options, "read options")?;
         let t0 = now_ms();
         let chunks = std::io::BufReader::with_capacity(CHUNK_BYTES, JsChunks { read, offset: 0.0, size });
@@ -114,6 +121,7 @@ impl PreviewTable {
     }
 
     /// `table.inspection()`: what `inspect` says of this file.
+    #[wasm_bindgen(unchecked_return_type = "Inspection")]
     pub fn inspection(&self) -> Result<JsValue, JsError> {
         to_js(&crate::inspect::summarise(&self.read))
     }
@@ -126,7 +134,13 @@ impl PreviewTable {
     /// With a `sink` function, the cleaned file is not returned whole
     /// (`output` is `null`): it is handed to `sink(chunk: Uint8Array)` by
     /// chunks of about 4 MiB, in order, each a copy the sink may keep.
-    pub fn clean(&self, request: JsValue, progress: JsValue, sink: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "CleanOutput")]
+    pub fn clean(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CleanRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CleanProgressCallback | null | undefined")] progress: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "((chunk: Uint8Array) => void) | null | undefined")] sink: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let sink = Sink::of(sink)?;
         Ok(CleanJob::new(request, progress)?.run(Cow::Borrowed(&self.read), self.read_ms, sink)?)
     }
@@ -136,8 +150,13 @@ impl PreviewTable {
     /// close to the memory's limit can still be cleaned. The `PreviewTable`
     /// is freed by the call (also when it fails): open the file again to
     /// preview or clean it once more.
-    #[wasm_bindgen(js_name = cleanOnce)]
-    pub fn clean_once(self, request: JsValue, progress: JsValue, sink: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = cleanOnce, unchecked_return_type = "CleanOutput")]
+    pub fn clean_once(
+        self,
+        #[wasm_bindgen(unchecked_param_type = "CleanRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CleanProgressCallback | null | undefined")] progress: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "((chunk: Uint8Array) => void) | null | undefined")] sink: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let sink = Sink::of(sink)?;
         let PreviewTable { read, read_ms } = self;
         Ok(CleanJob::new(request, progress)?.run(Cow::Owned(read), read_ms, sink)?)
@@ -145,12 +164,17 @@ impl PreviewTable {
 
     /// `table.slice(start, count)`: rows `start..start+count` (0-based, clamped
     /// to the table) as an array of arrays of strings, in column order.
+    #[wasm_bindgen(unchecked_return_type = "string[][]")]
     pub fn slice(&self, start: usize, count: usize) -> js_sys::Array {
         rows_of(&self.read.table, start, count)
     }
 
     /// `table.analyse(options)`: the risk report, as the wasm `analyse`.
-    pub fn analyse(&self, options_value: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "RiskReport")]
+    pub fn analyse(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AnalysisOptions")] options_value: JsValue,
+    ) -> Result<JsValue, JsError> {
         let analysis: AnalysisOptions = options(options_value, "analysis options")?;
         super::analyse::report(&self.read.table, &analysis)
     }
@@ -237,8 +261,12 @@ impl CleanMonitor for PageMonitor<'_> {
 /// report (as `apply`), `result` the anonymisation result (as `anonymise`;
 /// `null` without `anonymise`), `preview` the first `preview_rows` rows of
 /// the cleaned table. Errors name columns, rows and paths, never values or keys.
-#[wasm_bindgen]
-pub fn clean(bytes: &[u8], request: JsValue, progress: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(unchecked_return_type = "CleanOutput")]
+pub fn clean(
+    bytes: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "CleanRequest")] request: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CleanProgressCallback | null | undefined")] progress: JsValue,
+) -> Result<JsValue, JsValue> {
     let mut job = CleanJob::new(request, progress)?;
     job.reporter.phase("reading", &[]);
     let (read, read_ms) = read_timed(bytes, &job.request.read)?;

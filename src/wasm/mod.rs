@@ -12,6 +12,7 @@ use crate::table::{ReadError, ReadErrorKind, ReadOptions};
 
 mod progress;
 mod rewrite;
+mod types;
 
 mod pseudo;
 pub use pseudo::*;
@@ -125,8 +126,11 @@ pub(crate) fn read_error(e: ReadError) -> JsValue {
 ///
 /// `options` may set `delimiter`, `encoding` and `sheet`; see `ReadOptions`.
 /// A file that cannot be read throws a [`read_error`].
-#[wasm_bindgen]
-pub fn inspect(bytes: &[u8], options_value: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(unchecked_return_type = "Inspection")]
+pub fn inspect(
+    bytes: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "ReadOptions | null | undefined")] options_value: JsValue,
+) -> Result<JsValue, JsValue> {
     let options: ReadOptions = options(options_value, "read options")?;
     let inspection = crate::inspect::inspect(bytes, &options).map_err(read_error)?;
     Ok(to_js(&inspection)?)

@@ -74,8 +74,13 @@ fn random(buf: &mut [u8]) -> Result<(), JsError> {
 ///
 /// Returns `{output: Uint8Array, report, dialect, timings: {read_ms, apply_ms,
 /// write_ms}}`, plus `correspondence: Uint8Array` when asked for.
-#[wasm_bindgen]
-pub fn apply(bytes: &[u8], policy: JsValue, key: JsValue, options_value: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(unchecked_return_type = "ApplyOutput")]
+pub fn apply(
+    bytes: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "Policy | string")] policy: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "KeyFile | string | null")] key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ApplyOptions | null | undefined")] options_value: JsValue,
+) -> Result<JsValue, JsValue> {
     let opts: ApplyJsOptions = options(options_value, "apply options")?;
     let policy_text = json_text(&policy, "policy")?;
     let mut policy = Policy::from_json(&policy_text).map_err(|e| JsError::new(&format!("policy: {e}")))?;
@@ -129,7 +134,7 @@ pub fn apply(bytes: &[u8], policy: JsValue, key: JsValue, options_value: JsValue
 }
 
 /// `keygen()`: a new random key, as a key-file object `{version, key, fingerprint}`.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "KeyFile")]
 pub fn keygen() -> Result<JsValue, JsError> {
     let mut random_bytes = Zeroizing::new([0u8; 32]);
     random(&mut random_bytes[..])?;
@@ -143,8 +148,11 @@ pub fn keygen() -> Result<JsValue, JsError> {
 /// key-file object from an earlier derivation (its salt and parameters are
 /// reused and the passphrase must match its fingerprint). Drop the `key` field
 /// before sharing the object: without it, it holds no secret.
-#[wasm_bindgen]
-pub fn key_from_passphrase(passphrase: String, salt: JsValue) -> Result<JsValue, JsError> {
+#[wasm_bindgen(unchecked_return_type = "KeyFile")]
+pub fn key_from_passphrase(
+    passphrase: String,
+    #[wasm_bindgen(unchecked_param_type = "string | KeyFile | null | undefined")] salt: JsValue,
+) -> Result<JsValue, JsError> {
     let passphrase = Zeroizing::new(passphrase);
     let params = KdfParams::rfc9106();
     let (key, salt, params) = if salt.is_undefined() || salt.is_null() {
