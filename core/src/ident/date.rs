@@ -25,7 +25,7 @@
 use std::fmt;
 
 use super::fold::{fold_char, Folded};
-use super::{Invalid, IdentifierKind, Reason};
+use super::{IdentifierKind, Invalid, Reason};
 
 /// Two-digit years below this are in the 2000s, the others in the 1900s.
 pub const TWO_DIGIT_PIVOT: u16 = 30;
@@ -409,15 +409,18 @@ pub fn parse_with<'a>(value: &'a str, rules: &DateRules) -> Result<(ParsedDate, 
             }
             (None, _) => rules.date(num(&b[4..]), n2, n1).map(|d| compact(d, DateFormat::CompactDayMonthYear)),
         };
-        return parsed.map(|p| (p, "")).ok_or(Invalid::new(IdentifierKind::Date, Reason::Shape("8 digits that are not a date")));
+        return parsed
+            .map(|p| (p, ""))
+            .ok_or(Invalid::new(IdentifierKind::Date, Reason::Shape("8 digits that are not a date")));
     }
     match date_at_with(v, 0, rules) {
         Some((end, parsed)) if parsed.format == DateFormat::Textual && end == b.len() => Ok((parsed, "")),
         Some((end, parsed)) if parsed.format != DateFormat::Textual && time_ok(&b[end..]) => Ok((parsed, &v[end..])),
         Some(_) => Err(Invalid::new(IdentifierKind::Date, Reason::Shape("unexpected text after the date"))),
-        None => {
-            Err(Invalid::new(IdentifierKind::Date, Reason::Shape("not a date in a known form, or a day or month out of range")))
-        }
+        None => Err(Invalid::new(
+            IdentifierKind::Date,
+            Reason::Shape("not a date in a known form, or a day or month out of range"),
+        )),
     }
 }
 

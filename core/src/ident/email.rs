@@ -14,7 +14,7 @@
 //! scanner finds those ([`obfuscated_end`]); a bare ` at ` or ` dot ` is prose,
 //! never an address. [`validate`] accepts only the plain form.
 
-use super::{Invalid, IdentifierKind, Reason};
+use super::{IdentifierKind, Invalid, Reason};
 
 /// Whether `c` may appear in a local part (RFC 5322 `atext` or a dot).
 fn is_atext(c: u8) -> bool {
@@ -229,7 +229,10 @@ pub fn validate(value: &str) -> Result<String, Invalid> {
     };
     let local = &b[..at];
     if local.is_empty() || local.len() > 64 {
-        return Err(Invalid::new(IdentifierKind::Email, Reason::Shape("the part before the @ must have 1 to 64 characters")));
+        return Err(Invalid::new(
+            IdentifierKind::Email,
+            Reason::Shape("the part before the @ must have 1 to 64 characters"),
+        ));
     }
     if let Some(i) = local.iter().position(|&c| !is_atext(c)) {
         return Err(Invalid::new(IdentifierKind::Email, Reason::Character { position: i + 1 }));
@@ -238,7 +241,10 @@ pub fn validate(value: &str) -> Result<String, Invalid> {
         return Err(Invalid::new(IdentifierKind::Email, Reason::Shape("misplaced dot before the @")));
     }
     if domain_end(b, at + 1) != Some(b.len()) {
-        return Err(Invalid::new(IdentifierKind::Email, Reason::Shape("the domain after the @ is not a valid domain name")));
+        return Err(Invalid::new(
+            IdentifierKind::Email,
+            Reason::Shape("the domain after the @ is not a valid domain name"),
+        ));
     }
     Ok(v.to_ascii_lowercase())
 }

@@ -9,7 +9,7 @@
 //! Both are checked for shape only: a well-formed code may not be attributed.
 
 use super::checksum::compact_upper;
-use super::{Invalid, IdentifierKind, Reason};
+use super::{IdentifierKind, Invalid, Reason};
 
 fn five(value: &str, kind: IdentifierKind) -> Result<Vec<u8>, Invalid> {
     let mut b = Vec::with_capacity(5);

@@ -2,7 +2,7 @@
 //! valid when the rearranged number is 1 modulo 97.
 
 use super::checksum::{compact_upper, mod97_alnum};
-use super::{Invalid, IdentifierKind, Reason};
+use super::{IdentifierKind, Invalid, Reason};
 
 /// IBAN lengths by country (the SWIFT IBAN registry).
 #[rustfmt::skip]

@@ -105,7 +105,9 @@ impl IdentifierKind {
     pub fn check(self, value: &str) -> Result<String, Invalid> {
         match self {
             IdentifierKind::Nir => nir::normalise(value).map_err(|e| Invalid::new(self, Reason::Nir(e))),
-            IdentifierKind::Matricule => nir::normalise_matricule(value).map_err(|e| Invalid::new(self, Reason::Nir(e))),
+            IdentifierKind::Matricule => {
+                nir::normalise_matricule(value).map_err(|e| Invalid::new(self, Reason::Nir(e)))
+            }
             IdentifierKind::Rpps => rpps::validate_rpps(value),
             IdentifierKind::Finess => rpps::validate_finess(value),
             IdentifierKind::Iban => iban::validate(value),

@@ -8,7 +8,7 @@
 //! `0269`/`0639`) become `+262 ...`, `0590`/`0690` `+590`, `0594`/`0694` `+594`,
 //! `0596`/`0696` `+596`, and `0508` (Saint-Pierre-et-Miquelon) `+508` with 6 digits.
 
-use super::{Invalid, IdentifierKind, Reason};
+use super::{IdentifierKind, Invalid, Reason};
 
 /// A valid telephone number.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,7 +157,10 @@ pub fn validate(value: &str) -> Result<Phone, Invalid> {
                 Err(Invalid::new(IdentifierKind::Phone, Reason::Length { found: digits.len() }))
             }
         }
-        None => Err(Invalid::new(IdentifierKind::Phone, Reason::Shape("the digits after the country code do not form a number"))),
+        None => Err(Invalid::new(
+            IdentifierKind::Phone,
+            Reason::Shape("the digits after the country code do not form a number"),
+        )),
     }
 }
 

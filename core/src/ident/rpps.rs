@@ -11,7 +11,7 @@
 //!   Corsican FINESS numbers satisfy.
 
 use super::checksum::{compact_upper, luhn_valid};
-use super::{Invalid, IdentifierKind, Reason};
+use super::{IdentifierKind, Invalid, Reason};
 
 fn digits_only(b: &[u8], kind: IdentifierKind) -> Result<Vec<u8>, Invalid> {
     b.iter()
@@ -81,7 +81,10 @@ pub fn validate_finess(value: &str) -> Result<String, Invalid> {
     if !corsica {
         let dep = d[0] * 10 + d[1];
         if !matches!(dep, 1..=95 | 97 | 98) {
-            return Err(Invalid::new(IdentifierKind::Finess, Reason::Shape("the département of a FINESS number does not exist")));
+            return Err(Invalid::new(
+                IdentifierKind::Finess,
+                Reason::Shape("the département of a FINESS number does not exist"),
+            ));
         }
     }
     if !luhn_valid(&d) {
