@@ -48,6 +48,11 @@ pub struct AnonymiseConfig {
     /// What to do with suppressed rows in the output (default `mask`).
     #[serde(default)]
     pub suppressed_rows: SuppressedRows,
+    /// Global (one level per quasi-identifier, the default) or local
+    /// recoding (each row's cell at its own level of the hierarchy).
+    /// Written only when local, so that existing configurations serialise as before.
+    #[serde(default, skip_serializing_if = "Recoding::is_global")]
+    pub recoding: Recoding,
     /// Stop the search after this many lattice nodes checked (a budget that
     /// does not depend on the machine); the result then says `optimal: false`.
     /// If no anonymous node was found by then, the heuristic's climb to a
@@ -173,6 +178,36 @@ pub enum SearchMode {
     Optimal,
     /// The heuristic search, whatever the lattice size.
     Heuristic,
+}
+
+/// How the quasi-identifiers are generalised.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recoding {
+    /// Full-domain generalisation: every row of a quasi-identifier at the
+    /// same hierarchy level, found by the lattice search (with suppression).
+    #[default]
+    Global,
+    /// Local recoding: each row's cell is its value or one of its ancestors
+    /// in the hierarchy, chosen per group of rows by a top-down
+    /// specialisation (see `search::local`); every row is kept.
+    Local,
+}
+
+impl Recoding {
+    /// Whether this is the default, global recoding.
+    pub fn is_global(&self) -> bool {
+        *self == Recoding::Global
+    }
+
+    /// The name used in configurations and results.
+    pub fn name(self) -> &'static str {
+        match self {
+            Recoding::Global => "global",
+            Recoding::Local => "local",
+        }
+    }
 }
 
 /// What the output does with suppressed rows.

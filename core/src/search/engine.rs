@@ -406,11 +406,7 @@ impl<'p, 't> Engine<'p, 't> {
                     (&s.values, &s.counts)
                 };
                 let class = ClassDistribution { values, counts, size: list.sizes[c] };
-                let fails = check.l_distinct.is_some_and(|l| class.distinct() < l)
-                    || check.l_entropy.is_some_and(|l| !class.is_entropy_l_diverse(l))
-                    || check.recursive.is_some_and(|(cc, l)| !class.is_recursive_cl_diverse(cc, l, &mut s.scratch))
-                    || check.t.is_some_and(|t| check.values.class_distance(&class) > t);
-                if fails {
+                if check.fails(&class, &mut s.scratch) {
                     *failed = true;
                     added += u64::from(list.sizes[c]);
                 }

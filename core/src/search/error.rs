@@ -37,6 +37,8 @@ impl SearchError {
             SearchErrorKind::EmptyTable => "empty_table",
             SearchErrorKind::LatticeTooLarge { .. } => "lattice_too_large",
             SearchErrorKind::NoSolution => "no_solution",
+            SearchErrorKind::RowCount { .. } => "row_count",
+            SearchErrorKind::NotGeneralisation { .. } => "not_generalisation",
         }
     }
 }
@@ -90,6 +92,21 @@ pub enum SearchErrorKind {
     /// No generalisation meets the criteria within the suppression limit,
     /// not even the most general one.
     NoSolution,
+    /// The output compared with an input (NCP) has another number of rows.
+    RowCount {
+        /// Rows of the input.
+        input: usize,
+        /// Rows of the output.
+        output: usize,
+    },
+    /// An output cell is neither its input value, nor one of its ancestors in
+    /// the hierarchy, nor `*` or blank.
+    NotGeneralisation {
+        /// The quasi-identifier.
+        column: String,
+        /// 1-based data row.
+        row: usize,
+    },
 }
 
 impl fmt::Display for SearchError {
@@ -121,6 +138,14 @@ impl fmt::Display for SearchError {
                 f,
                 "no generalisation meets the privacy criteria within the suppression limit, not even the most \
                  general one: lower k or the l / t requirements, or allow more suppression"
+            ),
+            SearchErrorKind::RowCount { input, output } => {
+                write!(f, "the output has {output} rows and the input {input}: they must have the same rows")
+            }
+            SearchErrorKind::NotGeneralisation { column, row } => write!(
+                f,
+                "column `{column}`: the output value in row {row} is neither the input value nor one of its \
+                 ancestors in the hierarchy"
             ),
         }
     }

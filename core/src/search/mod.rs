@@ -26,6 +26,12 @@
 //!   entropy, average class size).
 //! - `optimal`: the optimal search and its proof of optimality;
 //!   `heuristic`: the greedy search for lattices too large.
+//! - `local`: local recoding (`"recoding": "local"`): each row's cells at
+//!   their own hierarchy levels, every row kept, by top-down specialisation
+//!   of hierarchy nodes (Mondrian-style); the output is checked afterwards
+//!   by [`crate::privacy::analyse`].
+//! - [`utility`]: NCP, the information lost measured on an output's cells,
+//!   for either recoding (in every result).
 //!
 //! # Definitions
 //! - A node **suppresses** the rows of its classes that fail a criterion: a
@@ -82,16 +88,20 @@ mod error;
 mod groups;
 mod heuristic;
 mod lattice;
+mod local;
 pub mod metric;
 mod optimal;
 mod output;
 mod problem;
+pub mod utility;
 
 pub use config::{
-    AnonymiseConfig, MetricKind, QuasiIdentifier, RecursiveCl, SearchMode, Sensitive, SuppressedRows, DEFAULT_K,
+    AnonymiseConfig, MetricKind, QuasiIdentifier, Recoding, RecursiveCl, SearchMode, Sensitive, SuppressedRows,
+    DEFAULT_K,
 };
 pub use error::{SearchError, SearchErrorKind};
 pub use output::{AnonymiseResult, Anonymised, MetricValue};
+pub use utility::Ncp;
 
 use serde::{Deserialize, Serialize};
 
@@ -113,6 +123,8 @@ pub enum Phase {
     Optimal,
     /// The heuristic search.
     Heuristic,
+    /// Local recoding's top-down specialisation.
+    Local,
 }
 
 /// Where the search is, as told to the [`Monitor`] after every node checked.
@@ -252,9 +264,24 @@ fn run<'p, 't>(
 /// Searches the lattice for the best node, without building the output.
 ///
 /// As [`anonymise`], which calls it; useful to time the search alone.
+///
+/// With local recoding, the choice's `levels` are the highest level of any
+/// cell, its metric the output's NCP, and `lattice_size` 0.
 pub fn search(table: &Table, config: &AnonymiseConfig, monitor: &mut dyn Monitor) -> Result<Choice, SearchError> {
     let problem = Problem::new(table, config)?;
+    if config.recoding == Recoding::Local {
+        let solution = run_local(&problem, monitor)?;
+        return Ok(output::local_choice(&problem, &solution));
+    }
     run(&problem, config, monitor).map(|(_, choice, _)| choice)
+}
+
+/// Runs local recoding on a prepared problem (the monitor is told every few
+/// hundred partitions, `nodes_checked` counting them, and may stop it: the
+/// partitions made so far are then final).
+fn run_local(problem: &Problem<'_>, monitor: &mut dyn Monitor) -> Result<local::LocalSolution, SearchError> {
+    let mut control = Control { monitor, max_nodes: None, lattice_size: 0, stopped: false };
+    local::recode(problem, &mut control)
 }
 
 /// Anonymises `table` as `config` says.
@@ -272,6 +299,10 @@ pub fn anonymise(
     monitor: &mut dyn Monitor,
 ) -> Result<Anonymised, SearchError> {
     let problem = Problem::new(table, config)?;
+    if config.recoding == Recoding::Local {
+        let solution = run_local(&problem, monitor)?;
+        return output::finish_local(table, config, &problem, solution);
+    }
     let (found, choice, mut engine) = run(&problem, config, monitor)?;
     let solution = engine.solution(&found.levels)?;
     output::finish(table, config, &problem, &found.levels, solution, &choice)

@@ -4,10 +4,12 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::config::{AnonymiseConfig, SuppressedRows};
+use super::config::{AnonymiseConfig, Recoding, Sensitive, SuppressedRows};
 use super::engine::Solution;
-use super::error::SearchError;
+use super::error::{SearchError, SearchErrorKind};
+use super::local::LocalSolution;
 use super::problem::Problem;
+use super::utility::{self, Ncp};
 use super::{Choice, Monitor, Phase};
 use crate::privacy::{analyse, AnalysisOptions, OrderedMap, RiskReport, SensitiveColumn};
 use crate::table::{Column, Dictionary, Table};
@@ -19,7 +21,8 @@ pub const SUPPRESSED_MARKER: &str = "*";
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricValue {
-    /// `loss`, `precision`, `discernibility`, `entropy` or `aecs`.
+    /// `loss`, `precision`, `discernibility`, `entropy` or `aecs`; `ncp`
+    /// for local recoding.
     pub name: String,
     /// Its value at the chosen node (lower is better).
     pub value: f64,
@@ -30,29 +33,37 @@ pub struct MetricValue {
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnonymiseResult {
-    /// The generalisation level chosen for each quasi-identifier (0 = unchanged).
+    /// `global` (one level per quasi-identifier) or `local` (a level per cell).
+    pub recoding: Recoding,
+    /// The generalisation level chosen for each quasi-identifier (0 =
+    /// unchanged); with local recoding, the highest level of any of its cells.
     pub levels: OrderedMap<usize>,
     /// The top level of each quasi-identifier's hierarchy.
     pub heights: OrderedMap<usize>,
     /// Rows in the input.
     pub rows: usize,
-    /// Rows suppressed.
+    /// Rows suppressed (always 0 with local recoding).
     pub suppressed: usize,
+    /// Rows in the output (rows, less the suppressed ones if they are removed).
+    pub retained: usize,
     /// Whether suppressed rows are masked (`*`) or removed in the output.
     pub suppressed_rows: SuppressedRows,
     /// Equivalence classes of the rows kept.
     pub classes: usize,
     /// The size of the smallest class kept (the k the output achieves; 0 if none).
     pub k: usize,
-    /// The utility metric at the chosen node.
+    /// The utility metric at the chosen node (with local recoding, the NCP).
     pub metric: MetricValue,
-    /// Whether the node is proven optimal for the metric.
+    /// The information lost, measured on the output's cells
+    /// ([`super::utility`]; suppressed cells lose everything).
+    pub ncp: Ncp,
+    /// Whether the node is proven optimal for the metric (never with local recoding).
     pub optimal: bool,
     /// The search that gave the answer.
     pub search: Phase,
-    /// Lattice nodes whose classes were computed.
+    /// Lattice nodes whose classes were computed (with local recoding, partitions processed).
     pub nodes_checked: u64,
-    /// Nodes in the lattice (saturating at `u64::MAX`).
+    /// Nodes in the lattice (saturating at `u64::MAX`; 0 with local recoding).
     pub lattice_size: u64,
     /// The risk of the input on the quasi-identifiers (and sensitive columns).
     pub risk_before: RiskReport,
@@ -77,12 +88,34 @@ struct Output {
     /// The rows suppressed.
     mask: Vec<bool>,
     suppressed: usize,
-    /// Per quasi-identifier: its name, the labels at its level (with the
-    /// suppression marker when rows are masked), the code -> label map and
-    /// the marker's code.
-    dims: Vec<(String, Dictionary, Vec<u32>, u32)>,
+    /// Per quasi-identifier: its name and how its output column is made.
+    dims: Vec<(String, DimOut)>,
     options: AnalysisOptions,
     result: AnonymiseResult,
+    /// k and the sensitive criteria to check on the output (local recoding).
+    check: Option<(u32, OrderedMap<Sensitive>)>,
+}
+
+/// How a quasi-identifier's output column is made.
+enum DimOut {
+    /// Global: the labels at its level (with the suppression marker when
+    /// rows are masked), the code -> label map and the marker's code.
+    Global(Dictionary, Vec<u32>, u32),
+    /// Local: the output column's dictionary and codes.
+    Local(Dictionary, Vec<u32>),
+}
+
+/// The analysis options of a configuration's columns.
+fn analysis_options(problem: &Problem<'_>, config: &AnonymiseConfig) -> AnalysisOptions {
+    AnalysisOptions {
+        qi: problem.dims.iter().map(|d| d.column.name.clone()).collect(),
+        sensitive: config
+            .sensitive
+            .iter()
+            .map(|(name, s)| SensitiveColumn { name: name.to_string(), distance: s.distance, order: s.order.clone() })
+            .collect(),
+        ..Default::default()
+    }
 }
 
 impl Output {
@@ -106,33 +139,41 @@ impl Output {
                 let level = level as usize;
                 let mut labels = d.hierarchy.labels(level).clone();
                 let star = if suppressed > 0 && !remove { labels.intern(SUPPRESSED_MARKER) } else { 0 };
-                (d.column.name.clone(), labels, d.hierarchy.map(level).to_vec(), star)
+                (d.column.name.clone(), DimOut::Global(labels, d.hierarchy.map(level).to_vec(), star))
             })
             .collect();
-        let options = AnalysisOptions {
-            qi: problem.dims.iter().map(|d| d.column.name.clone()).collect(),
-            sensitive: config
-                .sensitive
-                .iter()
-                .map(|(name, s)| SensitiveColumn {
-                    name: name.to_string(),
-                    distance: s.distance,
-                    order: s.order.clone(),
-                })
-                .collect(),
-            ..Default::default()
-        };
+        // NCP: each kept cell's loss (once per distinct value), 1 per suppressed row.
+        let sums: Vec<f64> = problem
+            .dims
+            .iter()
+            .zip(levels)
+            .map(|(d, &level)| {
+                let (level, h) = (level as usize, &d.hierarchy);
+                let loss: Vec<f64> = h.map(level).iter().map(|&label| utility::cell_loss(h, level, label)).collect();
+                d.column
+                    .codes
+                    .iter()
+                    .zip(&mask)
+                    .map(|(&c, &s)| if s { 1.0 } else { loss.get(c as usize).copied().unwrap_or(1.0) })
+                    .sum()
+            })
+            .collect();
+        let ncp = utility::from_sums(problem.dims.iter().map(|d| d.column.name.clone()), &sums, table.rows);
+        let options = analysis_options(problem, config);
         let risk_before = analyse(table, &options, None)?;
         let names = problem.dims.iter().map(|d| d.column.name.clone());
         let result = AnonymiseResult {
+            recoding: Recoding::Global,
             levels: OrderedMap(names.clone().zip(levels.iter().map(|&l| l as usize)).collect()),
             heights: OrderedMap(names.zip(problem.dims.iter().map(|d| d.hierarchy.height() - 1)).collect()),
             rows: table.rows,
             suppressed,
+            retained: if remove { table.rows - suppressed } else { table.rows },
             suppressed_rows: config.suppressed_rows,
             classes: solution.kept_classes,
             k: solution.smallest as usize,
             metric: MetricValue { name: problem.metric_kind().name().to_string(), value: solution.evaluation.metric },
+            ncp,
             optimal: choice.optimal,
             search: choice.search,
             nodes_checked: choice.nodes_checked,
@@ -140,18 +181,93 @@ impl Output {
             risk_before,
             risk_after: None,
         };
-        Ok(Output { remove, mask, suppressed, dims, options, result })
+        Ok(Output { remove, mask, suppressed, dims, options, result, check: None })
+    }
+
+    /// The output of local recoding: each row's cells at their own levels,
+    /// every row kept; computes the input's risk and the NCP.
+    fn local(
+        table: &Table,
+        config: &AnonymiseConfig,
+        problem: &Problem<'_>,
+        solution: LocalSolution,
+    ) -> Result<Output, SearchError> {
+        let mut dims = Vec::with_capacity(problem.dims.len());
+        let mut sums = Vec::with_capacity(problem.dims.len());
+        let mut highest = Vec::with_capacity(problem.dims.len());
+        for (d, row_levels) in problem.dims.iter().zip(&solution.row_levels) {
+            let h = &d.hierarchy;
+            // Per level, per label: its output code, made on first use (row order).
+            let mut out_code: Vec<Vec<u32>> = (0..h.height()).map(|l| vec![u32::MAX; h.domain(l)]).collect();
+            let mut loss: Vec<Vec<f64>> = (0..h.height()).map(|_| Vec::new()).collect();
+            let mut dict = Dictionary::new();
+            let mut codes = Vec::with_capacity(table.rows);
+            let mut sum = 0.0;
+            let mut top = 0u16;
+            for (&c, &level) in d.column.codes.iter().zip(row_levels) {
+                top = top.max(level);
+                let l = level as usize;
+                let label = h.map(l)[c as usize];
+                let slot = &mut out_code[l][label as usize];
+                if *slot == u32::MAX {
+                    *slot = dict.intern(h.labels(l).get(label));
+                }
+                codes.push(*slot);
+                if loss[l].is_empty() {
+                    loss[l] = (0..h.domain(l) as u32).map(|x| utility::cell_loss(h, l, x)).collect();
+                }
+                sum += loss[l][label as usize];
+            }
+            dims.push((d.column.name.clone(), DimOut::Local(dict, codes)));
+            sums.push(sum);
+            highest.push(top as usize);
+        }
+        let ncp = utility::from_sums(problem.dims.iter().map(|d| d.column.name.clone()), &sums, table.rows);
+        let options = analysis_options(problem, config);
+        let risk_before = analyse(table, &options, None)?;
+        let names = problem.dims.iter().map(|d| d.column.name.clone());
+        let result = AnonymiseResult {
+            recoding: Recoding::Local,
+            levels: OrderedMap(names.clone().zip(highest).collect()),
+            heights: OrderedMap(names.zip(problem.dims.iter().map(|d| d.hierarchy.height() - 1)).collect()),
+            rows: table.rows,
+            suppressed: 0,
+            retained: table.rows,
+            suppressed_rows: config.suppressed_rows,
+            classes: 0,
+            k: 0,
+            metric: MetricValue { name: "ncp".to_string(), value: ncp.value },
+            ncp,
+            optimal: false,
+            search: Phase::Local,
+            nodes_checked: solution.processed,
+            lattice_size: 0,
+            risk_before,
+            risk_after: None,
+        };
+        Ok(Output {
+            remove: false,
+            mask: vec![false; table.rows],
+            suppressed: 0,
+            dims,
+            options,
+            result,
+            check: Some((config.k, config.sensitive.clone())),
+        })
     }
 
     /// The output column of an input column: a quasi-identifier's codes mapped
     /// to its labels (`*` where suppressed), suppressed rows left out if they
     /// are removed. An owned column is rewritten in place (its dictionary
     /// dropped when replaced), a borrowed one copied.
-    fn column(&self, column: Cow<'_, Column>) -> Column {
+    fn column(&mut self, column: Cow<'_, Column>) -> Column {
         let mask = &self.mask;
         let remove = self.remove && self.suppressed > 0;
-        let dim = self.dims.iter().find(|(name, ..)| *name == column.name);
+        let dim = self.dims.iter_mut().find(|(name, ..)| *name == column.name).map(|(_, dim)| dim);
         match (dim, column) {
+            (Some(DimOut::Local(dict, codes)), column) => {
+                Column { name: column.name.clone(), codes: std::mem::take(codes), dict: std::mem::take(dict) }
+            }
             (None, Cow::Owned(mut c)) => {
                 if remove {
                     let mut row = 0;
@@ -170,7 +286,7 @@ impl Output {
                 };
                 Column { name: c.name.clone(), codes, dict: c.dict.clone() }
             }
-            (Some((_, labels, map, star)), column) => {
+            (Some(DimOut::Global(labels, map, star)), column) => {
                 let star = *star;
                 let label = |c: u32, s: bool| if s { star } else { map[c as usize] };
                 let mut c = match column {
@@ -217,7 +333,57 @@ impl Output {
             let given = (!self.remove && self.suppressed > 0).then_some(self.mask.as_slice());
             Some(analyse(&out, &self.options, given)?)
         };
+        if let (Some((k, sensitive)), Some(after)) = (&self.check, &self.result.risk_after) {
+            self.result.classes = after.classes;
+            self.result.k = after.k;
+            check_after(&out, &self.options, after, *k, sensitive)?;
+        }
         Ok(Anonymised { table: out, result: self.result })
+    }
+}
+
+/// Tolerance on the output's l and t against the configured ones (rounding).
+const TOLERANCE: f64 = 1e-9;
+
+/// Checks, with the risk analysis of the output, that it meets `k` and each
+/// sensitive attribute's criteria; local recoding makes outputs that do (see
+/// [`super::local`]), so a failure here is a bug, reported as no solution
+/// rather than an output that is not private.
+fn check_after(
+    out: &Table,
+    options: &AnalysisOptions,
+    after: &RiskReport,
+    k: u32,
+    sensitive: &OrderedMap<Sensitive>,
+) -> Result<(), SearchError> {
+    let mut ok = after.k >= k as usize && after.suppressed == 0;
+    for (name, s) in sensitive.iter() {
+        let Some(report) = after.sensitive.get(name) else {
+            ok = false;
+            continue;
+        };
+        ok &= s.l_distinct.is_none_or(|l| report.l_distinct >= l as usize);
+        ok &= s.l_entropy.is_none_or(|l| report.l_entropy >= l - TOLERANCE);
+        ok &= s.t_closeness.is_none_or(|t| report.t_closeness <= t + TOLERANCE);
+        if let (Some(r), true) = (s.recursive_cl, ok) {
+            let one = AnalysisOptions {
+                sensitive: options.sensitive.iter().filter(|c| c.name == name).cloned().collect(),
+                l: Some(r.l),
+                c: Some(r.c),
+                ..options.clone()
+            };
+            let report = analyse(out, &one, None)?;
+            ok &= report
+                .sensitive
+                .get(name)
+                .and_then(|s| s.criteria.recursive_cl.as_ref())
+                .is_some_and(|check| check.satisfied);
+        }
+    }
+    if ok {
+        Ok(())
+    } else {
+        Err(SearchError::new(SearchErrorKind::NoSolution))
     }
 }
 
@@ -229,9 +395,47 @@ pub(crate) fn finish(
     solution: Solution,
     choice: &Choice,
 ) -> Result<Anonymised, SearchError> {
-    let output = Output::new(table, config, problem, levels, solution, choice)?;
+    let mut output = Output::new(table, config, problem, levels, solution, choice)?;
     let columns = table.columns.iter().map(|c| output.column(Cow::Borrowed(c))).collect();
     output.finish(columns)
+}
+
+/// The output of local recoding of `table`.
+pub(crate) fn finish_local(
+    table: &Table,
+    config: &AnonymiseConfig,
+    problem: &Problem<'_>,
+    solution: LocalSolution,
+) -> Result<Anonymised, SearchError> {
+    let mut output = Output::local(table, config, problem, solution)?;
+    let columns = table.columns.iter().map(|c| output.column(Cow::Borrowed(c))).collect();
+    output.finish(columns)
+}
+
+/// What [`super::search`] says of local recoding.
+pub(crate) fn local_choice(problem: &Problem<'_>, solution: &LocalSolution) -> Choice {
+    let rows = problem.dims.first().map_or(0, |d| d.column.codes.len());
+    let mut sums = Vec::with_capacity(problem.dims.len());
+    let mut levels = Vec::with_capacity(problem.dims.len());
+    for (d, row_levels) in problem.dims.iter().zip(&solution.row_levels) {
+        let h = &d.hierarchy;
+        let mut sum = 0.0;
+        for (&c, &level) in d.column.codes.iter().zip(row_levels) {
+            let l = level as usize;
+            sum += utility::cell_loss(h, l, h.map(l)[c as usize]);
+        }
+        sums.push(sum);
+        levels.push((d.column.name.clone(), row_levels.iter().copied().max().unwrap_or(0) as usize));
+    }
+    let ncp = utility::from_sums(problem.dims.iter().map(|d| d.column.name.clone()), &sums, rows);
+    Choice {
+        levels: OrderedMap(levels),
+        metric: ncp.value,
+        optimal: false,
+        search: Phase::Local,
+        nodes_checked: solution.processed,
+        lattice_size: 0,
+    }
 }
 
 impl Anonymised {
@@ -254,12 +458,17 @@ impl Anonymised {
                 column.dict.release_index();
             }
         }
-        let output = {
+        let mut output = {
             let problem = Problem::new(&table, config)?;
-            let (found, choice, mut engine) = super::run(&problem, config, monitor)?;
-            let solution = engine.solution(&found.levels)?;
-            drop(engine);
-            Output::new(&table, config, &problem, &found.levels, solution, &choice)?
+            if config.recoding == Recoding::Local {
+                let solution = super::run_local(&problem, monitor)?;
+                Output::local(&table, config, &problem, solution)?
+            } else {
+                let (found, choice, mut engine) = super::run(&problem, config, monitor)?;
+                let solution = engine.solution(&found.levels)?;
+                drop(engine);
+                Output::new(&table, config, &problem, &found.levels, solution, &choice)?
+            }
         };
         let columns = table.columns.into_iter().map(|c| output.column(Cow::Owned(c))).collect();
         output.finish(columns)

@@ -6,6 +6,7 @@ use super::error::{SearchError, SearchErrorKind};
 use super::metric::Metric;
 use crate::hierarchy::builder::{Builder, Empty};
 use crate::hierarchy::{arx, ColumnError, ColumnHierarchy};
+use crate::privacy::sensitive::ClassDistribution;
 use crate::privacy::SensitiveValues;
 use crate::table::{Column, Table};
 
@@ -28,6 +29,15 @@ pub(crate) struct SensitiveCheck<'t> {
 }
 
 impl SensitiveCheck<'_> {
+    /// Whether a class with this distribution of the attribute fails one of
+    /// its criteria (the one test of the lattice search and local recoding).
+    pub(crate) fn fails(&self, class: &ClassDistribution<'_>, scratch: &mut Vec<u32>) -> bool {
+        self.l_distinct.is_some_and(|l| class.distinct() < l)
+            || self.l_entropy.is_some_and(|l| !class.is_entropy_l_diverse(l))
+            || self.recursive.is_some_and(|(c, l)| !class.is_recursive_cl_diverse(c, l, scratch))
+            || self.t.is_some_and(|t| self.values.class_distance(class) > t)
+    }
+
     /// The class size every class needs to have a chance to meet the
     /// l-diversity criteria (a class with fewer rows has fewer than `l` values).
     fn implied_k(&self) -> u32 {
