@@ -93,6 +93,18 @@ pub fn run(args: &AnonymiseArgs) -> Result<(), Failure> {
 /// The one-line summary of an anonymisation written to `output`.
 pub(super) fn summary(r: &AnonymiseResult, output: &Path) -> String {
     let levels: Vec<String> = r.levels.iter().map(|(q, l)| format!("{q} {l}")).collect();
+    if r.recoding == masque::search::Recoding::Local {
+        return format!(
+            "masque: local recoding, highest levels {}; all {} rows kept; {} classes, smallest {}; ncp {:.10}; written \
+             to {}",
+            levels.join(", "),
+            r.rows,
+            r.classes,
+            r.k,
+            r.ncp.value,
+            output.display()
+        );
+    }
     let what = if r.optimal { "optimal" } else { "not proven optimal" };
     let removed = match r.suppressed_rows {
         masque::search::SuppressedRows::Mask => "masked",
