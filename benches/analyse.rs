@@ -45,6 +45,8 @@ fn options(qi: &[&str], sensitive: &[&str], checks: bool) -> AnalysisOptions {
         c: checks.then_some(3.0),
         t: checks.then_some(0.2),
         suppressed_marker: None,
+        population: None,
+        sampling_fraction: None,
     }
 }
 

@@ -1,4 +1,5 @@
-//! `masque analyse FILE --qi a,b,c [--sensitive s,...] [--threshold 0.2,...] [--l N --c C --t T] [--json]`.
+//! `masque analyse FILE --qi a,b,c [--sensitive s,...] [--threshold 0.2,...] [--l N --c C --t T]
+//! [--population N | --sampling-fraction F] [--json]`.
 
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -45,6 +46,15 @@ pub struct AnalyseArgs {
     /// (ARX and masque write suppressed records with `*`).
     #[arg(long, value_name = "TEXT")]
     suppressed_marker: Option<String>,
+    /// The size of the population the file was drawn from (at least its
+    /// number of rows): adds population uniqueness (Pitman, Zayatz, SNB,
+    /// Dankar et al.'s rule), journalist and marketer risk.
+    #[arg(long, value_name = "N", allow_hyphen_values = true, conflicts_with = "sampling_fraction")]
+    population: Option<String>,
+    /// Instead of --population: the share of the population in the file,
+    /// rows / N, above 0 and at most 1.
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    sampling_fraction: Option<String>,
     /// Print JSON instead of a summary.
     #[arg(long)]
     json: bool,
@@ -100,6 +110,20 @@ impl AnalyseArgs {
             c: self.c.as_deref().map(|c| number(c, "--c", "a positive number")).transpose()?,
             t: self.t.as_deref().map(|t| number(t, "--t", "a number from 0 to 1")).transpose()?,
             suppressed_marker: self.suppressed_marker.clone(),
+            population: self.population.as_deref().map(population).transpose()?,
+            sampling_fraction: self
+                .sampling_fraction
+                .as_deref()
+                .map(|f| {
+                    number(f, "--sampling-fraction", "a number above 0 and at most 1").and_then(|f| {
+                        if f > 0.0 && f <= 1.0 {
+                            Ok(f)
+                        } else {
+                            Err(Failure("--sampling-fraction must be a number above 0 and at most 1".into()))
+                        }
+                    })
+                })
+                .transpose()?,
         })
     }
 }
@@ -110,6 +134,14 @@ fn number(text: &str, option: &str, expected: &str) -> Result<f64, Failure> {
         .ok()
         .filter(|x| x.is_finite())
         .ok_or_else(|| Failure(format!("{option} must be {expected}")))
+}
+
+fn population(text: &str) -> Result<u64, Failure> {
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| Failure("--population must be a whole number of at least 1 (the population's size)".into()))
 }
 
 fn split_column<'a>(spec: &'a str, option: &str) -> Result<(&'a str, &'a str), Failure> {
@@ -159,6 +191,31 @@ fn summary(file: &str, r: &RiskReport) -> Result<String, std::fmt::Error> {
         sizes.push(format!("... largest {}: {}", largest.size, largest.classes));
     }
     writeln!(out, "  classes by size       {}", sizes.join(", "))?;
+    if let Some(p) = &r.population {
+        let u = &p.uniqueness;
+        let estimate = |x: Option<f64>| x.map_or("no estimate".to_string(), |x| format!("{:.6}", x));
+        let model = match u.dankar_model {
+            Some(masque::privacy::UniquenessModel::Pitman) => "Pitman",
+            Some(masque::privacy::UniquenessModel::Zayatz) => "Zayatz",
+            Some(masque::privacy::UniquenessModel::Snb) => "SNB",
+            None => "no sample unique",
+        };
+        writeln!(out, "  population            {} (sampling fraction {:.6})", p.size, p.sampling_fraction)?;
+        writeln!(out, "  population uniques    {:.6} (Dankar et al.: {model})", u.dankar)?;
+        writeln!(
+            out,
+            "    by model            Pitman {}, Zayatz {}, SNB {}",
+            estimate(u.pitman),
+            estimate(u.zayatz),
+            estimate(u.snb)
+        )?;
+        writeln!(
+            out,
+            "  journalist risk       highest {:.6}, average {:.6}",
+            p.journalist.highest, p.journalist.average
+        )?;
+        writeln!(out, "  marketer risk         {:.6}", p.marketer)?;
+    }
     for (name, s) in r.sensitive.iter() {
         let distance = match s.distance {
             masque::privacy::Distance::Equal => "equal",

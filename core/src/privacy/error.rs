@@ -36,6 +36,7 @@ impl PrivacyError {
             PrivacyErrorKind::LengthMismatch { .. } => "length_mismatch",
             PrivacyErrorKind::CodeOutOfRange { .. } => "code_out_of_range",
             PrivacyErrorKind::TooManyRows { .. } => "too_many_rows",
+            PrivacyErrorKind::PopulationTooSmall { .. } => "population_too_small",
         }
     }
 }
@@ -141,6 +142,14 @@ pub enum PrivacyErrorKind {
         /// The number of rows.
         rows: usize,
     },
+    /// The population given (or computed from the sampling fraction) is
+    /// smaller than the file drawn from it.
+    PopulationTooSmall {
+        /// The population's size.
+        population: u64,
+        /// The number of rows of the file.
+        rows: usize,
+    },
 }
 
 impl fmt::Display for PrivacyError {
@@ -186,6 +195,9 @@ impl fmt::Display for PrivacyError {
             }
             PrivacyErrorKind::TooManyRows { rows } => {
                 write!(f, "{rows} rows are more than the analysis can count (at most 4,294,967,294)")
+            }
+            PrivacyErrorKind::PopulationTooSmall { population, rows } => {
+                write!(f, "the population ({population}) is smaller than the file ({rows} rows): give a population of at least {rows}")
             }
         }
     }

@@ -11,6 +11,9 @@
 //!   (the class of each row, the size of each class). This is the part a
 //!   generalisation search reuses for every candidate.
 //! - [`risk`]: the class-size histogram and the prosecutor risk.
+//! - [`population`]: population uniqueness (Pitman, Zayatz, SNB, Dankar et
+//!   al.'s rule, as ARX), journalist and marketer risk, given the size of the
+//!   population the file was drawn from.
 //! - [`sensitive`]: [`SensitiveValues`] (a sensitive column's values, their
 //!   order and their counts in the whole table) and [`ClassDistributions`]
 //!   (per class, the values present and their counts).
@@ -41,12 +44,14 @@ pub mod classes;
 pub mod closeness;
 pub mod diversity;
 mod error;
+pub mod population;
 pub mod report;
 pub mod risk;
 pub mod sensitive;
 
 pub use classes::{Classes, Grouper, QiCodes, SUPPRESSED};
 pub use error::{PrivacyError, PrivacyErrorKind, Role};
+pub use population::{JournalistRisk, PopulationRisk, PopulationSpec, Uniqueness, UniquenessModel};
 pub use report::{
     AnalysisOptions, Check, ClassSizes, Criteria, OrderedMap, ProsecutorRisk, RiskReport, SensitiveColumn,
     SensitiveReport,
@@ -104,6 +109,7 @@ pub fn analyse(
     if table.rows == 0 {
         return Err(PrivacyError::new(PrivacyErrorKind::EmptyTable));
     }
+    let population = population_size(options, table.rows)?;
 
     let mask = suppression_mask(table, &qi, options.suppressed_marker.as_deref(), suppressed)?;
     let codes: Vec<QiCodes<'_>> = qi.iter().map(|c| QiCodes::column(c)).collect();
@@ -127,6 +133,16 @@ pub fn analyse(
         average: risk::average_risk(classes.count(), analysed),
         records_at_risk,
     };
+    let population = population.map(|size| {
+        population::population_risk(
+            &histogram,
+            analysed,
+            size,
+            prosecutor.highest,
+            prosecutor.average,
+            &prosecutor.records_at_risk,
+        )
+    });
 
     let mut reports = Vec::with_capacity(sensitive.len());
     let mut distributions = ClassDistributions::default();
@@ -149,7 +165,19 @@ pub fn analyse(
             .collect(),
         prosecutor,
         sensitive: OrderedMap(reports),
+        population,
     })
+}
+
+/// The population's size, if one (or a sampling fraction) is given; both is an error.
+fn population_size(options: &AnalysisOptions, rows: usize) -> Result<Option<u64>, PrivacyError> {
+    let spec = match (options.population, options.sampling_fraction) {
+        (None, None) => return Ok(None),
+        (Some(_), Some(_)) => return Err(bad("population", "either a population or a sampling fraction, not both")),
+        (Some(n), None) => PopulationSpec::Size(n),
+        (None, Some(f)) => PopulationSpec::SamplingFraction(f),
+    };
+    spec.size(rows).map(Some)
 }
 
 /// The rows whose quasi-identifiers all hold `marker` exactly (ARX and masque

@@ -9,6 +9,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::diversity::Failures;
+use super::population::PopulationRisk;
 use super::sensitive::{Distance, DistanceChoice};
 
 /// What to analyse: the quasi-identifiers, the sensitive attributes and the
@@ -16,7 +17,8 @@ use super::sensitive::{Distance, DistanceChoice};
 ///
 /// As JSON (the wasm `analyse` options, without `read`):
 /// `{"qi": ["age", "sex"], "sensitive": ["diag", {"name": "weight", "distance": "ordered"}],
-///   "thresholds": [0.2, 0.1], "l": 2, "c": 3, "t": 0.2, "suppressed_marker": "*"}`.
+///   "thresholds": [0.2, 0.1], "l": 2, "c": 3, "t": 0.2, "suppressed_marker": "*",
+///   "population": 1000000}` (or `"sampling_fraction": 0.01` instead of `population`).
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -37,6 +39,14 @@ pub struct AnalysisOptions {
     /// write suppressed records with every quasi-identifier as `*`) are
     /// counted as suppressed.
     pub suppressed_marker: Option<String>,
+    /// The size of the population the file was drawn from (at least its
+    /// number of rows): adds the population risk (see [`super::population`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub population: Option<u64>,
+    /// Instead of `population`: the sampling fraction `rows / population`, in
+    /// `(0, 1]` (the population is `round(rows / f)`, as ARX computes it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sampling_fraction: Option<f64>,
 }
 
 /// A sensitive column: its name, and how to measure distances between its values.
@@ -196,6 +206,9 @@ pub struct RiskReport {
     pub prosecutor: ProsecutorRisk,
     /// Per sensitive column (in the order given), its diversity and closeness.
     pub sensitive: OrderedMap<SensitiveReport>,
+    /// The population risk, when a population or sampling fraction is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<PopulationRisk>,
 }
 
 /// One bar of the class-size histogram.
