@@ -11,7 +11,8 @@ use super::{print_json, print_text, Failure, ReadArgs};
 
 /// Measure the re-identification risk of a file: equivalence classes on the
 /// quasi-identifiers, k, prosecutor risk, l-diversity and t-closeness of the
-/// sensitive columns.
+/// sensitive columns; with --population or --sampling-fraction, population
+/// uniqueness, journalist and marketer risk.
 #[derive(Args, Debug)]
 pub struct AnalyseArgs {
     /// The CSV/TSV file or workbook.
