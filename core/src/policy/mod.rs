@@ -297,14 +297,33 @@ impl Default for Mask {
     }
 }
 
+/// Defines an options struct with, as its last two fields, the invalid-value
+/// options every generalisation and `date_shift` share ([`Invalids`]): one
+/// definition of their names, documentation and defaults.
+///
+/// A macro rather than a field `#[serde(flatten)] invalids: Invalids`: serde
+/// does not support `flatten` together with `deny_unknown_fields`
+/// (serde-rs/serde#1547, #2283: a misspelt option would then be silently
+/// accepted).
+macro_rules! with_invalids {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)* }) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($(#[$field_meta])* pub $field: $ty,)*
+            /// What to do with unreadable values (default `redact`).
+            #[serde(default)]
+            pub on_invalid: OnInvalidValue,
+            /// The replacement when `on_invalid` is `redact` (default empty).
+            #[serde(default)]
+            pub redact_with: String,
+        }
+    };
+}
+
 /// Options shared by the generalisations and `date_shift`.
 ///
-/// Each options struct repeats the two fields rather than embedding this one
-/// with `#[serde(flatten)]`: serde does not support `flatten` together with
-/// `deny_unknown_fields` (serde-rs/serde#1547, #2283: a misspelt option
-/// would then be silently accepted), and a refused misspelling is worth two
-/// repeated lines. [`Generalise::invalids`] reads them as one value for every
-/// generalisation.
+/// The options structs carry them as fields of their own ([`with_invalids`]);
+/// [`Generalise::invalids`] reads them as one value for every generalisation.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -381,155 +400,127 @@ impl Generalise {
     }
 }
 
-/// Options of `"to": "interval"`: exactly one of `width` or `bounds`.
-///
-/// Labels: for integer data and integer limits `30-39` (inclusive), else
-/// `[70,5-80[` (half-open, with the column's decimal separator); below the
-/// first bound `<0`, from the last bound on `90+`.
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct Interval {
-    /// Interval width (> 0).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub width: Option<f64>,
-    /// Where intervals start (default 0), with `width`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin: Option<f64>,
-    /// Increasing interval limits, instead of `width`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bounds: Option<Vec<f64>>,
-    /// What to do with unreadable values (default `redact`).
-    #[serde(default)]
-    pub on_invalid: OnInvalidValue,
-    /// The replacement when `on_invalid` is `redact` (default empty).
-    #[serde(default)]
-    pub redact_with: String,
+with_invalids! {
+    /// Options of `"to": "interval"`: exactly one of `width` or `bounds`.
+    ///
+    /// Labels: for integer data and integer limits `30-39` (inclusive), else
+    /// `[70,5-80[` (half-open, with the column's decimal separator); below the
+    /// first bound `<0`, from the last bound on `90+`.
+    #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct Interval {
+        /// Interval width (> 0).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub width: Option<f64>,
+        /// Where intervals start (default 0), with `width`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub origin: Option<f64>,
+        /// Increasing interval limits, instead of `width`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bounds: Option<Vec<f64>>,
+    }
 }
 
-/// Options of the date generalisations.
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct DateOptions {
-    /// How to read `01/02/2024`: day first (`dmy`, default) or month first (`mdy`).
-    pub order: DateOrder,
-    /// What to do with unreadable values (default `redact`).
-    #[serde(default)]
-    pub on_invalid: OnInvalidValue,
-    /// The replacement when `on_invalid` is `redact` (default empty).
-    #[serde(default)]
-    pub redact_with: String,
+with_invalids! {
+    /// Options of the date generalisations.
+    #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct DateOptions {
+        /// How to read `01/02/2024`: day first (`dmy`, default) or month first (`mdy`).
+        pub order: DateOrder,
+    }
 }
 
-/// Options of `"to": "age"`: the age in whole years on `reference`, in bands
-/// of `width` years or between `bounds`, with ages from `top` on as `top+`.
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct Age {
-    /// The date ages are computed at (`yyyy-mm-dd` or `dd/mm/yyyy`).
-    pub reference: String,
-    /// Band width in years.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub width: Option<u32>,
-    /// Increasing band limits in years, instead of `width`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bounds: Option<Vec<u32>>,
-    /// Ages from this on are written `top+` (e.g. 90 for HIPAA's `90+`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub top: Option<u32>,
-    /// How to read `01/02/2024`.
-    pub order: DateOrder,
-    /// What to do with unreadable values (default `redact`).
-    #[serde(default)]
-    pub on_invalid: OnInvalidValue,
-    /// The replacement when `on_invalid` is `redact` (default empty).
-    #[serde(default)]
-    pub redact_with: String,
+with_invalids! {
+    /// Options of `"to": "age"`: the age in whole years on `reference`, in bands
+    /// of `width` years or between `bounds`, with ages from `top` on as `top+`.
+    #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct Age {
+        /// The date ages are computed at (`yyyy-mm-dd` or `dd/mm/yyyy`).
+        pub reference: String,
+        /// Band width in years.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub width: Option<u32>,
+        /// Increasing band limits in years, instead of `width`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bounds: Option<Vec<u32>>,
+        /// Ages from this on are written `top+` (e.g. 90 for HIPAA's `90+`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub top: Option<u32>,
+        /// How to read `01/02/2024`.
+        pub order: DateOrder,
+    }
 }
 
-/// Options of `"to": "top_bottom"`.
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct TopBottom {
-    /// Values >= top become `top+`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub top: Option<f64>,
-    /// Values < bottom become `<bottom`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bottom: Option<f64>,
-    /// What to do with unreadable values (default `redact`).
-    #[serde(default)]
-    pub on_invalid: OnInvalidValue,
-    /// The replacement when `on_invalid` is `redact` (default empty).
-    #[serde(default)]
-    pub redact_with: String,
+with_invalids! {
+    /// Options of `"to": "top_bottom"`.
+    #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct TopBottom {
+        /// Values >= top become `top+`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub top: Option<f64>,
+        /// Values < bottom become `<bottom`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bottom: Option<f64>,
+    }
 }
 
-/// Options of `"to": "map"`: values (exact, or trimmed) to labels; a value
-/// not in the map is invalid.
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct ValueMap {
-    /// Value -> label.
-    pub map: BTreeMap<String, String>,
-    /// What to do with unreadable values (default `redact`).
-    #[serde(default)]
-    pub on_invalid: OnInvalidValue,
-    /// The replacement when `on_invalid` is `redact` (default empty).
-    #[serde(default)]
-    pub redact_with: String,
+with_invalids! {
+    /// Options of `"to": "map"`: values (exact, or trimmed) to labels; a value
+    /// not in the map is invalid.
+    #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct ValueMap {
+        /// Value -> label.
+        pub map: BTreeMap<String, String>,
+    }
 }
 
-/// Options of `"to": "hierarchy"`: exactly one of `hierarchy` (ARX CSV text)
-/// or `hierarchy_file` (a path the CLI reads relative to the policy file; in
-/// wasm, given in the `files` option).
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct HierarchyLevel {
-    /// The hierarchy as ARX CSV text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hierarchy: Option<String>,
-    /// A path to an ARX CSV file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hierarchy_file: Option<String>,
-    /// The level (0 = the value itself).
-    pub level: usize,
-    /// What to do with unreadable values (default `redact`).
-    #[serde(default)]
-    pub on_invalid: OnInvalidValue,
-    /// The replacement when `on_invalid` is `redact` (default empty).
-    #[serde(default)]
-    pub redact_with: String,
+with_invalids! {
+    /// Options of `"to": "hierarchy"`: exactly one of `hierarchy` (ARX CSV text)
+    /// or `hierarchy_file` (a path the CLI reads relative to the policy file; in
+    /// wasm, given in the `files` option).
+    #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct HierarchyLevel {
+        /// The hierarchy as ARX CSV text.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub hierarchy: Option<String>,
+        /// A path to an ARX CSV file.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub hierarchy_file: Option<String>,
+        /// The level (0 = the value itself).
+        pub level: usize,
+    }
 }
 
-/// Options of `date_shift`.
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DateShift {
-    /// The column identifying the subject (patient); its original values are used.
-    pub subject: String,
-    /// Offsets are drawn in `[-max_days, +max_days]` (1 to 36,525).
-    pub max_days: u32,
-    /// How the subject identifier is normalised (default: the kind the subject
-    /// column is pseudonymised with, else `raw`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", tsify(type = "PseudonymKind"))]
-    pub subject_kind: Option<Kind>,
-    /// How to read `01/02/2024`.
-    #[serde(default)]
-    pub order: DateOrder,
-    /// What to do with unreadable values (default `redact`).
-    #[serde(default)]
-    pub on_invalid: OnInvalidValue,
-    /// The replacement when `on_invalid` is `redact` (default empty).
-    #[serde(default)]
-    pub redact_with: String,
+with_invalids! {
+    /// Options of `date_shift`.
+    #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct DateShift {
+        /// The column identifying the subject (patient); its original values are used.
+        pub subject: String,
+        /// Offsets are drawn in `[-max_days, +max_days]` (1 to 36,525).
+        pub max_days: u32,
+        /// How the subject identifier is normalised (default: the kind the subject
+        /// column is pseudonymised with, else `raw`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", tsify(type = "PseudonymKind"))]
+        pub subject_kind: Option<Kind>,
+        /// How to read `01/02/2024`.
+        #[serde(default)]
+        pub order: DateOrder,
+    }
 }
 
 /// What replaces the row's own values found in free text.
