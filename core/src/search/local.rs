@@ -10,33 +10,50 @@
 //! (part of) an equivalence class of the output.
 //!
 //! 1. Every row starts in one partition, every quasi-identifier at the top
-//!    of its hierarchy. If that partition fails the criteria (fewer than `k`
-//!    rows, a sensitive attribute not l-diverse), there is no solution.
+//!    of its hierarchy (which must be one value, such as `*`). If that
+//!    partition fails the criteria (fewer than `k` rows, a sensitive
+//!    attribute not l-diverse), there is no solution.
 //! 2. A partition is first *tightened*: a quasi-identifier goes down a level
 //!    as long as all its rows share their label at the level below (free:
 //!    the partition is unchanged, each of its cells loses less).
 //! 3. To split a partition on a quasi-identifier at level `l > min_level`,
 //!    its rows are grouped by their label at `l − 1` (the node's children).
-//!    Children with at least `min_size` rows that meet the sensitive
-//!    criteria are *accepted*: each becomes a partition at `l − 1`. The rows
-//!    of the other children form a *residual* partition that stays at `l`
-//!    if it meets the criteria; otherwise it joins the smallest accepted
-//!    child (fewest rows, then lowest label code), which then stays at `l`.
-//!    If no child is accepted, or the joined partition fails the criteria,
-//!    there is no split on that quasi-identifier.
+//!    Children with at least `min_size` rows (k, or more for l-diversity)
+//!    that meet the sensitive criteria are *accepted*: each becomes a
+//!    partition at `l − 1`. The rows of the other children form a
+//!    *residual* partition that stays at `l` if it meets the criteria.
+//!    Otherwise, without sensitive criteria, it may *borrow* the rows it
+//!    lacks from an accepted child that keeps `min_size` (its first rows;
+//!    they then stay at `l`), or it *joins* an accepted child, which then
+//!    stays at `l`: whichever loses less (ties to joining, then the lowest
+//!    label code). If no child is accepted, or the joined partition fails
+//!    the criteria, there is no split on that quasi-identifier.
 //! 4. Of the possible splits, the one that lowers the NCP of the partition's
-//!    cells most (rows moved down times their loss saved, see
-//!    [`super::utility`]) is made, ties to the first quasi-identifier in
-//!    configuration order; the new partitions are processed in turn (a stack,
-//!    children in label-code order). A partition with no possible split is
-//!    final.
+//!    cells most is made (rows moved down times their loss saved, see
+//!    [`super::utility`]), looking one step ahead: a split scores what it
+//!    saves plus, for each partition it makes, what tightening and its best
+//!    split (on sizes alone) would save next. Ties go to the first
+//!    quasi-identifier in configuration order; the new partitions are
+//!    processed in turn (a stack, children in label-code order). A
+//!    partition with no possible split is final.
+//! 5. A partition of `2 min_size` to `16 min_size` rows (at most 256) is
+//!    split all the way as above, and also grouped by greedy k-member
+//!    clustering (Byun et al. 2007: groups of `min_size` rows grown from the
+//!    first row left by adding the row that raises the group's loss least,
+//!    the last group taking the rest), each group's cells written as the
+//!    lowest common node of its rows; the clustering is kept when it loses
+//!    less (ties to the splits). The same choice is made again, on its own,
+//!    for every smaller partition the splits make. Used without sensitive
+//!    criteria only.
 //!
-//! A residual, and a child a residual joined, can never again be split on
-//! that quasi-identifier (its children there are still too small), so it is
-//! frozen for them.
+//! A residual (with or without borrowed rows), and a child a residual
+//! joined, can never again be split on that quasi-identifier (its children
+//! there are still too small), so it is frozen for them.
 //!
 //! Every partition made meets the criteria: children and residuals are
-//! checked, and a partition is only replaced by checked ones. Output classes
+//! checked, and a partition is only replaced by checked ones (a cluster has
+//! at least `min_size` rows, and clustering only runs without sensitive
+//! criteria). Output classes
 //! are unions of partitions (two partitions with the same labels), and a
 //! union of classes that each have `k` rows, `l` distinct values, entropy at
 //! least `ln l` (entropy is concave) or a distance at most `t` (the EMD is
@@ -74,6 +91,8 @@ struct Dim<'a> {
     maps: Vec<&'a [u32]>,
     /// Per level, per label, the leaves (hierarchy rows) under it.
     leaves: Vec<&'a [u32]>,
+    /// Per level below the top, per label, its label one level up.
+    parents: Vec<Vec<u32>>,
     /// `1 / (hierarchy rows - 1)`, 0 for a one-row hierarchy.
     scale: f64,
     min: u16,
@@ -142,12 +161,20 @@ struct Split {
     join: Option<u32>,
     /// The accepted child that lends the residual rows, and how many.
     borrow: Option<(u32, u32)>,
-    /// Rows of the children not accepted.
-    residual: u32,
 }
 
 /// Runs local recoding on a prepared problem.
 pub(crate) fn recode(problem: &Problem<'_>, control: &mut Control<'_>) -> Result<LocalSolution, SearchError> {
+    recode_with(problem, control, SMALL_GROUPS, true)
+}
+
+/// [`recode`] with its tuning: the small partitions' bound, and whether to look one step ahead.
+pub(crate) fn recode_with(
+    problem: &Problem<'_>,
+    control: &mut Control<'_>,
+    small_groups: u64,
+    lookahead: bool,
+) -> Result<LocalSolution, SearchError> {
     let n = problem.dims.first().map_or(0, |d| d.column.codes.len());
     let mut dims = Vec::with_capacity(problem.dims.len());
     for (i, d) in problem.dims.iter().enumerate() {
@@ -164,11 +191,27 @@ pub(crate) fn recode(problem: &Problem<'_>, control: &mut Control<'_>) -> Result
         if let Some(row) = codes.iter().position(|&c| c as usize >= domain) {
             return Err(PrivacyError::new(PrivacyErrorKind::CodeOutOfRange { slice: Some(i), row: row + 1 }).into());
         }
+        if h.labels_in_use(top) > 1 {
+            return Err(SearchError::config(
+                &format!("quasi_identifiers.{}", d.column.name),
+                "local recoding needs a hierarchy whose top level is one value (such as `*`)",
+            ));
+        }
         let rows_of_hierarchy = h.hierarchy_rows();
+        let parents = (0..top)
+            .map(|l| {
+                let mut up = vec![0u32; h.domain(l)];
+                for (&below, &above) in h.map(l).iter().zip(h.map(l + 1)) {
+                    up[below as usize] = above;
+                }
+                up
+            })
+            .collect();
         dims.push(Dim {
             codes,
             maps: (0..=top).map(|l| h.map(l)).collect(),
             leaves: (0..=top).map(|l| h.label_rows(l)).collect(),
+            parents,
             scale: if rows_of_hierarchy > 1 { 1.0 / (rows_of_hierarchy - 1) as f64 } else { 0.0 },
             min: d.min as u16,
         });
@@ -186,34 +229,43 @@ pub(crate) fn recode(problem: &Problem<'_>, control: &mut Control<'_>) -> Result
         scratch: Vec::new(),
     };
     let d_count = dims.len();
-    let mut rows: Vec<u32> = (0..n as u32).collect();
+    let rows: Vec<u32> = (0..n as u32).collect();
     if (n as u64) < u64::from(problem.min_size) || !criteria.pass(&rows) {
         return Err(SearchError::new(SearchErrorKind::NoSolution));
     }
-
-    // Partitions: ranges of `rows`, with levels and frozen flags.
-    let mut parts: Vec<Part> = vec![Part { start: 0, end: n }];
-    let mut levels: Vec<u16> = dims.iter().map(|d| (d.maps.len() - 1) as u16).collect();
-    let mut frozen: Vec<bool> = vec![false; d_count];
-    let mut finals: Vec<usize> = Vec::new();
-    let mut stack: Vec<usize> = vec![0];
-
-    // Reused buffers.
     let max_domain = problem
         .dims
         .iter()
         .map(|d| (0..d.hierarchy.height()).map(|l| d.hierarchy.domain(l)).max().unwrap_or(0))
         .max()
         .unwrap_or(0);
-    let mut counts = vec![0u32; max_domain];
-    let mut group_of = vec![u32::MAX; max_domain];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut sorted: Vec<u32> = vec![0; n];
-    let mut best = Split::default();
-    let mut candidate = Split::default();
+    let cluster = !criteria.any();
+    let mut state = State {
+        min_size: problem.min_size,
+        levels: dims.iter().map(|d| (d.maps.len() - 1) as u16).collect(),
+        frozen: vec![false; d_count],
+        dims,
+        criteria,
+        rows,
+        parts: vec![Part { start: 0, end: n }],
+        bufs: Buffers {
+            counts: vec![0u32; max_domain],
+            group_of: vec![u32::MAX; max_domain],
+            touched: Vec::new(),
+            sorted: vec![0; n],
+            groups: Vec::new(),
+        },
+        look: Lookahead { rows: vec![0; n], levels: Vec::new(), groups: Vec::new(), inner: Split::default() },
+        best: Split::default(),
+        candidate: Split::default(),
+        lookahead,
+    };
+    let mut finals: Vec<usize> = Vec::new();
+    let mut stack: Vec<usize> = vec![0];
+    let mut made: Vec<usize> = Vec::new();
     let mut processed = 0u64;
     let mut stopped = false;
-
+    let small = (u64::from(problem.min_size) * small_groups).min(SMALL_ROWS);
     while let Some(p) = stack.pop() {
         processed += 1;
         if processed.is_multiple_of(TICK_EVERY) {
@@ -226,161 +278,15 @@ pub(crate) fn recode(problem: &Problem<'_>, control: &mut Control<'_>) -> Result
             finals.push(p);
             continue;
         }
-        let Part { start, end } = parts[p];
-        tighten(&dims, &rows[start..end], &mut levels[p * d_count..(p + 1) * d_count]);
-
-        // The best split.
-        best.gain = 0.0;
-        best.children.clear();
-        let mut found = false;
-        for (d, dim) in dims.iter().enumerate() {
-            let level = levels[p * d_count + d];
-            if frozen[p * d_count + d] || level <= dim.min {
-                continue;
-            }
-            let below = dim.maps[level as usize - 1];
-            let range = &rows[start..end];
-            for &r in range {
-                let child = below[dim.codes[r as usize] as usize];
-                let c = &mut counts[child as usize];
-                if *c == 0 {
-                    touched.push(child);
-                }
-                *c += 1;
-            }
-            touched.sort_unstable();
-            candidate.dim = d;
-            candidate.children.clear();
-            for &child in &touched {
-                let size = std::mem::take(&mut counts[child as usize]);
-                candidate.children.push((child, size, size >= problem.min_size));
-            }
-            touched.clear();
-            if criteria.any() && candidate.children.iter().any(|c| c.2) {
-                // Group the rows by child to check each accepted one.
-                group_rows(
-                    range,
-                    |r| below[dim.codes[r as usize] as usize],
-                    &candidate.children,
-                    &mut group_of,
-                    &mut sorted,
-                );
-                let mut at = 0;
-                for child in candidate.children.iter_mut() {
-                    let slice = &sorted[at..at + child.1 as usize];
-                    at += child.1 as usize;
-                    if child.2 && !criteria.pass(slice) {
-                        child.2 = false;
-                    }
-                }
-            }
-            let parent_leaves = {
-                let r = range[0] as usize;
-                dim.leaves[level as usize][dim.maps[level as usize][dim.codes[r] as usize] as usize]
-            };
-            let child_leaves = dim.leaves[level as usize - 1];
-            let cost = |child: u32| u64::from(parent_leaves - child_leaves[child as usize]);
-            if !settle(
-                &mut candidate,
-                problem.min_size,
-                &mut criteria,
-                range,
-                |r| below[dim.codes[r as usize] as usize],
-                cost,
-            ) {
-                continue;
-            }
-            // The loss saved: rows of accepted children (not the joined one,
-            // not the rows lent) go down a level.
-            let mut saved = 0u64;
-            for &(child, size, accepted) in &candidate.children {
-                if accepted && candidate.join != Some(child) {
-                    saved += u64::from(size) * cost(child);
-                }
-            }
-            if let Some((child, need)) = candidate.borrow {
-                saved -= u64::from(need) * cost(child);
-            }
-            candidate.gain = saved as f64 * dim.scale;
-            if saved > 0 && (!found || candidate.gain > best.gain) {
-                found = true;
-                std::mem::swap(&mut best, &mut candidate);
-            }
-        }
-        if !found {
+        let size = (state.parts[p].end - state.parts[p].start) as u64;
+        if cluster && size >= 2 * u64::from(state.min_size) && size < small {
+            state.small(p, &mut finals);
+        } else if state.split(p, &mut made) {
+            // Processed in order: the first child on top of the stack.
+            stack.extend(made.iter().rev());
+        } else {
             finals.push(p);
-            continue;
         }
-
-        // Make the split: rows ordered by group (accepted children in label
-        // order, the joined child last among them, then the residual).
-        let d = best.dim;
-        let dim = &dims[d];
-        let level = levels[p * d_count + d];
-        let below = dim.maps[level as usize - 1];
-        let mut groups: Vec<(u32, u32, bool)> = Vec::new(); // (rows, level, freeze)
-        let accepted: Vec<u32> = best.children.iter().filter(|c| c.2 && best.join != Some(c.0)).map(|c| c.0).collect();
-        let (lender, mut lend) = best.borrow.unwrap_or((u32::MAX, 0));
-        for (g, &child) in accepted.iter().enumerate() {
-            group_of[child as usize] = g as u32;
-            let size = best.children.iter().find(|c| c.0 == child).map_or(0, |c| c.1);
-            let size = if child == lender { size - lend } else { size };
-            groups.push((size, u32::from(level) - 1, false));
-        }
-        let rest = groups.len() as u32;
-        let mut rest_rows = lend;
-        for &(child, size, ok) in &best.children {
-            if !ok || best.join == Some(child) {
-                group_of[child as usize] = rest;
-                rest_rows += size;
-            }
-        }
-        if rest_rows > 0 {
-            groups.push((rest_rows, u32::from(level), true));
-        }
-        // Counting sort of the partition's rows by group.
-        let mut cursor: Vec<usize> = Vec::with_capacity(groups.len());
-        let mut at = 0usize;
-        for g in &groups {
-            cursor.push(at);
-            at += g.0 as usize;
-        }
-        for &r in &rows[start..end] {
-            let child = below[dim.codes[r as usize] as usize];
-            let mut g = group_of[child as usize] as usize;
-            if child == lender && lend > 0 {
-                // The first rows of the lender go to the residual.
-                lend -= 1;
-                g = rest as usize;
-            }
-            sorted[cursor[g]] = r;
-            cursor[g] += 1;
-        }
-        rows[start..end].copy_from_slice(&sorted[..end - start]);
-        for c in &best.children {
-            group_of[c.0 as usize] = u32::MAX;
-        }
-        // The new partitions replace `p`: the first reuses its slot.
-        let mut from = start;
-        let mut made: Vec<usize> = Vec::with_capacity(groups.len());
-        for (g, &(size, new_level, freeze)) in groups.iter().enumerate() {
-            let part = Part { start: from, end: from + size as usize };
-            from += size as usize;
-            let index = if g == 0 {
-                parts[p] = part;
-                p
-            } else {
-                parts.push(part);
-                levels.extend_from_within(p * d_count..(p + 1) * d_count);
-                frozen.extend_from_within(p * d_count..(p + 1) * d_count);
-                parts.len() - 1
-            };
-            levels[index * d_count + d] = new_level as u16;
-            frozen[index * d_count + d] |= freeze;
-            made.push(index);
-        }
-        // Processed in order: the first child on top of the stack.
-        stack.extend(made.iter().rev());
     }
     if stopped {
         control.tick(processed, None, Phase::Local);
@@ -389,10 +295,10 @@ pub(crate) fn recode(problem: &Problem<'_>, control: &mut Control<'_>) -> Result
     // Each row's levels.
     let mut row_levels = vec![vec![0u16; n]; d_count];
     for &p in &finals {
-        let Part { start, end } = parts[p];
+        let Part { start, end } = state.parts[p];
         for (d, out) in row_levels.iter_mut().enumerate() {
-            let level = levels[p * d_count + d];
-            for &r in &rows[start..end] {
+            let level = state.levels[p * d_count + d];
+            for &r in &state.rows[start..end] {
                 out[r as usize] = level;
             }
         }
@@ -400,20 +306,454 @@ pub(crate) fn recode(problem: &Problem<'_>, control: &mut Control<'_>) -> Result
     Ok(LocalSolution { row_levels, processed })
 }
 
-/// Lowers each level while every row of the partition shares its label one level down.
-fn tighten(dims: &[Dim<'_>], rows: &[u32], levels: &mut [u16]) {
-    let Some(&first) = rows.first() else { return };
+/// Partitions with fewer than this many times `min_size` rows (and at least
+/// two times), and fewer than [`SMALL_ROWS`], are also grouped by
+/// clustering, kept when it loses less. (On Adult, k = 5: NCP 0.0591 with
+/// neither the clustering nor the lookahead, 0.0581 with the lookahead,
+/// 0.0575 with both and 4 here, 0.0568 with 16.)
+const SMALL_GROUPS: u64 = 16;
+
+/// The most rows of a partition grouped by clustering (its cost grows with
+/// the square of the rows).
+const SMALL_ROWS: u64 = 256;
+
+/// The partitions and what splitting them needs.
+struct State<'a, 'p, 't> {
+    dims: Vec<Dim<'a>>,
+    criteria: Criteria<'p, 't>,
+    min_size: u32,
+    /// Row numbers; each partition is a range of it.
+    rows: Vec<u32>,
+    parts: Vec<Part>,
+    /// Per partition, per quasi-identifier: its level.
+    levels: Vec<u16>,
+    /// Per partition, per quasi-identifier: whether it can no longer be split there.
+    frozen: Vec<bool>,
+    bufs: Buffers,
+    look: Lookahead,
+    best: Split,
+    candidate: Split,
+    lookahead: bool,
+}
+
+impl State<'_, '_, '_> {
+    /// Tightens partition `p` and makes its best split, the new partitions
+    /// listed in `made` (`p` first, reused); `false` if it has none.
+    fn split(&mut self, p: usize, made: &mut Vec<usize>) -> bool {
+        let d_count = self.dims.len();
+        let Part { start, end } = self.parts[p];
+        let own = p * d_count..(p + 1) * d_count;
+        tighten(&self.dims, &self.rows[start..end], &mut self.levels[own.clone()]);
+
+        // The best split: the most loss saved by it and, looking one step
+        // ahead, by the best split of each partition it makes.
+        let mut best_score = 0.0;
+        let mut found = false;
+        for (d, dim) in self.dims.iter().enumerate() {
+            let level = self.levels[p * d_count + d];
+            if self.frozen[p * d_count + d] || level <= dim.min {
+                continue;
+            }
+            let range = &self.rows[start..end];
+            let (bufs, candidate) = (&mut self.bufs, &mut self.candidate);
+            if !evaluate(dim, d, range, level, self.min_size, Some(&mut self.criteria), bufs, candidate) {
+                continue;
+            }
+            let score = candidate.gain
+                + if !self.lookahead {
+                    0.0
+                } else {
+                    self.look.ahead(
+                        &self.dims,
+                        candidate,
+                        range,
+                        &self.levels[own.clone()],
+                        &self.frozen[own.clone()],
+                        self.min_size,
+                        bufs,
+                    )
+                };
+            if !found || score > best_score {
+                found = true;
+                best_score = score;
+                std::mem::swap(&mut self.best, &mut self.candidate);
+            }
+        }
+        if !found {
+            return false;
+        }
+
+        // Make the split: the rows laid out by group, each group a partition.
+        let d = self.best.dim;
+        let level = self.levels[p * d_count + d];
+        let mut groups = std::mem::take(&mut self.bufs.groups);
+        let (bufs, rows) = (&mut self.bufs, &mut self.rows);
+        layout(&self.dims[d], &self.best, level, &rows[start..end], &mut bufs.group_of, &mut bufs.sorted, &mut groups);
+        rows[start..end].copy_from_slice(&bufs.sorted[..end - start]);
+        made.clear();
+        let mut from = start;
+        for &(size, new_level, freeze) in &groups {
+            let index = self.part(p, made.is_empty(), from, from + size as usize);
+            from += size as usize;
+            self.levels[index * d_count + d] = new_level;
+            self.frozen[index * d_count + d] |= freeze;
+            made.push(index);
+        }
+        self.bufs.groups = groups;
+        true
+    }
+
+    /// A partition `start..end` with the levels and flags of `p`: `p` itself
+    /// when `reuse`, else a new one.
+    fn part(&mut self, p: usize, reuse: bool, start: usize, end: usize) -> usize {
+        let d_count = self.dims.len();
+        if reuse {
+            self.parts[p] = Part { start, end };
+            return p;
+        }
+        self.parts.push(Part { start, end });
+        self.levels.extend_from_within(p * d_count..(p + 1) * d_count);
+        self.frozen.extend_from_within(p * d_count..(p + 1) * d_count);
+        self.parts.len() - 1
+    }
+
+    /// The loss of the cells of partition `p`.
+    fn loss(&self, p: usize) -> f64 {
+        let d_count = self.dims.len();
+        let Part { start, end } = self.parts[p];
+        let first = self.rows[start] as usize;
+        let per_row: f64 = self
+            .dims
+            .iter()
+            .zip(&self.levels[p * d_count..(p + 1) * d_count])
+            .map(|(dim, &l)| {
+                f64::from(dim.leaves[l as usize][dim.maps[l as usize][dim.codes[first] as usize] as usize] - 1)
+                    * dim.scale
+            })
+            .sum();
+        per_row * (end - start) as f64
+    }
+
+    /// A small partition (from 2 to [`SMALL_GROUPS`] times `min_size` rows):
+    /// split all the way by hierarchy nodes, or grouped by clustering
+    /// (each group's cells at the lowest common node of its rows), whichever
+    /// loses less (ties to the splits). Adds the final partitions to `finals`.
+    fn small(&mut self, p: usize, finals: &mut Vec<usize>) {
+        let d_count = self.dims.len();
+        let Part { start, end } = self.parts[p];
+        let own_levels: Vec<u16> = self.levels[p * d_count..(p + 1) * d_count].to_vec();
+        let own_frozen: Vec<bool> = self.frozen[p * d_count..(p + 1) * d_count].to_vec();
+        let original: Vec<u32> = self.rows[start..end].to_vec();
+        // By hierarchy nodes.
+        let mut stack = vec![p];
+        let mut made = Vec::new();
+        let from_finals = finals.len();
+        while let Some(q) = stack.pop() {
+            let size = self.parts[q].end - self.parts[q].start;
+            if q != p && size >= 2 * self.min_size as usize {
+                // Smaller still: the same choice, made for it alone.
+                self.small(q, finals);
+            } else if self.split(q, &mut made) {
+                stack.extend(made.iter().rev());
+            } else {
+                finals.push(q);
+            }
+        }
+        let by_nodes: f64 = finals[from_finals..].iter().map(|&q| self.loss(q)).sum();
+        // By clustering.
+        let (order, sizes) = cluster(&self.dims, &original, self.min_size as usize);
+        let mut by_clusters = 0.0;
+        let mut group_levels: Vec<Vec<u16>> = Vec::with_capacity(sizes.len());
+        let mut at = 0;
+        for &size in &sizes {
+            let mut levels = own_levels.clone();
+            tighten(&self.dims, &order[at..at + size], &mut levels);
+            let first = order[at] as usize;
+            let per_row: f64 = self
+                .dims
+                .iter()
+                .zip(&levels)
+                .map(|(dim, &l)| {
+                    f64::from(dim.leaves[l as usize][dim.maps[l as usize][dim.codes[first] as usize] as usize] - 1)
+                        * dim.scale
+                })
+                .sum();
+            by_clusters += per_row * size as f64;
+            group_levels.push(levels);
+            at += size;
+        }
+        if by_clusters >= by_nodes {
+            return;
+        }
+        // The clusters replace the splits' partitions (left unused).
+        finals.truncate(from_finals);
+        self.rows[start..end].copy_from_slice(&order);
+        self.levels[p * d_count..(p + 1) * d_count].copy_from_slice(&own_levels);
+        self.frozen[p * d_count..(p + 1) * d_count].copy_from_slice(&own_frozen);
+        let mut from = start;
+        for (g, (&size, levels)) in sizes.iter().zip(&group_levels).enumerate() {
+            let index = self.part(p, g == 0, from, from + size);
+            from += size;
+            self.levels[index * d_count..(index + 1) * d_count].copy_from_slice(levels);
+            finals.push(index);
+        }
+    }
+}
+
+/// Greedy k-member clustering (Byun et al. 2007) of `rows`: while at least `2 k` rows are left, a group grows from
+/// the row left that is first in order, adding each time the row whose
+/// joining raises the group's loss least (ties to the first); the rest is
+/// the last group. Returns the rows by group and the group sizes.
+fn cluster(dims: &[Dim<'_>], rows: &[u32], k: usize) -> (Vec<u32>, Vec<usize>) {
+    let mut left: Vec<u32> = rows.to_vec();
+    let mut order = Vec::with_capacity(rows.len());
+    let mut sizes = Vec::new();
+    // The group's node per quasi-identifier: (level, label).
+    let mut nodes: Vec<(u16, u32)> = Vec::with_capacity(dims.len());
+    while left.len() >= 2 * k {
+        let seed = left.remove(0);
+        order.push(seed);
+        nodes.clear();
+        for dim in dims {
+            nodes.push((dim.min, dim.maps[dim.min as usize][dim.codes[seed as usize] as usize]));
+        }
+        for _ in 1..k {
+            let mut best: Option<(usize, f64)> = None;
+            for (i, &r) in left.iter().enumerate() {
+                let mut cost = 0.0;
+                for (dim, &(level, label)) in dims.iter().zip(&nodes) {
+                    let (l, x) = join_node(dim, level, label, r);
+                    cost += f64::from(dim.leaves[l as usize][x as usize] - 1) * dim.scale;
+                }
+                if best.is_none_or(|(_, c)| cost < c) {
+                    best = Some((i, cost));
+                }
+            }
+            let Some((i, _)) = best else { break };
+            let r = left.remove(i);
+            for (dim, node) in dims.iter().zip(nodes.iter_mut()) {
+                *node = join_node(dim, node.0, node.1, r);
+            }
+            order.push(r);
+        }
+        sizes.push(k);
+    }
+    sizes.push(left.len());
+    order.extend_from_slice(&left);
+    (order, sizes)
+}
+
+/// The lowest node at or above `(level, label)` that row `r` is under (the
+/// top level has one label in use, so there is one).
+fn join_node(dim: &Dim<'_>, level: u16, label: u32, r: u32) -> (u16, u32) {
+    let code = dim.codes[r as usize] as usize;
+    let (mut l, mut theirs) = (level as usize, label);
+    let mut mine = dim.maps[l][code];
+    while mine != theirs && l + 1 < dim.maps.len() {
+        theirs = dim.parents[l][theirs as usize];
+        l += 1;
+        mine = dim.maps[l][code];
+    }
+    (l as u16, mine)
+}
+/// Buffers of the splits, reused between partitions.
+struct Buffers {
+    /// Per label, rows counted (zero between uses).
+    counts: Vec<u32>,
+    /// Per label, its group (`u32::MAX` between uses).
+    group_of: Vec<u32>,
+    touched: Vec<u32>,
+    /// Rows laid out by group.
+    sorted: Vec<u32>,
+    /// Per group: rows, level, whether frozen.
+    groups: Vec<(u32, u16, bool)>,
+}
+
+/// The one-step lookahead's buffers.
+struct Lookahead {
+    rows: Vec<u32>,
+    levels: Vec<u16>,
+    groups: Vec<(u32, u16, bool)>,
+    inner: Split,
+}
+
+impl Lookahead {
+    /// The loss the partitions made by `split` would save next: by tightening,
+    /// and by the best split of each (on sizes alone).
+    #[allow(clippy::too_many_arguments)]
+    fn ahead(
+        &mut self,
+        dims: &[Dim<'_>],
+        split: &Split,
+        rows: &[u32],
+        levels: &[u16],
+        frozen: &[bool],
+        min_size: u32,
+        bufs: &mut Buffers,
+    ) -> f64 {
+        let d = split.dim;
+        layout(&dims[d], split, levels[d], rows, &mut bufs.group_of, &mut self.rows, &mut self.groups);
+        let mut total = 0.0;
+        let mut at = 0usize;
+        for &(size, new_level, freeze) in &self.groups {
+            let slice = &self.rows[at..at + size as usize];
+            at += size as usize;
+            self.levels.clear();
+            self.levels.extend_from_slice(levels);
+            self.levels[d] = new_level;
+            total += tighten(dims, slice, &mut self.levels);
+            let mut next = 0.0f64;
+            for (d2, dim) in dims.iter().enumerate() {
+                let level = self.levels[d2];
+                if frozen[d2] || (d2 == d && freeze) || level <= dim.min {
+                    continue;
+                }
+                if evaluate(dim, d2, slice, level, min_size, None, bufs, &mut self.inner) {
+                    next = next.max(self.inner.gain);
+                }
+            }
+            total += next;
+        }
+        total
+    }
+}
+
+/// Evaluates the split of `rows` (a partition at `level` of quasi-identifier
+/// `d`) into `out`: `false` if there is none or it saves nothing. Without
+/// `criteria`, only sizes are checked.
+#[allow(clippy::too_many_arguments)]
+fn evaluate(
+    dim: &Dim<'_>,
+    d: usize,
+    rows: &[u32],
+    level: u16,
+    min_size: u32,
+    criteria: Option<&mut Criteria<'_, '_>>,
+    bufs: &mut Buffers,
+    out: &mut Split,
+) -> bool {
+    let below = dim.maps[level as usize - 1];
+    for &r in rows {
+        let child = below[dim.codes[r as usize] as usize];
+        let c = &mut bufs.counts[child as usize];
+        if *c == 0 {
+            bufs.touched.push(child);
+        }
+        *c += 1;
+    }
+    bufs.touched.sort_unstable();
+    out.dim = d;
+    out.children.clear();
+    for &child in &bufs.touched {
+        let size = std::mem::take(&mut bufs.counts[child as usize]);
+        out.children.push((child, size, size >= min_size));
+    }
+    bufs.touched.clear();
+    let criteria = criteria.filter(|c| c.any());
+    let Some(criteria) = criteria else {
+        return settle(out, min_size, None, rows, dim, level);
+    };
+    if out.children.iter().any(|c| c.2) {
+        // Group the rows by child to check each accepted one.
+        group_rows(
+            rows,
+            |r| below[dim.codes[r as usize] as usize],
+            &out.children,
+            &mut bufs.group_of,
+            &mut bufs.sorted,
+        );
+        let mut at = 0;
+        for child in out.children.iter_mut() {
+            let slice = &bufs.sorted[at..at + child.1 as usize];
+            at += child.1 as usize;
+            if child.2 && !criteria.pass(slice) {
+                child.2 = false;
+            }
+        }
+    }
+    settle(out, min_size, Some(criteria), rows, dim, level)
+}
+
+/// Lays `rows` out in `out` by the groups of `split` (accepted children in
+/// label order, less the joined one and the rows lent, then the residual)
+/// and lists the groups (rows, level, frozen) in `groups`.
+fn layout(
+    dim: &Dim<'_>,
+    split: &Split,
+    level: u16,
+    rows: &[u32],
+    group_of: &mut [u32],
+    out: &mut [u32],
+    groups: &mut Vec<(u32, u16, bool)>,
+) {
+    let below = dim.maps[level as usize - 1];
+    groups.clear();
+    let (lender, mut lend) = split.borrow.unwrap_or((u32::MAX, 0));
+    for &(child, size, accepted) in &split.children {
+        if accepted && split.join != Some(child) {
+            group_of[child as usize] = groups.len() as u32;
+            let size = if child == lender { size - lend } else { size };
+            groups.push((size, level - 1, false));
+        }
+    }
+    let rest = groups.len() as u32;
+    let mut rest_rows = lend;
+    for &(child, size, accepted) in &split.children {
+        if !accepted || split.join == Some(child) {
+            group_of[child as usize] = rest;
+            rest_rows += size;
+        }
+    }
+    if rest_rows > 0 {
+        groups.push((rest_rows, level, true));
+    }
+    // A counting sort of the rows by group; the lender's first rows go to the residual.
+    let mut cursor: Vec<usize> = Vec::with_capacity(groups.len());
+    let mut at = 0usize;
+    for g in groups.iter() {
+        cursor.push(at);
+        at += g.0 as usize;
+    }
+    for &r in rows {
+        let child = below[dim.codes[r as usize] as usize];
+        let mut g = group_of[child as usize] as usize;
+        if child == lender && lend > 0 {
+            lend -= 1;
+            g = rest as usize;
+        }
+        out[cursor[g]] = r;
+        cursor[g] += 1;
+    }
+    for c in &split.children {
+        group_of[c.0 as usize] = u32::MAX;
+    }
+}
+
+/// Lowers each level while every row of the partition shares its label one
+/// level down; returns the loss saved.
+fn tighten(dims: &[Dim<'_>], rows: &[u32], levels: &mut [u16]) -> f64 {
+    let Some(&first) = rows.first() else { return 0.0 };
+    let mut saved = 0.0;
     for (dim, level) in dims.iter().zip(levels.iter_mut()) {
+        let code = dim.codes[first as usize] as usize;
+        let before = dim.leaves[*level as usize][dim.maps[*level as usize][code] as usize];
+        let mut moved = false;
         while *level > dim.min {
             let below = dim.maps[*level as usize - 1];
-            let label = below[dim.codes[first as usize] as usize];
+            let label = below[code];
             if rows.iter().all(|&r| below[dim.codes[r as usize] as usize] == label) {
                 *level -= 1;
+                moved = true;
             } else {
                 break;
             }
         }
+        if moved {
+            let after = dim.leaves[*level as usize][dim.maps[*level as usize][code] as usize];
+            saved += f64::from(before - after) * rows.len() as f64 * dim.scale;
+        }
     }
+    saved
 }
 
 /// Writes `rows` to `out` grouped by child, children in the order of `children`.
@@ -441,70 +781,94 @@ fn group_rows(
     }
 }
 
-/// Decides the residual's fate; `false` when the split is impossible.
+/// Decides the residual's fate and the loss the split saves (`out.gain`);
+/// `false` when the split is impossible or saves nothing.
 fn settle(
     split: &mut Split,
     min_size: u32,
-    criteria: &mut Criteria<'_, '_>,
+    mut criteria: Option<&mut Criteria<'_, '_>>,
     rows: &[u32],
-    child_of: impl Fn(u32) -> u32,
-    cost: impl Fn(u32) -> u64,
+    dim: &Dim<'_>,
+    level: u16,
 ) -> bool {
     split.join = None;
     split.borrow = None;
-    split.residual = split.children.iter().filter(|c| !c.2).map(|c| c.1).sum();
+    split.gain = 0.0;
     if !split.children.iter().any(|c| c.2) {
         return false;
     }
-    if split.residual == 0 {
-        return true;
-    }
+    let below = dim.maps[level as usize - 1];
+    let child_of = |r: u32| below[dim.codes[r as usize] as usize];
+    let parent_leaves = rows
+        .first()
+        .map_or(0, |&r| dim.leaves[level as usize][dim.maps[level as usize][dim.codes[r as usize] as usize] as usize]);
+    let child_leaves = dim.leaves[level as usize - 1];
+    let cost = |child: u32| u64::from(parent_leaves.saturating_sub(child_leaves[child as usize]));
+    let residual: u32 = split.children.iter().filter(|c| !c.2).map(|c| c.1).sum();
     let in_residual = |r: u32, split: &Split| {
         let child = child_of(r);
         split.children.iter().any(|c| c.0 == child && !c.2)
     };
-    if split.residual >= min_size {
-        if !criteria.any() {
-            return true;
+    let mut settled = residual == 0;
+    if !settled && residual >= min_size {
+        settled = match criteria.as_deref_mut() {
+            None => true,
+            Some(criteria) => {
+                let rest: Vec<u32> = rows.iter().copied().filter(|&r| in_residual(r, split)).collect();
+                criteria.pass(&rest)
+            }
+        };
+    }
+    if !settled {
+        // Without sensitive criteria, the residual may borrow the rows it
+        // lacks from an accepted child that keeps enough (those rows then
+        // lose the child's detail); or it joins an accepted child (all of
+        // whose rows do). The cheaper of the two, ties to joining, then the
+        // lowest label code.
+        let need = min_size.saturating_sub(residual);
+        let mut join: Option<(u32, u64)> = None;
+        let mut borrow: Option<(u32, u64)> = None;
+        for &(child, size, accepted) in &split.children {
+            if !accepted {
+                continue;
+            }
+            let joining = u64::from(size) * cost(child);
+            if join.is_none_or(|(_, c)| joining < c) {
+                join = Some((child, joining));
+            }
+            let lending = u64::from(need) * cost(child);
+            if criteria.is_none() && need > 0 && size >= min_size + need && borrow.is_none_or(|(_, c)| lending < c) {
+                borrow = Some((child, lending));
+            }
         }
-        let residual: Vec<u32> = rows.iter().copied().filter(|&r| in_residual(r, split)).collect();
-        if criteria.pass(&residual) {
-            return true;
+        let Some((child, joining)) = join else { return false };
+        match borrow {
+            Some((lender, lending)) if lending < joining => split.borrow = Some((lender, need)),
+            _ => {
+                split.join = Some(child);
+                if let Some(criteria) = criteria {
+                    let joined: Vec<u32> =
+                        rows.iter().copied().filter(|&r| child_of(r) == child || in_residual(r, split)).collect();
+                    if !criteria.pass(&joined) {
+                        return false;
+                    }
+                }
+            }
         }
     }
-    // Without sensitive criteria, the residual may borrow the rows it lacks
-    // from an accepted child that keeps enough (those rows then lose the
-    // child's detail); or it joins an accepted child (all of whose rows do).
-    // The cheaper of the two, ties to joining, then the lowest label code.
-    let need = min_size.saturating_sub(split.residual);
-    let mut join: Option<(u32, u64)> = None;
-    let mut borrow: Option<(u32, u64)> = None;
+    // The loss saved: rows of accepted children (not the joined one, not
+    // the rows lent) go down a level.
+    let mut saved = 0u64;
     for &(child, size, accepted) in &split.children {
-        if !accepted {
-            continue;
-        }
-        let joining = u64::from(size) * cost(child);
-        if join.is_none_or(|(_, c)| joining < c) {
-            join = Some((child, joining));
-        }
-        let lending = u64::from(need) * cost(child);
-        if !criteria.any() && need > 0 && size >= min_size + need && borrow.is_none_or(|(_, c)| lending < c) {
-            borrow = Some((child, lending));
+        if accepted && split.join != Some(child) {
+            saved += u64::from(size) * cost(child);
         }
     }
-    let Some((child, joining)) = join else { return false };
-    if let Some((lender, lending)) = borrow {
-        if lending < joining {
-            split.borrow = Some((lender, need));
-            return true;
-        }
+    if let Some((child, need)) = split.borrow {
+        saved -= u64::from(need) * cost(child);
     }
-    split.join = Some(child);
-    if !criteria.any() {
-        return true;
-    }
-    let joined: Vec<u32> = rows.iter().copied().filter(|&r| child_of(r) == child || in_residual(r, split)).collect();
-    criteria.pass(&joined)
+    split.gain = saved as f64 * dim.scale;
+    saved > 0
 }
 
 #[cfg(test)]
@@ -550,21 +914,16 @@ mod tests {
                 qis.join(", ")
             ))
             .unwrap();
-            let start = std::time::Instant::now();
-            let done = anonymise(&table, &config, &mut Unlimited).unwrap();
-            let ms = start.elapsed().as_secs_f64() * 1e3;
-            let start = std::time::Instant::now();
-            let problem = super::Problem::new(&table, &config).unwrap();
-            let prep = start.elapsed().as_secs_f64() * 1e3;
-            let mut control =
-                super::Control { monitor: &mut Unlimited, max_nodes: None, lattice_size: 0, stopped: false };
-            let start = std::time::Instant::now();
-            super::recode(&problem, &mut control).unwrap();
-            let algo = start.elapsed().as_secs_f64() * 1e3;
-            println!(
-                "k={k} ncp={:.4} k_out={} classes={} total={ms:.1}ms problem={prep:.1}ms recode={algo:.1}ms",
-                done.result.ncp.value, done.result.k, done.result.classes
-            );
+            // The fastest of five runs (the machine may be shared).
+            let mut ms = f64::INFINITY;
+            let mut done = None;
+            for _ in 0..5 {
+                let start = std::time::Instant::now();
+                done = Some(anonymise(&table, &config, &mut Unlimited).unwrap());
+                ms = ms.min(start.elapsed().as_secs_f64() * 1e3);
+            }
+            let r = done.unwrap().result;
+            println!("k={k} ncp={:.5} k_out={} classes={} anonymise={ms:.1}ms", r.ncp.value, r.k, r.classes);
         }
     }
 }
