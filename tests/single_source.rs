@@ -13,7 +13,7 @@
 use masque::hierarchy::french;
 use masque::ident::date::{self, DateFormat, DateRules, DayMonth};
 use masque::ident::scrub::{find, Found, RowContext, ScrubOptions};
-use masque::ident::{geo, nir, number, phone};
+use masque::ident::{email, geo, nir, number, phone};
 use masque::policy::date::{civil_from_days, days_from_civil, parse_date, DateOrder};
 use masque::policy::{apply, ApplyOptions, Policy};
 use masque::pseudo::Kind;
@@ -370,5 +370,55 @@ fn policy_departement_is_the_map() {
     let column = out.table.column("cp").unwrap();
     for (row, v) in values.iter().enumerate() {
         assert_eq!(column.get(row), geo::departement_of_code_postal(v).unwrap_or("?"), "row {row}");
+    }
+}
+
+// ---------------------------------------------------------------- suggestions and e-mails
+
+/// The column suggestion for a column of `values` under a neutral header.
+fn suggested(values: &[String]) -> String {
+    let column = masque::table::Column::from_values("code", values.iter().map(String::as_str));
+    masque::suggest::suggest(&column).action.summary()
+}
+
+/// An e-mail address as people write it.
+fn written_email() -> impl Strategy<Value = String> {
+    ("[a-z]{1,8}", prop_oneof!["", "\\.[a-z]{1,8}", "[0-9]{1,2}"], "[a-z]{2,8}", prop_oneof!["fr", "com", "org", "net"])
+        .prop_map(|(local, more, domain, tld)| format!("{local}{more}@{domain}.{tld}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, max_global_rejects: 20_000, ..ProptestConfig::default() })]
+
+    /// A column whose values the NIR validator accepts is suggested for
+    /// `pseudonymise` kind `nir`, whatever its header: the suggestion counts
+    /// what the validator accepts.
+    #[test]
+    fn suggestions_count_what_the_nir_validator_accepts(
+        values in proptest::collection::vec(written_nir().prop_filter("a valid NIR", |v| nir::validate(v).is_ok()), 3..8)
+    ) {
+        prop_assert_eq!(suggested(&values), "pseudonymise (nir)");
+    }
+
+    /// The same for phone numbers.
+    #[test]
+    fn suggestions_count_what_the_phone_validator_accepts(
+        values in proptest::collection::vec(written_phone().prop_filter("a valid phone", |v| phone::validate(v).is_ok()), 3..8)
+    ) {
+        prop_assert_eq!(suggested(&values), "pseudonymise (phone)");
+    }
+
+    /// E-mails: what the validator accepts, `pseudonymise` kind `email`
+    /// accepts, scrub tags in a text, and the suggestion counts.
+    #[test]
+    fn emails_agree(values in proptest::collection::vec(written_email(), 3..8), before in "(|Mail |courriel: |\\()", after in "(|\\.| merci|\\))") {
+        for v in &values {
+            prop_assert!(email::validate(v).is_ok(), "{}", v);
+            let mut out = String::new();
+            prop_assert!(Kind::Email.normalise(v, &mut out).is_ok(), "{}", v);
+            let text = format!("{before}{v}{after}");
+            prop_assert!(scrub_finds(&text, before.len(), before.len() + v.len(), Found::Email), "not tagged: {:?}", text);
+        }
+        prop_assert_eq!(suggested(&values), "pseudonymise (email)");
     }
 }
