@@ -1,4 +1,4 @@
-//! Population risk (issue 14, first part): the uniqueness models against ARX
+//! Population risk: the uniqueness models against ARX
 //! 3.9.2's own test suite (`TestRiskMetrics.testDecisionRule2` and
 //! `testAverageRisk2`: Adult with all nine columns as quasi-identifiers, the
 //! population given as a sampling fraction), the journalist and marketer
