@@ -246,3 +246,27 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_monitor_that_stops_leaves_a_private_output() {
+    // Told every 256 partitions; stopping keeps the partitions made so far.
+    let table = adult();
+    let hierarchies: Vec<(&str, Hierarchy)> =
+        ADULT_QI.iter().map(|q| (*q, arx::parse(hierarchy_text(q).as_bytes()).unwrap())).collect();
+    let refs: Vec<(&str, &Hierarchy)> = hierarchies.iter().map(|(n, h)| (*n, h)).collect();
+    let mut told = Vec::new();
+    let mut stop = |p: &masque::search::Progress| {
+        told.push((p.nodes_checked, p.phase));
+        true
+    };
+    let done = anonymise(&table, &adult_config(5, r#", "recoding": "local""#), &mut stop).unwrap();
+    check_local(&table, &done, &refs, 5);
+    assert_eq!(told.first(), Some(&(256, Phase::Local)));
+    let full = anonymise(&table, &adult_config(5, r#", "recoding": "local""#), &mut Unlimited).unwrap();
+    assert!(done.result.ncp.value > full.result.ncp.value);
+    assert!(done.result.ncp.value < global_ncp(&table));
+}
+
+fn global_ncp(table: &Table) -> f64 {
+    anonymise(table, &adult_config(5, ""), &mut Unlimited).unwrap().result.ncp.value
+}
