@@ -66,7 +66,8 @@ pub struct Unmonitored;
 impl CleanMonitor for Unmonitored {}
 
 /// What [`clean`] gives. Serialised, it is the JSON report of `masque clean
-/// --report` and the `report` and `result` of the wasm `clean`:
+/// --report` and the `report` and `result` of the wasm `clean`
+/// (`output` is left out):
 /// `{"report": ..., "result": ... | null}` (no table, no value, no key).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cleaned {
@@ -81,6 +82,67 @@ pub struct Cleaned {
     pub report: ApplyReport,
     /// What the anonymisation did; `None` without a configuration.
     pub result: Option<AnonymiseResult>,
+    /// The output as written, counted after everything (policy, generalisation,
+    /// suppression): what a report states of the cleaned file. Not in the
+    /// serialised report (`masque clean --report` is unchanged); the wasm
+    /// `clean` returns it as `output_summary`.
+    #[serde(skip)]
+    pub output: OutputSummary,
+}
+
+/// The cleaned table as written: its rows and, per column, how many distinct
+/// values and empty cells it holds. Counts and names only, never a value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutputSummary {
+    /// Data rows written.
+    pub rows: usize,
+    /// One entry per output column, in output order.
+    pub columns: Vec<OutputColumn>,
+}
+
+/// One output column's counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutputColumn {
+    /// The column's name.
+    pub name: String,
+    /// Distinct values in the column (the empty value counts as one, as in
+    /// [`policy::ColumnReport::distinct_in`]).
+    pub distinct: usize,
+    /// Empty (or blank) cells.
+    pub empty: usize,
+}
+
+impl OutputSummary {
+    /// Counts `table` as it stands (values its dictionary holds but no row
+    /// uses, such as those of removed rows, are not counted).
+    pub fn of(table: &Table) -> OutputSummary {
+        let columns = table
+            .columns
+            .iter()
+            .map(|column| {
+                let mut used = vec![false; column.dict.len()];
+                for &code in &column.codes {
+                    used[code as usize] = true;
+                }
+                let (mut distinct, mut blank_codes) = (0, Vec::new());
+                for (code, &u) in used.iter().enumerate() {
+                    if u {
+                        distinct += 1;
+                        if column.dict.get(code as u32).trim().is_empty() {
+                            blank_codes.push(code as u32);
+                        }
+                    }
+                }
+                let empty = if blank_codes.is_empty() {
+                    0
+                } else {
+                    column.codes.iter().filter(|c| blank_codes.contains(c)).count()
+                };
+                OutputColumn { name: column.name.clone(), distinct, empty }
+            })
+            .collect();
+        OutputSummary { rows: table.rows, columns }
+    }
 }
 
 /// Why [`clean`] failed. Errors name columns, rows and paths, never values or keys.
@@ -132,6 +194,7 @@ pub fn clean(
     .map_err(CleanError::Apply)?;
     let Some(config) = config else {
         return Ok(Cleaned {
+            output: OutputSummary::of(&applied.table),
             table: applied.table,
             correspondence: applied.correspondence,
             report: applied.report,
@@ -156,6 +219,7 @@ pub fn clean(
     let done =
         search::Anonymised::from_owned(applied.table, config, &mut search_monitor).map_err(CleanError::Search)?;
     Ok(Cleaned {
+        output: OutputSummary::of(&done.table),
         table: done.table,
         correspondence: applied.correspondence,
         report: applied.report,
@@ -250,6 +314,39 @@ mod tests {
             &mut Unmonitored,
         );
         assert!(cleaned.unwrap().result.unwrap().optimal);
+    }
+
+    #[test]
+    fn the_output_is_counted_after_everything() {
+        // k = 8 on 8 rows: one class, sex generalised to `*`: the
+        // counts are the output's, not the policy's.
+        let options = ApplyOptions::default();
+        let k8 = AnonymiseConfig::from_json(
+            r#"{"quasi_identifiers": {"age": {"builder": {"intervals": {"widths": [10, 20]}}},
+               "sex": {"builder": {"flat": {}}}}, "k": 8}"#,
+        )
+        .unwrap();
+        let cleaned = clean(Cow::Owned(table()), &policy(), None, &options, Some(&k8), &mut Unmonitored).unwrap();
+        assert_eq!(cleaned.report.columns[1].distinct_out, 2, "the policy kept both sexes");
+        let out = &cleaned.output;
+        assert_eq!(out.rows, cleaned.table.rows);
+        for (summary, column) in out.columns.iter().zip(&cleaned.table.columns) {
+            let distinct: std::collections::BTreeSet<&str> = (0..cleaned.table.rows).map(|r| column.get(r)).collect();
+            assert_eq!((&summary.name, summary.distinct), (&column.name, distinct.len()));
+        }
+        assert_eq!(out.columns[1].distinct, 1, "sex is `*` in the output");
+        // Blank cells, and dictionary values no row uses any more, are told apart.
+        let mut t = Table::new(vec![Column::from_values("c", ["a", " ", "", "a"])]).unwrap();
+        t.columns[0].dict.intern("unused");
+        let summary = OutputSummary::of(&t);
+        assert_eq!(
+            summary.columns,
+            [OutputColumn { name: "c".into(), distinct: 3, empty: 2 }],
+            "`a`, ` ` and `` (both blank), not `unused`"
+        );
+        let json = serde_json::to_value(&cleaned.output).unwrap();
+        assert_eq!(json["columns"][1], serde_json::json!({"name": "sex", "distinct": 1, "empty": 0}));
+        assert!(serde_json::to_value(&cleaned).unwrap().get("output").is_none(), "the report is as before");
     }
 
     #[test]
