@@ -270,3 +270,23 @@ fn a_monitor_that_stops_leaves_a_private_output() {
 fn global_ncp(table: &Table) -> f64 {
     anonymise(table, &adult_config(5, ""), &mut Unlimited).unwrap().result.ncp.value
 }
+
+#[test]
+fn what_local_recoding_refuses_is_named() {
+    let table = Table::new(vec![Column::from_values("a", ["1", "2", "3", "4"])]).unwrap();
+    let run = |qi: &str| {
+        let config = AnonymiseConfig::from_json(&format!(
+            r#"{{"quasi_identifiers": {{"a": {qi}}}, "k": 2, "recoding": "local"}}"#
+        ))
+        .unwrap();
+        anonymise(&table, &config, &mut Unlimited).map(|_| ()).map_err(|e| e.to_string())
+    };
+    assert_eq!(run(r#"{"hierarchy": "1;x;*\n2;x;*\n3;y;*\n4;y;*\n"}"#), Ok(()));
+    let err = run(r#"{"hierarchy": "1;x;*\n2;x;*\n3;y;*\n4;y;*\n", "max_level": 1}"#).unwrap_err();
+    assert!(err.starts_with("configuration: quasi_identifiers.a.max_level: "), "{err}");
+    let err = run(r#"{"hierarchy": "1;x\n2;x\n3;y\n4;y\n"}"#).unwrap_err();
+    assert!(
+        err.contains("quasi_identifiers.a: local recoding needs a hierarchy whose top level is one value"),
+        "{err}"
+    );
+}
