@@ -92,7 +92,7 @@ fn adult_k5_keeps_every_row_and_far_more_detail_than_the_global_optimum() {
     let global = anonymise(&table, &adult_config(5, ""), &mut Unlimited).unwrap();
     assert_eq!(global.result.recoding, Recoding::Global);
     assert_eq!(global.result.retained, table.rows);
-    // The issue's figure for the global optimum without suppression.
+    // The global optimum without suppression, as ARX finds it.
     assert!((global.result.ncp.value - 0.6608).abs() < 5e-5, "{}", global.result.ncp.value);
 
     let done = anonymise(&table, &adult_config(5, r#", "recoding": "local""#), &mut Unlimited).unwrap();
@@ -101,7 +101,7 @@ fn adult_k5_keeps_every_row_and_far_more_detail_than_the_global_optimum() {
     assert_eq!(r.search, Phase::Local);
     assert_eq!(r.metric.name, "ncp");
     assert_eq!(r.metric.value, r.ncp.value);
-    // The target of issue 12: at most 0.08; ARX 3.9.2's local recoding
+    // The target: at most 0.08; ARX 3.9.2's local recoding
     // reaches 0.0806 and 0.0569 (its two recipes), masque 0.05681.
     assert!(r.ncp.value <= 0.08, "NCP {}", r.ncp.value);
     assert!(r.ncp.value < 0.0569, "NCP {} (was 0.05681)", r.ncp.value);
