@@ -76,3 +76,32 @@ fn the_time_limit_is_honoured() {
     assert_eq!(result["optimal"], false);
     assert!(result["risk_after"]["k"].as_u64().unwrap() >= 5);
 }
+
+/// The counts the page's report states (`output_summary`) are the written
+/// file's, read back, and the page's `Sha256` fed by chunks is SHA-256.
+#[wasm_bindgen_test]
+fn the_output_summary_and_the_digest_are_the_written_files() {
+    use sha2::Digest;
+    let value = masque::wasm::clean(COHORT, request(|_| ()), JsValue::UNDEFINED).unwrap();
+    let summary = json(&get(&value, "output_summary"));
+    let read = masque::table::read_table(OUTPUT, &Default::default()).unwrap();
+    assert_eq!(summary["rows"], read.table.rows);
+    let columns = summary["columns"].as_array().unwrap();
+    assert_eq!(columns.len(), read.table.columns.len());
+    for (s, c) in columns.iter().zip(&read.table.columns) {
+        assert_eq!((s["name"].as_str(), s["distinct"].as_u64()), (Some(c.name.as_str()), Some(c.dict.len() as u64)));
+        assert_eq!(
+            s["empty"].as_u64(),
+            Some((0..read.table.rows).filter(|&r| c.get(r).trim().is_empty()).count() as u64)
+        );
+    }
+
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let mut digest = masque::wasm::Sha256::new();
+    assert_eq!(digest.hex(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "nothing yet");
+    for chunk in OUTPUT.chunks(1000) {
+        digest.update(chunk);
+    }
+    assert_eq!(digest.hex(), hex(&sha2::Sha256::digest(OUTPUT)));
+    assert_eq!(digest.bytes(), OUTPUT.len() as f64);
+}

@@ -348,6 +348,7 @@ impl CleanJob {
                 None => JsValue::NULL,
             },
         )?;
+        set(&out, "output_summary", &to_js(&cleaned.output)?)?;
         set(&out, "dialect", &to_js(&done.dialect)?)?;
         set(&out, "header", &header_of(&cleaned.table).into())?;
         set(&out, "preview", &rows_of(&cleaned.table, 0, request.preview_rows).into())?;

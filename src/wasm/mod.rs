@@ -26,6 +26,9 @@ pub use anonymise::*;
 mod app;
 pub use app::*;
 
+mod digest;
+pub use digest::*;
+
 /// Converts an options object; `undefined` and `null` mean the defaults.
 ///
 /// Options go through JSON text rather than serde-wasm-bindgen so that unknown
