@@ -12,7 +12,8 @@ import {
   loadPolicy, problemsOf, sameEntry, savedPolicyOf,
 } from './policy.js';
 import { virtualGrid } from './preview.js';
-import { renderResults, reportHtml } from './results.js';
+import { measuringDiversity, reportHtml, reportOf } from './report.js';
+import { renderResults, signingFields } from './results.js';
 import { el, formats, renderError } from './view.js';
 
 /** @typedef {import('./i18n.js').Translate} Translate */
@@ -78,6 +79,11 @@ export function startFlow({ client, store }) {
 
   const get = store.get;
   const t = () => translator(get().lang);
+
+  /** What the report needs beyond the outcome: the files' SHA-256, the columns' roles, the input's size. */
+  const reportInputs = /** @type {WeakMap<Outcome, {digests: {input: string, output: string}, roles: Record<string, string>, size: number}>} */ (new WeakMap());
+  /** What the person signing typed (purpose, controller, recipient, key holder), kept across runs. */
+  const signing = /** @type {Record<'purpose' | 'controller' | 'recipient' | 'key_holder', string>} */ ({ purpose: '', controller: '', recipient: '', key_holder: '' });
 
   /** Cancels the run in progress (its own request only), with the token of the file it cleans. */
   let running = /** @type {{controller: AbortController, token: number} | null} */ (null);
@@ -277,8 +283,11 @@ export function startFlow({ client, store }) {
     // The policy offered for download after the run holds the anonymisation too.
     const saved = savedPolicyOf(s.columns, p);
     const { anonymise: config = null, ...policy } = saved;
+    // Every sensitive column kept is measured (l-diversity in the report), required or not.
+    const sensitive = s.columns.filter((c) => c.role === 'sensitive' && entryOf(c.entry).action !== 'drop').map((c) => c.name);
+    const roles = Object.fromEntries(s.columns.map((c) => [c.name, c.role]));
     /** @type {import('./protocol.js').CleanRequest} */
-    const request = { policy, key: s.key, anonymise: config, read: s.readOptions, utf8: ui.encoding.value === 'utf8', preview_rows: 50 };
+    const request = { policy, key: s.key, anonymise: measuringDiversity(config, sensitive), read: s.readOptions, utf8: ui.encoding.value === 'utf8', preview_rows: 50 };
     const started = performance.now();
     store.update({ outcome: null, run: 'running', step: 'reading', nodes: null, runError: null, started });
     try {
@@ -289,11 +298,16 @@ export function startFlow({ client, store }) {
           ...(progress.lattice_size ? { nodes: { checked: progress.nodes_checked, size: progress.lattice_size } } : {}),
         }),
       });
+      // The SHA-256 of the input and of the cleaned file, read by chunks in the worker.
+      const digest = (/** @type {Blob} */ blob) => client.request(Kind.DIGEST, { file: blob }, {
+        signal: controller.signal, onProgress: () => { if (get().step !== 'digest') store.update({ step: 'digest' }); },
+      }).then((d) => d.sha256);
+      const digests = { input: await digest(file), output: await digest(done.output) };
       const seconds = (performance.now() - started) / 1000;
-      store.update({
-        run: 'done', step: null,
-        outcome: { ...done, policy: saved, config, seconds, file: { name: file.name }, finishedAt: Date.now() },
-      });
+      /** @type {Outcome} */
+      const outcome = { ...done, policy: saved, config, seconds, file: { name: file.name }, finishedAt: Date.now() };
+      reportInputs.set(outcome, { digests, roles, size: file.size });
+      store.update({ run: 'done', step: null, outcome });
       ui.outcome.querySelector('h2')?.focus?.();
     } catch (err) {
       if (controller.signal.aborted) return; // whoever aborted it has said what happens next
@@ -307,6 +321,8 @@ export function startFlow({ client, store }) {
 
   /** The object URLs of the download links, revoked when their outcome goes. */
   let urls = /** @type {string[]} */ ([]);
+  /** The object URLs of the two report links (made again when the signing fields change). */
+  let reportUrls = /** @type {string[]} */ ([]);
   let linkedOutcome = /** @type {Outcome | null} */ (null);
   /** The preview grid, for the inspection (and language) it was built for. */
   let grid = /** @type {{destroy: () => void} | null} */ (null);
@@ -329,8 +345,9 @@ export function startFlow({ client, store }) {
 
   /** The download links of `outcome` (none when null); the previous ones are revoked. */
   function linkOutcome(/** @type {Outcome | null} */ outcome, /** @type {Translate} */ tr, /** @type {string} */ lng) {
-    for (const url of urls) URL.revokeObjectURL(url);
+    for (const url of [...urls, ...reportUrls]) URL.revokeObjectURL(url);
     urls = [];
+    reportUrls = [];
     linkedOutcome = outcome;
     if (!outcome) {
       delete ui.dlOutput.dataset.ready;
@@ -341,12 +358,29 @@ export function startFlow({ client, store }) {
     const base = stem(outcome.file.name);
     const type = d.delimiter === '\t' ? 'text/tab-separated-values' : 'text/csv';
     link(ui.dlOutput, new Blob([outcome.output], { type }), `${base}-masque.${ext}`);
-    link(ui.dlHtml, new Blob([reportHtml(outcome, tr, lng)], { type: 'text/html' }), `${base}-rapport.html`);
-    const json = { masque_version: outcome.report.masque_version, file: outcome.file.name, finished_at: new Date(outcome.finishedAt).toISOString(),
-      policy: outcome.policy, anonymise: outcome.config, apply_report: outcome.report, anonymise_result: outcome.result, timings: outcome.timings };
-    link(ui.dlJson, new Blob([JSON.stringify(json, null, 2) + '\n'], { type: 'application/json' }), `${base}-rapport.json`);
+    linkReports(outcome, lng);
     link(ui.dlPolicy, new Blob([JSON.stringify(outcome.policy, null, 2) + '\n'], { type: 'application/json' }), `${base}-politique.json`);
     ui.dlOutput.dataset.ready = 'true';
+  }
+
+  /** The report of `outcome` in `lng`, with what the person signing typed. */
+  function reportFor(/** @type {Outcome} */ outcome, /** @type {string} */ lng) {
+    const extra = reportInputs.get(outcome);
+    return reportOf({
+      done: outcome, file: { name: outcome.file.name, size: extra?.size }, digests: extra?.digests, policy: outcome.policy,
+      config: outcome.config, roles: extra?.roles, finishedAt: outcome.finishedAt, lang: lng, signing,
+    });
+  }
+
+  /** The report links (HTML, JSON) of `outcome`, made again when the signing fields change. */
+  function linkReports(/** @type {Outcome} */ outcome, /** @type {string} */ lng) {
+    for (const url of reportUrls) URL.revokeObjectURL(url);
+    const report = reportFor(outcome, lng);
+    const base = stem(outcome.file.name);
+    const before = urls.length;
+    link(ui.dlHtml, new Blob([reportHtml(report)], { type: 'text/html' }), `${base}-rapport.html`);
+    link(ui.dlJson, new Blob([JSON.stringify(report, null, 2) + '\n'], { type: 'application/json' }), `${base}-rapport.json`);
+    reportUrls = urls.splice(before);
   }
 
   /** The preview of the session's file (rows fetched from the worker by blocks). */
@@ -430,6 +464,13 @@ export function startFlow({ client, store }) {
     ui.outcome.hidden = s.run !== 'done' || !s.outcome;
     if (s.outcome && (lastOutcome !== s.outcome || ui.outcomeBody.dataset.lang !== lng)) {
       renderResults(ui.outcomeBody, s.outcome, tr, lng);
+      const outcome = s.outcome;
+      ui.outcomeBody.append(signingFields(signing, tr, (name, value) => {
+        signing[name] = value;
+        if (linkedOutcome === outcome) linkReports(outcome, get().lang);
+      }));
+      // The language changed: the reports are said in the new one.
+      if (lastOutcome === outcome && linkedOutcome === outcome && ui.outcomeBody.dataset.lang !== lng) linkReports(outcome, lng);
       ui.outcomeBody.dataset.lang = lng;
       lastOutcome = s.outcome;
       ui.dlOutput.textContent = tr('downloads.output', { name: ui.dlOutput.download });

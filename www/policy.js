@@ -87,6 +87,25 @@ export const DEFAULT_K = 11;
 export const DEFAULT_SUPPRESSION = 4;
 
 /**
+ * The page's privacy settings before the user changes them (suppressed rows
+ * removed: the first choice of the page's select).
+ * @type {Readonly<Privacy>}
+ */
+export const DEFAULT_PRIVACY = Object.freeze({ k: DEFAULT_K, suppression: DEFAULT_SUPPRESSION, suppressedRows: 'remove', l: null, t: null });
+
+/**
+ * The policy the page suggests for a file and saves untouched: every column's
+ * suggested action, and the `anonymise` section (every suggested
+ * quasi-identifier with its hierarchy, k = 11, 4 % suppression). What the
+ * embed's `suggestPolicy` returns.
+ * @param {Inspection} inspection
+ * @returns {Policy}
+ */
+export function defaultPolicyOf(inspection) {
+  return savedPolicyOf(columnsFromSuggestions(inspection), DEFAULT_PRIVACY);
+}
+
+/**
  * A policy entry as an object (`"drop"` -> `{action: "drop"}`).
  * @param {unknown} action
  * @returns {Entry}
@@ -180,7 +199,7 @@ export function savedPolicyOf(columns, privacy) {
  * The name of the offered hierarchy an `anonymise` entry is (null: one the page does not offer).
  * @param {object} entry
  */
-function hierarchyName(entry) {
+export function hierarchyName(entry) {
   const wanted = canonical({ ...(entry ?? {}), min_level: undefined, max_level: undefined });
   const found = Object.entries(HIERARCHIES).find(([, h]) => canonical(h) === wanted);
   return found ? found[0] : null;

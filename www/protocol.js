@@ -38,6 +38,9 @@ export const Kind = Object.freeze({
    *  done?, total? (bytes read or written)}.
    *  result: {output: Blob (the cleaned file), report, result, dialect, header, preview, timings}. */
   CLEAN: 'clean',
+  /** payload: {file: File|Blob}. The file is read by chunks and hashed, never held whole.
+   *  progress: {phase: 'digest', done, total}. result: {sha256 (lower-case hex), bytes}. */
+  DIGEST: 'digest',
 });
 
 /** @typedef {typeof Kind[keyof typeof Kind]} KindName one of the `Kind` values */
@@ -126,7 +129,7 @@ export const Kind = Object.freeze({
  * @property {number} columns_out
  * @property {string | null} [key_fingerprint]
  * @property {Array<{name: string, action: string, detail?: string | null, distinct_in: number, distinct_out: number,
- *   invalid: number, invalid_reasons?: Record<string, number>}>} columns
+ *   invalid: number, invalid_reasons?: Record<string, number>, replaced?: Record<string, number>}>} columns
  */
 
 /**
@@ -137,6 +140,7 @@ export const Kind = Object.freeze({
  * @property {number} sample_uniques
  * @property {Array<{size: number, records: number}>} [class_sizes]
  * @property {{highest: number, average: number, records_at_risk?: Record<string, number>}} prosecutor
+ * @property {Record<string, {l_distinct: number, l_entropy: number, t_closeness: number}>} [sensitive]
  */
 
 /**
@@ -144,6 +148,7 @@ export const Kind = Object.freeze({
  * @typedef {object} AnonymiseResult
  * @property {number} [k]
  * @property {number} rows
+ * @property {number} [retained] rows in the output
  * @property {number} suppressed
  * @property {string} suppressed_rows `remove` or `mask`
  * @property {boolean} optimal
@@ -156,11 +161,17 @@ export const Kind = Object.freeze({
  */
 
 /**
+ * The cleaned table as written (the core's `OutputSummary`), counted after the generalisation and the suppression.
+ * @typedef {{rows: number, columns: Array<{name: string, distinct: number, empty: number}>}} OutputSummary
+ */
+
+/**
  * The result of CLEAN.
  * @typedef {object} CleanResult
  * @property {Blob} output the cleaned file
  * @property {ApplyReport} report
  * @property {AnonymiseResult | null} result the anonymisation (risk before and after, ...), null without quasi-identifiers
+ * @property {OutputSummary} [output_summary] the output as written: rows, and per column distinct values and empty cells
  * @property {Dialect} dialect
  * @property {string[]} header
  * @property {string[][]} preview
@@ -196,6 +207,7 @@ export const Kind = Object.freeze({
  *   keygen: {payload: null | undefined, progress: never, result: KeyFile},
  *   key_from_passphrase: {payload: {passphrase: string, salt?: string}, progress: never, result: KeyFile},
  *   clean: {payload: {file: Blob, token?: number, request: CleanRequest}, progress: CleanProgress, result: CleanResult},
+ *   digest: {payload: {file: Blob}, progress: {phase: 'digest', done: number, total: number}, result: {sha256: string, bytes: number}},
  * }} Requests
  */
 
@@ -252,6 +264,9 @@ export const ErrorCode = Object.freeze({
   KEY: 'key',
   /** The file could not be cleaned: a policy, configuration or hierarchy error (positions, never values). */
   CLEAN: 'clean',
+  /** payload: {file: File|Blob}. The file is read by chunks and hashed, never held whole.
+   *  progress: {phase: 'digest', done, total}. result: {sha256 (lower-case hex), bytes}. */
+  DIGEST: 'digest',
 });
 
 /** A handler's result may list, under this key, the buffers to transfer instead of copying. */

@@ -1,15 +1,33 @@
 // @ts-check
-// The results of a run, as DOM for the page and as a standalone HTML report
-// (for a data-protection impact assessment file). Plain data in; every value
+// The results of a run, as DOM for the page, and the fields the person signing
+// the report fills in (the report itself: report.js). Plain data in; every value
 // from the file (column names, cells) is set as text or escaped, never HTML.
 
+import { has } from './i18n.js';
+import { hierarchyName } from './policy.js';
+import { levelWords } from './report.js';
 import { el, formats } from './view.js';
+
+/**
+ * An action and its detail in words (`pseudonymiser (NIR)`), never a raw key when a translation exists.
+ * @param {Translate} t
+ * @param {string} lang
+ * @param {string} action
+ * @param {string | null | undefined} detail
+ */
+function actionWords(t, lang, action, detail) {
+  const name = has(lang, `action.${action}`) ? t(`action.${action}`) : action;
+  if (!detail) return name;
+  const d = has(lang, `kind.${detail}`) ? t(`kind.${detail}`) : has(lang, `rep.to.${detail}`) ? t(`rep.to.${detail}`) : detail;
+  return `${name} (${d})`;
+}
 
 /** @typedef {import('./i18n.js').Translate} Translate */
 /** @typedef {import('./protocol.js').RiskReport} RiskReport */
 /** @typedef {import('./protocol.js').AnonymiseResult} AnonymiseResult */
 /** @typedef {import('./protocol.js').ApplyReport} ApplyReport */
 /** @typedef {import('./store.js').Outcome} Outcome */
+/** @typedef {Pick<Outcome, 'file' | 'report' | 'result' | 'header' | 'preview' | 'seconds'> & {config?: import('./policy.js').AnonymiseConfig | null}} Run */
 /** @typedef {[number, number]} Bucket */
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -138,7 +156,7 @@ function table(caption, headers, rows, attrs = {}) {
 /**
  * Fills `container` with the results of a run.
  * @param {HTMLElement} container
- * @param {Pick<Outcome, 'file' | 'report' | 'result' | 'header' | 'preview' | 'seconds'>} run
+ * @param {Run} run
  * @param {Translate} t
  * @param {string} lang
  */
@@ -162,8 +180,9 @@ export function renderResults(container, run, t, lang) {
     const rows = riskRows(result, t, lang).map(([key, b, a]) => [t(key), b, a]);
     parts.push(table(t('risk.caption'), [t('risk.measure'), t('risk.before'), t('risk.after')], rows, { class: 'risk', id: 'risk-table' }));
     parts.push(classChart(result, t, lang));
-    const levels = Object.entries(result.levels).map(([name, level]) => [name, `${fmt.number(level)} / ${fmt.number(result.heights?.[name] ?? level)}`]);
-    parts.push(table(t('levels.caption'), [t('levels.column'), t('levels.level')], levels, { class: 'levels', id: 'levels-table' }));
+    const levels = Object.entries(result.levels).map(([name, level]) => [name, `${fmt.number(level)} / ${fmt.number(result.heights?.[name] ?? level)}`,
+      levelWords(t, hierarchyName(run.config?.quasi_identifiers?.[name] ?? {}), level, result.heights?.[name] ?? level)]);
+    parts.push(table(t('levels.caption'), [t('levels.column'), t('levels.level'), t('rep.columns.treatment')], levels, { class: 'levels', id: 'levels-table' }));
     parts.push(el('p', { dataset: { field: 'suppressed' } }, t(result.suppressed_rows === 'remove' ? 'results.suppressed_removed' : 'results.suppressed_masked', {
       n: fmt.number(result.suppressed), share: fmt.percent(result.rows ? result.suppressed / result.rows : 0),
     })));
@@ -173,7 +192,7 @@ export function renderResults(container, run, t, lang) {
   const invalids = invalidsOf(report);
   parts.push(invalids.length
     ? table(t('invalid.caption'), [t('levels.column'), t('invalid.action'), t('invalid.count'), t('invalid.reasons')],
-      invalids.map((c) => [c.name, c.detail ? `${c.action} (${c.detail})` : c.action, fmt.number(c.invalid),
+      invalids.map((c) => [c.name, actionWords(t, lang, c.action, c.detail), fmt.number(c.invalid),
         Object.entries(c.reasons).map(([r, n]) => `${r}: ${fmt.number(n)}`).join(', ')]), { class: 'invalids', id: 'invalid-table' })
     : el('p', { dataset: { field: 'invalid' } }, t('invalid.none')));
   if (report.key_fingerprint) parts.push(el('p', {}, t('results.fingerprint', { fingerprint: report.key_fingerprint })));
@@ -182,50 +201,22 @@ export function renderResults(container, run, t, lang) {
   container.replaceChildren(...parts);
 }
 
-const escape = (/** @type {unknown} */ s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-
 /**
- * A standalone, readable HTML report of a run (no script, no external resource),
- * for a data-protection impact assessment file. Holds counts, settings and the
- * key fingerprint; never a cell value, never the key.
- * @param {Pick<Outcome, 'file' | 'report' | 'result' | 'policy' | 'config' | 'finishedAt'>} run
+ * The fields the person signing fills in for the reports (purpose, controller,
+ * recipient, key holder); `onInput(name, value)` on each change.
+ * @param {Record<string, string>} values
  * @param {Translate} t
- * @param {string} lang
+ * @param {(name: 'purpose' | 'controller' | 'recipient' | 'key_holder', value: string) => void} onInput
  */
-export function reportHtml(run, t, lang) {
-  const fmt = formats(lang);
-  const { report, result, policy, config } = run;
-  const rowsOf = (/** @type {string[][]} */ rows) => rows.map((r) => `<tr>${r.map((c, i) => (i ? `<td>${escape(c)}</td>` : `<th scope="row">${escape(c)}</th>`)).join('')}</tr>`).join('\n');
-  const tableOf = (/** @type {string} */ caption, /** @type {string[]} */ headers, /** @type {string[][]} */ rows) => `<table><caption>${escape(caption)}</caption><thead><tr>${headers.map((h) => `<th scope="col">${escape(h)}</th>`).join('')}</tr></thead><tbody>\n${rowsOf(rows)}\n</tbody></table>`;
-  /** @type {string[]} */
-  const sections = [];
-  sections.push(`<h1>${escape(t('report.title'))}</h1>`);
-  sections.push(`<p>${escape(t('report.intro', { name: run.file.name, date: new Date(run.finishedAt).toLocaleString(lang), version: report.masque_version }))}</p>`);
-  sections.push(`<h2>${escape(t('report.input'))}</h2>`);
-  sections.push(tableOf(t('report.input'), [t('risk.measure'), ''], [
-    [t('result.rows'), fmt.number(report.rows_in)],
-    [t('result.columns'), fmt.number(report.columns_in)],
-    [t('report.columns_out'), fmt.number(report.columns_out)],
-    [t('report.key'), report.key_fingerprint ?? t('report.no_key')],
-  ]));
-  sections.push(`<h2>${escape(t('report.policy'))}</h2>`);
-  sections.push(tableOf(t('report.policy'), [t('levels.column'), t('invalid.action'), t('report.distinct_in'), t('report.distinct_out'), t('invalid.count')],
-    report.columns.map((c) => [c.name, c.detail ? `${c.action} (${c.detail})` : c.action, fmt.number(c.distinct_in), fmt.number(c.distinct_out), fmt.number(c.invalid)])));
-  if (result) {
-    sections.push(`<h2>${escape(t('report.privacy'))}</h2>`);
-    sections.push(`<p>${escape(t('report.criteria', { k: fmt.number(config.k), suppression: fmt.percent(config.suppression_limit), qis: Object.keys(config.quasi_identifiers).join(', ') }))}</p>`);
-    sections.push(tableOf(t('risk.caption'), [t('risk.measure'), t('risk.before'), t('risk.after')], riskRows(result, t, lang).map(([k, b, a]) => [t(k), b, a])));
-    const before = bucketsOf(result.risk_before);
-    const after = bucketsOf(result.risk_after);
-    sections.push(tableOf(t('chart.title'), [t('chart.x'), t('risk.before'), t('risk.after')], BUCKETS.map((b, i) => [bucketLabel(b), fmt.number(before[i]), fmt.number(after[i])])));
-    sections.push(tableOf(t('levels.caption'), [t('levels.column'), t('levels.level')], Object.entries(result.levels).map(([n, l]) => [n, `${l} / ${result.heights?.[n] ?? l}`])));
-    sections.push(`<p>${escape(t(result.suppressed_rows === 'remove' ? 'results.suppressed_removed' : 'results.suppressed_masked', { n: fmt.number(result.suppressed), share: fmt.percent(result.rows ? result.suppressed / result.rows : 0) }))}</p>`);
-    sections.push(`<p>${escape(t(result.optimal ? 'results.optimal' : 'results.heuristic', { k: fmt.number(result.risk_after?.k ?? result.k), nodes: fmt.number(result.nodes_checked), lattice: fmt.number(result.lattice_size) }))}</p>`);
-  } else {
-    sections.push(`<p>${escape(t('results.no_qi'))}</p>`);
-  }
-  sections.push(`<h2>${escape(t('report.notes'))}</h2><ul><li>${escape(t('report.note_local'))}</li><li>${escape(t('key.warning_lose'))}</li><li>${escape(t('key.warning_share'))}</li><li>${escape(t('report.note_personal'))}</li></ul>`);
-  sections.push(`<h2>${escape(t('report.policy_json'))}</h2><pre>${escape(JSON.stringify(policy, null, 2))}</pre>`);
-  const style = 'body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #bbb;padding:.25rem .6rem;text-align:left}caption{text-align:left;font-weight:600}pre{background:#f4f4f4;padding:1rem;overflow:auto}';
-  return `<!doctype html>\n<html lang="${lang}">\n<head>\n<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">\n<title>${escape(t('report.title'))} — ${escape(run.file.name)}</title>\n<style>${style}</style>\n</head>\n<body>\n${sections.join('\n')}\n</body>\n</html>\n`;
+export function signingFields(values, t, onInput) {
+  const names = /** @type {const} */ (['purpose', 'controller', 'recipient', 'key_holder']);
+  return el('fieldset', { class: 'signing', id: 'report-fields' },
+    el('legend', {}, t('sign.title')),
+    el('p', { class: 'help' }, t('sign.help')),
+    names.map((name) => {
+      const id = `report-${name.replace('_', '-')}`;
+      const input = /** @type {HTMLInputElement} */ (el('input', { id, type: 'text', value: values[name] ?? '', autocomplete: 'off', dataset: { field: name } }));
+      input.addEventListener('input', () => onInput(name, input.value));
+      return el('p', {}, el('label', { for: id }, t(`rep.field.${name}`)), input);
+    }));
 }

@@ -10,7 +10,7 @@ const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self
 const CACHE = 'masque-shell-v1';
 const SHELL = [
   './', 'index.html', 'style.css', 'app.js', 'flow.js', 'i18n.js', 'policy.js', 'preview.js', 'protocol.js',
-  'results.js', 'store.js', 'view.js', 'worker.js', 'pkg/masque.js', 'pkg/masque_bg.wasm', 'sample/cohort.csv',
+  'report.js', 'results.js', 'store.js', 'view.js', 'worker.js', 'pkg/masque.js', 'pkg/masque_bg.wasm', 'sample/cohort.csv',
   'embed/masque-clean.js',
 ];
 

@@ -41,6 +41,7 @@ import { ErrorCode, Kind, MasqueError, serve } from './protocol.js';
  * @property {() => import('./protocol.js').KeyFile} keygen
  * @property {(passphrase: string, salt?: string) => import('./protocol.js').KeyFile} key_from_passphrase
  * @property {{fromReader: (size: number, read: ChunkReader, options: ReadOptions) => PreviewTable}} PreviewTable
+ * @property {new () => {update: (bytes: Uint8Array) => void, hex: () => string, free: () => void}} Sha256
  */
 
 /** @type {Promise<Engine> | null} */
@@ -110,6 +111,9 @@ function call(fn, code = ErrorCode.READ) {
  * past 4 GiB): the preview then reads the file again if asked.
  */
 const TAKE_OVER_BYTES = 128 * 1024 * 1024;
+
+/** The chunk a digest reads at a time: the file is never held whole. */
+const DIGEST_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** @type {{token: number | undefined, options: string, table: PreviewTable} | null} the file kept for the preview and the run */
 let kept = null;
@@ -210,5 +214,27 @@ serve(/** @type {import('./protocol.js').WorkerScope} */ (/** @type {unknown} */
       done = call(() => table.clean(request ?? /** @type {CleanRequest} */ ({}), onProgress, sink), ErrorCode.CLEAN);
     }
     return Object.assign(done, { output: new Blob(parts) });
+  },
+
+  [Kind.DIGEST]: async ({ file } = /** @type {any} */ ({}), { progress }) => {
+    const m = await loadEngine();
+    if (!(file instanceof Blob)) throw new MasqueError(ErrorCode.PROTOCOL, 'no file was sent');
+    const reader = new FileReaderSync();
+    const digest = new m.Sha256();
+    try {
+      for (let offset = 0; offset < file.size; offset += DIGEST_CHUNK_BYTES) {
+        progress({ phase: 'digest', done: offset, total: file.size });
+        let chunk;
+        try {
+          chunk = new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, offset + DIGEST_CHUNK_BYTES)));
+        } catch {
+          throw new MasqueError(ErrorCode.FILE, 'the file could not be read');
+        }
+        digest.update(chunk);
+      }
+      return { sha256: digest.hex(), bytes: file.size };
+    } finally {
+      digest.free();
+    }
   },
 });

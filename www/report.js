@@ -1,0 +1,304 @@
+// @ts-check
+// The report of a run, one object for the page's JSON download and the embed's
+// `blob.masque.report` (`reportOf`), and its rendering as a standalone HTML
+// document a DPO can read, complete and print to PDF (`reportHtml`).
+//
+// Every figure is the output's as written (distinct values counted after the
+// generalisation and the suppression), every treatment said in words in the
+// report's language. Counts, column names, settings and the key's fingerprint
+// only: never a cell value, never the key. Plain data in and out: no DOM, no
+// worker, so the page and the embed share it.
+
+import { translator } from './i18n.js';
+import { entryOf, hierarchyName } from './policy.js';
+
+/** @typedef {import('./protocol.js').CleanResult} CleanResult */
+/** @typedef {import('./protocol.js').RiskReport} RiskReport */
+/** @typedef {import('./policy.js').AnonymiseConfig} AnonymiseConfig */
+
+/** The version of the report object's shape. */
+export const REPORT_VERSION = 1;
+
+/** The risk threshold the page reports "rows at risk" for (the engine's default). */
+const THRESHOLD = 0.2;
+
+/**
+ * What the person signing fills in (also editable in the HTML report).
+ * @typedef {{purpose?: string, controller?: string, recipient?: string, key_holder?: string}} Signing
+ */
+
+/**
+ * What a report is made of.
+ * @typedef {object} ReportInput
+ * @property {Omit<CleanResult, 'output'> & {output?: Blob}} done the CLEAN result
+ * @property {{name: string, size?: number}} file the input file
+ * @property {{input?: string | null, output?: string | null}} [digests] SHA-256 of the input and of the output file, hex
+ * @property {object} policy the policy sent (with or without its `anonymise` section)
+ * @property {AnonymiseConfig | null} config the anonymisation asked for (as saved: without the columns added only to measure diversity)
+ * @property {Record<string, string>} [roles] each column's role (`direct_identifier`, `quasi_identifier`, `sensitive`, `other`)
+ * @property {number} finishedAt
+ * @property {string} lang the language of the report's sentences
+ * @property {Signing} [signing]
+ */
+
+/**
+ * The anonymisation configuration to run so that the risk reports measure the
+ * l-diversity of every sensitive column, even without an l or t criterion: each
+ * sensitive column the configuration does not name gets `l_distinct: 1`, which
+ * every class meets (the generalisation found is the same).
+ * @param {AnonymiseConfig | null} config
+ * @param {string[]} sensitive the names of the sensitive columns kept in the output
+ * @returns {AnonymiseConfig | null}
+ */
+export function measuringDiversity(config, sensitive) {
+  if (!config) return null;
+  const qis = new Set(Object.keys(config.quasi_identifiers ?? {}));
+  const extra = sensitive.filter((n) => !qis.has(n) && !Object.hasOwn(config.sensitive ?? {}, n));
+  if (!extra.length) return config;
+  return { ...config, sensitive: { ...(config.sensitive ?? {}), ...Object.fromEntries(extra.map((n) => [n, { l_distinct: 1 }])) } };
+}
+
+/**
+ * The words for a generalisation level of a quasi-identifier.
+ * @param {(key: string, params?: Record<string, unknown>) => string} t
+ * @param {string | null} hierarchy the page's name of the hierarchy (null: another one)
+ * @param {number} level
+ * @param {number} height
+ */
+export function levelWords(t, hierarchy, level, height) {
+  if (level === 0) return t('rep.level.exact');
+  if (level >= height) return t('rep.level.top');
+  const key = `rep.level.${hierarchy}.${level}`;
+  const words = hierarchy === 'mask' ? t('rep.level.mask', { n: level }) : t(key);
+  return words === key ? t('rep.level.other', { level, height }) : words;
+}
+
+/**
+ * A risk report's prosecutor figures.
+ * @param {RiskReport | null | undefined} r
+ */
+function riskFigures(r) {
+  if (!r) return null;
+  const atRisk = r.prosecutor?.records_at_risk ?? {};
+  return {
+    k: r.k, classes: r.classes, sample_uniques: r.sample_uniques,
+    highest: r.prosecutor.highest, average: r.prosecutor.average,
+    records_at_risk: Object.hasOwn(atRisk, String(THRESHOLD)) ? atRisk[String(THRESHOLD)] : (Object.values(atRisk)[0] ?? null),
+  };
+}
+
+/**
+ * The report of a run, as plain JSON data (see the module's comment).
+ * @param {ReportInput} input
+ */
+export function reportOf({ done, file, digests = {}, policy, config, roles = {}, finishedAt, lang, signing = {} }) {
+  const t = translator(lang);
+  const apply = done.report;
+  const result = done.result;
+  const summary = done.output_summary ?? null;
+  const outCols = new Map((summary?.columns ?? []).map((c) => [c.name, c]));
+  const qis = config?.quasi_identifiers ?? {};
+  const rowsWritten = summary?.rows ?? (result ? result.retained ?? result.rows - (result.suppressed_rows === 'remove' ? result.suppressed : 0) : apply.rows_out);
+  const number = new Intl.NumberFormat(lang);
+
+  /** @type {Record<string, number>} */
+  const freeText = {};
+  const columns = apply.columns.map((c) => {
+    const entry = entryOf((/** @type {any} */ (policy)).columns?.[c.name] ?? c.action);
+    const out = outCols.get(c.name);
+    const isQi = Object.hasOwn(qis, c.name);
+    const role = isQi ? 'quasi_identifier' : (roles[c.name] ?? (Object.hasOwn(config?.sensitive ?? {}, c.name) ? 'sensitive' : 'other'));
+    /** @type {string[]} */
+    const words = [];
+    /** @type {Record<string, unknown>} */
+    const fact = {
+      name: c.name, role, action: c.action, ...(c.detail ? { detail: c.detail } : {}),
+      in_output: Boolean(out), distinct_in: c.distinct_in, distinct_out: out?.distinct ?? 0, empty_out: out?.empty ?? 0,
+      invalid: c.invalid, ...(c.invalid ? { invalid_reasons: c.invalid_reasons ?? {} } : {}),
+    };
+    if (c.action === 'drop') words.push(t('rep.do.drop'));
+    else if (c.action === 'pseudonymise') words.push(t('rep.do.pseudonymise', { kind: t(`kind.${c.detail ?? entry.kind ?? 'text'}`) }));
+    else if (c.action === 'redact') words.push(t('rep.do.redact'));
+    else if (c.action === 'scrub') {
+      const replaced = c.replaced ?? {};
+      for (const [kind, n] of Object.entries(replaced)) freeText[kind] = (freeText[kind] ?? 0) + n;
+      fact.replaced = replaced;
+      const parts = Object.entries(replaced).filter(([, n]) => n > 0).map(([kind, n]) => `${number.format(n)} ${t(`rep.found.${kind}`)}`);
+      words.push(t('rep.do.scrub', { found: parts.length ? parts.join(', ') : t('rep.found.none') }));
+    } else if (c.action === 'generalise') words.push(t('rep.do.generalise', { to: t(`rep.to.${c.detail ?? entry.to ?? 'other'}`) }));
+    else if (c.action === 'date_shift') words.push(t('rep.do.date_shift'));
+    else if (c.action === 'mask') words.push(t('rep.do.mask'));
+    else if (!isQi) words.push(t('rep.do.keep'));
+    if (isQi && result) {
+      const hierarchy = hierarchyName(qis[c.name]);
+      const level = result.levels?.[c.name] ?? 0;
+      const height = result.heights?.[c.name] ?? level;
+      Object.assign(fact, { hierarchy: hierarchy ?? 'other', level, height });
+      words.push(t('rep.do.qi', { level: levelWords(t, hierarchy, level, height), n: level, height }));
+    }
+    if (c.invalid) words.push(t('rep.do.invalid', { n: number.format(c.invalid) }));
+    fact.treatment = words.join(' ; ').replace(/ ; /g, lang === 'fr' ? '\u00a0; ' : '; ');
+    return fact;
+  });
+
+  const criteriaOf = (/** @type {string} */ name) => (/** @type {Record<string, {l_distinct?: number, t_closeness?: number}>} */ (config?.sensitive ?? {}))[name] ?? {};
+  const sensitiveNames = [...new Set([
+    ...Object.entries(roles).filter(([n, r]) => r === 'sensitive' && outCols.has(n) && !Object.hasOwn(qis, n)).map(([n]) => n),
+    ...Object.keys(config?.sensitive ?? {}),
+  ])];
+  const diversity = sensitiveNames.map((name) => {
+    const before = result?.risk_before?.sensitive?.[name];
+    const after = result?.risk_after?.sensitive?.[name];
+    return {
+      column: name,
+      l_distinct_before: before?.l_distinct ?? null, l_distinct_after: after?.l_distinct ?? null,
+      l_entropy_after: after?.l_entropy ?? null, t_closeness_after: after?.t_closeness ?? null,
+      required_l: criteriaOf(name).l_distinct ?? null, required_t: criteriaOf(name).t_closeness ?? null,
+    };
+  });
+  const sensitiveCriteria = Object.values(config?.sensitive ?? {})[0] ?? {};
+
+  return {
+    format: 'masque-report', report_version: REPORT_VERSION, lang,
+    masque_version: apply.masque_version,
+    file: file.name,
+    finished_at: new Date(finishedAt).toISOString(),
+    input: { name: file.name, bytes: file.size ?? null, sha256: digests.input ?? null, rows: apply.rows_in, columns: apply.columns_in },
+    output: { bytes: done.output?.size ?? null, sha256: digests.output ?? null, rows: rowsWritten, columns: summary?.columns.length ?? apply.columns_out, dialect: done.dialect },
+    rows: { read: apply.rows_in, written: rowsWritten, suppressed: result?.suppressed ?? 0, suppressed_rows: result?.suppressed_rows ?? null },
+    columns,
+    free_text: freeText,
+    method: {
+      pseudonyms: 'HMAC-SHA-256', key_fingerprint: apply.key_fingerprint ?? null,
+      pseudonymised: columns.filter((c) => c.action === 'pseudonymise').map((c) => c.name),
+    },
+    privacy_model: config ? {
+      model: 'k-anonymity', k: config.k, suppression_limit: config.suppression_limit, suppressed_rows: config.suppressed_rows,
+      l: sensitiveCriteria.l_distinct ?? null, t: sensitiveCriteria.t_closeness ?? null,
+      quasi_identifiers: Object.fromEntries(Object.keys(qis).map((n) => [n, hierarchyName(qis[n]) ?? 'other'])),
+      metric: config.metric ?? null,
+      k_achieved: result ? (result.risk_after?.k ?? result.k ?? null) : null, optimal: result?.optimal ?? null,
+    } : null,
+    attacker_model: result ? { model: 'prosecutor', threshold: THRESHOLD, before: riskFigures(result.risk_before), after: riskFigures(result.risk_after) } : null,
+    l_diversity: diversity,
+    signing: { purpose: signing.purpose ?? '', controller: signing.controller ?? '', recipient: signing.recipient ?? '', key_holder: signing.key_holder ?? '' },
+    // The engine's own reports, whole (counts and settings only).
+    policy, anonymise: config, apply_report: apply, anonymise_result: result, output_summary: summary, timings: done.timings,
+  };
+}
+
+/** @typedef {ReturnType<typeof reportOf>} Report */
+
+const escape = (/** @type {unknown} */ s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+/** The report's print-ready style (also on screen); `@media print` hides the editing hints. */
+export const REPORT_STYLE = `
+body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #999}
+table{border-collapse:collapse;margin:1rem 0;width:100%}th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}
+td.num{text-align:right;font-variant-numeric:tabular-nums}caption{text-align:left;font-weight:600}
+code,.hash{font-family:ui-monospace,monospace;word-break:break-all}
+.field{border-bottom:1px dashed #777;min-height:1.6em;padding:.1rem .3rem;background:#fffbe6}
+.hint{color:#555;font-size:.9em}.sign{display:grid;grid-template-columns:1fr 1fr;gap:1rem}.sign .field{min-height:4rem}
+@media print{
+  @page{size:A4;margin:18mm 15mm}
+  body{max-width:none;margin:0;padding:0;font-size:10.5pt;color:#000}
+  .hint{display:none}.field{background:none;border-bottom:1px solid #000}
+  h2{break-after:avoid}tr,.sign{break-inside:avoid}table{font-size:9.5pt}thead{display:table-header-group}
+}`;
+
+/**
+ * A standalone HTML document of `report` (no script, no external resource),
+ * in the report's language; purpose, controller, recipient, key holder, date
+ * and signature are editable before printing.
+ * @param {Report} report
+ */
+export function reportHtml(report) {
+  const lang = report.lang;
+  const t = translator(lang);
+  const number = new Intl.NumberFormat(lang);
+  const pct = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 2 });
+  const n = (/** @type {number | null | undefined} */ x) => (x === null || x === undefined ? '—' : number.format(x));
+  const p = (/** @type {number | null | undefined} */ x) => (x === null || x === undefined ? '—' : pct.format(x));
+  const tableOf = (/** @type {string} */ caption, /** @type {string[]} */ headers, /** @type {(string | {num: string})[][]} */ rows) => `<table><caption>${escape(caption)}</caption>
+<thead><tr>${headers.map((h) => `<th scope="col">${escape(h)}</th>`).join('')}</tr></thead><tbody>
+${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escape(c)}</th>` : typeof c === 'object' ? `<td class="num">${escape(c.num)}</td>` : `<td>${escape(c)}</td>`)).join('')}</tr>`).join('\n')}
+</tbody></table>`;
+  const field = (/** @type {string} */ key, /** @type {string} */ value) => `<p><strong>${escape(t(`rep.field.${key}`))}</strong></p><div class="field" contenteditable="true" data-field="${key}">${escape(value)}</div>`;
+  const s = [];
+  s.push(`<h1>${escape(t('report.title'))}</h1>`);
+  s.push(`<p>${escape(t('report.intro', { name: report.file, date: new Date(report.finished_at).toLocaleString(lang), version: report.masque_version }))}</p>`);
+  s.push(`<p class="hint">${escape(t('rep.hint'))}</p>`);
+
+  s.push(`<h2>${escape(t('rep.h.context'))}</h2>`);
+  s.push(field('purpose', report.signing.purpose), field('controller', report.signing.controller), field('recipient', report.signing.recipient));
+
+  s.push(`<h2>${escape(t('rep.h.files'))}</h2>`);
+  s.push(tableOf(t('rep.h.files'), [t('rep.files.what'), t('rep.files.input'), t('rep.files.output')], [
+    [t('rep.files.name'), report.input.name, '—'],
+    [t('rep.files.bytes'), { num: n(report.input.bytes) }, { num: n(report.output.bytes) }],
+    [t('rep.files.rows'), { num: n(report.rows.read) }, { num: n(report.rows.written) }],
+    [t('rep.files.columns'), { num: n(report.input.columns) }, { num: n(report.output.columns) }],
+    ['SHA-256', report.input.sha256 ?? '—', report.output.sha256 ?? '—'],
+  ]).replace(/<td>([0-9a-f]{64})<\/td>/g, '<td class="hash">$1</td>'));
+  s.push(`<p data-field="rows">${escape(t('rep.rows', { read: n(report.rows.read), written: n(report.rows.written), suppressed: n(report.rows.suppressed) }))}${report.rows.suppressed && report.rows.suppressed_rows ? ` ${escape(t(report.rows.suppressed_rows === 'remove' ? 'rep.rows.removed' : 'rep.rows.masked'))}` : ''}</p>`);
+
+  s.push(`<h2>${escape(t('rep.h.columns'))}</h2>`);
+  s.push(tableOf(t('rep.columns.caption'), [t('levels.column'), t('rep.columns.role'), t('rep.columns.treatment'), t('report.distinct_in'), t('rep.columns.distinct_out'), t('rep.columns.empty_out')],
+    report.columns.map((c) => [String(c.name), t(`role.${c.role}`), String(c.treatment), { num: n(/** @type {number} */ (c.distinct_in)) },
+      c.in_output ? { num: n(/** @type {number} */ (c.distinct_out)) } : { num: '—' }, c.in_output ? { num: n(/** @type {number} */ (c.empty_out)) } : { num: '—' }])));
+  const kinds = Object.entries(report.free_text);
+  s.push(`<h3>${escape(t('rep.h.free_text'))}</h3>`);
+  s.push(kinds.length
+    ? tableOf(t('rep.h.free_text'), [t('rep.free.kind'), t('rep.free.count')], kinds.map(([k, v]) => [t(`rep.found.${k}`), { num: n(v) }]))
+    : `<p>${escape(t('rep.free.none'))}</p>`);
+
+  s.push(`<h2>${escape(t('rep.h.method'))}</h2>`);
+  s.push(`<p>${escape(report.method.pseudonymised.length ? t('rep.method.hmac', { columns: report.method.pseudonymised.join(', ') }) : t('rep.method.none'))}</p>`);
+  s.push(`<p>${escape(t('report.key'))}\u00a0: <code>${escape(report.method.key_fingerprint ?? t('report.no_key'))}</code></p>`);
+  s.push(`<p>${escape(t('rep.method.holder'))}</p>`);
+  s.push(field('key_holder', report.signing.key_holder));
+
+  s.push(`<h2>${escape(t('report.privacy'))}</h2>`);
+  const pm = report.privacy_model;
+  if (pm) {
+    const qiText = Object.entries(pm.quasi_identifiers).map(([name, h]) => `${name} (${t(`hierarchy.${h}`) === `hierarchy.${h}` ? t('rep.hierarchy.other') : t(`hierarchy.${h}`)})`).join(', ');
+    s.push(`<ul><li>${escape(t('rep.pm.k', { k: n(pm.k), achieved: n(pm.k_achieved) }))}</li>`
+      + `<li>${escape(t('rep.pm.suppression', { limit: p(pm.suppression_limit), how: t(pm.suppressed_rows === 'mask' ? 'rep.pm.masked' : 'rep.pm.removed') }))}</li>`
+      + `<li>${escape(t('rep.pm.qis', { qis: qiText }))}</li>`
+      + `<li>${escape(pm.l ? t('rep.pm.l', { l: n(pm.l) }) : t('rep.pm.no_l'))}</li>`
+      + `<li>${escape(pm.t ? t('rep.pm.t', { t: number.format(pm.t) }) : t('rep.pm.no_t'))}</li>`
+      + `<li>${escape(t(pm.optimal ? 'rep.pm.optimal' : 'rep.pm.heuristic'))}</li></ul>`);
+  } else {
+    s.push(`<p>${escape(t('results.no_qi'))}</p>`);
+  }
+
+  s.push(`<h2>${escape(t('rep.h.attacker'))}</h2>`);
+  const am = report.attacker_model;
+  if (am) {
+    s.push(`<p>${escape(t('rep.am.prosecutor'))}</p>`);
+    const line = (/** @type {string} */ key, /** @type {(r: any) => string} */ f) => [t(key), am.before ? { num: f(am.before) } : '—', am.after ? { num: f(am.after) } : '—'];
+    s.push(tableOf(t('risk.caption'), [t('risk.measure'), t('risk.before'), t('risk.after')], [
+      line('risk.k', (r) => n(r.k)), line('risk.classes', (r) => n(r.classes)), line('risk.sample_uniques', (r) => n(r.sample_uniques)),
+      line('risk.records_at_risk', (r) => p(r.records_at_risk)), line('risk.highest', (r) => p(r.highest)), line('risk.average', (r) => p(r.average)),
+    ]));
+  } else {
+    s.push(`<p>${escape(t('results.no_qi'))}</p>`);
+  }
+
+  s.push(`<h2>${escape(t('rep.h.diversity'))}</h2>`);
+  s.push(report.l_diversity.length
+    ? tableOf(t('rep.h.diversity'), [t('levels.column'), t('rep.div.before'), t('rep.div.after'), t('rep.div.entropy'), t('rep.div.t'), t('rep.div.required')],
+      report.l_diversity.map((d) => [d.column, { num: n(d.l_distinct_before) }, { num: n(d.l_distinct_after) },
+        { num: d.l_entropy_after === null ? '—' : new Intl.NumberFormat(lang, { maximumFractionDigits: 2 }).format(d.l_entropy_after) },
+        { num: d.t_closeness_after === null ? '—' : new Intl.NumberFormat(lang, { maximumFractionDigits: 3 }).format(d.t_closeness_after) },
+        [d.required_l ? `l ≥ ${n(d.required_l)}` : '', d.required_t ? `t ≤ ${number.format(d.required_t)}` : ''].filter(Boolean).join(', ') || t('rep.div.none')]))
+    : `<p>${escape(t('rep.div.no_sensitive'))}</p>`);
+
+  s.push(`<h2>${escape(t('report.notes'))}</h2><ul><li>${escape(t('report.note_local'))}</li><li>${escape(t('key.warning_lose'))}</li><li>${escape(t('key.warning_share'))}</li><li>${escape(t('report.note_personal'))}</li></ul>`);
+
+  s.push(`<h2>${escape(t('rep.h.sign'))}</h2>`);
+  s.push(`<div class="sign"><div>${field('date', '')}</div><div>${field('signature', '')}</div></div>`);
+
+  return `<!doctype html>\n<html lang="${lang}">\n<head>\n<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">\n<title>${escape(t('report.title'))} — ${escape(report.file)}</title>\n<style>${REPORT_STYLE}</style>\n</head>\n<body>\n${s.join('\n')}\n</body>\n</html>\n`;
+}
