@@ -34,6 +34,8 @@
 //! Errors name positions, never cell values.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// A helper used only inside the core is `pub(crate)` or narrower: `pub` is the API.
+#![warn(unreachable_pub)]
 
 pub mod clean;
 pub mod hierarchy;

@@ -15,7 +15,7 @@ use crate::privacy::{analyse, AnalysisOptions, OrderedMap, RiskReport, Sensitive
 use crate::table::{Column, Dictionary, Table};
 
 /// What the suppressed quasi-identifiers are written as.
-pub const SUPPRESSED_MARKER: &str = "*";
+pub(crate) const SUPPRESSED_MARKER: &str = "*";
 
 /// A metric and its value.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]

@@ -159,12 +159,12 @@ impl Dialect {
 mod delimiter_serde {
     use serde::{de::Error, Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(d: &u8, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(d: &u8, s: S) -> Result<S::Ok, S::Error> {
         let c = [*d];
         s.serialize_str(std::str::from_utf8(&c).unwrap_or(","))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
         let s = String::deserialize(d)?;
         super::read::parse_delimiter(&s).ok_or_else(|| D::Error::custom("delimiter must be one of , ; | or a tab"))
     }

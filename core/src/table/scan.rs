@@ -27,9 +27,9 @@ use std::collections::VecDeque;
 use super::{ReadError, ReadErrorKind, Warning};
 
 /// A quoted field with more line breaks than this is reported.
-pub const LONG_FIELD_LINES: u64 = 100;
+pub(crate) const LONG_FIELD_LINES: u64 = 100;
 /// A quoted field longer than this (in bytes) is reported.
-pub const LONG_FIELD_BYTES: u64 = 1 << 20;
+pub(crate) const LONG_FIELD_BYTES: u64 = 1 << 20;
 /// At most this many long fields are reported one by one (the count is kept).
 const LONG_FIELD_WARNINGS: usize = 10;
 /// How many record starts are remembered: more than the records the csv
