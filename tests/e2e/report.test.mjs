@@ -1,4 +1,4 @@
-// The report a DPO signs, and the embed that is as safe as the page (issue 13).
+// The report a DPO signs, and the embed that is as safe as the page.
 //
 // 1. The page's default flow on a generated export (French): the HTML and
 //    JSON reports and the cleaned file are downloaded; the reports' SHA-256
