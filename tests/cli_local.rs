@@ -1,6 +1,7 @@
 //! `masque anonymise FILE --config C` with `"recoding": "local"`: Adult,
 //! k = 5, every row kept, the report's recoding, NCP and privacy figures;
-//! an unknown recoding is refused naming the field.
+//! an unknown recoding is refused naming the field; `max_level` honoured, and
+//! a bound that makes k impossible refused naming the column and the numbers.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::Path;
@@ -105,4 +106,53 @@ fn a_policy_anonymise_section_carries_local_recoding() {
     assert!(result["k"].as_u64().unwrap() >= 5);
     // The section's l-diversity holds on the output.
     assert!(result["risk_after"]["sensitive"]["diag_principal"]["l_distinct"].as_u64().unwrap() >= 2);
+}
+
+#[test]
+fn max_level_is_honoured_or_named_when_it_blocks() {
+    let dir = temp_dir::temp_dir("cli-local", "max-level");
+    let adult = format!("{FIXTURES}/adult/adult.csv");
+    let bounded = |level: usize| {
+        let name = config(&dir, "local");
+        let mut c: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join(&name)).unwrap()).unwrap();
+        c["quasi_identifiers"]["age"]["max_level"] = level.into();
+        let file = format!("age{level}.json");
+        std::fs::write(dir.join(&file), serde_json::to_vec(&c).unwrap()).unwrap();
+        file
+    };
+
+    // `age` at most to the 5-year band: every age cell an age or a band.
+    let config = bounded(1);
+    let out = masque(&dir, &["anonymise", &adult, "--config", &config, "-o", "out.csv", "--report", "r.json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("r.json")).unwrap()).unwrap();
+    assert_eq!(r["recoding"], "local");
+    assert_eq!((r["rows"].as_u64(), r["retained"].as_u64()), (Some(30162), Some(30162)));
+    assert!(r["k"].as_u64().unwrap() >= 5);
+    assert!(r["ncp"]["value"].as_f64().unwrap() < 0.1, "{}", r["ncp"]);
+    let written = std::fs::read_to_string(dir.join("out.csv")).unwrap();
+    let mut lines = written.lines();
+    let age = lines.next().unwrap().split(';').position(|c| c == "age").unwrap();
+    for line in lines {
+        let cell = line.split(';').nth(age).unwrap();
+        let ok = match cell.split_once('-') {
+            None => cell.parse::<u32>().is_ok(),
+            Some((a, b)) => {
+                let (a, b) = (a.parse::<u32>().unwrap(), b.parse::<u32>().unwrap());
+                a % 5 == 0 && b == a + 4
+            }
+        };
+        assert!(ok, "age cell {cell:?} above the 5-year band");
+    }
+
+    // The ages themselves: age 86 has one row, so k = 5 is impossible.
+    let config = bounded(0);
+    let out = masque(&dir, &["anonymise", &adult, "--config", &config, "-o", "none.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("the bound of `age` (max_level 0) blocks"), "{stderr}");
+    assert!(stderr.contains("has 1 where 5 are needed"), "{stderr}");
+    assert!(!stderr.contains("86"), "{stderr}");
+    assert!(!dir.join("none.csv").exists());
 }

@@ -39,6 +39,7 @@ impl SearchError {
             SearchErrorKind::NoSolution => "no_solution",
             SearchErrorKind::RowCount { .. } => "row_count",
             SearchErrorKind::NotGeneralisation { .. } => "not_generalisation",
+            SearchErrorKind::BoundBlocks { .. } => "max_level_blocks",
         }
     }
 }
@@ -107,6 +108,22 @@ pub enum SearchErrorKind {
         /// 1-based data row.
         row: usize,
     },
+    /// Local recoding: with the `max_level` bounds, the rows that share their
+    /// ancestors at those levels form a group that can never meet the
+    /// criteria (splitting only makes it smaller, and a bound forbids
+    /// generalising higher to merge it with others).
+    BoundBlocks {
+        /// The quasi-identifiers whose bound blocks, each with its `max_level`,
+        /// in configuration order.
+        columns: Vec<(String, usize)>,
+        /// The rows of the smallest group that fails.
+        rows: u64,
+        /// The rows a group needs: k (or more, as l-diversity implies).
+        needed: u32,
+        /// Whether that group has enough rows but fails a sensitive criterion
+        /// (l-diversity, t-closeness) rather than k.
+        sensitive: bool,
+    },
 }
 
 impl fmt::Display for SearchError {
@@ -147,6 +164,22 @@ impl fmt::Display for SearchError {
                 "column `{column}`: the output value in row {row} is neither the input value nor one of its \
                  ancestors in the hierarchy"
             ),
+            SearchErrorKind::BoundBlocks { columns, rows, needed, sensitive } => {
+                let named: Vec<String> =
+                    columns.iter().map(|(c, level)| format!("`{c}` (max_level {level})")).collect();
+                let (bound, blocks) = if columns.len() == 1 { ("bound", "blocks") } else { ("bounds", "block") };
+                write!(f, "local recoding: the {bound} of {} {blocks}: ", named.join(", "))?;
+                if *sensitive {
+                    write!(f, "a group of {rows} rows they leave fails the l-diversity / t-closeness criteria")?;
+                } else {
+                    write!(f, "the smallest group of rows they leave has {rows} where {needed} are needed")?;
+                }
+                write!(
+                    f,
+                    "; it cannot be merged with another, since a bound forbids generalising higher: raise or drop \
+                     the `max_level`, or lower k or the l / t requirements"
+                )
+            }
         }
     }
 }

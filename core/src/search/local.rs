@@ -12,7 +12,13 @@
 //! 1. Every row starts in one partition, every quasi-identifier at the top
 //!    of its hierarchy (which must be one value, such as `*`). If that
 //!    partition fails the criteria (fewer than `k` rows, a sensitive
-//!    attribute not l-diverse), there is no solution.
+//!    attribute not l-diverse), there is no solution. A quasi-identifier
+//!    with a `max_level` below its top starts there instead: the rows are
+//!    grouped by their nodes at the `max_level`s, one partition per group
+//!    (in label-code order, rows in order within it). No step below makes
+//!    a partition larger or goes above its starting levels, so a group that
+//!    fails the criteria can never be fixed: that is an error naming the
+//!    bounds that block ([`SearchErrorKind::BoundBlocks`]), never a value.
 //! 2. A partition is first *tightened*: a quasi-identifier goes down a level
 //!    as long as all its rows share their label at the level below (free:
 //!    the partition is unchanged, each of its cells loses less).
@@ -96,6 +102,8 @@ struct Dim<'a> {
     /// `1 / (hierarchy rows - 1)`, 0 for a one-row hierarchy.
     scale: f64,
     min: u16,
+    /// `max_level`: no cell goes above it.
+    max: u16,
 }
 
 /// A partition: `rows[start..end]`, and its levels and frozen flags at
@@ -180,18 +188,14 @@ pub(crate) fn recode_with(
     for (i, d) in problem.dims.iter().enumerate() {
         let h = &d.hierarchy;
         let top = h.height() - 1;
-        if (d.max as usize) < top {
-            return Err(SearchError::config(
-                &format!("quasi_identifiers.{}.max_level", d.column.name),
-                "is not supported with local recoding (a row may need the top of the hierarchy)",
-            ));
-        }
         let codes = d.column.codes.as_slice();
         let domain = h.map(0).len();
         if let Some(row) = codes.iter().position(|&c| c as usize >= domain) {
             return Err(PrivacyError::new(PrivacyErrorKind::CodeOutOfRange { slice: Some(i), row: row + 1 }).into());
         }
-        if h.labels_in_use(top) > 1 {
+        // A bounded quasi-identifier starts at its `max_level`, one partition
+        // per node there; an unbounded one at its top, which must be one node.
+        if d.max as usize >= top && h.labels_in_use(top) > 1 {
             return Err(SearchError::config(
                 &format!("quasi_identifiers.{}", d.column.name),
                 "local recoding needs a hierarchy whose top level is one value (such as `*`)",
@@ -214,6 +218,7 @@ pub(crate) fn recode_with(
             parents,
             scale: if rows_of_hierarchy > 1 { 1.0 / (rows_of_hierarchy - 1) as f64 } else { 0.0 },
             min: d.min as u16,
+            max: (d.max as usize).min(top) as u16,
         });
     }
     let mut criteria = Criteria {
@@ -229,9 +234,36 @@ pub(crate) fn recode_with(
         scratch: Vec::new(),
     };
     let d_count = dims.len();
-    let rows: Vec<u32> = (0..n as u32).collect();
+    let mut rows: Vec<u32> = (0..n as u32).collect();
     if (n as u64) < u64::from(problem.min_size) || !criteria.pass(&rows) {
         return Err(SearchError::new(SearchErrorKind::NoSolution));
+    }
+    // The starting partitions: the rows grouped by their nodes at `max_level`
+    // of the bounded quasi-identifiers (one partition when none is bounded).
+    let bounded: Vec<usize> = (0..d_count).filter(|&d| usize::from(dims[d].max) + 1 < dims[d].maps.len()).collect();
+    let starts = group_by_nodes(&dims, &bounded, &mut rows);
+    if let Some((size, sensitive)) = failing(&starts, &rows, problem.min_size, &mut criteria) {
+        // No split makes a group bigger, and no bound lets it merge: name the
+        // bounds that block alone (each grouping the rows by itself), or all.
+        let mut scratch = rows.clone();
+        let alone: Vec<usize> = bounded
+            .iter()
+            .copied()
+            .filter(|&d| {
+                let parts = group_by_nodes(&dims, &[d], &mut scratch);
+                failing(&parts, &scratch, problem.min_size, &mut criteria).is_some()
+            })
+            .collect();
+        let blocking = if alone.is_empty() { &bounded } else { &alone };
+        return Err(SearchError::new(SearchErrorKind::BoundBlocks {
+            columns: blocking
+                .iter()
+                .map(|&d| (problem.dims[d].column.name.to_string(), usize::from(dims[d].max)))
+                .collect(),
+            rows: size,
+            needed: problem.min_size,
+            sensitive,
+        }));
     }
     let max_domain = problem
         .dims
@@ -242,12 +274,12 @@ pub(crate) fn recode_with(
     let cluster = !criteria.any();
     let mut state = State {
         min_size: problem.min_size,
-        levels: dims.iter().map(|d| (d.maps.len() - 1) as u16).collect(),
-        frozen: vec![false; d_count],
+        levels: starts.iter().flat_map(|_| dims.iter().map(|d| d.max)).collect(),
+        frozen: vec![false; d_count * starts.len()],
         dims,
         criteria,
         rows,
-        parts: vec![Part { start: 0, end: n }],
+        parts: starts,
         bufs: Buffers {
             counts: vec![0u32; max_domain],
             group_of: vec![u32::MAX; max_domain],
@@ -261,7 +293,8 @@ pub(crate) fn recode_with(
         lookahead,
     };
     let mut finals: Vec<usize> = Vec::new();
-    let mut stack: Vec<usize> = vec![0];
+    // Processed in order: the first partition on top of the stack.
+    let mut stack: Vec<usize> = (0..state.parts.len()).rev().collect();
     let mut made: Vec<usize> = Vec::new();
     let mut processed = 0u64;
     let mut stopped = false;
@@ -548,7 +581,7 @@ fn cluster(dims: &[Dim<'_>], rows: &[u32], k: usize) -> (Vec<u32>, Vec<usize>) {
 }
 
 /// The lowest node at or above `(level, label)` that row `r` is under (the
-/// top level has one label in use, so there is one).
+/// rows of a partition share their node at `max_level`, so there is one).
 fn join_node(dim: &Dim<'_>, level: u16, label: u32, r: u32) -> (u16, u32) {
     let code = dim.codes[r as usize] as usize;
     let (mut l, mut theirs) = (level as usize, label);
@@ -560,6 +593,46 @@ fn join_node(dim: &Dim<'_>, level: u16, label: u32, r: u32) -> (u16, u32) {
     }
     (l as u16, mine)
 }
+
+/// Sorts `rows` by their nodes at `max_level` of the quasi-identifiers `by`
+/// (label codes in order, rows in order within a group: a stable sort) and
+/// returns the groups as partitions.
+fn group_by_nodes(dims: &[Dim<'_>], by: &[usize], rows: &mut [u32]) -> Vec<Part> {
+    let label = |d: usize, r: u32| {
+        let dim = &dims[d];
+        dim.maps[usize::from(dim.max)][dim.codes[r as usize] as usize]
+    };
+    rows.sort_by(|&a, &b| {
+        by.iter().map(|&d| label(d, a).cmp(&label(d, b))).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for i in 1..=rows.len() {
+        if i == rows.len() || by.iter().any(|&d| label(d, rows[i]) != label(d, rows[start])) {
+            parts.push(Part { start, end: i });
+            start = i;
+        }
+    }
+    parts
+}
+
+/// The smallest of `parts` that fails the criteria: its rows, and whether it
+/// has `min_size` rows but fails a sensitive criterion (groups too small
+/// are reported first).
+fn failing(parts: &[Part], rows: &[u32], min_size: u32, criteria: &mut Criteria<'_, '_>) -> Option<(u64, bool)> {
+    let mut small: Option<u64> = None;
+    let mut sensitive: Option<u64> = None;
+    for &Part { start, end } in parts {
+        let size = (end - start) as u64;
+        if size < u64::from(min_size) {
+            small = Some(small.map_or(size, |s| s.min(size)));
+        } else if small.is_none() && sensitive.is_none_or(|s| size < s) && !criteria.pass(&rows[start..end]) {
+            sensitive = Some(size);
+        }
+    }
+    small.map(|s| (s, false)).or(sensitive.map(|s| (s, true)))
+}
+
 /// Buffers of the splits, reused between partitions.
 struct Buffers {
     /// Per label, rows counted (zero between uses).
