@@ -8,8 +8,8 @@
 import { ErrorCode, Kind } from './protocol.js';
 import { has, translator } from './i18n.js';
 import {
-  ACTIONS, DEFAULT_K, DEFAULT_SUPPRESSION, HIERARCHIES, ROLES, columnsFromSuggestions, entryOf,
-  loadPolicy, problemsOf, sameEntry, savedPolicyOf,
+  ACTIONS, DEFAULT_K, DEFAULT_PRIVACY, DEFAULT_SUPPRESSION, ROLES, columnsFromSuggestions, entryOf,
+  hierarchiesFor, loadPolicy, planOf, problemsOf, sameEntry, savedPolicyOf,
 } from './policy.js';
 import { virtualGrid } from './preview.js';
 import { measuringDiversity, reportHtml, reportOf } from './report.js';
@@ -34,6 +34,9 @@ const $ = (/** @type {string} */ id) => document.getElementById(id);
 export function entryLabel(t, lang, entry) {
   const e = entryOf(entry);
   const name = has(lang, `action.${e.action}`) ? t(`action.${e.action}`) : e.action;
+  if (e.action === 'date_shift' && typeof e.subject === 'string' && Number(e.max_days) > 0 && Object.keys(e).length === 3) {
+    return t('action.date_shift_by', { subject: e.subject, days: Number(e.max_days) });
+  }
   const extras = Object.entries(e).filter(([k]) => k !== 'action').map(([k, v]) => (k === 'kind' && has(lang, `kind.${v}`) ? t(`kind.${v}`) : `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`));
   return extras.length ? `${name} (${extras.join(', ')})` : name;
 }
@@ -65,6 +68,7 @@ export function startFlow({ client, store }) {
     policyFile: /** @type {HTMLInputElement} */ ($('policy-file')),
     k: /** @type {HTMLInputElement} */ ($('k')), suppression: /** @type {HTMLInputElement} */ ($('suppression')),
     suppressedRows: /** @type {HTMLSelectElement} */ ($('suppressed-rows')),
+    recoding: /** @type {HTMLSelectElement} */ ($('recoding')), plan: $('plan'),
     l: /** @type {HTMLInputElement} */ ($('l')), t: /** @type {HTMLInputElement} */ ($('t')),
     keyGenerate: /** @type {HTMLButtonElement} */ ($('key-generate')), keyFile: /** @type {HTMLInputElement} */ ($('key-file')),
     keyExport: /** @type {HTMLButtonElement} */ ($('key-export')), passphrase: /** @type {HTMLInputElement} */ ($('passphrase')),
@@ -99,6 +103,7 @@ export function startFlow({ client, store }) {
       suppressedRows: ui.suppressedRows.value,
       l: num(ui.l),
       t: num(ui.t),
+      recoding: ui.recoding.value === 'global' ? 'global' : 'local',
     };
   }
 
@@ -135,11 +140,12 @@ export function startFlow({ client, store }) {
       const action = /** @type {HTMLSelectElement} */ (el('select', { id: actionId, dataset: { column: c.name, control: 'action' } },
         choices.map((a, j) => el('option', { value: String(j), selected: j === selected }, entryLabel(tr, lng, a)))));
       action.addEventListener('change', () => {
-        changed({ columns: withColumn(i, { ...get().columns[i], entry: choices[Number(action.value)] }) });
+        const { why: _, ...column } = get().columns[i];
+        changed({ columns: withColumn(i, { ...column, entry: choices[Number(action.value)] }) });
       });
       const isQi = c.role === 'quasi_identifier';
       const hierarchy = /** @type {HTMLSelectElement} */ (el('select', { id: hierId, disabled: !isQi, dataset: { column: c.name, control: 'hierarchy' } },
-        Object.keys(HIERARCHIES).map((h) => el('option', { value: h, selected: h === c.hierarchy }, tr(`hierarchy.${h}`)))));
+        hierarchiesFor(c).map((h) => el('option', { value: h, selected: h === c.hierarchy }, tr(`hierarchy.${h}`)))));
       hierarchy.addEventListener('change', () => {
         changed({ columns: withColumn(i, { ...get().columns[i], hierarchy: hierarchy.value }) });
       });
@@ -167,11 +173,34 @@ export function startFlow({ client, store }) {
    */
   function setRole(i, role) {
     const c = get().columns[i];
-    const next = { ...c, role };
+    const { why: _, ...rest } = c;
+    const next = { ...rest, role };
     // A quasi-identifier is generalised by the search: the policy keeps it.
     if (role === 'quasi_identifier' && entryOf(c.entry).action === 'drop') next.entry = { action: 'keep' };
     changed({ columns: withColumn(i, next) });
     $(`role-${i}`)?.focus();
+  }
+
+  /**
+   * The plan of every column in plain words, before the run (and why the
+   * page's default treats it so, where it differs from the suggestion).
+   * @param {Column[]} columns
+   * @param {Translate} tr
+   * @param {string} lng
+   */
+  function planItems(columns, tr, lng) {
+    const p = privacy();
+    return columns.map((c) => {
+      const plan = planOf(c, p);
+      /** @type {Record<string, string | number>} */
+      const params = { ...plan.params, name: c.name };
+      if (plan.key === 'pseudonymise') params.kind = has(lng, `kind.${params.kind}`) ? tr(`kind.${params.kind}`) : String(params.kind);
+      if (plan.key === 'generalise') params.to = has(lng, `rep.to.${params.to}`) ? tr(`rep.to.${params.to}`) : String(params.to);
+      let text = tr(`plan.${plan.key}`, params);
+      if (plan.key.startsWith('qi.')) text += ` (${tr(`plan.how.${plan.params.how}`)})`;
+      return el('li', { dataset: { column: c.name, plan: plan.key, ...(plan.why ? { why: plan.why } : {}) } },
+        text, ...(plan.why ? [el('br'), el('span', { class: 'why' }, tr(`why.${plan.why}`))] : []));
+    });
   }
 
   // ---- key ---------------------------------------------------------------
@@ -228,6 +257,7 @@ export function startFlow({ client, store }) {
     if (!inspection) return;
     ui.k.value = String(DEFAULT_K);
     ui.suppression.value = String(DEFAULT_SUPPRESSION);
+    ui.recoding.value = DEFAULT_PRIVACY.recoding ?? 'local';
     changed({ columns: columnsFromSuggestions(inspection), notice: t()('setup.accepted') });
   });
   ui.policySave.addEventListener('click', () => {
@@ -247,6 +277,7 @@ export function startFlow({ client, store }) {
         ui.suppressedRows.value = saved.suppressedRows;
         ui.l.value = saved.l === null ? '' : String(saved.l);
         ui.t.value = saved.t === null ? '' : String(saved.t);
+        ui.recoding.value = saved.recoding === 'global' ? 'global' : 'local';
       }
       const notice = t()('setup.loaded', { name: file.name })
         + (unknown.length ? ` ${t()('setup.unknown_hierarchy', { names: unknown.join(', ') })}` : '');
@@ -255,7 +286,7 @@ export function startFlow({ client, store }) {
       changed({ runError: { code: 'policy', message: err instanceof SyntaxError ? t()('setup.bad_json') : err.message } });
     }
   });
-  for (const input of [ui.k, ui.suppression, ui.suppressedRows, ui.l, ui.t]) input.addEventListener('change', () => changed());
+  for (const input of [ui.k, ui.suppression, ui.suppressedRows, ui.recoding, ui.l, ui.t]) input.addEventListener('change', () => changed());
 
   // ---- run ---------------------------------------------------------------
 
@@ -432,6 +463,8 @@ export function startFlow({ client, store }) {
       lastColumns = s.columns;
     }
     lastLang = lng;
+    const plan = planItems(s.columns, tr, lng);
+    if (ui.plan.textContent !== plan.map((li) => li.textContent).join('')) ui.plan.replaceChildren(...plan);
 
     ui.keyExport.disabled = !s.key;
     for (const b of [ui.keyGenerate, ui.keyDerive]) b.disabled = s.keyBusy;

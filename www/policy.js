@@ -22,6 +22,9 @@
  * @property {PolicyAction} entry the policy's entry for the column
  * @property {string} hierarchy one of the keys of `HIERARCHIES` (for a quasi-identifier)
  * @property {Suggestion} [suggestion] what `inspect` suggested
+ * @property {string} [why] why the page's default differs from the suggestion (gone once the user changes the column)
+ *   (`shift` dates shifted per patient, `names` names dropped, `commune` commune
+ *   dropped): an i18n key under `why.`, said in the column's plan
  */
 
 /**
@@ -32,6 +35,7 @@
  * @property {number} suppression_limit
  * @property {string} metric
  * @property {string} suppressed_rows
+ * @property {string} [recoding] `local` (each row's cells at their own level), absent for global
  * @property {Record<string, {l_distinct?: number, t_closeness?: number}>} [sensitive]
  */
 
@@ -46,8 +50,9 @@
  */
 
 /**
- * The privacy settings (suppression in percent of rows).
- * @typedef {{k: number, suppression: number, suppressedRows: string, l?: number | null, t?: number | null}} Privacy
+ * The privacy settings (suppression in percent of rows; recoding `local` or
+ * `global`, local when absent).
+ * @typedef {{k: number, suppression: number, suppressedRows: string, l?: number | null, t?: number | null, recoding?: string}} Privacy
  */
 
 /** The roles a column can have, as `inspect` names them. */
@@ -91,7 +96,13 @@ export const DEFAULT_SUPPRESSION = 4;
  * removed: the first choice of the page's select).
  * @type {Readonly<Privacy>}
  */
-export const DEFAULT_PRIVACY = Object.freeze({ k: DEFAULT_K, suppression: DEFAULT_SUPPRESSION, suppressedRows: 'remove', l: null, t: null });
+export const DEFAULT_PRIVACY = Object.freeze({ k: DEFAULT_K, suppression: DEFAULT_SUPPRESSION, suppressedRows: 'remove', l: null, t: null, recoding: 'local' });
+
+/** The recodings offered: local (every row kept, each row generalised only as far as its group needs) first, the default. */
+export const RECODINGS = Object.freeze(['local', 'global']);
+
+/** How far a date shift moves a patient's dates by default, in days (each way). */
+export const DATE_SHIFT_DAYS = 180;
 
 /**
  * The policy the page suggests for a file and saves untouched: every column's
@@ -148,22 +159,149 @@ export function hierarchyFor(suggestedAction) {
 }
 
 /**
+ * What `inspect` found a column to be, read from its suggestion's reason (the
+ * header's concept, else what its values are), or null. The header's concept
+ * counts only when the values agree (no "but only N % ... are ...").
+ * `nir`, `surname`, `first_name`, `full_name`, `patient_id`, `birth_date`,
+ * `event_date`, `death_date`, `birth_year`, `age`, `postal_code`,
+ * `departement`, `commune`, `commune_code`, `number`, `date`, or null.
+ * @param {Suggestion | undefined} suggestion
+ * @returns {string | null}
+ */
+export function conceptOf(suggestion) {
+  const reason = typeof suggestion?.reason === 'string' ? suggestion.reason : '';
+  const header = reason.match(/^header reads as (.*?) \("/);
+  if (header && !/, but only /.test(reason)) {
+    const concept = HEADER_CONCEPTS.find(([label]) => header[1] === label)?.[1];
+    if (concept) return concept;
+  }
+  const values = reason.match(/ of (?:sampled )?distinct values are (.*)$/) ?? reason.match(/ of rows are (.*)$/);
+  if (values && !/, but only /.test(reason)) return VALUE_CONCEPTS.find(([label]) => values[1] === label)?.[1] ?? null;
+  return null;
+}
+
+/** The labels `inspect`'s reasons give concepts (core/src/ident/header.rs), and the page's names for them. */
+const HEADER_CONCEPTS = Object.freeze([
+  ['a NIR (n° de sécurité sociale)', 'nir'], ['a surname', 'surname'], ['a first name', 'first_name'],
+  ['a full name', 'full_name'], ['a patient identifier', 'patient_id'], ['a date of birth', 'birth_date'],
+  ['a date of care', 'event_date'], ['a date of death', 'death_date'], ['a year or month of birth', 'birth_year'],
+  ['an age', 'age'], ['a code postal', 'postal_code'], ['a département', 'departement'], ['a commune', 'commune'],
+  ['a code commune INSEE', 'commune_code'], ['a measurement', 'number'], ['a count', 'number'],
+]);
+/** What `inspect`'s reasons say values are (core/src/suggest.rs), and the page's names for them. */
+const VALUE_CONCEPTS = Object.freeze([
+  ['valid NIRs (key checked)', 'nir'], ['dates', 'date'], ['codes postaux', 'postal_code'],
+  ['codes commune INSEE', 'commune_code'], ['numbers', 'number'], ['common surnames', 'surname'], ['common first names', 'first_name'],
+]);
+
+/** Headers of admission and discharge dates (normalised: lower case, no accents, `_` between words). */
+const STAY_DATE = /^(date|dt|jour)_?(d_?)?(entree|sortie|admission|arrivee|depart|debut_sejour|fin_sejour)(_|$)/;
+
+/** A header lower-cased, without accents, its words joined by `_`. */
+const normalised = (/** @type {string} */ name) => name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+
+/**
+ * Whether a column holds admission/discharge-like dates: the suggestion marks
+ * it as a date of care, or its header reads as an admission or discharge date
+ * and its values are dates.
+ * @param {{name: string, suggestion?: Suggestion}} column
+ */
+export function isStayDate(column) {
+  const concept = conceptOf(column.suggestion);
+  if (concept === 'event_date') return true;
+  return STAY_DATE.test(normalised(column.name)) && (concept === 'date' || hierarchyFor(column.suggestion?.action) === 'dates');
+}
+
+/**
+ * The generalisation hierarchies that can apply to a column's values, from
+ * what `inspect` found it to be (dates: the date hierarchy; a code postal: its
+ * own; ages and numbers: bands and intervals; anything: value or *, and masks
+ * for codes). The column's current hierarchy is always among them.
+ * @param {{hierarchy?: string, suggestion?: Suggestion}} column
+ * @returns {string[]}
+ */
+export function hierarchiesFor(column) {
+  const concept = conceptOf(column.suggestion);
+  const implied = hierarchyFor(column.suggestion?.action);
+  /** @type {string[]} */
+  let fits;
+  if (implied === 'dates' || ['birth_date', 'event_date', 'death_date', 'date'].includes(concept ?? '')) fits = ['flat', 'dates'];
+  else if (concept === 'birth_year') fits = ['flat', 'dates', 'intervals'];
+  else if (implied === 'code_postal' || concept === 'postal_code') fits = ['flat', 'code_postal', 'mask'];
+  else if (concept === 'departement') fits = ['flat', 'departement', 'mask'];
+  else if (concept === 'age' || implied === 'age_bands') fits = ['flat', 'age_bands', 'intervals'];
+  else if (concept === 'number' || implied === 'intervals') fits = ['flat', 'intervals'];
+  else if (concept === 'commune_code') fits = ['flat', 'mask'];
+  else if (column.suggestion) fits = ['flat', 'mask'];
+  else fits = Object.keys(HIERARCHIES);
+  if (column.hierarchy && !fits.includes(column.hierarchy)) fits.push(column.hierarchy);
+  return Object.keys(HIERARCHIES).filter((h) => fits.includes(h));
+}
+
+/**
  * The settings of each column from `inspect`'s suggestions: quasi-identifiers
  * are kept by the policy and generalised by the search (only as far as k
  * needs), with the hierarchy their suggestion implies; other columns take the
- * suggested action.
+ * suggested action. Where the patient is identified by a pseudonymised NIR (or
+ * else patient identifier), the page's defaults keep what studies need and
+ * drop what a pseudonym would not protect:
+ * - admission/discharge dates are shifted per patient (`date_shift`, the same
+ *   random offset for all of a patient's dates, up to `DATE_SHIFT_DAYS`): the
+ *   lengths of stay are kept exactly, and the dates are not generalised;
+ * - surnames and first names are dropped (the NIR's pseudonym links the rows;
+ *   a name's pseudonym keeps its frequency, which invites a frequency attack);
+ * - a commune beside a code postal is dropped (kept exact, it would undo the
+ *   code postal's generalisation: the code postal carries the geography).
  * @param {Inspection} inspection
  * @returns {Column[]}
  */
 export function columnsFromSuggestions(inspection) {
-  return (inspection.columns ?? []).map((c) => {
+  const inspected = inspection.columns ?? [];
+  const pseudonymised = (/** @type {string} */ concept) => inspected.find((c) => conceptOf(c.suggestion) === concept
+    && c.suggestion?.role === 'direct_identifier' && entryOf(c.suggestion?.action).action === 'pseudonymise');
+  const subject = pseudonymised('nir') ?? pseudonymised('patient_id');
+  const postcode = inspected.some((c) => c.suggestion?.role === 'quasi_identifier' && conceptOf(c.suggestion) === 'postal_code');
+  return inspected.map((c) => {
     const s = c.suggestion;
     const role = ROLES.includes(s?.role) ? s.role : 'other';
+    const concept = conceptOf(s);
+    if (subject && c !== subject && isStayDate(c)) {
+      return { name: c.name, role: 'other', entry: { action: 'date_shift', subject: subject.name, max_days: DATE_SHIFT_DAYS }, hierarchy: 'flat', suggestion: s, why: 'shift' };
+    }
+    if (subject && role === 'direct_identifier' && ['surname', 'first_name', 'full_name'].includes(concept ?? '')) {
+      return { name: c.name, role, entry: { action: 'drop' }, hierarchy: 'flat', suggestion: s, why: 'names' };
+    }
+    if (postcode && role === 'quasi_identifier' && concept === 'commune') {
+      return { name: c.name, role: 'other', entry: { action: 'drop' }, hierarchy: 'flat', suggestion: s, why: 'commune' };
+    }
     if (role === 'quasi_identifier') {
       return { name: c.name, role, entry: { action: 'keep' }, hierarchy: hierarchyFor(s?.action), suggestion: s };
     }
     return { name: c.name, role, entry: entryOf(s?.action), hierarchy: 'flat', suggestion: s };
   });
+}
+
+/**
+ * The plan of a column in plain words, before the run, as an i18n key under
+ * `plan.` and its parameters: what the policy does, then, for a
+ * quasi-identifier, how far the search may generalise it, and why the page's
+ * default differs from the suggestion.
+ * @param {Column} column
+ * @param {Privacy} [privacy]
+ * @returns {{key: string, params: Record<string, string | number>, why: string | null}}
+ */
+export function planOf(column, privacy = DEFAULT_PRIVACY) {
+  const e = entryOf(column.entry);
+  const why = column.why ?? null;
+  if (e.action === 'drop') return { key: 'drop', params: {}, why };
+  if (e.action === 'date_shift') return { key: 'date_shift', params: { subject: String(e.subject ?? ''), days: Number(e.max_days) || 0 }, why };
+  if (e.action === 'pseudonymise') return { key: 'pseudonymise', params: { kind: String(e.kind ?? 'text') }, why };
+  if (['redact', 'scrub', 'mask', 'generalise'].includes(e.action)) return { key: e.action, params: { to: String(e.to ?? '') }, why };
+  if (column.role === 'quasi_identifier') {
+    const local = (privacy.recoding ?? 'local') === 'local';
+    return { key: `qi.${column.hierarchy in HIERARCHIES ? column.hierarchy : 'flat'}`, params: { how: local ? 'local' : 'global' }, why };
+  }
+  return { key: 'keep', params: {}, why };
 }
 
 /**
@@ -224,10 +362,11 @@ export function loadPolicy(columns, policy) {
   const fallback = policy.default === 'drop' ? { action: 'drop' } : { action: 'keep' };
   const names = new Set(columns.map((c) => c.name));
   const missing = Object.keys(policy.columns).filter((n) => !names.has(n));
-  let next = columns.map((c) => ({
-    ...c,
-    entry: Object.hasOwn(policy.columns, c.name) ? entryOf(policy.columns[c.name]) : fallback,
-  }));
+  let next = columns.map((c) => {
+    const entry = Object.hasOwn(policy.columns, c.name) ? entryOf(policy.columns[c.name]) : fallback;
+    // The default's reason holds only while the column keeps the default's treatment.
+    return { ...c, entry, why: sameEntry(entry, c.entry) ? c.why : undefined };
+  });
   const config = policy.anonymise;
   if (!config || typeof config !== 'object' || Array.isArray(config)) return { columns: next, missing, privacy: null, unknown: [] };
 
@@ -240,7 +379,7 @@ export function loadPolicy(columns, policy) {
     if (Object.hasOwn(qis, c.name)) {
       const hierarchy = hierarchyName(qis[c.name]);
       if (!hierarchy) unknown.push(c.name);
-      return { ...c, role: 'quasi_identifier', hierarchy: hierarchy ?? 'flat' };
+      return { ...c, role: 'quasi_identifier', hierarchy: hierarchy ?? 'flat', why: c.role === 'quasi_identifier' ? c.why : undefined };
     }
     if (Object.hasOwn(sensitive, c.name)) return { ...c, role: 'sensitive', hierarchy: 'flat' };
     if (c.role === 'quasi_identifier' || c.role === 'sensitive') return { ...c, role: 'other', hierarchy: 'flat' };
@@ -253,6 +392,8 @@ export function loadPolicy(columns, policy) {
     suppressedRows: config.suppressed_rows === 'remove' ? 'remove' : 'mask',
     l: Number.isInteger(criteria.l_distinct) ? criteria.l_distinct : null,
     t: typeof criteria.t_closeness === 'number' ? criteria.t_closeness : null,
+    // A section without `recoding` was global (the engine's default).
+    recoding: config.recoding === 'local' ? 'local' : 'global',
   };
   return { columns: next, missing, privacy, unknown };
 }
@@ -260,8 +401,7 @@ export function loadPolicy(columns, policy) {
 /**
  * The anonymisation configuration (as `masque anonymise --config` reads it,
  * flat hierarchies completed by the engine), or null without quasi-identifiers.
- * @param {{k: number, suppression: number, suppressedRows: string, l?: number|null, t?: number|null}} privacy
- *   suppression in percent of rows
+ * @param {Privacy} privacy suppression in percent of rows
  * @param {Column[]} columns
  * @returns {AnonymiseConfig | null}
  */
@@ -276,6 +416,8 @@ export function anonymiseConfigOf(columns, privacy) {
     metric: 'loss',
     suppressed_rows: privacy.suppressedRows === 'mask' ? 'mask' : 'remove',
   };
+  // Local recoding keeps every row and generalises each only as far as its group needs.
+  if ((privacy.recoding ?? 'local') === 'local') config.recoding = 'local';
   /** @type {{l_distinct?: number, t_closeness?: number}} */
   const criteria = {};
   if (privacy.l) criteria.l_distinct = privacy.l;

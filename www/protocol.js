@@ -156,6 +156,8 @@ export const Kind = Object.freeze({
  * @property {number} lattice_size
  * @property {Record<string, number>} levels
  * @property {Record<string, number>} [heights]
+ * @property {string} [recoding] `local` or `global`
+ * @property {{value: number, columns?: Record<string, number>}} [ncp] information lost (0 to 1)
  * @property {RiskReport | null} risk_before
  * @property {RiskReport | null} risk_after
  */

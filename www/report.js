@@ -64,13 +64,15 @@ export function measuringDiversity(config, sensitive) {
  * @param {string | null} hierarchy the page's name of the hierarchy (null: another one)
  * @param {number} level
  * @param {number} height
+ * @param {boolean} [local] local recoding: the level is the highest any row reached
  */
-export function levelWords(t, hierarchy, level, height) {
+export function levelWords(t, hierarchy, level, height, local = false) {
   if (level === 0) return t('rep.level.exact');
-  if (level >= height) return t('rep.level.top');
+  if (level >= height) return local ? t('rep.level.up_to', { words: t('rep.level.top') }) : t('rep.level.top');
   const key = `rep.level.${hierarchy}.${level}`;
-  const words = hierarchy === 'mask' ? t('rep.level.mask', { n: level }) : t(key);
-  return words === key ? t('rep.level.other', { level, height }) : words;
+  let words = hierarchy === 'mask' ? t('rep.level.mask', { n: level }) : t(key);
+  if (words === key) words = t('rep.level.other', { level, height });
+  return local ? t('rep.level.up_to', { words }) : words;
 }
 
 /**
@@ -134,7 +136,7 @@ export function reportOf({ done, file, digests = {}, policy, config, roles = {},
       const level = result.levels?.[c.name] ?? 0;
       const height = result.heights?.[c.name] ?? level;
       Object.assign(fact, { hierarchy: hierarchy ?? 'other', level, height });
-      words.push(t('rep.do.qi', { level: levelWords(t, hierarchy, level, height), n: level, height }));
+      words.push(t('rep.do.qi', { level: levelWords(t, hierarchy, level, height, result.recoding === 'local'), n: level, height }));
     }
     if (c.invalid) words.push(t('rep.do.invalid', { n: number.format(c.invalid) }));
     fact.treatment = words.join(' ; ').replace(/ ; /g, lang === 'fr' ? '\u00a0; ' : '; ');
@@ -176,7 +178,7 @@ export function reportOf({ done, file, digests = {}, policy, config, roles = {},
       model: 'k-anonymity', k: config.k, suppression_limit: config.suppression_limit, suppressed_rows: config.suppressed_rows,
       l: sensitiveCriteria.l_distinct ?? null, t: sensitiveCriteria.t_closeness ?? null,
       quasi_identifiers: Object.fromEntries(Object.keys(qis).map((n) => [n, hierarchyName(qis[n]) ?? 'other'])),
-      metric: config.metric ?? null,
+      metric: config.metric ?? null, recoding: config.recoding === 'local' ? 'local' : 'global', ncp: result?.ncp?.value ?? null,
       k_achieved: result ? (result.risk_after?.k ?? result.k ?? null) : null, optimal: result?.optimal ?? null,
     } : null,
     attacker_model: result ? { model: 'prosecutor', threshold: THRESHOLD, before: riskFigures(result.risk_before), after: riskFigures(result.risk_after) } : null,
@@ -268,7 +270,8 @@ ${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escape(c)
       + `<li>${escape(t('rep.pm.qis', { qis: qiText }))}</li>`
       + `<li>${escape(pm.l ? t('rep.pm.l', { l: n(pm.l) }) : t('rep.pm.no_l'))}</li>`
       + `<li>${escape(pm.t ? t('rep.pm.t', { t: number.format(pm.t) }) : t('rep.pm.no_t'))}</li>`
-      + `<li>${escape(t(pm.optimal ? 'rep.pm.optimal' : 'rep.pm.heuristic'))}</li></ul>`);
+      + `<li>${escape(pm.recoding === 'local' ? t('rep.pm.local', { ncp: new Intl.NumberFormat(report.lang, { style: 'percent', maximumFractionDigits: 1 }).format(pm.ncp ?? 0) })
+        : t(pm.optimal ? 'rep.pm.optimal' : 'rep.pm.heuristic'))}</li></ul>`);
   } else {
     s.push(`<p>${escape(t('results.no_qi'))}</p>`);
   }

@@ -174,14 +174,19 @@ export function renderResults(container, run, t, lang) {
   })));
   if (result) {
     const k = result.risk_after?.k ?? result.k;
-    parts.push(el('p', { class: result.optimal ? 'note' : 'note warn' }, t(result.optimal ? 'results.optimal' : 'results.heuristic', {
-      k: fmt.number(k), nodes: fmt.number(result.nodes_checked), lattice: fmt.number(result.lattice_size),
-    })));
+    const local = result.recoding === 'local';
+    parts.push(local
+      ? el('p', { class: 'note', dataset: { recoding: 'local' } }, t('results.local', {
+        k: fmt.number(k), ncp: new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(result.ncp?.value ?? 0),
+      }))
+      : el('p', { class: result.optimal ? 'note' : 'note warn' }, t(result.optimal ? 'results.optimal' : 'results.heuristic', {
+        k: fmt.number(k), nodes: fmt.number(result.nodes_checked), lattice: fmt.number(result.lattice_size),
+      })));
     const rows = riskRows(result, t, lang).map(([key, b, a]) => [t(key), b, a]);
     parts.push(table(t('risk.caption'), [t('risk.measure'), t('risk.before'), t('risk.after')], rows, { class: 'risk', id: 'risk-table' }));
     parts.push(classChart(result, t, lang));
     const levels = Object.entries(result.levels).map(([name, level]) => [name, `${fmt.number(level)} / ${fmt.number(result.heights?.[name] ?? level)}`,
-      levelWords(t, hierarchyName(run.config?.quasi_identifiers?.[name] ?? {}), level, result.heights?.[name] ?? level)]);
+      levelWords(t, hierarchyName(run.config?.quasi_identifiers?.[name] ?? {}), level, result.heights?.[name] ?? level, local)]);
     parts.push(table(t('levels.caption'), [t('levels.column'), t('levels.level'), t('rep.columns.treatment')], levels, { class: 'levels', id: 'levels-table' }));
     parts.push(el('p', { dataset: { field: 'suppressed' } }, t(result.suppressed_rows === 'remove' ? 'results.suppressed_removed' : 'results.suppressed_masked', {
       n: fmt.number(result.suppressed), share: fmt.percent(result.rows ? result.suppressed / result.rows : 0),

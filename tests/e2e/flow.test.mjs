@@ -68,10 +68,14 @@ test('load, accept the suggestions, k = 11, key, run, download: no identifier le
     await b.page.click('#accept');
     const roles = Object.fromEntries(await b.page.$$eval('#policy select[data-control="role"]', (s) => s.map((x) => [x.dataset.column, x.value])));
     const qis = Object.entries(roles).filter(([, r]) => r === 'quasi_identifier').map(([n]) => n);
-    for (const n of ['sexe', 'date_naissance', 'code_postal', 'commune']) assert.ok(qis.includes(n), `${n} is a quasi-identifier`);
+    for (const n of ['sexe', 'date_naissance', 'code_postal']) assert.ok(qis.includes(n), `${n} is a quasi-identifier`);
     for (const n of ['nir', 'nom', 'prenom', 'telephone', 'email']) assert.equal(roles[n], 'direct_identifier', `${n} is a direct identifier`);
     const action = (n) => b.page.$eval(`#policy select[data-control="action"][data-column="${n}"]`, (s) => s.selectedOptions[0].textContent);
     assert.equal(await action('nir'), 'pseudonymiser (NIR)');
+    // The page's defaults (issue 13): names dropped beside the NIR's pseudonym, the
+    // commune dropped beside the code postal, stay dates shifted per patient.
+    for (const n of ['nom', 'prenom', 'commune']) assert.equal(await action(n), 'supprimer', `${n} is dropped`);
+    assert.match(await action('date_entree'), /^décaler les dates par patient/);
     assert.equal(await action('adresse'), 'supprimer');
     assert.equal(await action('commentaire'), 'nettoyer le texte libre');
     await screenshot(b.page, 'flow-2-policy-fr');

@@ -55,7 +55,8 @@ test('savedPolicyOf and loadPolicy restore roles, hierarchies and privacy settin
   const back = loadPolicy(fresh, JSON.parse(JSON.stringify(saved)));
   assert.deepEqual(back.missing, []);
   assert.deepEqual(back.unknown, []);
-  assert.deepEqual(back.privacy, privacy);
+  assert.deepEqual(back.privacy, { ...privacy, recoding: 'local' }, 'local recoding by default, saved and restored');
+  assert.equal(saved.anonymise.recoding, 'local');
   const byName = Object.fromEntries(back.columns.map((c) => [c.name, c]));
   assert.equal(byName.code_postal.role, 'other');
   assert.deepEqual(byName.code_postal.entry, { action: 'drop' });
