@@ -98,17 +98,15 @@ export const DEFAULT_SUPPRESSION = 4;
  */
 export const DEFAULT_PRIVACY = Object.freeze({ k: DEFAULT_K, suppression: DEFAULT_SUPPRESSION, suppressedRows: 'remove', l: null, t: null, recoding: 'local' });
 
-/** The recodings offered: local (every row kept, each row generalised only as far as its group needs) first, the default. */
-export const RECODINGS = Object.freeze(['local', 'global']);
-
 /** How far a date shift moves a patient's dates by default, in days (each way). */
 export const DATE_SHIFT_DAYS = 180;
 
 /**
  * The policy the page suggests for a file and saves untouched: every column's
- * suggested action, and the `anonymise` section (every suggested
- * quasi-identifier with its hierarchy, k = 11, 4 % suppression). What the
- * embed's `suggestPolicy` returns.
+ * action as `columnsFromSuggestions` gives it (the suggestion, but stay dates
+ * shifted per patient, names and a commune beside a code postal dropped), and
+ * the `anonymise` section (the quasi-identifiers left with their hierarchy,
+ * k = 11, local recoding). What the embed's `suggestPolicy` returns.
  * @param {Inspection} inspection
  * @returns {Policy}
  */

@@ -86,7 +86,7 @@ test('the default flow keeps lengths of stay and most dates of birth, drops name
     assert.equal(await action('nir'), 'pseudonymiser (NIR)');
     assert.equal(await b.page.inputValue('#policy select[data-control="role"][data-column="date_entree"]'), 'other', 'a shifted date is not generalised');
     assert.equal(await b.page.inputValue('#recoding'), 'local');
-    assert.match(plain(await b.page.textContent('#recoding-help')), /Ligne par ligne/);
+    assert.match(plain(await b.page.textContent('#recoding-help')), /^Locale \(par défaut\) : toutes les lignes gardées/);
 
     // Only the hierarchies that can apply to a column are offered.
     assert.deepEqual(await options(b.page, 'date_naissance'), ['flat', 'dates']);

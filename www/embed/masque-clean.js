@@ -16,9 +16,11 @@
 //
 // API
 // - suggestPolicy(file) -> Promise<policy>: the policy the masque page suggests
-//   and saves untouched: every column's suggested action and an `anonymise`
-//   section with every suggested quasi-identifier, its hierarchy, k = 11 and a
-//   4 % suppression limit (the page's own code, www/policy.js).
+//   and saves untouched: every column's suggested action (admission and
+//   discharge dates shifted per patient, names dropped beside a pseudonymised
+//   NIR, a commune dropped beside a code postal) and an `anonymise` section
+//   with the other suggested quasi-identifiers, their hierarchies, k = 11 and
+//   local recoding (the page's own code, www/policy.js).
 // - clean(file, policy, key, options?) -> Promise<Blob>: applies `policy` (the
 //   policy object `masque apply` reads) with `key` (a key-file object from
 //   `keygen`, `keyFromPassphrase` or `masque keygen`; null if nothing is
@@ -71,8 +73,8 @@ export function inspect(file) {
 
 /**
  * The policy the masque page suggests for the file: every column named, and
- * the `anonymise` section (every suggested quasi-identifier with its
- * hierarchy, k = 11).
+ * the `anonymise` section (the suggested quasi-identifiers the page's defaults
+ * keep, with their hierarchies, k = 11, local recoding).
  * @param {Blob} file
  * @returns {Promise<import('../policy.js').Policy>}
  */
