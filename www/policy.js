@@ -169,12 +169,12 @@ export function hierarchyFor(suggestedAction) {
 export function conceptOf(suggestion) {
   const reason = typeof suggestion?.reason === 'string' ? suggestion.reason : '';
   const header = reason.match(/^header reads as (.*?) \("/);
-  if (header && !/, but only /.test(reason)) {
+  if (header && valuesAgree(suggestion)) {
     const concept = HEADER_CONCEPTS.find(([label]) => header[1] === label)?.[1];
     if (concept) return concept;
   }
   const values = reason.match(/ of (?:sampled )?distinct values are (.*)$/) ?? reason.match(/ of rows are (.*)$/);
-  if (values && !/, but only /.test(reason)) return VALUE_CONCEPTS.find(([label]) => values[1] === label)?.[1] ?? null;
+  if (values && valuesAgree(suggestion)) return VALUE_CONCEPTS.find(([label]) => values[1] === label)?.[1] ?? null;
   return null;
 }
 
@@ -192,6 +192,9 @@ const VALUE_CONCEPTS = Object.freeze([
   ['codes commune INSEE', 'commune_code'], ['numbers', 'number'], ['common surnames', 'surname'], ['common first names', 'first_name'],
 ]);
 
+/** Whether the values bear the suggestion out (its reason has no "but only N % ... are ..."). */
+const valuesAgree = (/** @type {Suggestion | undefined} */ suggestion) => !/, but only /.test(typeof suggestion?.reason === 'string' ? suggestion.reason : '');
+
 /** Headers of admission and discharge dates (normalised: lower case, no accents, `_` between words). */
 const STAY_DATE = /^(date|dt|jour)_?(d_?)?(entree|sortie|admission|arrivee|depart|debut_sejour|fin_sejour)(_|$)/;
 
@@ -207,7 +210,7 @@ const normalised = (/** @type {string} */ name) => name.normalize('NFD').replace
 export function isStayDate(column) {
   const concept = conceptOf(column.suggestion);
   if (concept === 'event_date') return true;
-  return STAY_DATE.test(normalised(column.name)) && (concept === 'date' || hierarchyFor(column.suggestion?.action) === 'dates');
+  return STAY_DATE.test(normalised(column.name)) && (concept === 'date' || (valuesAgree(column.suggestion) && hierarchyFor(column.suggestion?.action) === 'dates'));
 }
 
 /**
@@ -220,7 +223,7 @@ export function isStayDate(column) {
  */
 export function hierarchiesFor(column) {
   const concept = conceptOf(column.suggestion);
-  const implied = hierarchyFor(column.suggestion?.action);
+  const implied = valuesAgree(column.suggestion) ? hierarchyFor(column.suggestion?.action) : 'flat';
   /** @type {string[]} */
   let fits;
   if (implied === 'dates' || ['birth_date', 'event_date', 'death_date', 'date'].includes(concept ?? '')) fits = ['flat', 'dates'];
@@ -273,7 +276,8 @@ export function columnsFromSuggestions(inspection) {
       return { name: c.name, role: 'other', entry: { action: 'drop' }, hierarchy: 'flat', suggestion: s, why: 'commune' };
     }
     if (role === 'quasi_identifier') {
-      return { name: c.name, role, entry: { action: 'keep' }, hierarchy: hierarchyFor(s?.action), suggestion: s };
+      // A hierarchy for values the suggestion names only if the values are such (else it would fail on them).
+      return { name: c.name, role, entry: { action: 'keep' }, hierarchy: valuesAgree(s) ? hierarchyFor(s?.action) : 'flat', suggestion: s };
     }
     return { name: c.name, role, entry: entryOf(s?.action), hierarchy: 'flat', suggestion: s };
   });

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { columnsFromSuggestions, hierarchiesFor } from '../../www/policy.js';
 import { ROOT, launch, plain, screenshot, serveApp, waitForEngine } from './harness.mjs';
 import { identifiersOf, leaks } from './scan.mjs';
 
@@ -195,4 +196,34 @@ test('the recoding is saved in the policy\'s anonymise section and restored from
   } finally {
     await b.close();
   }
+});
+
+test('the defaults follow what inspect found: a patient id links when there is no NIR, no link keeps the suggestions; hierarchies fit the values', () => {
+  const q = (reason, action = 'keep') => ({ role: 'quasi_identifier', action, confidence: 0.99, reason });
+  const column = (name, suggestion) => ({ name, distinct: 10, empty: 0, suggestion });
+  const ipp = column('ipp', { role: 'direct_identifier', action: { action: 'pseudonymise', kind: 'raw' }, confidence: 0.9, reason: 'header reads as a patient identifier ("ipp")' });
+  const nom = column('nom', { role: 'direct_identifier', action: { action: 'pseudonymise', kind: 'text' }, confidence: 0.99, reason: 'header reads as a surname ("nom"); 97 % of distinct values are common surnames' });
+  const entree = column('date_admission', q('header reads as a date of care ("date admission"); 100 % of distinct values are dates', { action: 'generalise', to: 'month' }));
+  const age = column('age', q('header reads as an age ("age"); 100 % of distinct values are numbers'));
+  const dep = column('dep', q('header reads as a département ("dep")'));
+  const badDate = column('date_naissance', q('header reads as a date of birth ("date naissance"), but only 10 % of distinct values are dates', { action: 'generalise', to: 'year' }));
+  const commune = column('commune', q('header reads as a commune ("commune")'));
+
+  const linked = Object.fromEntries(columnsFromSuggestions({ columns: [ipp, nom, entree, age, dep, commune] }).map((c) => [c.name, c]));
+  assert.deepEqual(linked.date_admission.entry, { action: 'date_shift', subject: 'ipp', max_days: 180 });
+  assert.deepEqual(linked.nom.entry, { action: 'drop' });
+  assert.deepEqual(linked.commune.entry, { action: 'keep' }, 'no code postal: the commune stays a quasi-identifier');
+  assert.equal(linked.commune.role, 'quasi_identifier');
+  assert.deepEqual(hierarchiesFor(linked.age), ['flat', 'age_bands', 'intervals']);
+  assert.deepEqual(hierarchiesFor(linked.dep), ['flat', 'departement', 'mask']);
+  const [bad] = columnsFromSuggestions({ columns: [badDate] });
+  assert.equal(bad.hierarchy, 'flat', 'values that are mostly not dates get no date hierarchy (it would fail on them)');
+  assert.deepEqual(hierarchiesFor(bad), ['flat', 'mask']);
+  assert.deepEqual(hierarchiesFor({ hierarchy: 'mask', suggestion: age.suggestion }), ['flat', 'age_bands', 'intervals', 'mask'], 'a loaded hierarchy stays offered');
+
+  const alone = Object.fromEntries(columnsFromSuggestions({ columns: [nom, entree] }).map((c) => [c.name, c]));
+  assert.deepEqual(alone.nom.entry, { action: 'pseudonymise', kind: 'text' }, 'no linkage column: the suggestion');
+  assert.equal(alone.date_admission.role, 'quasi_identifier');
+  assert.equal(alone.date_admission.hierarchy, 'dates');
+  assert.equal(alone.nom.why, undefined);
 });
