@@ -13,17 +13,15 @@
 // policy's `anonymise` section.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { columnsFromSuggestions, hierarchiesFor } from '../../www/policy.js';
-import { ROOT, launch, plain, screenshot, serveApp, waitForEngine } from './harness.mjs';
+import { generateCohort, launch, masque, plain, screenshot, serveApp, waitForEngine } from './harness.mjs';
 import { identifiersOf, leaks } from './scan.mjs';
 
-const MASQUE = process.env.MASQUE_BIN ? path.resolve(ROOT, process.env.MASQUE_BIN) : path.join(ROOT, 'target/release/masque');
 const ROWS = 3000;
 
 let server;
@@ -33,7 +31,7 @@ before(async () => {
   server = await serveApp();
   dir = mkdtempSync(path.join(tmpdir(), 'masque-defaults-'));
   input = path.join(dir, 'export.csv');
-  execFileSync('python3', [path.join(ROOT, 'tools/gen_cohort.py'), '--rows', String(ROWS), '--seed', '7', '-o', input]);
+  generateCohort(input, { rows: ROWS, seed: 7 });
 });
 after(() => {
   server?.close();
@@ -133,7 +131,7 @@ test('the default flow keeps lengths of stay and most dates of birth, drops name
     assert.ok(report.privacy_model.k_achieved >= 11, `the report says k = ${report.privacy_model.k_achieved}`);
 
     // The cleaned file: k >= 11 recomputed by masque itself.
-    const analysed = JSON.parse(execFileSync(MASQUE, ['analyse', cleaned, '--qi', qis.join(','), '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+    const analysed = JSON.parse(masque('analyse', cleaned, '--qi', qis.join(','), '--json'));
     assert.ok(analysed.k >= 11, `masque analyse finds k = ${analysed.k} on ${qis.join(', ')}`);
 
     const out = readCsv(cleaned);

@@ -3,13 +3,12 @@
 // server records the body it received: no identifier of the input is in it.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ROOT, launch, screenshot, serveApp } from './harness.mjs';
+import { generateCohort, launch, screenshot, serveApp } from './harness.mjs';
 import { identifiersOf, leaks } from './scan.mjs';
 
 let server;
@@ -19,7 +18,7 @@ before(async () => {
   server = await serveApp();
   dir = mkdtempSync(path.join(tmpdir(), 'masque-embed-'));
   input = path.join(dir, 'export.csv');
-  execFileSync('python3', [path.join(ROOT, 'tools/gen_cohort.py'), '--rows', '3000', '--seed', '5', '--quirks', '-o', input]);
+  generateCohort(input, { rows: 3000, seed: 5, quirks: true });
 });
 after(() => {
   server?.close();

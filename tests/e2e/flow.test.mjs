@@ -6,16 +6,14 @@
 // and rows written + rows suppressed = rows read.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ROOT, launch, plain, screenshot, serveApp, waitForEngine } from './harness.mjs';
+import { generateCohort, launch, masque, plain, ROOT, screenshot, serveApp, waitForEngine } from './harness.mjs';
 import { identifiersOf, leaks } from './scan.mjs';
 
-const MASQUE = process.env.MASQUE_BIN ? path.resolve(ROOT, process.env.MASQUE_BIN) : path.join(ROOT, 'target/release/masque');
 const ROWS = 20000;
 
 let server;
@@ -25,14 +23,13 @@ before(async () => {
   server = await serveApp();
   dir = mkdtempSync(path.join(tmpdir(), 'masque-flow-'));
   input = path.join(dir, 'sejours_2024.csv');
-  execFileSync('python3', [path.join(ROOT, 'tools/gen_cohort.py'), '--rows', String(ROWS), '--seed', '11', '--quirks', '-o', input]);
+  generateCohort(input, { rows: ROWS, seed: 11, quirks: true });
 });
 after(() => {
   server?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const masque = (...args) => execFileSync(MASQUE, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
 
 test('load, accept the suggestions, k = 11, key, run, download: no identifier left, k >= 11, rows add up', async () => {
   const ids = identifiersOf(input);

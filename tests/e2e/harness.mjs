@@ -3,6 +3,7 @@
 // through playwright-core (never a downloaded browser) with every network
 // request outside 127.0.0.1 made impossible.
 
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -142,3 +143,19 @@ export async function columnRows(page, root = '#result') {
 
 /** The fixture's bytes, for building variants. */
 export const readFixture = (name) => readFileSync(fixture(name));
+
+/** The masque command line the page is checked against: MASQUE_BIN, else the release build. */
+export const MASQUE = process.env.MASQUE_BIN ? path.resolve(ROOT, process.env.MASQUE_BIN) : path.join(ROOT, 'target/release/masque');
+
+/** Runs the masque command line with `args`; its standard output as text. */
+export const masque = (...args) => execFileSync(MASQUE, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+
+/**
+ * Writes a synthetic French cohort (tools/gen_cohort.py; every value invented) to `file`.
+ * @param {string} file
+ * @param {{rows: number, seed: number, quirks?: boolean}} options
+ */
+export function generateCohort(file, { rows, seed, quirks = false }) {
+  const args = ['--rows', String(rows), '--seed', String(seed), ...(quirks ? ['--quirks'] : []), '-o', file];
+  execFileSync('python3', [path.join(ROOT, 'tools/gen_cohort.py'), ...args]);
+}

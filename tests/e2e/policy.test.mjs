@@ -4,16 +4,14 @@
 // in the module (policy.js) and through the page's buttons.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { columnsFromSuggestions, loadPolicy, savedPolicyOf } from '../../www/policy.js';
-import { ROOT, chooseFile, fixture, launch, plain, serveApp } from './harness.mjs';
+import { chooseFile, fixture, launch, masque, plain, serveApp } from './harness.mjs';
 
-const MASQUE = process.env.MASQUE_BIN ? path.resolve(ROOT, process.env.MASQUE_BIN) : path.join(ROOT, 'target/release/masque');
 
 let server;
 let dir;
@@ -102,8 +100,8 @@ test('the page saves every setting and loads them back into a fresh page', async
     assert.ok('sexe' in saved.anonymise.quasi_identifiers);
     // The same file drives the command line: `masque anonymise --config` takes its section.
     const out = path.join(dir, 'out.csv');
-    execFileSync(MASQUE, ['anonymise', fixture('cohort_cp1252_40.csv'), '--config', file, '-o', out], { stdio: 'pipe' });
-    const analysed = JSON.parse(execFileSync(MASQUE, ['analyse', out, '--qi', Object.keys(saved.anonymise.quasi_identifiers).join(','), '--json'], { encoding: 'utf8' }));
+    masque('anonymise', fixture('cohort_cp1252_40.csv'), '--config', file, '-o', out);
+    const analysed = JSON.parse(masque('analyse', out, '--qi', Object.keys(saved.anonymise.quasi_identifiers).join(','), '--json'));
     assert.ok(analysed.k >= 5, `k = ${analysed.k}`);
 
     // A fresh page: the defaults, then the saved settings once loaded.

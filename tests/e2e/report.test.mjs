@@ -14,16 +14,14 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ROOT, launch, plain, screenshot, serveApp, waitForEngine } from './harness.mjs';
+import { generateCohort, launch, masque, plain, screenshot, serveApp, waitForEngine } from './harness.mjs';
 import { identifiersOf, leaks } from './scan.mjs';
 
-const MASQUE = process.env.MASQUE_BIN ? path.resolve(ROOT, process.env.MASQUE_BIN) : path.join(ROOT, 'target/release/masque');
 const ROWS = 3000;
 
 let server;
@@ -33,7 +31,7 @@ before(async () => {
   server = await serveApp();
   dir = mkdtempSync(path.join(tmpdir(), 'masque-report-'));
   input = path.join(dir, 'export.csv');
-  execFileSync('python3', [path.join(ROOT, 'tools/gen_cohort.py'), '--rows', String(ROWS), '--seed', '7', '--quirks', '-o', input]);
+  generateCohort(input, { rows: ROWS, seed: 7, quirks: true });
 });
 after(() => {
   server?.close();
@@ -41,7 +39,7 @@ after(() => {
 });
 
 const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
-const inspect = (file) => JSON.parse(execFileSync(MASQUE, ['inspect', file, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+const inspect = (file) => JSON.parse(masque('inspect', file, '--json'));
 /** The raw keys the engine and the policy use: none may show in a French report. */
 const RAW_KEYS = /\b(keep|drop|redact|scrub|pseudonymise|generalise|date_shift|quasi_identifier|direct_identifier|first_name)\b/;
 

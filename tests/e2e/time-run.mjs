@@ -9,18 +9,17 @@
 //
 // FILE: an existing cohort of ROWS rows (gen_cohort.py), to skip generating it.
 
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { ROOT, launch, screenshot, serveApp, waitForEngine } from './harness.mjs';
+import { generateCohort, launch, screenshot, serveApp, waitForEngine } from './harness.mjs';
 
 const rows = Number(process.argv[2] ?? 100000);
 const dir = mkdtempSync(path.join(tmpdir(), 'masque-time-'));
 const input = process.argv[3] ?? path.join(dir, `cohort_${rows}.csv`);
 if (!process.argv[3]) {
-  execFileSync('python3', [path.join(ROOT, 'tools/gen_cohort.py'), '--rows', String(rows), '--seed', '42', '--quirks', '-o', input]);
+  generateCohort(input, { rows, seed: 42, quirks: true });
 }
 
 /** The proportional set size (shared pages counted once) of every Chromium process, in MiB. */
