@@ -82,18 +82,23 @@ pub(crate) fn fold_char(c: char) -> Folded {
     Folded::One(base)
 }
 
+/// Appends the folded form of `c` to `out`.
+fn push_folded(c: char, out: &mut String) {
+    match fold_char(c) {
+        Folded::One(b) => out.push(b as char),
+        Folded::Two(a, b) => {
+            out.push(a as char);
+            out.push(b as char);
+        }
+        Folded::Drop => {}
+        Folded::Other(o) => out.push(o),
+    }
+}
+
 /// Appends the folded form of `s` to `out`.
 pub fn fold_into(s: &str, out: &mut String) {
     for c in s.chars() {
-        match fold_char(c) {
-            Folded::One(b) => out.push(b as char),
-            Folded::Two(a, b) => {
-                out.push(a as char);
-                out.push(b as char);
-            }
-            Folded::Drop => {}
-            Folded::Other(o) => out.push(o),
-        }
+        push_folded(c, out);
     }
 }
 
@@ -144,15 +149,7 @@ pub fn fold_words_into(s: &str, out: &mut String) -> usize {
                 words += 1;
                 in_word = true;
             }
-            match fold_char(c) {
-                Folded::One(b) => out.push(b as char),
-                Folded::Two(a, b) => {
-                    out.push(a as char);
-                    out.push(b as char);
-                }
-                Folded::Drop => {}
-                Folded::Other(o) => out.push(o),
-            }
+            push_folded(c, out);
         } else {
             in_word = false;
         }
