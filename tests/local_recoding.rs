@@ -11,32 +11,12 @@ use masque::search::{anonymise, AnonymiseConfig, Anonymised, Phase, Recoding, Se
 use masque::table::{read_table, Column, ReadOptions, Table};
 use proptest::prelude::*;
 
-const ADULT: &[u8] = include_bytes!("fixtures/adult/adult.csv");
-/// The quasi-identifiers of `tests/search.rs` (ARX's benchmark, salary-class sensitive).
-const ADULT_QI: [&str; 8] =
-    ["age", "sex", "race", "marital-status", "education", "native-country", "workclass", "occupation"];
-
-fn adult() -> Table {
-    read_table(ADULT, &ReadOptions::default()).expect("the Adult fixture reads").table
-}
-
-fn hierarchy_text(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/adult/adult_hierarchy_{name}.csv", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(path).expect("the hierarchy fixture reads")
-}
+#[path = "common/adult.rs"]
+mod adult;
+use adult::{adult, hierarchy as hierarchy_text, quasi_identifiers, ADULT, ADULT_QI};
 
 fn adult_config(k: u32, extra: &str) -> AnonymiseConfig {
-    let qis: Vec<String> = ADULT_QI
-        .iter()
-        .map(|q| {
-            format!(
-                "{}: {{\"hierarchy\": {}}}",
-                serde_json::to_string(q).unwrap(),
-                serde_json::to_string(&hierarchy_text(q)).unwrap()
-            )
-        })
-        .collect();
-    let text = format!(r#"{{"quasi_identifiers": {{{}}}, "k": {k}{extra}}}"#, qis.join(", "));
+    let text = format!(r#"{{"quasi_identifiers": {{{}}}, "k": {k}{extra}}}"#, quasi_identifiers());
     AnonymiseConfig::from_json(&text).unwrap()
 }
 

@@ -11,36 +11,17 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use masque::search::{anonymise, AnonymiseConfig, AnonymiseResult, Anonymised, SearchErrorKind, Unlimited};
-use masque::table::{read_table, ReadOptions, Table};
+use masque::table::Table;
 
-const ADULT: &[u8] = include_bytes!("fixtures/adult/adult.csv");
-const ADULT_QI: [&str; 8] =
-    ["age", "sex", "race", "marital-status", "education", "native-country", "workclass", "occupation"];
-
-fn adult() -> Table {
-    read_table(ADULT, &ReadOptions::default()).expect("the Adult fixture reads").table
-}
-
-fn hierarchy(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/adult/adult_hierarchy_{name}.csv", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(path).expect("the hierarchy fixture reads")
-}
+#[path = "common/adult.rs"]
+mod adult;
+use adult::{adult, hierarchy, quasi_identifiers, ADULT_QI};
 
 /// The Adult configuration with inline hierarchies.
 fn adult_config(k: u32, limit: f64, extra: &str) -> AnonymiseConfig {
-    let qis: Vec<String> = ADULT_QI
-        .iter()
-        .map(|q| {
-            format!(
-                "{}: {{\"hierarchy\": {}}}",
-                serde_json::to_string(q).unwrap(),
-                serde_json::to_string(&hierarchy(q)).unwrap()
-            )
-        })
-        .collect();
     let text = format!(
         r#"{{"quasi_identifiers": {{{}}}, "k": {k}, "suppression_limit": {limit}, "metric": "loss"{extra}}}"#,
-        qis.join(", ")
+        quasi_identifiers()
     );
     AnonymiseConfig::from_json(&text).unwrap()
 }

@@ -1,0 +1,39 @@
+//! The Adult fixture (`tests/fixtures/adult`) with ARX's hierarchies and the
+//! quasi-identifiers of ARX's benchmark (salary-class sensitive), shared by
+//! the search tests (`#[path = "common/adult.rs"] mod adult;`).
+#![allow(dead_code)]
+
+use masque::table::{read_table, ReadOptions, Table};
+
+pub const ADULT: &[u8] = include_bytes!("../fixtures/adult/adult.csv");
+
+/// ARX's benchmark quasi-identifiers, in its order.
+pub const ADULT_QI: [&str; 8] =
+    ["age", "sex", "race", "marital-status", "education", "native-country", "workclass", "occupation"];
+
+/// The Adult table.
+pub fn adult() -> Table {
+    read_table(ADULT, &ReadOptions::default()).expect("the Adult fixture reads").table
+}
+
+/// ARX's hierarchy of the column `name`, as CSV text.
+pub fn hierarchy(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/adult/adult_hierarchy_{name}.csv", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(path).expect("the hierarchy fixture reads")
+}
+
+/// The members of a configuration's `quasi_identifiers` object: every one of
+/// [`ADULT_QI`] with its hierarchy inline.
+pub fn quasi_identifiers() -> String {
+    let qis: Vec<String> = ADULT_QI
+        .iter()
+        .map(|q| {
+            format!(
+                "{}: {{\"hierarchy\": {}}}",
+                serde_json::to_string(q).unwrap(),
+                serde_json::to_string(&hierarchy(q)).unwrap()
+            )
+        })
+        .collect();
+    qis.join(", ")
+}
