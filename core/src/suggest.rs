@@ -109,6 +109,18 @@ pub struct Suggestion {
     pub confidence: Confidence,
     /// One line saying why, without any value.
     pub reason: String,
+    /// What the column holds, as a stable snake_case name (`"nir"`,
+    /// `"birth_date"`, `"admission_date"`, `"postal_code"`, ...): the header's
+    /// concept, or what the values are when they override the header or there
+    /// is none; `null` when neither names anything masque knows.
+    #[serde(default)]
+    pub concept: Option<Concept>,
+    /// Whether the values bear the concept out: `false` when they contradict
+    /// the header (fewer than half of the distinct values are what it names)
+    /// or the column is empty; `true` when the concept comes from the values,
+    /// or the header's concept has no measurable form (a commune, a service).
+    #[serde(default)]
+    pub values_agree: bool,
 }
 
 impl Default for Suggestion {
@@ -120,6 +132,8 @@ impl Default for Suggestion {
             action: policy::Action::Keep,
             confidence: Confidence::default(),
             reason: String::new(),
+            concept: None,
+            values_agree: false,
         }
     }
 }
@@ -148,7 +162,9 @@ fn treatment(concept: Concept) -> (Role, policy::Action) {
         C::Address | C::Iban => (DirectIdentifier, Drop),
         C::FreeText => (DirectIdentifier, Scrub(policy::Scrub::default())),
         C::BirthDate => (QuasiIdentifier, Generalise(policy::Generalise::Year(DateOptions::default()))),
-        C::EventDate | C::DeathDate => (QuasiIdentifier, Generalise(policy::Generalise::Month(DateOptions::default()))),
+        C::EventDate | C::AdmissionDate | C::DischargeDate | C::DeathDate => {
+            (QuasiIdentifier, Generalise(policy::Generalise::Month(DateOptions::default())))
+        }
         C::PostalCode => (QuasiIdentifier, Generalise(policy::Generalise::Departement(Invalids::default()))),
         C::Commune
         | C::CommuneCode
@@ -238,7 +254,11 @@ fn expected_cue(concept: Concept) -> Option<Cue> {
         Concept::Iban => Cue::Iban,
         Concept::Rpps => Cue::Rpps,
         Concept::Finess => Cue::Finess,
-        Concept::BirthDate | Concept::EventDate | Concept::DeathDate => Cue::Date,
+        Concept::BirthDate
+        | Concept::EventDate
+        | Concept::AdmissionDate
+        | Concept::DischargeDate
+        | Concept::DeathDate => Cue::Date,
         Concept::PostalCode => Cue::CodePostal,
         Concept::CommuneCode => Cue::CodeCommune,
         Concept::Sex => Cue::Sex,
@@ -504,7 +524,7 @@ fn pct(share: f64) -> String {
 
 fn build(concept: Concept, confidence: Confidence, reason: String) -> Suggestion {
     let (role, action) = treatment(concept);
-    Suggestion { role, action, confidence, reason }
+    Suggestion { role, action, confidence, reason, concept: Some(concept), values_agree: true }
 }
 
 /// The identifier cues strong enough to override a header, strongest first.
@@ -536,6 +556,8 @@ fn decide(header: Option<HeaderMatch>, ev: &Evidence) -> Suggestion {
                 Some(h) => format!("the column is empty (its header reads as {})", h.concept.label()),
                 None => "the column is empty".to_string(),
             },
+            concept: header.map(|h| h.concept),
+            values_agree: false,
         };
     }
     let strong = OVERRIDING.iter().copied().map(|c| (c, ev.share(c))).find(|&(_, s)| s >= 0.8);
@@ -585,11 +607,14 @@ fn decide(header: Option<HeaderMatch>, ev: &Evidence) -> Suggestion {
                 );
             }
             if measurable && share < 0.5 && ev.distinct >= 5 {
-                return build(
-                    concept,
-                    Confidence::percent(h.confidence.saturating_sub(25)),
-                    format!("{named}, but only {} % {} are {}", pct(share), ev.of_distinct(), cue.describe()),
-                );
+                return Suggestion {
+                    values_agree: false,
+                    ..build(
+                        concept,
+                        Confidence::percent(h.confidence.saturating_sub(25)),
+                        format!("{named}, but only {} % {} are {}", pct(share), ev.of_distinct(), cue.describe()),
+                    )
+                };
             }
         }
         return build(concept, Confidence::percent(h.confidence), named);
@@ -672,6 +697,8 @@ fn decide(header: Option<HeaderMatch>, ev: &Evidence) -> Suggestion {
         action: policy::Action::Keep,
         confidence: Confidence::percent(50),
         reason: "no identifier found in the header or the values".to_string(),
+        concept: None,
+        values_agree: false,
     }
 }
 
@@ -749,6 +776,38 @@ mod tests {
         let back: Suggestion = serde_json::from_value(json).unwrap();
         assert_eq!(back, s);
         assert!(serde_json::from_value::<Confidence>(serde_json::json!(1.5)).is_err());
+    }
+
+    #[test]
+    fn concepts_are_machine_readable() {
+        let s = suggest(&col("date_naissance", &["01/02/1985", "1985-02-03", "3 mars 1990"]));
+        assert_eq!((s.concept, s.values_agree), (Some(Concept::BirthDate), true));
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(
+            (&json["concept"], &json["values_agree"]),
+            (&serde_json::json!("birth_date"), &serde_json::json!(true))
+        );
+        let s = suggest(&col("Date d'entrée", &["01/02/2020", "03/02/2020"]));
+        assert_eq!(serde_json::to_value(s.concept).unwrap(), "admission_date");
+        let s = suggest(&col("date_sortie", &["01/02/2020", "03/02/2020"]));
+        assert_eq!(serde_json::to_value(s.concept).unwrap(), "discharge_date");
+        // the header says a phone number, the values do not bear it out
+        let s = suggest(&col("telephone", &["x1", "x2", "x3", "x4", "x5", "x6"]));
+        assert_eq!((s.concept, s.values_agree), (Some(Concept::Phone), false));
+        // the values override the header: their concept, borne out
+        let s = suggest(&col("code", &["185057511542355", "253072B07300470"]));
+        assert_eq!((s.concept, s.values_agree), (Some(Concept::Nir), true));
+        // values alone
+        let s = suggest(&col("c", &["75011", "13001", "69003", "33000"]));
+        assert_eq!(serde_json::to_value(s.concept).unwrap(), "postal_code");
+        let s = suggest(&col("c", &["1,5", "2,7", "3"]));
+        assert_eq!((s.concept, s.values_agree), (None, false));
+        let s = suggest(&col("code_postal", &["", " "]));
+        assert_eq!((s.concept, s.values_agree), (Some(Concept::PostalCode), false));
+        // a suggestion read without the new fields still parses
+        let old = serde_json::json!({"role": "other", "action": "keep", "confidence": 0.5, "reason": "r"});
+        let back: Suggestion = serde_json::from_value(old).unwrap();
+        assert_eq!((back.concept, back.values_agree), (None, false));
     }
 
     #[test]

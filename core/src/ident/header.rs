@@ -11,7 +11,14 @@
 use super::fold::fold_words_into;
 
 /// What a header says a column holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// It serialises as a stable snake_case name (`"nir"`, `"birth_date"`,
+/// `"admission_date"`, `"postal_code"`, ...): a suggestion carries it
+/// ([`crate::suggest::Suggestion::concept`]) so that callers need not read the
+/// English reason.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Concept {
     /// NIR / NIA / INS matricule.
     Nir,
@@ -69,8 +76,12 @@ pub enum Concept {
     Establishment,
     /// A hospital service or unit.
     Service,
-    /// A date of an event (admission, discharge, visit).
+    /// A date of another event of care (visit, act, prescription).
     EventDate,
+    /// The date of admission (start of a stay).
+    AdmissionDate,
+    /// The date of discharge (end of a stay).
+    DischargeDate,
     /// Date of death.
     DeathDate,
     /// Diagnosis (CIM-10 / ICD-10 code or label).
@@ -126,6 +137,8 @@ impl Concept {
             Concept::Establishment => "an establishment",
             Concept::Service => "a hospital service",
             Concept::EventDate => "a date of care",
+            Concept::AdmissionDate => "a date of admission",
+            Concept::DischargeDate => "a date of discharge",
             Concept::DeathDate => "a date of death",
             Concept::Diagnosis => "a diagnosis",
             Concept::Act => "a medical act",
@@ -156,6 +169,8 @@ impl Concept {
             Concept::Sex | Concept::Age | Concept::BirthYear | Concept::DeathDate => 60,
             Concept::BirthDate => 55,
             Concept::EventDate
+            | Concept::AdmissionDate
+            | Concept::DischargeDate
             | Concept::Diagnosis
             | Concept::Act
             | Concept::Drug
@@ -369,11 +384,24 @@ const SYNONYMS: &[(&str, Concept)] = &[
     // dates of care
     ("date", Concept::EventDate),
     ("dt", Concept::EventDate),
-    ("date entree", Concept::EventDate),
-    ("date sortie", Concept::EventDate),
-    ("date admission", Concept::EventDate),
-    ("admission date", Concept::EventDate),
-    ("discharge date", Concept::EventDate),
+    ("date entree", Concept::AdmissionDate),
+    ("dt entree", Concept::AdmissionDate),
+    ("jour entree", Concept::AdmissionDate),
+    ("date admission", Concept::AdmissionDate),
+    ("dt admission", Concept::AdmissionDate),
+    ("date arrivee", Concept::AdmissionDate),
+    ("date debut sejour", Concept::AdmissionDate),
+    ("debut sejour", Concept::AdmissionDate),
+    ("admission date", Concept::AdmissionDate),
+    ("date admitted", Concept::AdmissionDate),
+    ("date sortie", Concept::DischargeDate),
+    ("dt sortie", Concept::DischargeDate),
+    ("jour sortie", Concept::DischargeDate),
+    ("date depart", Concept::DischargeDate),
+    ("date fin sejour", Concept::DischargeDate),
+    ("fin sejour", Concept::DischargeDate),
+    ("discharge date", Concept::DischargeDate),
+    ("date discharge", Concept::DischargeDate),
     ("date deces", Concept::DeathDate),
     ("death date", Concept::DeathDate),
     ("date death", Concept::DeathDate),
@@ -644,8 +672,14 @@ mod tests {
             ("libelle_diag", Some(Diagnosis)),
             ("Code CIM-10", Some(Diagnosis)),
             ("actes_ccam", Some(Act)),
-            ("date_entree", Some(EventDate)),
-            ("date_sortie", Some(EventDate)),
+            ("date_entree", Some(AdmissionDate)),
+            ("Date d'entrée", Some(AdmissionDate)),
+            ("dt_entree", Some(AdmissionDate)),
+            ("date_admission", Some(AdmissionDate)),
+            ("date_sortie", Some(DischargeDate)),
+            ("Date de sortie", Some(DischargeDate)),
+            ("date_fin_sejour", Some(DischargeDate)),
+            ("date_consultation", Some(EventDate)),
             ("date_deces", Some(DeathDate)),
             ("commentaire", Some(FreeText)),
             ("commentaire_medecin", Some(FreeText)),
