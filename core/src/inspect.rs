@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::suggest::{suggest, Suggestion};
+use crate::suggest::{suggest_columns, Suggestion};
 use crate::table::{read_table, Dialect, ReadError, ReadOptions, ReadTable, Warning};
 
 /// What `inspect` tells about a file (the same object natively and in wasm).
@@ -30,13 +30,15 @@ pub struct ColumnSummary {
     /// How many rows are empty in this column.
     pub empty: usize,
     /// The suggested role and policy action, from the header and the values
-    /// ([`crate::ident::suggest`]); its reason never quotes a value.
+    /// and the other columns ([`crate::suggest::suggest_columns`]); its reason
+    /// never quotes a value.
     #[serde(default)]
     pub suggestion: Suggestion,
 }
 
 /// Summarises a table already read.
 pub fn summarise(read: &ReadTable) -> Inspection {
+    let mut suggestions = suggest_columns(&read.table.columns).into_iter();
     Inspection {
         dialect: read.dialect.clone(),
         rows: read.table.rows,
@@ -48,7 +50,7 @@ pub fn summarise(read: &ReadTable) -> Inspection {
                 name: c.name.clone(),
                 distinct: c.dict.len(),
                 empty: c.empty_count(),
-                suggestion: suggest(c),
+                suggestion: suggestions.next().unwrap_or_default(),
             })
             .collect(),
         warnings: read.warnings.clone(),

@@ -702,6 +702,53 @@ fn decide(header: Option<HeaderMatch>, ev: &Evidence) -> Suggestion {
     }
 }
 
+/// Suggestions for every column of a table: each column's own ([`suggest`]),
+/// then adjusted for what the others hold.
+///
+/// A date of birth beside a date of admission (both borne out by their
+/// values) becomes the age in whole years at admission, row by row
+/// ([`policy::AgeAt`]): studies need an age, and the date of birth itself
+/// never reaches the output. The output column is headed `age` (or, if the
+/// file already has a column of that name, `age_at_admission`, then
+/// `age_at_admission_2`, ...), so the header is the same for the same file.
+/// Its role stays quasi-identifier: the anonymisation generalises the age
+/// (age bands), not the date.
+///
+/// ```
+/// use masque_core::policy::Action;
+/// use masque_core::suggest::suggest_columns;
+/// use masque_core::table::Column;
+/// let columns = [
+///     Column::from_values("date_naissance", ["01/02/1950", "03/04/1961"]),
+///     Column::from_values("date_entree", ["05/06/2020", "07/08/2021"]),
+/// ];
+/// let s = suggest_columns(&columns);
+/// assert_eq!(s[0].policy_entry(), serde_json::json!({"action": "age_at", "at": "date_entree"}));
+/// ```
+pub fn suggest_columns(columns: &[Column]) -> Vec<Suggestion> {
+    let mut suggestions: Vec<Suggestion> = columns.iter().map(suggest).collect();
+    let first = |concept: Concept| {
+        suggestions.iter().position(|s| s.concept == Some(concept) && s.values_agree && s.role == Role::QuasiIdentifier)
+    };
+    if let (Some(birth), Some(admission)) = (first(Concept::BirthDate), first(Concept::AdmissionDate)) {
+        let taken = |name: &str| columns.iter().any(|c| c.name == name);
+        let mut name = policy::AgeAt::DEFAULT_NAME.to_string();
+        let mut n = 1;
+        while taken(&name) {
+            name = if n == 1 { "age_at_admission".to_string() } else { format!("age_at_admission_{n}") };
+            n += 1;
+        }
+        let s = &mut suggestions[birth];
+        s.action = policy::Action::AgeAt(policy::AgeAt {
+            at: columns[admission].name.clone(),
+            name,
+            ..policy::AgeAt::default()
+        });
+        s.reason.push_str("; replaced by the age in whole years at the row's date of admission");
+    }
+    suggestions
+}
+
 /// The [`IdentifierKind`]s whose validators accept `value`, for callers that want the
 /// raw evidence of one value.
 pub fn kinds_of(value: &str) -> Vec<IdentifierKind> {
@@ -808,6 +855,30 @@ mod tests {
         let old = serde_json::json!({"role": "other", "action": "keep", "confidence": 0.5, "reason": "r"});
         let back: Suggestion = serde_json::from_value(old).unwrap();
         assert_eq!((back.concept, back.values_agree), (None, false));
+    }
+
+    #[test]
+    fn a_birth_date_beside_an_admission_date_becomes_the_age_at_admission() {
+        let birth = col("ddn", &["01/02/1950", "03/04/1961", "05/06/1972"]);
+        let admission = col("Date d'entrée", &["05/06/2020", "07/08/2021", "09/10/2022"]);
+        let age = col("age", &["70", "60", "50"]);
+        let s = suggest_columns(&[birth.clone(), admission.clone()]);
+        assert_eq!(s[0].policy_entry(), serde_json::json!({"action": "age_at", "at": "Date d'entrée"}));
+        assert_eq!((s[0].role, s[0].concept), (Role::QuasiIdentifier, Some(Concept::BirthDate)));
+        assert_eq!(s[1], suggest(&admission));
+        // the output header never clashes with a column of the file
+        let s = suggest_columns(&[age.clone(), birth.clone(), admission.clone()]);
+        assert_eq!(s[1].policy_entry()["name"], "age_at_admission");
+        let taken = col("age_at_admission", &["1", "2", "3"]);
+        let s = suggest_columns(&[age, taken, birth.clone(), admission]);
+        assert_eq!(s[2].policy_entry()["name"], "age_at_admission_2");
+        // no admission date (a discharge date is not one): the date of birth is generalised
+        let discharge = col("date_sortie", &["05/06/2020", "07/08/2021", "09/10/2022"]);
+        let s = suggest_columns(&[birth.clone(), discharge]);
+        assert_eq!(s[0], suggest(&birth));
+        // an admission header the values do not bear out does not count
+        let junk = col("date_entree", &["a", "b", "c", "d", "e", "f"]);
+        assert_eq!(suggest_columns(&[birth.clone(), junk])[0], suggest(&birth));
     }
 
     #[test]

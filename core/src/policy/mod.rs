@@ -100,7 +100,7 @@ pub enum DefaultAction {
     feature = "ts",
     derive(tsify::Tsify),
     tsify(
-        type = "\"keep\" | \"drop\" | \"redact\" | \"pseudonymise\" | \"pseudonymize\" | \"mask\" | \"scrub\" | { action: \"keep\" } | { action: \"drop\" } | ({ action: \"redact\" } & Redact) | ({ action: \"pseudonymise\" | \"pseudonymize\" } & Pseudonymise) | ({ action: \"mask\" } & MaskOptions) | ({ action: \"generalise\" | \"generalize\" } & Generalise) | ({ action: \"date_shift\" } & DateShift) | ({ action: \"scrub\" } & Scrub)"
+        type = "\"keep\" | \"drop\" | \"redact\" | \"pseudonymise\" | \"pseudonymize\" | \"mask\" | \"scrub\" | { action: \"keep\" } | { action: \"drop\" } | ({ action: \"redact\" } & Redact) | ({ action: \"pseudonymise\" | \"pseudonymize\" } & Pseudonymise) | ({ action: \"mask\" } & MaskOptions) | ({ action: \"generalise\" | \"generalize\" } & Generalise) | ({ action: \"date_shift\" } & DateShift) | ({ action: \"scrub\" } & Scrub) | ({ action: \"age_at\" } & AgeAt)"
     )
 )]
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +121,8 @@ pub enum Action {
     DateShift(DateShift),
     /// Remove identifiers from free text.
     Scrub(Scrub),
+    /// Replace a date of birth by the age at another date of the same row.
+    AgeAt(AgeAt),
 }
 
 impl Action {
@@ -135,6 +137,7 @@ impl Action {
             Action::Generalise(_) => "generalise",
             Action::DateShift(_) => "date_shift",
             Action::Scrub(_) => "scrub",
+            Action::AgeAt(_) => "age_at",
         }
     }
 
@@ -145,7 +148,7 @@ impl Action {
 
     /// Whether the column's original values could reach the output.
     pub fn protects(&self) -> bool {
-        matches!(self, Action::Drop | Action::Redact(_) | Action::Pseudonymise(_) | Action::Mask(_))
+        matches!(self, Action::Drop | Action::Redact(_) | Action::Pseudonymise(_) | Action::Mask(_) | Action::AgeAt(_))
     }
 
     /// The action as a policy entry with only the options that differ from
@@ -521,6 +524,64 @@ with_invalids! {
         #[serde(default)]
         pub order: DateOrder,
     }
+}
+
+with_invalids! {
+    /// Options of `age_at`, on a date-of-birth column: the age in whole years
+    /// at the date `at` holds in the same row (an admission date, say),
+    /// optionally in bands of `width` years or between `bounds`, with ages
+    /// from `top` on as `top+`. The output column takes the place of the
+    /// date-of-birth column under the header `name` (default `age`); the dates
+    /// of birth never reach the output.
+    ///
+    /// The age is the number of birthdays reached on the `at` date: someone
+    /// born on 29 February is a year older on 1 March in common years (and on
+    /// 29 February in leap years). A cell is invalid (reason `date`,
+    /// `at_date`, `missing_at` or `after_reference`) when its date of birth
+    /// is unreadable, the `at` date is unreadable or empty, or the birth is
+    /// after it; `on_invalid` is `redact` (default, `redact_with` default
+    /// empty) or `error`, never `keep`, which would copy the date of birth out.
+    /// Both dates are read with the one date parser ([`date::parse_date`]).
+    #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct AgeAt {
+        /// The column holding the date the age is computed at, in the same row.
+        pub at: String,
+        /// The output column's header (default `age`).
+        pub name: String,
+        /// Band width in years (whole years when neither `width` nor `bounds` is given).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub width: Option<u32>,
+        /// Increasing band limits in years, instead of `width`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bounds: Option<Vec<u32>>,
+        /// Ages from this on are written `top+` (e.g. 90 for HIPAA's `90+`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub top: Option<u32>,
+        /// How to read `01/02/2024`, in both columns.
+        pub order: DateOrder,
+    }
+}
+
+impl Default for AgeAt {
+    fn default() -> AgeAt {
+        AgeAt {
+            at: String::new(),
+            name: AgeAt::DEFAULT_NAME.to_string(),
+            width: None,
+            bounds: None,
+            top: None,
+            order: DateOrder::default(),
+            on_invalid: OnInvalidValue::Redact,
+            redact_with: String::new(),
+        }
+    }
+}
+
+impl AgeAt {
+    /// The output header when the policy names none.
+    pub const DEFAULT_NAME: &'static str = "age";
 }
 
 /// What replaces the row's own values found in free text.

@@ -15,14 +15,14 @@ use serde_json::{Map, Value};
 
 use super::date::{parse_date, DateOrder};
 use super::{
-    Action, Age, DateOptions, DateShift, DefaultAction, Generalise, HierarchyLevel, Interval, Invalids, Mask, Policy,
-    PolicyError, Pseudonymise, Redact, Scrub, TopBottom, ValueMap, POLICY_VERSION,
+    Action, Age, AgeAt, DateOptions, DateShift, DefaultAction, Generalise, HierarchyLevel, Interval, Invalids, Mask,
+    Policy, PolicyError, Pseudonymise, Redact, Scrub, TopBottom, ValueMap, POLICY_VERSION,
 };
 use crate::hierarchy;
 use crate::pseudo::DateShifter;
 
 const TOP_FIELDS: &[&str] = &["version", "default", "description", "columns", "anonymise"];
-const ACTIONS: &str = "keep, drop, redact, pseudonymise, mask, generalise, date_shift, scrub";
+const ACTIONS: &str = "keep, drop, redact, pseudonymise, mask, generalise, date_shift, scrub, age_at";
 const GENERALISATIONS: &str = "interval, year, quarter, month, week, age, departement, top_bottom, map, hierarchy";
 
 /// A JSON value that rejects duplicate object keys at any depth.
@@ -265,6 +265,7 @@ fn parse_action(path: &str, spec: &Value) -> Result<Action, PolicyError> {
             }
             Action::Scrub(s)
         }
+        "age_at" => Action::AgeAt(parse_age_at(path, rest)?),
         other => {
             return Err(PolicyError::new(
                 action_path,
@@ -272,6 +273,32 @@ fn parse_action(path: &str, spec: &Value) -> Result<Action, PolicyError> {
             ))
         }
     })
+}
+
+fn parse_age_at(path: &str, rest: Map<String, Value>) -> Result<AgeAt, PolicyError> {
+    let o: AgeAt = options(path, rest)?;
+    if o.at.is_empty() {
+        return Err(PolicyError::new(join(path, "at"), "must name the column of the date the age is computed at"));
+    }
+    if o.name.trim().is_empty() {
+        return Err(PolicyError::new(join(path, "name"), "must be a column header (default \"age\")"));
+    }
+    if o.on_invalid == super::OnInvalidValue::Keep {
+        return Err(PolicyError::new(
+            join(path, "on_invalid"),
+            "must be \"redact\" or \"error\": keeping an unreadable date of birth would copy it to the output",
+        ));
+    }
+    match (&o.width, &o.bounds) {
+        (Some(0), _) => return Err(PolicyError::new(join(path, "width"), "must be at least 1")),
+        (Some(_), Some(_)) => return Err(PolicyError::new(path, "give at most one of `width` or `bounds`")),
+        (None, Some(b)) => {
+            let b: Vec<f64> = b.iter().map(|&x| f64::from(x)).collect();
+            check_bounds(path, &b)?;
+        }
+        _ => {}
+    }
+    Ok(o)
 }
 
 fn check_bounds(path: &str, bounds: &[f64]) -> Result<(), PolicyError> {
@@ -427,6 +454,7 @@ fn action_entry(action: &Action, short: bool) -> Value {
         // `subject` and `max_days` have no defaults.
         Action::DateShift(o) => with_tag(&tag, o),
         Action::Scrub(o) => options_value(&tag, o, short),
+        Action::AgeAt(o) => options_value(&tag, o, short),
         Action::Generalise(g) => {
             let tags = [("action", "generalise"), ("to", g.name())];
             match g {

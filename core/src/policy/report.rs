@@ -68,6 +68,12 @@ pub struct ColumnReport {
     /// For `date_shift`, the subject column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// For `age_at`, the column of the date the age is computed at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// The output column's header when it differs from `name` (`age_at`'s `name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed: Option<String>,
     /// For `scrub`, the columns whose row values were looked for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,

@@ -134,26 +134,47 @@ fn age(column: &Column, o: &Age, invalids: &Invalids) -> Result<(Plan, Tally), A
             return Err(PolicyError::new(format!("{}.reference", column_path(&column.name)), "must be a date").into())
         }
     };
-    let bounds: Option<Vec<f64>> = o.bounds.as_ref().map(|b| b.iter().map(|&x| f64::from(x)).collect());
+    let bands = AgeBands::new(o.width, o.bounds.as_deref(), o.top);
     map_distinct(column, invalids, |v, out| {
         let (birth, _) = parse_date(v, o.order).ok_or(Reason::Date)?;
         let years = age_in_years(birth, reference).ok_or(Reason::AfterReference)?;
-        if let Some(top) = o.top.filter(|&t| years >= t) {
-            out.push_str(&format!("{top}+"));
-            return Ok(());
-        }
-        let label = match (o.width, &bounds) {
-            (Some(w), _) => {
-                let lo = years / w * w;
-                let hi = lo + w;
-                let hi = o.top.map_or(hi, |t| hi.min(t));
-                Band::Between(f64::from(lo), f64::from(hi)).label(true, false)
-            }
-            (None, Some(b)) => Band::among(f64::from(years), b).label(true, false),
-            // invariant: the parser requires one of width or bounds.
-            (None, None) => return Err(Reason::Date),
-        };
-        out.push_str(&label);
+        bands.label(years, out);
         Ok(())
     })
+}
+
+/// How an age in whole years is written: as it is, in bands of a width or
+/// between bounds, and from `top` on as `top+` (`"to": "age"` and `age_at`).
+pub(super) struct AgeBands {
+    width: Option<u32>,
+    bounds: Option<Vec<f64>>,
+    top: Option<u32>,
+}
+
+impl AgeBands {
+    pub(super) fn new(width: Option<u32>, bounds: Option<&[u32]>, top: Option<u32>) -> AgeBands {
+        AgeBands { width, bounds: bounds.map(|b| b.iter().map(|&x| f64::from(x)).collect()), top }
+    }
+
+    /// Writes the label of an age of `years`.
+    pub(super) fn label(&self, years: u32, out: &mut String) {
+        use std::fmt::Write;
+        if let Some(top) = self.top.filter(|&t| years >= t) {
+            // invariant: writing to a String cannot fail.
+            let _ = write!(out, "{top}+");
+            return;
+        }
+        match (self.width, &self.bounds) {
+            (Some(w), _) if w > 0 => {
+                let lo = years / w * w;
+                let hi = lo.saturating_add(w);
+                let hi = self.top.map_or(hi, |t| hi.min(t));
+                out.push_str(&Band::Between(f64::from(lo), f64::from(hi)).label(true, false));
+            }
+            (_, Some(b)) => out.push_str(&Band::among(f64::from(years), b).label(true, false)),
+            _ => {
+                let _ = write!(out, "{years}");
+            }
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! Applying a policy to a table.
 //!
-//! Every action but `date_shift` is a function of the cell alone, so it runs
+//! Every action but `date_shift` and `age_at` is a function of the cell alone, so it runs
 //! once per distinct value of the column's dictionary and the row codes are
 //! then mapped through a code -> code table: a million rows with fifty
 //! thousand distinct NIRs compute fifty thousand HMACs. `date_shift` depends on
@@ -30,6 +30,7 @@
 //! input), `tally.rs` (blank and invalid counts, and why); this file, the
 //! entry points and putting the output table and report together.
 
+mod age_at;
 mod date_shift;
 mod generalise;
 mod parallel;
@@ -160,7 +161,11 @@ fn assemble<'a>(
     let mut columns = Vec::new();
     let mut reports = Vec::with_capacity(planned.columns.len());
     for (input, t) in inputs.zip(planned.columns) {
-        if let Some(c) = realise(input, t.plan) {
+        if let Some(mut c) = realise(input, t.plan) {
+            // `age_at` names its output column.
+            if let Some(name) = &t.report.renamed {
+                c.name.clone_from(name);
+            }
             columns.push(c);
         }
         reports.push(t.report);

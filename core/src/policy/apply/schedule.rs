@@ -78,6 +78,8 @@ pub(super) fn plan(
             }
             // Scrubbing may replace the row's own values by their column's pseudonyms.
             Action::Scrub(_) => phase2.push(Job::Column(i)),
+            // Reads the `at` column's input, which phase 1 may release.
+            Action::AgeAt(_) => phase2.push(Job::Column(i)),
             _ => phase1.push(Job::Column(i)),
         }
     }
@@ -268,6 +270,11 @@ fn kept_inputs(
         match policy.action_for(&column.name).0 {
             Action::Scrub(s) => scrub_sources(table, i, s).into_iter().for_each(|(source, _)| keep[source] = true),
             Action::Pseudonymise(_) if options.correspondence => keep[i] = true,
+            Action::AgeAt(a) => {
+                if let Some(at) = table.column_index(&a.at) {
+                    keep[at] = true;
+                }
+            }
             _ => {}
         }
     }
@@ -325,6 +332,32 @@ fn check_columns(table: &Table, policy: &Policy) -> Result<(), PolicyError> {
         if let Action::DateShift(d) = action {
             if table.column_index(&d.subject).is_none() {
                 return Err(missing(format!("{}.subject", column_path(name)), &d.subject));
+            }
+        }
+        if let Action::AgeAt(a) = action {
+            if table.column_index(&a.at).is_none() {
+                return Err(missing(format!("{}.at", column_path(name)), &a.at));
+            }
+            if a.at == *name {
+                return Err(PolicyError::new(
+                    format!("{}.at", column_path(name)),
+                    "must name another column than the date of birth",
+                ));
+            }
+            // The output header must be unique: no other column written under it.
+            let clash = table.columns.iter().any(|c| {
+                c.name != *name
+                    && match policy.action_for(&c.name).0 {
+                        Action::Drop => false,
+                        Action::AgeAt(other) => other.name == a.name,
+                        _ => c.name == a.name,
+                    }
+            });
+            if clash {
+                return Err(PolicyError::new(
+                    format!("{}.name", column_path(name)),
+                    format!("another output column is already named `{}`: give `name` another header", a.name),
+                ));
             }
         }
         if let Action::Scrub(Scrub { sources: Some(sources), .. }) = action {

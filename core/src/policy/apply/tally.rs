@@ -23,6 +23,8 @@ pub(super) enum Reason {
     AfterReference,
     OutOfRange,
     MissingSubject,
+    AtDate,
+    MissingAt,
 }
 
 impl Reason {
@@ -37,6 +39,8 @@ impl Reason {
             Reason::AfterReference => "after_reference",
             Reason::OutOfRange => "out_of_range",
             Reason::MissingSubject => "missing_subject",
+            Reason::AtDate => "at_date",
+            Reason::MissingAt => "missing_at",
         }
     }
 }
@@ -53,6 +57,8 @@ impl fmt::Display for Reason {
             Reason::AfterReference => f.write_str("the date is after the reference date"),
             Reason::OutOfRange => f.write_str("the shifted date falls outside years 1-9999"),
             Reason::MissingSubject => f.write_str("the subject identifier is empty, so the date cannot be shifted"),
+            Reason::AtDate => f.write_str("the date the age is computed at is not a date"),
+            Reason::MissingAt => f.write_str("the date the age is computed at is empty"),
         }
     }
 }

@@ -6,6 +6,7 @@
 
 use hashbrown::HashMap;
 
+use super::age_at::age_at;
 use super::date_shift::{date_shift, ShiftKey};
 use super::generalise::generalise;
 use super::plan::{finish, report, Plan, Transformed};
@@ -109,6 +110,13 @@ fn transform_other(
             date_shift(ctx, column, d, r)
         }
         Action::Scrub(s) => scrub(ctx, column, s, r),
+        Action::AgeAt(a) => {
+            r.at = Some(a.at.clone());
+            if a.name != column.name {
+                r.renamed = Some(a.name.clone());
+            }
+            age_at(ctx, column, a, r)
+        }
     }
 }
 
