@@ -110,6 +110,11 @@ pub struct Sensitive {
     /// Recursive (c,l)-diversity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recursive_cl: Option<RecursiveCl>,
+    /// How much this column's loss counts in the metric and in local
+    /// recoding's choices (ARX's attribute weight; default 1, 0 makes the
+    /// column free; see [`super::metric`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
     /// t-closeness: every class within `t` of the table's distribution (EMD).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub t_closeness: Option<f64>,
@@ -340,6 +345,9 @@ impl AnonymiseConfig {
         Ok(())
     }
 }
+            if qi.weight.is_some_and(|w| !(w.is_finite() && w >= 0.0)) {
+                return Err(SearchError::config(&format!("{path}.weight"), "must be a number of at least 0"));
+            }
 
 #[cfg(test)]
 mod tests {
@@ -412,3 +420,4 @@ mod tests {
         assert_eq!(err.to_string(), "configuration: quasi_identifiers.a.hierarchy_file: cannot read: not found");
     }
 }
+        assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x", "weight": -1}}}"#).contains("a.weight"));

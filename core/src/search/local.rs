@@ -202,6 +202,7 @@ pub(crate) fn recode_with(
             ));
         }
         let rows_of_hierarchy = h.hierarchy_rows();
+        let weight = problem.metric.weight(i);
         let parents = (0..top)
             .map(|l| {
                 let mut up = vec![0u32; h.domain(l)];
@@ -216,7 +217,8 @@ pub(crate) fn recode_with(
             maps: (0..=top).map(|l| h.map(l)).collect(),
             leaves: (0..=top).map(|l| h.label_rows(l)).collect(),
             parents,
-            scale: if rows_of_hierarchy > 1 { 1.0 / (rows_of_hierarchy - 1) as f64 } else { 0.0 },
+            // The column's weight scales its cells' loss (weighted NCP): 0 makes it free.
+            scale: if rows_of_hierarchy > 1 { weight / (rows_of_hierarchy - 1) as f64 } else { 0.0 },
             min: d.min as u16,
             max: (d.max as usize).min(top) as u16,
         });

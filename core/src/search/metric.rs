@@ -19,7 +19,29 @@
 //! loss of the ungeneralised data; a one-row hierarchy gives `L_d = 0`). The
 //! quasi-identifiers are combined with ARX's default aggregate, the geometric
 //! mean shifted by one (`ILMultiDimensionalGeometricMean`):
-//! `Loss = (Π_d (1 + L_d))^(1/D) − 1`. All weights are 1.
+//! `Loss = (Π_d (1 + L_d))^(1/D) − 1` when every quasi-identifier has the
+//! same weight (the default).
+//!
+//! # Attribute weights (`"weight"` on a quasi-identifier)
+//! A quasi-identifier's weight `w_d ≥ 0` (default 1) says how much its loss
+//! counts. As in ARX (`AbstractMetricMultiDimensional`), the weights are
+//! divided by the largest, and all-equal or all-zero weights mean none. They
+//! apply to the per-quasi-identifier metrics:
+//! - Loss: `(Π_d (1 + L_d)^(w_d / Σw)) − 1`, a weighted geometric mean.
+//!   ARX multiplies instead, `Π_d ((1 + L_d) · w_d)^(1/D) − 1`, which is
+//!   `(Π w_d)^(1/D)` times the unweighted product: every node is scaled
+//!   by the same factor, so ARX's weights never change the optimum of its
+//!   geometric Loss (and a weight of 0 makes every node tie). Exponents do
+//!   what the weights mean: a weight of 0 makes its column free, and a
+//!   larger weight makes its column's loss count more.
+//! - Precision: `Σ_d w_d P_d / Σ_d w_d`; Entropy: `Σ_d w_d E_d` (ARX's
+//!   arithmetic mean and sum with weights).
+//! - Discernibility and AECS count classes, not columns: weights do not
+//!   apply to them.
+//!
+//! Every aggregate is non-decreasing in each `L_d` (the weights are not
+//! negative), so the lower bounds below stay bounds with weights: a bound
+//! never above each `L_d`, combined, is never above the metric.
 //!
 //! # Precision (`MetricMDNMPrecision`)
 //! `P_d = ((n − s) · l_d / h_d + s) / n`, `h_d` the top level of the
@@ -92,6 +114,9 @@ pub(crate) struct Metric {
     rows: f64,
     dims: Vec<DimTables>,
     aggregate: Aggregate,
+    /// The quasi-identifiers' weights over the largest (see the module
+    /// documentation); `None` when they are all equal, the unweighted metric.
+    weights: Option<Vec<f64>>,
 }
 
 impl Metric {
@@ -168,7 +193,20 @@ impl Metric {
             MetricKind::Precision => Aggregate::Arithmetic,
             _ => Aggregate::Sum,
         };
-        Metric { kind, rows: n, dims, aggregate }
+        Metric { kind, rows: n, dims, aggregate, weights: None }
+    }
+
+    /// Weighs the quasi-identifiers (one weight each, in order; a missing
+    /// weight is 1). Equal weights, or all 0, leave the metric unweighted.
+    pub(crate) fn with_weights(mut self, weights: impl IntoIterator<Item = Option<f64>>) -> Metric {
+        let weights: Vec<f64> = weights.into_iter().map(|w| w.unwrap_or(1.0)).take(self.dims.len()).collect();
+        self.weights = normalised_weights(&weights);
+        self
+    }
+
+    /// The weight of quasi-identifier `d` over the largest weight (1 when unweighted).
+    pub(crate) fn weight(&self, d: usize) -> f64 {
+        self.weights.as_ref().and_then(|w| w.get(d).copied()).unwrap_or(1.0)
     }
 
     /// The metric.
@@ -199,6 +237,17 @@ impl Metric {
     }
 
     fn combine(&self, values: impl ExactSizeIterator<Item = f64>) -> f64 {
+        if let Some(weights) = &self.weights {
+            let values: Vec<f64> = values.collect();
+            return match self.aggregate {
+                Aggregate::Geometric => weighted_geometric(&values, weights),
+                Aggregate::Arithmetic => {
+                    let total: f64 = weights.iter().sum();
+                    values.iter().zip(weights).map(|(x, w)| x * w).sum::<f64>() / total
+                }
+                Aggregate::Sum => values.iter().zip(weights).map(|(x, w)| x * w).sum(),
+            };
+        }
         let count = values.len().max(1) as f64;
         match self.aggregate {
             Aggregate::Geometric => {
@@ -291,6 +340,42 @@ impl Metric {
             }
         }
     }
+}
+
+/// The weights over the largest, or `None` when they are all equal (or all
+/// 0, as ARX treats them), negative or not finite (refused by the
+/// configuration's check).
+fn normalised_weights(weights: &[f64]) -> Option<Vec<f64>> {
+    let largest = weights.iter().copied().fold(0.0f64, f64::max);
+    if !(largest > 0.0 && largest.is_finite()) || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
+        return None;
+    }
+    if weights.iter().all(|&w| w == largest) {
+        return None;
+    }
+    Some(weights.iter().map(|w| w / largest).collect())
+}
+
+/// The weighted geometric mean of ARX's Loss: `(Π_d (1 + x_d)^(w_d / Σw)) − 1`;
+/// equal weights (or none, or all 0) give ARX's `(Π_d (1 + x_d))^(1/D) − 1`,
+/// to the bit.
+pub(crate) fn weighted_geometric(values: &[f64], weights: &[f64]) -> f64 {
+    let count = values.len().max(1) as f64;
+    let mut product = 1.0;
+    match normalised_weights(weights).filter(|w| w.len() == values.len()) {
+        None => {
+            for x in values {
+                product *= libm::pow(x + 1.0, 1.0 / count);
+            }
+        }
+        Some(weights) => {
+            let total: f64 = weights.iter().sum();
+            for (x, w) in values.iter().zip(&weights) {
+                product *= libm::pow(x + 1.0, w / total);
+            }
+        }
+    }
+    product - 1.0
 }
 
 #[cfg(test)]

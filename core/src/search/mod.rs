@@ -101,7 +101,7 @@ pub use config::{
 };
 pub use error::{SearchError, SearchErrorKind};
 pub use output::{AnonymiseResult, Anonymised, MetricValue};
-pub use utility::Ncp;
+pub use utility::{ColumnUtility, Ncp, Utility};
 
 use serde::{Deserialize, Serialize};
 

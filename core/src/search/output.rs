@@ -9,8 +9,9 @@ use super::engine::Solution;
 use super::error::{SearchError, SearchErrorKind};
 use super::local::LocalSolution;
 use super::problem::Problem;
-use super::utility::{self, Ncp};
+use super::utility::{self, Measure, Ncp, Utility};
 use super::{Choice, Monitor, Phase};
+use crate::hierarchy::ColumnHierarchy;
 use crate::privacy::{analyse, AnalysisOptions, OrderedMap, RiskReport, SensitiveColumn};
 use crate::table::{Column, Dictionary, Table};
 
@@ -57,6 +58,10 @@ pub struct AnonymiseResult {
     /// The information lost, measured on the output's cells
     /// ([`super::utility`]; suppressed cells lose everything).
     pub ncp: Ncp,
+    /// What was kept, measured on the output against the input by the same
+    /// code whatever the method ([`super::utility`]).
+    #[serde(default)]
+    pub utility: Utility,
     /// Whether the node is proven optimal for the metric (never with local recoding).
     pub optimal: bool,
     /// The search that gave the answer.
@@ -94,6 +99,11 @@ struct Output {
     result: AnonymiseResult,
     /// k and the sensitive criteria to check on the output (local recoding).
     check: Option<(u32, OrderedMap<Sensitive>)>,
+    /// Per quasi-identifier, its hierarchy (bound to the input column) and
+    /// weight, and the utility measured so far.
+    hierarchies: Vec<ColumnHierarchy>,
+    weights: Vec<f64>,
+    measure: Measure,
 }
 
 /// How a quasi-identifier's output column is made.
@@ -176,12 +186,16 @@ impl Output {
             ncp,
             optimal: choice.optimal,
             search: choice.search,
+            utility: Utility::default(),
             nodes_checked: choice.nodes_checked,
             lattice_size: choice.lattice_size,
             risk_before,
             risk_after: None,
         };
-        Ok(Output { remove, mask, suppressed, dims, options, result, check: None })
+        let (hierarchies, weights) = hierarchies_and_weights(problem);
+        let removed = (remove && suppressed > 0).then_some(mask.as_slice());
+        let measure = Measure::new(problem.dims.len(), table.rows, removed);
+        Ok(Output { remove, mask, suppressed, dims, options, result, check: None, hierarchies, weights, measure })
     }
 
     /// The output of local recoding: each row's cells at their own levels,
@@ -228,6 +242,7 @@ impl Output {
         let names = problem.dims.iter().map(|d| d.column.name.clone());
         let result = AnonymiseResult {
             recoding: Recoding::Local,
+        let (hierarchies, weights) = hierarchies_and_weights(problem);
             levels: OrderedMap(names.clone().zip(highest).collect()),
             heights: OrderedMap(names.zip(problem.dims.iter().map(|d| d.hierarchy.height() - 1)).collect()),
             rows: table.rows,
@@ -240,6 +255,7 @@ impl Output {
             ncp,
             optimal: false,
             search: Phase::Local,
+            utility: Utility::default(),
             nodes_checked: solution.processed,
             lattice_size: 0,
             risk_before,
@@ -248,6 +264,9 @@ impl Output {
         Ok(Output {
             remove: false,
             mask: vec![false; table.rows],
+            hierarchies,
+            weights,
+            measure: Measure::new(problem.dims.len(), table.rows, None),
             suppressed: 0,
             dims,
             options,
@@ -260,7 +279,25 @@ impl Output {
     /// to its labels (`*` where suppressed), suppressed rows left out if they
     /// are removed. An owned column is rewritten in place (its dictionary
     /// dropped when replaced), a borrowed one copied.
-    fn column(&mut self, column: Cow<'_, Column>) -> Column {
+    fn column(&mut self, column: Cow<'_, Column>) -> Result<Column, SearchError> {
+        let Some(d) = self.dims.iter().position(|(name, _)| *name == column.name) else {
+            return Ok(self.convert(column));
+        };
+        // The input codes, kept while the output column is made.
+        let input: Cow<'_, [u32]> = match &column {
+            Cow::Borrowed(c) => Cow::Borrowed(c.codes.as_slice()),
+            Cow::Owned(c) => Cow::Owned(c.codes.clone()),
+        };
+        let out = self.convert(column);
+        let removed = (self.remove && self.suppressed > 0).then_some(self.mask.as_slice());
+        if let Some(h) = self.hierarchies.get(d) {
+            self.measure.column(d, h, &input, &out, removed)?;
+        }
+        Ok(out)
+    }
+
+    /// The output column of an input column (see [`Output::column`]).
+    fn convert(&mut self, column: Cow<'_, Column>) -> Column {
         let mask = &self.mask;
         let remove = self.remove && self.suppressed > 0;
         let dim = self.dims.iter_mut().find(|(name, ..)| *name == column.name).map(|(_, dim)| dim);
@@ -329,6 +366,8 @@ impl Output {
         let rows = self.result.rows;
         self.result.risk_after = if out.rows == 0 || self.suppressed == rows {
             None
+        let measure = std::mem::replace(&mut self.measure, Measure::new(0, 0, None));
+        self.result.utility = measure.finish(&self.weights);
         } else {
             let given = (!self.remove && self.suppressed > 0).then_some(self.mask.as_slice());
             Some(analyse(&out, &self.options, given)?)
@@ -344,6 +383,13 @@ impl Output {
 
 /// Tolerance on the output's l and t against the configured ones (rounding).
 const TOLERANCE: f64 = 1e-9;
+/// Each quasi-identifier's hierarchy and weight (over the largest).
+fn hierarchies_and_weights(problem: &Problem<'_>) -> (Vec<ColumnHierarchy>, Vec<f64>) {
+    let hierarchies = problem.dims.iter().map(|d| d.hierarchy.clone()).collect();
+    let weights = (0..problem.dims.len()).map(|d| problem.metric.weight(d)).collect();
+    (hierarchies, weights)
+}
+
 
 /// Checks, with the risk analysis of the output, that it meets `k` and each
 /// sensitive attribute's criteria; local recoding makes outputs that do (see
@@ -396,7 +442,7 @@ pub(crate) fn finish(
     choice: &Choice,
 ) -> Result<Anonymised, SearchError> {
     let mut output = Output::new(table, config, problem, levels, solution, choice)?;
-    let columns = table.columns.iter().map(|c| output.column(Cow::Borrowed(c))).collect();
+    let columns = table.columns.iter().map(|c| output.column(Cow::Borrowed(c))).collect::<Result<_, _>>()?;
     output.finish(columns)
 }
 
@@ -408,7 +454,7 @@ pub(crate) fn finish_local(
     solution: LocalSolution,
 ) -> Result<Anonymised, SearchError> {
     let mut output = Output::local(table, config, problem, solution)?;
-    let columns = table.columns.iter().map(|c| output.column(Cow::Borrowed(c))).collect();
+    let columns = table.columns.iter().map(|c| output.column(Cow::Borrowed(c))).collect::<Result<_, _>>()?;
     output.finish(columns)
 }
 
@@ -470,7 +516,7 @@ impl Anonymised {
                 Output::new(&table, config, &problem, &found.levels, solution, &choice)?
             }
         };
-        let columns = table.columns.into_iter().map(|c| output.column(Cow::Owned(c))).collect();
+        let columns = table.columns.into_iter().map(|c| output.column(Cow::Owned(c))).collect::<Result<_, _>>()?;
         output.finish(columns)
     }
 }

@@ -146,3 +146,4 @@ impl<'t> Problem<'t> {
         self.metric.kind()
     }
 }
+                .with_weights(config.quasi_identifiers.iter().map(|(_, q)| q.weight))

@@ -1,12 +1,23 @@
-//! Information loss measured on an output's cells: NCP (normalised certainty
-//! penalty), for any recoding.
+//! What an output keeps of its input, measured on the output's cells against
+//! the input, by the same code whatever made the output (global or local
+//! recoding, record or cell suppression): NCP (normalised certainty
+//! penalty) and the [`Utility`] of every anonymisation result.
 //!
-//! # Definition
+//! # Cells
+//! Each quasi-identifier cell of the output is read against its input value:
+//! it is the value itself (level 0), or the label of one of its ancestors in
+//! the column's hierarchy (the lowest level of the value's chain carrying
+//! that label), or **lost**: `*` or a blank that is not on the chain, or a
+//! row left out of the output. Anything else is an error naming the column
+//! and row. A cell is **suppressed** when it is lost, or written `*` or
+//! blank while its input was neither (so the one-value top `*` of a
+//! hierarchy counts as suppressed: the reader cannot tell the two apart).
+//!
+//! # NCP
 //! For a quasi-identifier whose hierarchy has `H` rows (leaves), a cell
 //! written as the label of a hierarchy node with `m` leaves under it loses
 //! `(m − 1) / (H − 1)`: an unchanged value 0, the top of the hierarchy 1. A
-//! suppressed cell (`*` where `*` is not the value's ancestor, a blank, or a
-//! removed row) loses 1. A one-row hierarchy loses 0. A column's NCP is the
+//! lost cell loses 1. A one-row hierarchy loses 0. A column's NCP is the
 //! mean over its cells, the table's the mean over all quasi-identifier cells
 //! (every column has one cell per row, so the mean of the columns').
 //!
@@ -15,6 +26,43 @@
 //! Loss (`L_d` in [`super::metric`]: `(Σ share − n/H) / (n − n/H)` with
 //! `share = m / H` is the mean of `(m − 1) / (H − 1)`), and the table's NCP
 //! the arithmetic mean of those (ARX's Loss is their geometric mean).
+//!
+//! # Utility
+//! Per quasi-identifier `d` (over the `n` input rows) and overall:
+//! - **loss**: ARX's Loss, `L_d` = the column's NCP (ARX's
+//!   `QualityModelColumnOrientedLoss` before normalisation to "higher is
+//!   better"); overall, the aggregate of the search's Loss metric,
+//!   `(Π_d (1 + L_d)^(w_d / Σw)) − 1` (with equal weights ARX's geometric
+//!   mean). For a global output it is the search's Loss metric of the node.
+//! - **granularity**: ARX's normalised granularity, `1 − L_d`; overall their
+//!   mean, `1 − NCP`.
+//! - **entropy**: ARX's non-uniform entropy for local recoding
+//!   (`QualityModelColumnOrientedNonUniformEntropy`, Prasser, Bild & Kuhn,
+//!   MIE 2016), in bits: with the levels in use `λ_0 < λ_1 < …` (a lost cell
+//!   at a level above the top, where every value is one label) and `R_i` the
+//!   rows whose cell is at `λ_i` or above, the sum over `i` of
+//!   `Σ_{r ∈ R_i} log2(c_i(g_{λ_i}(r)) / c_i(g_{λ_{i−1}}(r)))`, `c_i`
+//!   counting within `R_i` and `g_{λ_{−1}}` the value itself. For a global
+//!   output without suppression it is the search's entropy metric,
+//!   `Σ_r log2(c(g(r)) / c(v(r)))`. `entropy_share` divides it by its value
+//!   when every cell is lost, `Σ_v c(v) log2(n / c(v))` (ARX's maximum).
+//! - **records_retained**: input rows in the output with at least one
+//!   quasi-identifier cell not suppressed (a row whose every
+//!   quasi-identifier is `*` is what ARX writes for a suppressed record);
+//!   **cells_suppressed** out of **cells** (`n` × quasi-identifiers).
+//! - **tvd**: the total variation distance `½ Σ_v |p(v) − q(v)|` between
+//!   the input's distribution of values `p(v) = c(v) / n` and the
+//!   distribution a reader estimates from the output: each output cell
+//!   spreads its row evenly over the input's distinct values under its
+//!   label (an exact cell over its one value, a lost cell over all of
+//!   them), and `q` is the total over the output's rows divided by their
+//!   number (rows left out of the output do not count). 0 when every cell is
+//!   exact, 1 when the output has no row; it measures how far the column's
+//!   marginal as a researcher would tabulate it lies from the truth.
+//!   Overall, the mean over quasi-identifiers.
+//!
+//! Sums run in row or code order, logarithms and powers are libm's: the same
+//! input gives the same figures, to the bit, natively and in wasm.
 //!
 //! ```
 //! use masque_core::hierarchy::{arx, ColumnHierarchy};
@@ -35,7 +83,10 @@ use serde::{Deserialize, Serialize};
 use super::error::{SearchError, SearchErrorKind};
 use crate::hierarchy::ColumnHierarchy;
 use crate::privacy::OrderedMap;
-use crate::table::Table;
+use crate::table::{Column, Table};
+
+/// What a suppressed cell is written as.
+const SUPPRESSED: &str = "*";
 
 /// The NCP of a table and of each quasi-identifier (0 = nothing lost, 1 =
 /// every cell suppressed or at the top of its hierarchy).
@@ -78,43 +129,369 @@ pub(crate) fn from_sums(names: impl Iterator<Item = String>, sums: &[f64], rows:
 /// Errors: a column missing from either table, different row counts, a cell
 /// that is none of these (column and row named, never the value).
 pub fn ncp(input: &Table, output: &Table, hierarchies: &[ColumnHierarchy]) -> Result<Ncp, SearchError> {
-    if input.rows != output.rows {
-        return Err(SearchError::new(SearchErrorKind::RowCount { input: input.rows, output: output.rows }));
+    let measure = measure(input, output, hierarchies, None)?;
+    Ok(from_sums(hierarchies.iter().map(|h| h.column().to_string()), &measure.sums, input.rows))
+}
+
+/// The [`Utility`] of `output` against `input` (see the module
+/// documentation), for the quasi-identifiers of `hierarchies` (each bound to
+/// its column of `input`), weighted by `weights` in the overall Loss (one per
+/// hierarchy, or none for equal weights).
+///
+/// `removed` marks the input rows left out of the output (none: the output
+/// has the input's rows, in order); the other rows keep their order.
+///
+/// Errors: a column missing from either table, row counts that do not
+/// match, a cell that is neither its input value, one of its ancestors, `*`
+/// nor a blank (column and row named, never the value).
+pub fn utility(
+    input: &Table,
+    output: &Table,
+    hierarchies: &[ColumnHierarchy],
+    weights: &[f64],
+    removed: Option<&[bool]>,
+) -> Result<Utility, SearchError> {
+    Ok(measure(input, output, hierarchies, removed)?.finish(weights))
+}
+
+/// Measures every quasi-identifier of `hierarchies` (as [`utility`]).
+fn measure(
+    input: &Table,
+    output: &Table,
+    hierarchies: &[ColumnHierarchy],
+    removed: Option<&[bool]>,
+) -> Result<Measure, SearchError> {
+    let kept = removed.map_or(input.rows, |r| r.iter().filter(|&&x| !x).count());
+    if removed.is_some_and(|r| r.len() != input.rows) || output.rows != kept {
+        return Err(SearchError::new(SearchErrorKind::RowCount { input: kept, output: output.rows }));
     }
-    let mut sums = Vec::with_capacity(hierarchies.len());
-    for h in hierarchies {
+    let mut measure = Measure::new(hierarchies.len(), input.rows, removed);
+    for (d, h) in hierarchies.iter().enumerate() {
         let name = h.column();
         let unknown = || SearchError::new(SearchErrorKind::UnknownColumn { name: name.to_string() });
         let before = input.column(name).ok_or_else(unknown)?;
         let after = output.column(name).ok_or_else(unknown)?;
-        // Per level, each output value's label code there, if it is one.
-        let at_level: Vec<Vec<Option<u32>>> = (0..h.height())
-            .map(|level| after.dict.iter().map(|value| h.labels(level).code_of(value)).collect())
-            .collect();
-        let suppressed: Vec<bool> = after.dict.iter().map(|v| v == "*" || v.is_empty()).collect();
+        measure.column(d, h, &before.codes, after, removed)?;
+    }
+    Ok(measure)
+}
+
+/// What was kept of the data, measured on an output against its input, the
+/// same way whatever made the output (see the module documentation).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Utility {
+    /// ARX's Loss: the geometric mean of the columns' `loss`, `(Π (1 +
+    /// L_d)^(w_d / Σw)) − 1` (0 nothing lost, 1 everything).
+    pub loss: f64,
+    /// ARX's normalised granularity: the mean of the columns'
+    /// `granularity`, `1 − NCP` (1 every value kept exact, 0 nothing kept).
+    pub granularity: f64,
+    /// ARX's non-uniform entropy, summed over the columns, in bits.
+    pub entropy: f64,
+    /// The entropy over its largest value (every cell lost), from 0 to 1.
+    pub entropy_share: f64,
+    /// Rows of the input.
+    pub records: usize,
+    /// Input rows in the output with at least one quasi-identifier cell
+    /// not suppressed.
+    pub records_retained: usize,
+    /// Quasi-identifier cells of the input (rows × quasi-identifiers).
+    pub cells: usize,
+    /// Quasi-identifier cells suppressed: written `*` or blank (the input
+    /// being neither), or in a row left out of the output.
+    pub cells_suppressed: usize,
+    /// The mean of the columns' total variation distance.
+    pub tvd: f64,
+    /// Per quasi-identifier, in order.
+    pub columns: OrderedMap<ColumnUtility>,
+}
+
+/// One quasi-identifier's share of [`Utility`].
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnUtility {
+    /// ARX's per-column Loss, the mean cell loss `(m − 1) / (H − 1)` (the
+    /// column's NCP).
+    pub loss: f64,
+    /// `1 − loss`: ARX's normalised granularity of the column.
+    pub granularity: f64,
+    /// ARX's non-uniform entropy of the column, in bits.
+    pub entropy: f64,
+    /// `entropy` over its largest value, `Σ_v c(v) log2(n / c(v))`.
+    pub entropy_share: f64,
+    /// Cells suppressed.
+    pub cells_suppressed: usize,
+    /// The total variation distance between the input's distribution of
+    /// values and the one a reader estimates from the output (see the
+    /// module documentation), from 0 to 1.
+    pub tvd: f64,
+    /// The column's weight in the overall Loss (1 unless configured).
+    pub weight: f64,
+}
+
+/// The utility of an output, measured one quasi-identifier at a time (so
+/// that an input rewritten in place can be measured column by column, each
+/// while both its input and output codes exist).
+pub(crate) struct Measure {
+    rows: usize,
+    /// Input rows in the output.
+    kept: usize,
+    /// Per input row: some quasi-identifier cell of the row is not suppressed.
+    retained: Vec<bool>,
+    /// Per quasi-identifier, once measured.
+    columns: Vec<Option<(String, ColumnUtility)>>,
+    /// Per quasi-identifier, the total cell loss.
+    sums: Vec<f64>,
+    /// Per quasi-identifier, the largest entropy.
+    entropy_max: Vec<f64>,
+}
+
+impl Measure {
+    /// Starts measuring the `dims` quasi-identifiers of an output of `rows`
+    /// input rows, `removed` marking the rows left out of it.
+    pub(crate) fn new(dims: usize, rows: usize, removed: Option<&[bool]>) -> Measure {
+        Measure {
+            rows,
+            kept: removed.map_or(rows, |r| r.iter().filter(|&&x| !x).count()),
+            retained: vec![false; rows],
+            columns: vec![None; dims],
+            sums: vec![0.0; dims],
+            entropy_max: vec![0.0; dims],
+        }
+    }
+
+    /// Measures quasi-identifier `d`: `input` its input codes (for which `h`
+    /// was built), `output` its output column, `removed` as given to [`Measure::new`].
+    pub(crate) fn column(
+        &mut self,
+        d: usize,
+        h: &ColumnHierarchy,
+        input: &[u32],
+        output: &Column,
+        removed: Option<&[bool]>,
+    ) -> Result<(), SearchError> {
+        let cells = classify(h, input, output, removed)?;
+        let height = h.height();
+        let lost = height as u32;
         let mut sum = 0.0;
-        for (row, (&b, &a)) in before.codes.iter().zip(&after.codes).enumerate() {
-            let not_generalisation =
-                || SearchError::new(SearchErrorKind::NotGeneralisation { column: name.to_string(), row: row + 1 });
-            let mut loss = None;
-            for (level, labels) in at_level.iter().enumerate() {
-                let mine = h.map(level).get(b as usize).copied();
-                if let (Some(Some(label)), Some(mine)) = (labels.get(a as usize), mine) {
-                    if *label == mine {
-                        loss = Some(cell_loss(h, level, mine));
-                        break;
-                    }
+        let mut suppressed = 0usize;
+        let mut loss: Vec<Vec<f64>> = vec![Vec::new(); height];
+        for (row, (&b, &(level, s))) in input.iter().zip(&cells).enumerate() {
+            if s {
+                suppressed += 1;
+            } else {
+                self.retained[row] = true;
+            }
+            if level == lost {
+                sum += 1.0;
+                continue;
+            }
+            let l = level as usize;
+            if loss[l].is_empty() {
+                loss[l] = (0..h.domain(l) as u32).map(|x| cell_loss(h, l, x)).collect();
+            }
+            sum += loss[l][h.map(l)[b as usize] as usize];
+        }
+        let n = self.rows;
+        let column_loss = if n == 0 { 0.0 } else { sum / n as f64 };
+        let (entropy, entropy_max) = entropy(h, input, &cells);
+        let tvd = tvd(h, input, &cells, removed);
+        let (Some(slot), Some(total), Some(max)) =
+            (self.columns.get_mut(d), self.sums.get_mut(d), self.entropy_max.get_mut(d))
+        else {
+            return Ok(());
+        };
+        *total = sum;
+        *max = entropy_max;
+        *slot = Some((
+            h.column().to_string(),
+            ColumnUtility {
+                loss: column_loss,
+                granularity: 1.0 - column_loss,
+                entropy,
+                entropy_share: if entropy_max > 0.0 { entropy / entropy_max } else { 0.0 },
+                cells_suppressed: suppressed,
+                tvd,
+                weight: 1.0,
+            },
+        ));
+        Ok(())
+    }
+
+    /// The measures, the columns' Loss weighted by `weights` (one per
+    /// column, or none for equal weights).
+    pub(crate) fn finish(self, weights: &[f64]) -> Utility {
+        let mut columns: Vec<(String, ColumnUtility)> = self.columns.into_iter().flatten().collect();
+        for (i, (_, c)) in columns.iter_mut().enumerate() {
+            c.weight = weights.get(i).copied().unwrap_or(1.0);
+        }
+        let count = columns.len();
+        let mean = |f: fn(&ColumnUtility) -> f64| {
+            if count == 0 {
+                0.0
+            } else {
+                columns.iter().map(|(_, c)| f(c)).sum::<f64>() / count as f64
+            }
+        };
+        let granularity = if count == 0 { 1.0 } else { mean(|c| c.granularity) };
+        let tvd = mean(|c| c.tvd);
+        let losses: Vec<f64> = columns.iter().map(|(_, c)| c.loss).collect();
+        let column_weights: Vec<f64> = columns.iter().map(|(_, c)| c.weight).collect();
+        let loss = super::metric::weighted_geometric(&losses, &column_weights);
+        let entropy: f64 = columns.iter().map(|(_, c)| c.entropy).sum();
+        let entropy_max: f64 = self.entropy_max.iter().sum();
+        Utility {
+            loss,
+            granularity,
+            entropy,
+            entropy_share: if entropy_max > 0.0 { entropy / entropy_max } else { 0.0 },
+            records: self.rows,
+            records_retained: if count == 0 { self.kept } else { self.retained.iter().filter(|&&x| x).count() },
+            cells: self.rows * count,
+            cells_suppressed: columns.iter().map(|(_, c)| c.cells_suppressed).sum(),
+            tvd,
+            columns: OrderedMap(columns),
+        }
+    }
+}
+
+/// Per input row of one quasi-identifier: the level of its output cell (the
+/// lowest level of its chain whose label the cell is; the height of the
+/// hierarchy for a cell lost off the chain: `*`, a blank, a removed row) and
+/// whether the cell is suppressed.
+fn classify(
+    h: &ColumnHierarchy,
+    input: &[u32],
+    output: &Column,
+    removed: Option<&[bool]>,
+) -> Result<Vec<(u32, bool)>, SearchError> {
+    let height = h.height();
+    // Per level, each output value's label code there, if it is one.
+    let at_level: Vec<Vec<Option<u32>>> =
+        (0..height).map(|level| output.dict.iter().map(|value| h.labels(level).code_of(value)).collect()).collect();
+    let blank: Vec<bool> = output.dict.iter().map(|v| v == SUPPRESSED || v.is_empty()).collect();
+    let mut cells = Vec::with_capacity(input.len());
+    let mut out = output.codes.iter();
+    for (row, &b) in input.iter().enumerate() {
+        if removed.is_some_and(|r| r.get(row) == Some(&true)) {
+            cells.push((height as u32, true));
+            continue;
+        }
+        let not_generalisation =
+            || SearchError::new(SearchErrorKind::NotGeneralisation { column: h.column().to_string(), row: row + 1 });
+        let a = *out.next().ok_or_else(not_generalisation)? as usize;
+        let mut level = None;
+        for (l, labels) in at_level.iter().enumerate() {
+            if let (Some(Some(label)), Some(&mine)) = (labels.get(a), h.map(l).get(b as usize)) {
+                if *label == mine {
+                    level = Some(l as u32);
+                    break;
                 }
             }
-            sum += match loss {
-                Some(x) => x,
-                None if suppressed.get(a as usize) == Some(&true) => 1.0,
-                None => return Err(not_generalisation()),
-            };
         }
-        sums.push(sum);
+        let blank = blank.get(a) == Some(&true);
+        cells.push(match level {
+            // `*` or a blank that is not the input value itself.
+            Some(l) => (l, blank && l > 0),
+            None if blank => (height as u32, true),
+            None => return Err(not_generalisation()),
+        });
     }
-    Ok(from_sums(hierarchies.iter().map(|h| h.column().to_string()), &sums, input.rows))
+    Ok(cells)
+}
+
+/// `Σ c log2 c` over the non-zero counts.
+fn c_log_c(counts: &[u64]) -> f64 {
+    counts.iter().filter(|&&c| c > 0).map(|&c| c as f64 * libm::log2(c as f64)).sum()
+}
+
+/// ARX's non-uniform entropy of one column for local recoding, and its
+/// largest value (see the module documentation).
+fn entropy(h: &ColumnHierarchy, input: &[u32], cells: &[(u32, bool)]) -> (f64, f64) {
+    let height = h.height();
+    let lost = height as u32;
+    let label = |level: u32, b: u32| if level == lost { 0 } else { h.map(level as usize)[b as usize] };
+    let domain = |level: u32| if level == lost { 1 } else { h.domain(level as usize) };
+    let mut in_use = vec![false; height + 1];
+    for &(l, _) in cells {
+        in_use[l as usize] = true;
+    }
+    let levels: Vec<u32> = (0..=lost).filter(|&l| in_use[l as usize]).collect();
+    let values = h.map(0).len();
+    let mut total = 0.0;
+    for (i, &current) in levels.iter().enumerate() {
+        let previous = if i == 0 { None } else { Some(levels[i - 1]) };
+        let mut before = vec![0u64; previous.map_or(values, domain)];
+        let mut after = vec![0u64; domain(current)];
+        for (&b, &(l, _)) in input.iter().zip(cells) {
+            if l >= current {
+                before[previous.map_or(b, |p| label(p, b)) as usize] += 1;
+                after[label(current, b) as usize] += 1;
+            }
+        }
+        total += c_log_c(&after) - c_log_c(&before);
+    }
+    let mut counts = vec![0u64; values];
+    for &b in input {
+        counts[b as usize] += 1;
+    }
+    let n = input.len() as f64;
+    let max = if n > 0.0 { n * libm::log2(n) - c_log_c(&counts) } else { 0.0 };
+    (total.max(0.0), max)
+}
+
+/// The total variation distance of one column (see the module documentation).
+fn tvd(h: &ColumnHierarchy, input: &[u32], cells: &[(u32, bool)], removed: Option<&[bool]>) -> f64 {
+    let height = h.height();
+    let values = h.map(0).len();
+    let mut counts = vec![0u64; values];
+    for &b in input {
+        counts[b as usize] += 1;
+    }
+    let present = counts.iter().filter(|&&c| c > 0).count();
+    // Per level, per label: the output cells there, and the input's values under it.
+    let mut mass: Vec<Vec<u64>> = (0..height).map(|l| vec![0u64; h.domain(l)]).collect();
+    let mut spread: Vec<Vec<u64>> = (0..height).map(|l| vec![0u64; h.domain(l)]).collect();
+    let mut everywhere = 0u64;
+    let mut kept = 0u64;
+    for (row, (&b, &(l, _))) in input.iter().zip(cells).enumerate() {
+        if removed.is_some_and(|r| r.get(row) == Some(&true)) {
+            continue;
+        }
+        kept += 1;
+        if l as usize == height {
+            everywhere += 1;
+        } else {
+            mass[l as usize][h.map(l as usize)[b as usize] as usize] += 1;
+        }
+    }
+    if kept == 0 || input.is_empty() {
+        return 1.0;
+    }
+    for (v, &c) in counts.iter().enumerate() {
+        if c > 0 {
+            for (l, s) in spread.iter_mut().enumerate() {
+                s[h.map(l)[v] as usize] += 1;
+            }
+        }
+    }
+    let (n, m) = (input.len() as f64, kept as f64);
+    let mut distance = 0.0;
+    for (v, &c) in counts.iter().enumerate() {
+        if c == 0 {
+            continue;
+        }
+        let mut estimate = everywhere as f64 / present as f64;
+        for l in 0..height {
+            let g = h.map(l)[v] as usize;
+            if mass[l][g] > 0 {
+                estimate += mass[l][g] as f64 / spread[l][g] as f64;
+            }
+        }
+        distance += (c as f64 / n - estimate / m).abs();
+    }
+    distance / 2.0
 }
 
 #[cfg(test)]
