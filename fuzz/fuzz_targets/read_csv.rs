@@ -10,7 +10,7 @@
 use std::io::Read;
 
 use libfuzzer_sys::fuzz_target;
-use masque::table::{read_table, read_table_from, write_table, Encoding, ReadOptions, ReadTable};
+use masque::table::{read_table, read_table_from, write_table, Encoding, MalformedRows, ReadOptions, ReadTable};
 use masque_fuzz::assert_no_canary;
 
 /// Hands out the input `chunk` bytes at a time, as a file or a network body may.
@@ -41,7 +41,8 @@ fuzz_target!(|data: &[u8]| {
     let delimiter = [None, None, None, Some(","), Some(";"), Some("\t"), Some("|"), Some("tab")][usize::from(first & 7)];
     let encoding = [None, None, None, None, Some(Encoding::Utf8), Some(Encoding::Windows1252), Some(Encoding::Utf16Le), Some(Encoding::Utf16Be)]
         [usize::from((first >> 3) & 7)];
-    let options = ReadOptions { delimiter: delimiter.map(str::to_string), encoding, sheet: None, threads: 1 };
+    let malformed_rows = if first & 0x40 != 0 { MalformedRows::SetAside } else { MalformedRows::Error };
+    let options = ReadOptions { delimiter: delimiter.map(str::to_string), encoding, sheet: None, threads: 1, malformed_rows };
 
     let whole = read_table(bytes, &options);
     match &whole {
@@ -55,6 +56,7 @@ fuzz_target!(|data: &[u8]| {
                         encoding: Some(read.dialect.encoding),
                         sheet: None,
                         threads: 1,
+                        malformed_rows: MalformedRows::Error,
                     };
                     if read.dialect.format == masque::table::Format::Csv {
                         match read_table(&written, &again) {

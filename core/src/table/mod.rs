@@ -21,7 +21,7 @@ mod xlsx;
 
 pub use dictionary::Dictionary;
 pub use error::{ReadError, ReadErrorKind, WriteError};
-pub use read::{read_table, read_table_from, ReadOptions};
+pub use read::{read_table, read_table_from, MalformedRows, ReadOptions};
 pub use write::{write_table, TableWriter};
 
 use serde::{Deserialize, Serialize};
@@ -309,6 +309,36 @@ impl Table {
     }
 }
 
+/// The malformed lines a read set aside ([`ReadOptions::malformed_rows`]):
+/// how many, and where each began. Line numbers only, never their content.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetAside {
+    /// Records set aside (each may span several lines, inside quotes).
+    pub count: usize,
+    /// The 1-based line on which each of the first [`SetAside::LISTED`]
+    /// records set aside begins, in file order.
+    pub lines: Vec<u64>,
+}
+
+impl SetAside {
+    /// How many line numbers are listed at most (the count goes on).
+    pub const LISTED: usize = 1000;
+
+    /// Counts a record set aside that begins on `line`.
+    pub fn push(&mut self, line: u64) {
+        self.count += 1;
+        if self.lines.len() < SetAside::LISTED {
+            self.lines.push(line);
+        }
+    }
+
+    /// Whether nothing was set aside.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
 /// A table with the dialect it was read in and what reading noticed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadTable {
@@ -318,4 +348,6 @@ pub struct ReadTable {
     pub dialect: Dialect,
     /// Header repairs and other notes.
     pub warnings: Vec<Warning>,
+    /// The malformed records set aside (with `malformed_rows: "set_aside"`).
+    pub set_aside: SetAside,
 }

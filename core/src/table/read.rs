@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     dictionary::{hash, ByteDictionary},
     scan::Tracker,
-    xlsx, Column, Dialect, Encoding, Format, LineEnding, ReadError, ReadErrorKind, ReadTable, Table, Warning,
+    xlsx, Column, Dialect, Encoding, Format, LineEnding, ReadError, ReadErrorKind, ReadTable, SetAside, Table, Warning,
 };
 
 /// The delimiters masque recognises, in order of preference on ties.
@@ -47,6 +47,25 @@ pub struct ReadOptions {
     /// of the columns while the first parses; the table is the same either way.
     #[serde(skip)]
     pub threads: usize,
+    /// What to do with a record whose field count is not the header's:
+    /// `error` (the default: the whole read fails, naming its line) or
+    /// `set_aside` (it is left out of the table, and its line counted and
+    /// listed in [`ReadTable::set_aside`]). A quoted field still open at the
+    /// end of the input is an error either way, naming the line where the
+    /// quote opened (setting it aside would drop the rest of the file).
+    pub malformed_rows: MalformedRows,
+}
+
+/// What reading does with a malformed record ([`ReadOptions::malformed_rows`]).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MalformedRows {
+    /// The read fails, naming the line.
+    #[default]
+    Error,
+    /// The record is left out and its line listed.
+    SetAside,
 }
 
 /// Parses a delimiter option: one of `,` `;` `|`, a tab, `\t` or `tab`.
@@ -98,7 +117,7 @@ pub fn read_table_from<R: Read>(
         None => detect_encoding(&head)?,
     };
     let skip = if bom { encoding.bom().len() } else { 0 };
-    let settings = CsvSettings { delimiter, threads: options.threads };
+    let settings = CsvSettings { delimiter, threads: options.threads, malformed: options.malformed_rows };
     match encoding {
         Encoding::Utf16Le | Encoding::Utf16Be => {
             input.read_to_end(&mut head).map_err(io_error)?;
@@ -509,6 +528,8 @@ struct CsvSettings {
     delimiter: Option<u8>,
     /// See [`ReadOptions::threads`].
     threads: usize,
+    /// See [`ReadOptions::malformed_rows`].
+    malformed: MalformedRows,
 }
 
 /// How the text encoding of delimited input is known.
@@ -574,7 +595,7 @@ fn parse_csv<R: Read>(
     bom: bool,
     settings: CsvSettings,
 ) -> Result<ReadTable, ReadError> {
-    let CsvSettings { delimiter, threads } = settings;
+    let CsvSettings { delimiter, threads, malformed } = settings;
     let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(head));
     let line_ending = detect_line_ending(head);
     let forced_utf8 = matches!(encoding, CsvEncoding::Forced(Encoding::Utf8));
@@ -619,31 +640,39 @@ fn parse_csv<R: Read>(
             n => n.min(2),
         }
     };
+    let mut set_aside = SetAside::default();
     let (rows, Columns { parts, .. }) = std::thread::scope(|scope| {
         let mut columns = Columns::new(width);
         let mut helper: Option<Helper<'_>> = None;
         let mut batch = Batch::new(width);
+        // Data records read, and those kept (the others are set aside).
+        let mut records: u64 = 0;
         let mut rows: u64 = 0;
         let mut half: Vec<usize> = Vec::new();
         while next(&mut reader, &mut record)? {
-            rows += 1;
+            records += 1;
             if record.len() != width {
                 if let Some(e) = unterminated(&reader) {
                     return Err(e);
                 }
                 // The csv crate counts `\n` only (and, after a CRLF, reports a
                 // record as starting on the `\n` of the previous terminator).
-                let line = reader.get_ref().tracker.record_line(rows).unwrap_or_else(|| {
+                let line = reader.get_ref().tracker.record_line(records).unwrap_or_else(|| {
                     let crlf = u64::from(line_ending == LineEnding::Crlf);
                     record.position().map_or(0, |p| p.line() + crlf)
                 });
+                if malformed == MalformedRows::SetAside {
+                    set_aside.push(line);
+                    continue;
+                }
                 return Err(ReadError::new(ReadErrorKind::FieldCount {
                     line,
-                    record: rows,
+                    record: records,
                     expected: width,
                     found: record.len(),
                 }));
             }
+            rows += 1;
             batch.push(&record);
             // The first batch is interned in two halves, to see how the columns grow.
             if batch.rows == BATCH_ROWS || rows == HALF_BATCH as u64 || rows == BATCH_ROWS as u64 {
@@ -719,7 +748,7 @@ fn parse_csv<R: Read>(
         final_newline,
         sheet: None,
     };
-    Ok(ReadTable { table: Table { columns, rows: rows as usize }, dialect, warnings })
+    Ok(ReadTable { table: Table { columns, rows: rows as usize }, dialect, warnings, set_aside })
 }
 
 #[cfg(test)]

@@ -324,7 +324,7 @@ pub(crate) fn read_workbook(bytes: &[u8], sheet: Option<&str>) -> Result<ReadTab
     let mut dialect = Dialect::excel_fr_utf8();
     dialect.format = Format::Workbook;
     dialect.sheet = Some(name);
-    Ok(ReadTable { table, dialect, warnings })
+    Ok(ReadTable { table, dialect, warnings, set_aside: super::SetAside::default() })
 }
 
 /// The reason given when the workbook parser panicked.
