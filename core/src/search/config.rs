@@ -94,6 +94,11 @@ pub struct QuasiIdentifier {
     /// The highest level the search may choose (default the top).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_level: Option<usize>,
+    /// How much this column's loss counts in the metric and in local
+    /// recoding's choices (ARX's attribute weight; default 1, 0 makes the
+    /// column free; see [`super::metric`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
 }
 
 /// The criteria on one sensitive attribute (at least one).
@@ -110,11 +115,6 @@ pub struct Sensitive {
     /// Recursive (c,l)-diversity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recursive_cl: Option<RecursiveCl>,
-    /// How much this column's loss counts in the metric and in local
-    /// recoding's choices (ARX's attribute weight; default 1, 0 makes the
-    /// column free; see [`super::metric`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f64>,
     /// t-closeness: every class within `t` of the table's distribution (EMD).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub t_closeness: Option<f64>,
@@ -300,6 +300,9 @@ impl AnonymiseConfig {
             if qi.delimiter.is_some() && qi.hierarchy.is_none() && qi.hierarchy_file.is_none() {
                 return Err(SearchError::config(&format!("{path}.delimiter"), "only applies to a hierarchy CSV"));
             }
+            if qi.weight.is_some_and(|w| !(w.is_finite() && w >= 0.0)) {
+                return Err(SearchError::config(&format!("{path}.weight"), "must be a number of at least 0"));
+            }
             if let (Some(lo), Some(hi)) = (qi.min_level, qi.max_level) {
                 if lo > hi {
                     return Err(SearchError::config(&format!("{path}.min_level"), "must not be above `max_level`"));
@@ -345,9 +348,6 @@ impl AnonymiseConfig {
         Ok(())
     }
 }
-            if qi.weight.is_some_and(|w| !(w.is_finite() && w >= 0.0)) {
-                return Err(SearchError::config(&format!("{path}.weight"), "must be a number of at least 0"));
-            }
 
 #[cfg(test)]
 mod tests {
@@ -408,6 +408,7 @@ mod tests {
             .contains("listed twice"));
         assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x", "min_level": 2, "max_level": 1}}}"#)
             .contains("min_level"));
+        assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x", "weight": -1}}}"#).contains("a.weight"));
     }
 
     #[test]
@@ -420,4 +421,3 @@ mod tests {
         assert_eq!(err.to_string(), "configuration: quasi_identifiers.a.hierarchy_file: cannot read: not found");
     }
 }
-        assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x", "weight": -1}}}"#).contains("a.weight"));

@@ -184,9 +184,9 @@ impl Output {
             k: solution.smallest as usize,
             metric: MetricValue { name: problem.metric_kind().name().to_string(), value: solution.evaluation.metric },
             ncp,
+            utility: Utility::default(),
             optimal: choice.optimal,
             search: choice.search,
-            utility: Utility::default(),
             nodes_checked: choice.nodes_checked,
             lattice_size: choice.lattice_size,
             risk_before,
@@ -240,9 +240,9 @@ impl Output {
         let options = analysis_options(problem, config);
         let risk_before = analyse(table, &options, None)?;
         let names = problem.dims.iter().map(|d| d.column.name.clone());
+        let (hierarchies, weights) = hierarchies_and_weights(problem);
         let result = AnonymiseResult {
             recoding: Recoding::Local,
-        let (hierarchies, weights) = hierarchies_and_weights(problem);
             levels: OrderedMap(names.clone().zip(highest).collect()),
             heights: OrderedMap(names.zip(problem.dims.iter().map(|d| d.hierarchy.height() - 1)).collect()),
             rows: table.rows,
@@ -253,20 +253,20 @@ impl Output {
             k: 0,
             metric: MetricValue { name: "ncp".to_string(), value: ncp.value },
             ncp,
+            utility: Utility::default(),
             optimal: false,
             search: Phase::Local,
-            utility: Utility::default(),
             nodes_checked: solution.processed,
             lattice_size: 0,
             risk_before,
             risk_after: None,
         };
         Ok(Output {
-            remove: false,
-            mask: vec![false; table.rows],
             hierarchies,
             weights,
             measure: Measure::new(problem.dims.len(), table.rows, None),
+            remove: false,
+            mask: vec![false; table.rows],
             suppressed: 0,
             dims,
             options,
@@ -364,10 +364,10 @@ impl Output {
         // invariant: every column keeps or drops the same rows.
         let out = Table::new(columns).unwrap_or_else(|| Table { columns: Vec::new(), rows: 0 });
         let rows = self.result.rows;
-        self.result.risk_after = if out.rows == 0 || self.suppressed == rows {
-            None
         let measure = std::mem::replace(&mut self.measure, Measure::new(0, 0, None));
         self.result.utility = measure.finish(&self.weights);
+        self.result.risk_after = if out.rows == 0 || self.suppressed == rows {
+            None
         } else {
             let given = (!self.remove && self.suppressed > 0).then_some(self.mask.as_slice());
             Some(analyse(&out, &self.options, given)?)
@@ -381,8 +381,6 @@ impl Output {
     }
 }
 
-/// Tolerance on the output's l and t against the configured ones (rounding).
-const TOLERANCE: f64 = 1e-9;
 /// Each quasi-identifier's hierarchy and weight (over the largest).
 fn hierarchies_and_weights(problem: &Problem<'_>) -> (Vec<ColumnHierarchy>, Vec<f64>) {
     let hierarchies = problem.dims.iter().map(|d| d.hierarchy.clone()).collect();
@@ -390,6 +388,8 @@ fn hierarchies_and_weights(problem: &Problem<'_>) -> (Vec<ColumnHierarchy>, Vec<
     (hierarchies, weights)
 }
 
+/// Tolerance on the output's l and t against the configured ones (rounding).
+const TOLERANCE: f64 = 1e-9;
 
 /// Checks, with the risk analysis of the output, that it meets `k` and each
 /// sensitive attribute's criteria; local recoding makes outputs that do (see

@@ -120,6 +120,7 @@ impl<'t> Problem<'t> {
             let pairs: Vec<(&ColumnHierarchy, &[u32])> =
                 dims.iter().map(|d| (&d.hierarchy, d.column.codes.as_slice())).collect();
             Metric::new(config.metric, table.rows, &pairs)
+                .with_weights(config.quasi_identifiers.iter().map(|(_, q)| q.weight))
         };
         Ok(Problem { dims, sensitive, min_size, max_suppressed, metric })
     }
@@ -146,4 +147,3 @@ impl<'t> Problem<'t> {
         self.metric.kind()
     }
 }
-                .with_weights(config.quasi_identifiers.iter().map(|(_, q)| q.weight))
