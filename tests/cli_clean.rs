@@ -78,7 +78,26 @@ fn clean_is_apply_then_anonymise() {
         assert_eq!(report["report"], json(&dir.join("applied.json")), "{name}");
         assert_eq!(report["result"], json(&dir.join("anon.json")), "{name}");
         assert_eq!(report["result"]["optimal"], true, "{name}");
-        assert_eq!(report.as_object().unwrap().len(), 2, "{name}: only `report` and `result`");
+        assert_eq!(report.as_object().unwrap().len(), 3, "{name}: `report`, `result` and `output`");
+        // `output` counts the file as written, read back here.
+        let written = std::fs::read(dir.join("clean.csv")).unwrap();
+        let table = masque::table::read_table(&written, &masque::table::ReadOptions::default()).unwrap().table;
+        let output = &report["output"];
+        assert_eq!(
+            (&output["rows"], &output["rows_read"]),
+            (&table.rows.into(), &report["report"]["rows_in"]),
+            "{name}"
+        );
+        for (c, o) in table.columns.iter().zip(output["columns"].as_array().unwrap()) {
+            let distinct: std::collections::BTreeSet<&str> = (0..table.rows).map(|r| c.get(r)).collect();
+            let empty = (0..table.rows).filter(|&r| c.get(r).trim().is_empty()).count();
+            assert_eq!(
+                (&o["name"], &o["distinct"], &o["empty"]),
+                (&c.name.clone().into(), &distinct.len().into(), &empty.into()),
+                "{name}"
+            );
+        }
+        assert_eq!(output["columns"].as_array().unwrap().len(), table.columns.len(), "{name}");
     }
 }
 

@@ -41,6 +41,7 @@ fn same_bytes_and_report_as_the_command_line() {
     let expected: serde_json::Value = serde_json::from_str(REPORT).unwrap();
     same(&json(&get(&value, "report")), &expected["report"], "report");
     same(&json(&get(&value, "result")), &expected["result"], "result");
+    same(&json(&get(&value, "output_summary")), &expected["output"], "output");
 }
 
 /// `a` and `b` equal, numbers as numbers (JSON.stringify writes `0` for

@@ -12,8 +12,18 @@
 //! is then the answer, `optimal: false`) or cancel the job between stages, and
 //! supplies the clock with which the configuration's `time_limit_ms` is
 //! applied to the search.
+//!
+//! What a report states of the cleaned file is counted here, on the output
+//! as written ([`OutputSummary`]): rows read, set aside, suppressed and
+//! written, each column's distinct values and empty cells after
+//! generalisation and suppression, and the free-text replacements by kind.
+//! A sensitive column the configuration lists without any criterion (`{}`)
+//! is measured all the same: its l-diversity (distinct and entropy) before and
+//! after is in the result's `risk_before` and `risk_after`, whatever the
+//! criteria asked for.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -21,7 +31,7 @@ use serde::Serialize;
 use crate::policy::{self, ApplyError, ApplyOptions, ApplyReport, Policy};
 use crate::pseudo::Key;
 use crate::search::{self, AnonymiseConfig, AnonymiseResult, Progress, SearchError};
-use crate::table::Table;
+use crate::table::{SetAside, Table};
 
 /// A stage of [`clean`], as told to [`CleanMonitor::stage`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -66,9 +76,9 @@ pub struct Unmonitored;
 impl CleanMonitor for Unmonitored {}
 
 /// What [`clean`] gives. Serialised, it is the JSON report of `masque clean
-/// --report` and the `report` and `result` of the wasm `clean`
-/// (`output` is left out):
-/// `{"report": ..., "result": ... | null}` (no table, no value, no key).
+/// --report`, and the `report`, `result` and `output_summary` of the wasm
+/// `clean`: `{"report": ..., "result": ... | null, "output": ...}` (no table,
+/// no value, no key).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cleaned {
     /// The cleaned table.
@@ -83,24 +93,43 @@ pub struct Cleaned {
     /// What the anonymisation did; `None` without a configuration.
     pub result: Option<AnonymiseResult>,
     /// The output as written, counted after everything (policy, generalisation,
-    /// suppression): what a report states of the cleaned file. Not in the
-    /// serialised report (`masque clean --report` is unchanged); the wasm
-    /// `clean` returns it as `output_summary`.
-    #[serde(skip)]
+    /// suppression): what a report states of the cleaned file (the wasm
+    /// `clean` returns it as `output_summary`).
     pub output: OutputSummary,
+}
+
+impl Cleaned {
+    /// Records the malformed records the read set aside (see
+    /// [`crate::table::ReadOptions::malformed_rows`]), for the report.
+    pub fn with_set_aside(mut self, set_aside: &SetAside) -> Cleaned {
+        self.output.set_aside = set_aside.clone();
+        self
+    }
 }
 
 /// The cleaned table as written: its rows and, per column, how many distinct
 /// values and empty cells it holds. Counts and names only, never a value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct OutputSummary {
+    /// Data rows read (the records set aside while reading are not among them).
+    pub rows_read: usize,
+    /// Malformed records set aside while reading: never in the output.
+    pub set_aside: SetAside,
+    /// Rows the anonymisation suppressed: masked (`*`) or removed from the
+    /// output, as its `suppressed_rows` says (0 without anonymisation).
+    pub rows_suppressed: usize,
     /// Data rows written.
     pub rows: usize,
     /// One entry per output column, in output order.
     pub columns: Vec<OutputColumn>,
+    /// Identifiers replaced in free text, over every scrubbed column, by kind
+    /// (`nir`, `phone`, `email`, `iban`, `date`, `surname`, ...).
+    pub replaced: BTreeMap<String, u64>,
 }
 
 /// One output column's counts.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OutputColumn {
     /// The column's name.
@@ -141,8 +170,44 @@ impl OutputSummary {
                 OutputColumn { name: column.name.clone(), distinct, empty }
             })
             .collect();
-        OutputSummary { rows: table.rows, columns }
+        OutputSummary { rows_read: table.rows, rows: table.rows, columns, ..OutputSummary::default() }
     }
+
+    /// The summary of a clean's output: `table` as written, with the rows
+    /// read and the replacements from the policy's report and the rows
+    /// suppressed from the anonymisation's result.
+    fn of_clean(table: &Table, report: &ApplyReport, result: Option<&AnonymiseResult>) -> OutputSummary {
+        let mut replaced: BTreeMap<String, u64> = BTreeMap::new();
+        for (kind, n) in report.columns.iter().flat_map(|c| &c.replaced) {
+            *replaced.entry(kind.clone()).or_insert(0) += n;
+        }
+        OutputSummary {
+            rows_read: report.rows_in,
+            rows_suppressed: result.map_or(0, |r| r.suppressed),
+            replaced,
+            ..OutputSummary::of(table)
+        }
+    }
+}
+
+/// The configuration the search runs: each sensitive column listed without
+/// any criterion gets distinct l-diversity with l = 1, which every class
+/// meets, so that it is measured (its l reported before and after) without
+/// constraining the search. `None` when every column has a criterion.
+fn measuring(config: &AnonymiseConfig) -> Option<AnonymiseConfig> {
+    let bare = |s: &search::Sensitive| {
+        s.l_distinct.is_none() && s.l_entropy.is_none() && s.recursive_cl.is_none() && s.t_closeness.is_none()
+    };
+    if !config.sensitive.iter().any(|(_, s)| bare(s)) {
+        return None;
+    }
+    let mut measured = config.clone();
+    for (_, s) in measured.sensitive.0.iter_mut() {
+        if bare(s) {
+            s.l_distinct = Some(1);
+        }
+    }
+    Some(measured)
 }
 
 /// Why [`clean`] failed. Errors name columns, rows and paths, never values or keys.
@@ -194,7 +259,7 @@ pub fn clean(
     .map_err(CleanError::Apply)?;
     let Some(config) = config else {
         return Ok(Cleaned {
-            output: OutputSummary::of(&applied.table),
+            output: OutputSummary::of_clean(&applied.table, &applied.report, None),
             table: applied.table,
             correspondence: applied.correspondence,
             report: applied.report,
@@ -216,10 +281,12 @@ pub fn clean(
         monitor.progress(p, elapsed) | late
     };
     // The policy's output is generalised in place, not copied.
+    let measured = measuring(config);
+    let config = measured.as_ref().unwrap_or(config);
     let done =
         search::Anonymised::from_owned(applied.table, config, &mut search_monitor).map_err(CleanError::Search)?;
     Ok(Cleaned {
-        output: OutputSummary::of(&done.table),
+        output: OutputSummary::of_clean(&done.table, &applied.report, Some(&done.result)),
         table: done.table,
         correspondence: applied.correspondence,
         report: applied.report,
@@ -230,7 +297,7 @@ pub fn clean(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::table::Column;
+    use crate::table::{Column, SetAside};
 
     fn table() -> Table {
         let ages = ["34", "35", "41", "47", "52", "58", "63", "66"];
@@ -346,7 +413,85 @@ mod tests {
         );
         let json = serde_json::to_value(&cleaned.output).unwrap();
         assert_eq!(json["columns"][1], serde_json::json!({"name": "sex", "distinct": 1, "empty": 0}));
-        assert!(serde_json::to_value(&cleaned).unwrap().get("output").is_none(), "the report is as before");
+        assert_eq!(serde_json::to_value(&cleaned).unwrap()["output"], json, "the report holds it");
+    }
+
+    #[test]
+    fn rows_suppressions_set_aside_and_replacements_are_counted() {
+        // k = 3 on seven 30s and one 90, suppression up to half the rows,
+        // removed: the 90 is suppressed rather than every age made `*`.
+        let options = ApplyOptions::default();
+        let ages =
+            Table::new(vec![Column::from_values("age", ["30", "30", "30", "30", "30", "30", "30", "90"])]).unwrap();
+        let k3 = AnonymiseConfig::from_json(
+            r#"{"quasi_identifiers": {"age": {"builder": {"flat": {}}}}, "k": 3, "suppression_limit": 0.5,
+               "suppressed_rows": "remove"}"#,
+        )
+        .unwrap();
+        let keep = Policy::from_json(r#"{"version": 1}"#).unwrap();
+        let cleaned = clean(Cow::Owned(ages), &keep, None, &options, Some(&k3), &mut Unmonitored).unwrap();
+        let result = cleaned.result.as_ref().unwrap();
+        assert_eq!(result.suppressed, 1);
+        let out = &cleaned.output;
+        assert_eq!((out.rows_read, out.rows_suppressed, out.rows), (8, 1, 7));
+        assert_eq!(out.rows, cleaned.table.rows);
+        // Free text: the replacements of every scrubbed column, summed by kind.
+        let notes = Table::new(vec![
+            Column::from_values("nir", ["185057511542355", "295109912611193"]),
+            Column::from_values("a", ["rappeler au 06 12 34 56 78, nir 185057511542355", "RAS"]),
+            Column::from_values("b", ["tel 01 42 34 56 78", "mail jean.dupont@gmail.com"]),
+        ])
+        .unwrap();
+        let scrub =
+            Policy::from_json(r#"{"version": 1, "columns": {"nir": "drop", "a": "scrub", "b": "scrub"}}"#).unwrap();
+        let cleaned = clean(Cow::Owned(notes), &scrub, None, &options, None, &mut Unmonitored)
+            .unwrap()
+            .with_set_aside(&SetAside { count: 2, lines: vec![3, 9] });
+        let json = serde_json::to_value(&cleaned).unwrap();
+        assert_eq!(json["output"]["replaced"], serde_json::json!({"email": 1, "nir": 1, "phone": 2}));
+        assert_eq!(json["output"]["set_aside"], serde_json::json!({"count": 2, "lines": [3, 9]}));
+        assert_eq!((&json["output"]["rows_read"], &json["output"]["rows_suppressed"]), (&2.into(), &0.into()));
+    }
+
+    /// l of each class, brute force: the fewest distinct `sensitive` values
+    /// among rows sharing their `qi` values.
+    fn brute_l(table: &Table, qi: &[&str], sensitive: &str) -> usize {
+        let col = |n: &str| table.columns.iter().find(|c| c.name == n).unwrap();
+        let mut classes: std::collections::BTreeMap<Vec<&str>, std::collections::BTreeSet<&str>> = Default::default();
+        for r in 0..table.rows {
+            let key: Vec<&str> = qi.iter().map(|q| col(q).get(r)).collect();
+            classes.entry(key).or_default().insert(col(sensitive).get(r));
+        }
+        classes.values().map(|v| v.len()).min().unwrap()
+    }
+
+    #[test]
+    fn sensitive_columns_without_criteria_are_measured() {
+        let diag = ["I21", "I21", "J18", "E11", "I21", "C50", "J18", "J18"];
+        let with_diag = || {
+            let mut t = table();
+            t.columns.push(Column::from_values("diag", diag));
+            t
+        };
+        let options = ApplyOptions::default();
+        let run = |sensitive: &str| {
+            let config = config(&format!(r#", "sensitive": {sensitive}"#));
+            clean(Cow::Owned(with_diag()), &policy(), None, &options, Some(&config), &mut Unmonitored).unwrap()
+        };
+        let measured = run(r#"{"diag": {}}"#);
+        let unmeasured = run("{}");
+        // The search is not constrained: the same output as without the column.
+        assert_eq!(measured.table, unmeasured.table);
+        let result = measured.result.as_ref().unwrap();
+        let before = result.risk_before.sensitive.get("diag").unwrap();
+        let after = result.risk_after.as_ref().unwrap().sensitive.get("diag").unwrap();
+        assert_eq!(before.l_distinct, brute_l(&with_diag(), &["age", "sex"], "diag"));
+        assert_eq!(before.l_distinct, 1);
+        assert_eq!(after.l_distinct, brute_l(&measured.table, &["age", "sex"], "diag"));
+        assert!(after.l_entropy >= 1.0 && after.l_entropy <= after.l_distinct as f64, "{}", after.l_entropy);
+        // No criterion is reported for it, and the configuration given is untouched.
+        assert_eq!(after.criteria, crate::privacy::Criteria::default());
+        assert!(unmeasured.result.unwrap().risk_after.unwrap().sensitive.get("diag").is_none());
     }
 
     #[test]

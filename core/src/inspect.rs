@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::suggest::{suggest_columns, Suggestion};
-use crate::table::{read_table, Dialect, ReadError, ReadOptions, ReadTable, Warning};
+use crate::table::{read_table, Dialect, ReadError, ReadOptions, ReadTable, SetAside, Warning};
 
 /// What `inspect` tells about a file (the same object natively and in wasm).
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
@@ -17,6 +17,10 @@ pub struct Inspection {
     pub columns: Vec<ColumnSummary>,
     /// Header repairs.
     pub warnings: Vec<Warning>,
+    /// The malformed rows set aside (read with `malformed_rows: "set_aside"`):
+    /// their count and lines; left out when there are none.
+    #[serde(default, skip_serializing_if = "SetAside::is_empty")]
+    pub set_aside: SetAside,
 }
 
 /// Counts for one column. Never any value: an inspection can be logged.
@@ -54,6 +58,7 @@ pub fn summarise(read: &ReadTable) -> Inspection {
             })
             .collect(),
         warnings: read.warnings.clone(),
+        set_aside: read.set_aside.clone(),
     }
 }
 

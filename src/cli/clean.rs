@@ -35,7 +35,9 @@ fn clean_help(arg: clap::Arg) -> clap::Arg {
         ),
         "report" => arg.help(
             "Also write the report (JSON: `report`, what the policy did, as `masque apply --report`; `result`, what \
-             the anonymisation did, as `masque anonymise --report`, or null; no values, no key)",
+             the anonymisation did, as `masque anonymise --report`, or null; `output`, the file as written: rows \
+             read, set aside, suppressed and written, each column's distinct values and empty cells after \
+             everything, free-text replacements by kind; no values, no key)",
         ),
         _ => arg,
     }
@@ -58,15 +60,15 @@ pub fn run(args: &CleanArgs) -> Result<(), Failure> {
     let key = run.load_key(&policy)?;
     run.check_paths(None, "is given twice; the output and the report must differ")?;
     let options = ApplyOptions { correspondence: false, utf8: run.utf8, threads: 0 };
-    let cleaned = run.rewrite(&args.read, "write UTF-8 with --utf8").run(
-        |table| {
+    let cleaned = run.rewrite(&args.read, "write UTF-8 with --utf8").run_read(
+        |table, set_aside| {
             let mut clock = Clock::start();
-            clean(Cow::Owned(table), &policy, key.as_ref(), &options, config.as_ref(), &mut clock).map_err(
-                |e| match e {
+            clean(Cow::Owned(table), &policy, key.as_ref(), &options, config.as_ref(), &mut clock)
+                .map(|cleaned| cleaned.with_set_aside(set_aside))
+                .map_err(|e| match e {
                     CleanError::Apply(e) => run.apply_failure(&e),
                     e => Failure::at(&run.file, e),
-                },
-            )
+                })
         },
         // The report is the whole of `cleaned` (its table is not serialised).
         |cleaned| Outputs { table: &cleaned.table, report: cleaned, private: None },

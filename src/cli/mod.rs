@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use masque::clean::CleanMonitor;
-use masque::table::{Encoding, ReadOptions, ReadTable, Table, TableWriter};
+use masque::table::{Encoding, MalformedRows, ReadOptions, ReadTable, SetAside, Table, TableWriter};
 use zeroize::Zeroizing;
 
 pub mod analyse;
@@ -234,6 +234,11 @@ pub struct ReadArgs {
     /// For a workbook, the sheet to read (default: the first).
     #[arg(long)]
     pub sheet: Option<String>,
+    /// What to do with a row whose field count is not the header's: `error`
+    /// (the default: stop, naming its line) or `set-aside` (leave it out of
+    /// the output; its line is noted on stderr and listed in `clean`'s report).
+    #[arg(long, value_name = "error|set-aside", value_parser = ["error", "set-aside"])]
+    pub malformed_rows: Option<String>,
 }
 
 impl ReadArgs {
@@ -247,10 +252,15 @@ impl ReadArgs {
                 )?)
             }
         };
+        let malformed_rows = match self.malformed_rows.as_deref() {
+            Some("set-aside") => MalformedRows::SetAside,
+            _ => MalformedRows::Error,
+        };
         Ok(ReadOptions {
             delimiter: self.delimiter.clone(),
             encoding,
             sheet: self.sheet.clone(),
+            malformed_rows,
             ..ReadOptions::default()
         })
     }
@@ -261,8 +271,30 @@ impl ReadArgs {
         let options = self.options()?;
         let file = std::fs::File::open(path).map_err(|e| Failure::at(path, format!("cannot read: {}", e.kind())))?;
         let size = file.metadata().ok().map(|m| m.len());
-        masque::table::read_table_from(file, size, &options).map_err(|e| Failure::at(path, e))
+        let read = masque::table::read_table_from(file, size, &options).map_err(|e| Failure::at(path, e))?;
+        note_set_aside(path, &read.set_aside);
+        Ok(read)
     }
+}
+
+/// One stderr line for the malformed rows set aside: how many, and the first
+/// lines (numbers only, never content).
+fn note_set_aside(path: &Path, set_aside: &SetAside) {
+    if set_aside.is_empty() {
+        return;
+    }
+    const SHOWN: usize = 10;
+    let mut lines: Vec<String> = set_aside.lines.iter().take(SHOWN).map(u64::to_string).collect();
+    if set_aside.count > lines.len() {
+        lines.push("...".to_string());
+    }
+    let s = if set_aside.count == 1 { "" } else { "s" };
+    note(format!(
+        "masque: {}: {} malformed row{s} set aside, not written (line{s} {})",
+        path.display(),
+        set_aside.count,
+        lines.join(", ")
+    ));
 }
 
 /// Writes a table to `path` by chunks (it is never held whole as bytes); a
@@ -344,9 +376,18 @@ impl Rewrite<'_> {
         transform: impl FnOnce(Table) -> Result<T, Failure>,
         outputs: impl FnOnce(&T) -> Outputs<'_, R>,
     ) -> Result<T, Failure> {
+        self.run_read(|table, _| transform(table), outputs)
+    }
+
+    /// [`Rewrite::run`], with the rows the read set aside handed to `transform` too.
+    pub fn run_read<T, R: serde::Serialize>(
+        &self,
+        transform: impl FnOnce(Table, &SetAside) -> Result<T, Failure>,
+        outputs: impl FnOnce(&T) -> Outputs<'_, R>,
+    ) -> Result<T, Failure> {
         let read = self.read.read_table(self.file)?;
         let dialect = if self.utf8 { read.dialect.to_utf8() } else { read.dialect };
-        let done = transform(read.table)?;
+        let done = transform(read.table, &read.set_aside)?;
         let Outputs { table, report, private } = outputs(&done);
         let unencodable = |e| Failure::at(self.output, format!("{e} ({})", self.hint));
         let output = TableWriter::new(table, &dialect).map_err(unencodable)?;

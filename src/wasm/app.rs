@@ -310,9 +310,9 @@ impl CleanJob {
             Some(value) => Some(AnonymiseConfig::from_value(value).map_err(|e| JsError::new(&e.to_string()))?),
         };
         let apply_options = ApplyOptions { correspondence: false, utf8: request.utf8, threads: 1 };
-        let (table, dialect) = match read {
-            Cow::Owned(read) => (Cow::Owned(read.table), read.dialect),
-            Cow::Borrowed(read) => (Cow::Borrowed(&read.table), read.dialect.clone()),
+        let (table, dialect, set_aside) = match read {
+            Cow::Owned(read) => (Cow::Owned(read.table), read.dialect, read.set_aside),
+            Cow::Borrowed(read) => (Cow::Borrowed(&read.table), read.dialect.clone(), read.set_aside.clone()),
         };
         // When the policy began, the search (if any), and the writing.
         let (mut t1, mut t2, mut t3) = (now_ms(), None, 0.0);
@@ -327,7 +327,7 @@ impl CleanJob {
                 if let Some(e) = monitor.reporter.failure() {
                     return Err(e);
                 }
-                let cleaned = outcome.map_err(|e| JsError::new(&e.to_string()))?;
+                let cleaned = outcome.map_err(|e| JsError::new(&e.to_string()))?.with_set_aside(&set_aside);
                 (t1, t2, t3) = (monitor.t1, monitor.t2, now_ms());
                 monitor.reporter.phase("writing", &[]);
                 Ok(cleaned)

@@ -120,6 +120,8 @@ export interface CleanOutput {
     output: Uint8Array | null;
     report: ApplyReport;
     result: AnonymiseResult | null;
+    /** The file as written: rows read, set aside, suppressed and written; per column, after everything. */
+    output_summary: OutputSummary;
     dialect: Dialect;
     header: string[];
     preview: string[][];
