@@ -24,6 +24,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::hierarchy::builder::{Builder, Dates, Empty};
 use crate::ident::fold::fold_words_into;
 use crate::ident::header::{classify, Concept, HeaderMatch};
 use crate::ident::scrub::{self, RowContext, ScrubOptions};
@@ -121,6 +122,15 @@ pub struct Suggestion {
     /// or the header's concept has no measurable form (a commune, a service).
     #[serde(default)]
     pub values_agree: bool,
+    /// For a quasi-identifier, the hierarchy builder that fits its values as
+    /// the suggested action writes them (the anonymisation's
+    /// `quasi_identifiers.<column>.builder`): `{"age_bands": {}}` for an age
+    /// (`age_at`'s output, or an age column of numbers), `{"dates": {}}` for
+    /// dates (also once generalised to a year or month), `{"code_postal": {}}`
+    /// for codes postaux (also once generalised to départements), else
+    /// `{"flat": {}}` (the value or `*`); `null` for the other roles.
+    #[serde(default)]
+    pub hierarchy: Option<Builder>,
 }
 
 impl Default for Suggestion {
@@ -134,6 +144,7 @@ impl Default for Suggestion {
             reason: String::new(),
             concept: None,
             values_agree: false,
+            hierarchy: None,
         }
     }
 }
@@ -524,7 +535,7 @@ fn pct(share: f64) -> String {
 
 fn build(concept: Concept, confidence: Confidence, reason: String) -> Suggestion {
     let (role, action) = treatment(concept);
-    Suggestion { role, action, confidence, reason, concept: Some(concept), values_agree: true }
+    Suggestion { role, action, confidence, reason, concept: Some(concept), values_agree: true, hierarchy: None }
 }
 
 /// The identifier cues strong enough to override a header, strongest first.
@@ -543,7 +554,9 @@ const OVERRIDING: [Cue; 6] = [Cue::Nir, Cue::Email, Cue::Iban, Cue::Phone, Cue::
 pub fn suggest(column: &Column) -> Suggestion {
     let header = classify(&column.name);
     let ev = gather(column);
-    decide(header, &ev)
+    let mut s = decide(header, &ev);
+    s.hierarchy = hierarchy_for(&s);
+    s
 }
 
 fn decide(header: Option<HeaderMatch>, ev: &Evidence) -> Suggestion {
@@ -558,6 +571,7 @@ fn decide(header: Option<HeaderMatch>, ev: &Evidence) -> Suggestion {
             },
             concept: header.map(|h| h.concept),
             values_agree: false,
+            hierarchy: None,
         };
     }
     let strong = OVERRIDING.iter().copied().map(|c| (c, ev.share(c))).find(|&(_, s)| s >= 0.8);
@@ -699,7 +713,38 @@ fn decide(header: Option<HeaderMatch>, ev: &Evidence) -> Suggestion {
         reason: "no identifier found in the header or the values".to_string(),
         concept: None,
         values_agree: false,
+        hierarchy: None,
     }
+}
+
+/// The hierarchy builder that fits a quasi-identifier's values as its
+/// suggested action writes them ([`Suggestion::hierarchy`]).
+fn hierarchy_for(s: &Suggestion) -> Option<Builder> {
+    if s.role != Role::QuasiIdentifier {
+        return None;
+    }
+    let empty = Empty {};
+    Some(match (&s.action, s.concept) {
+        // Whole years: the 5, 10, 20-year bands.
+        (policy::Action::AgeAt(a), _) if a.width.is_none() && a.bounds.is_none() && a.top.is_none() => {
+            Builder::AgeBands(empty)
+        }
+        (policy::Action::AgeAt(_), _) => Builder::Flat(empty),
+        (
+            _,
+            Some(
+                Concept::BirthDate
+                | Concept::BirthYear
+                | Concept::EventDate
+                | Concept::AdmissionDate
+                | Concept::DischargeDate
+                | Concept::DeathDate,
+            ),
+        ) if s.values_agree => Builder::Dates(Dates::default()),
+        (_, Some(Concept::PostalCode)) if s.values_agree => Builder::CodePostal(empty),
+        (policy::Action::Keep, Some(Concept::Age)) if s.values_agree => Builder::AgeBands(empty),
+        _ => Builder::Flat(empty),
+    })
 }
 
 /// Suggestions for every column of a table: each column's own ([`suggest`]),
@@ -745,6 +790,7 @@ pub fn suggest_columns(columns: &[Column]) -> Vec<Suggestion> {
             ..policy::AgeAt::default()
         });
         s.reason.push_str("; replaced by the age in whole years at the row's date of admission");
+        s.hierarchy = hierarchy_for(s);
     }
     suggestions
 }
@@ -851,6 +897,18 @@ mod tests {
         assert_eq!((s.concept, s.values_agree), (None, false));
         let s = suggest(&col("code_postal", &["", " "]));
         assert_eq!((s.concept, s.values_agree), (Some(Concept::PostalCode), false));
+        // the hierarchy that fits each quasi-identifier, none for other roles
+        let hierarchy =
+            |name: &str, values: &[&str]| serde_json::to_value(suggest(&col(name, values)).hierarchy).unwrap();
+        let dates = ["01/02/1985", "1985-02-03", "3 mars 1990"];
+        assert_eq!(hierarchy("date_naissance", &dates), serde_json::json!({"dates": {"levels": null}}));
+        assert_eq!(hierarchy("code_postal", &["75011", "13001"]), serde_json::json!({"code_postal": {}}));
+        assert_eq!(hierarchy("age", &["34", "71"]), serde_json::json!({"age_bands": {}}));
+        let bands = ["30-39", "40-49", "50-59", "60-69", "70-79"];
+        assert_eq!(hierarchy("tranche_age", &bands), serde_json::json!({"flat": {}}));
+        assert_eq!(hierarchy("sexe", &["M", "F"]), serde_json::json!({"flat": {}}));
+        assert_eq!(hierarchy("nir", &["185057511542355"]), serde_json::Value::Null);
+        assert_eq!(hierarchy("diag", &["I21.0", "E11.9"]), serde_json::Value::Null);
         // a suggestion read without the new fields still parses
         let old = serde_json::json!({"role": "other", "action": "keep", "confidence": 0.5, "reason": "r"});
         let back: Suggestion = serde_json::from_value(old).unwrap();
@@ -866,6 +924,8 @@ mod tests {
         assert_eq!(s[0].policy_entry(), serde_json::json!({"action": "age_at", "at": "Date d'entrée"}));
         assert_eq!((s[0].role, s[0].concept), (Role::QuasiIdentifier, Some(Concept::BirthDate)));
         assert_eq!(s[1], suggest(&admission));
+        assert_eq!(serde_json::to_value(&s[0].hierarchy).unwrap(), serde_json::json!({"age_bands": {}}));
+        assert_eq!(serde_json::to_value(&s[1].hierarchy).unwrap(), serde_json::json!({"dates": {"levels": null}}));
         // the output header never clashes with a column of the file
         let s = suggest_columns(&[age.clone(), birth.clone(), admission.clone()]);
         assert_eq!(s[1].policy_entry()["name"], "age_at_admission");
