@@ -51,7 +51,7 @@ pub mod sensitive;
 
 pub use classes::{Classes, Grouper, QiCodes, SUPPRESSED};
 pub use error::{PrivacyError, PrivacyErrorKind, Role};
-pub use population::{JournalistRisk, PopulationRisk, PopulationSpec, Uniqueness, UniquenessModel};
+pub use population::{JournalistRisk, PopulationRisk, PopulationSpec, Uniqueness, UniquenessModel, UniquenessRule};
 pub use report::{
     AnalysisOptions, Check, ClassSizes, Criteria, OrderedMap, ProsecutorRisk, RiskReport, SensitiveColumn,
     SensitiveReport,

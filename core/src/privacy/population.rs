@@ -186,7 +186,7 @@ pub fn uniqueness(histogram: &[SizeCount], population: f64) -> Uniqueness {
     }
     let f = h.n / population;
     // ARX computes only the models its rule needs; all three are reported here.
-    let (pitman, zayatz, snb) = (pitman(&h, population), zayatz(&h, population), snb(&h, population));
+    let (pitman, zayatz, snb) = (pitman(&h, population, &SOLVER), zayatz(&h, population), snb(&h, population, &SOLVER));
     let (dankar, model) = if f <= 0.1 {
         if valid(pitman) {
             (pitman, UniquenessModel::Pitman)
@@ -220,7 +220,11 @@ pub fn unique_counts(histogram: &[SizeCount], population: f64) -> UniqueCounts {
     if h.c1 == 0.0 {
         return UniqueCounts { pitman: 0.0, zayatz: 0.0, snb: 0.0 };
     }
-    UniqueCounts { pitman: pitman(&h, population), zayatz: zayatz(&h, population), snb: snb(&h, population) }
+    UniqueCounts {
+        pitman: pitman(&h, population, &SOLVER),
+        zayatz: zayatz(&h, population),
+        snb: snb(&h, population, &SOLVER),
+    }
 }
 
 /// The population figures of a report: the uniqueness estimates, the
@@ -242,6 +246,74 @@ pub fn population_risk(
         journalist: JournalistRisk { highest, average, records_at_risk: records_at_risk.clone() },
         marketer: average,
     }
+}
+
+/// The estimator a population-uniqueness criterion uses.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UniquenessRule {
+    /// Dankar et al.'s decision rule (the default).
+    #[default]
+    Dankar,
+    /// Pitman's model.
+    Pitman,
+    /// Zayatz's model.
+    Zayatz,
+    /// The SNB model.
+    Snb,
+}
+
+/// The fraction of the population that is unique, as ARX's
+/// `PopulationUniqueness` criterion reads it from `RiskModelPopulationUniqueness`
+/// (solver with `iterations_per_try` steps per start value):
+/// - a single model: its estimate over `N`, 0 when it gives none;
+/// - Dankar's rule without Zayatz as a fallback
+///   (`getFractionOfUniqueTuplesDankar(false)`): when `f <= 0.1` and Pitman
+///   gives nothing, ARX leaves its "not computed" marker -1 in place and
+///   returns `-1 / N`. Kept: the criterion then fails, as in ARX.
+///
+/// 0 when there is no sample unique.
+pub fn criterion_fraction(
+    histogram: &[SizeCount],
+    population: f64,
+    rule: UniquenessRule,
+    iterations_per_try: u32,
+) -> f64 {
+    let h = Histogram::new(histogram);
+    if h.c1 == 0.0 {
+        return 0.0;
+    }
+    let solver = Solver { accuracy: SOLVER.accuracy, iterations_per_try };
+    let or_zero = |x: f64| if valid(x) { x } else { 0.0 };
+    let count = match rule {
+        UniquenessRule::Pitman => or_zero(pitman(&h, population, &solver)),
+        UniquenessRule::Zayatz => or_zero(zayatz(&h, population)),
+        UniquenessRule::Snb => or_zero(snb(&h, population, &solver)),
+        UniquenessRule::Dankar => {
+            if h.n / population <= 0.1 {
+                let p = pitman(&h, population, &solver);
+                if valid(p) {
+                    p
+                } else {
+                    -1.0
+                }
+            } else {
+                let (s, z) = (snb(&h, population, &solver), zayatz(&h, population));
+                let d = if valid(s) {
+                    if z < s {
+                        z
+                    } else {
+                        s
+                    }
+                } else {
+                    z
+                };
+                or_zero(d)
+            }
+        }
+    };
+    count / population
 }
 
 /// ARX's test of an estimate: a number, and not 0.
@@ -314,8 +386,8 @@ fn one_drawn(m: u64, k: u64, n: u64) -> f64 {
 
 /// Pitman's estimate of the number of population uniques (NaN if the solver
 /// did not converge or the result is out of `[0, N]`).
-fn pitman(h: &Histogram<'_>, population: f64) -> f64 {
-    let Some((t, a)) = pitman_fit(h) else { return f64::NAN };
+fn pitman(h: &Histogram<'_>, population: f64, solver: &Solver) -> f64 {
+    let Some((t, a)) = pitman_fit(h, solver) else { return f64::NAN };
     if a.is_nan() || t.is_nan() || a == 0.0 {
         return f64::NAN;
     }
@@ -332,7 +404,7 @@ fn pitman(h: &Histogram<'_>, population: f64) -> f64 {
 }
 
 /// Pitman's `(θ, α)` as ARX's solver finds them, if it converges.
-fn pitman_fit(h: &Histogram<'_>) -> Option<(f64, f64)> {
+fn pitman_fit(h: &Histogram<'_>, solver: &Solver) -> Option<(f64, f64)> {
     let (c1, u, n) = (h.c1, h.u, h.n);
     // ARX's start values (with c2 = 1 when there is no class of size 2).
     let c2 = if h.c2 != 0.0 { h.c2 } else { 1.0 };
@@ -341,16 +413,16 @@ fn pitman_fit(h: &Histogram<'_>) -> Option<(f64, f64)> {
     let a = ((t * (c1 - n)) + ((n - 1.0) * c1)) / (n * u);
     let theta_positive = |x: f64, _: f64| x >= 0.0;
 
-    let mut result = SOLVER.solve((t, a), |t, a| pitman_closed(h, t, a), Some(&theta_positive));
+    let mut result = solver.solve((t, a), |t, a| pitman_closed(h, t, a), Some(&theta_positive));
     let retry = match result {
         None => true,
         Some((t, a)) => {
             let (x, y) = pitman_sums(h, t, a, false).0;
-            x.is_nan() || y.is_nan() || x.abs() > SOLVER.accuracy || y.abs() > SOLVER.accuracy
+            x.is_nan() || y.is_nan() || x.abs() > solver.accuracy || y.abs() > solver.accuracy
         }
     };
     if retry {
-        result = SOLVER.solve((t, a), |t, a| pitman_sums(h, t, a, true), Some(&theta_positive));
+        result = solver.solve((t, a), |t, a| pitman_sums(h, t, a, true), Some(&theta_positive));
     }
     result
 }
@@ -441,19 +513,19 @@ fn pitman_sums(h: &Histogram<'_>, t: f64, a: f64, jacobian: bool) -> ((f64, f64)
 
 /// The SNB estimate of the number of population uniques (NaN if the solver
 /// did not converge).
-fn snb(h: &Histogram<'_>, population: f64) -> f64 {
-    match snb_fit(h, population) {
+fn snb(h: &Histogram<'_>, population: f64, solver: &Solver) -> f64 {
+    match snb_fit(h, population, solver) {
         Some((k, a, b)) => k * libm::pow(b, a),
         None => f64::NAN,
     }
 }
 
 /// The SNB model's `K` (Shlosser), `α`, `β` as ARX's solver finds them, if it converges.
-fn snb_fit(h: &Histogram<'_>, population: f64) -> Option<(f64, f64, f64)> {
+fn snb_fit(h: &Histogram<'_>, population: f64, solver: &Solver) -> Option<(f64, f64, f64)> {
     let f = h.n / population;
     let k = shlosser(h, f);
     let (c1, c2) = (h.c1, h.c2);
-    SOLVER.solve((1.0, 1.0), |a, b| snb_equations(k, f, c1, c2, a, b), None).map(|(a, b)| (k, a, b))
+    solver.solve((1.0, 1.0), |a, b| snb_equations(k, f, c1, c2, a, b), None).map(|(a, b)| (k, a, b))
 }
 
 /// Shlosser's estimate of the number of non-empty population classes, as
@@ -532,7 +604,10 @@ struct Solver {
     iterations_per_try: u32,
 }
 
-const SOLVER: Solver = Solver { accuracy: 1e-6, iterations_per_try: 1000 };
+/// ARX's default steps per start value (`ARXSolverConfiguration`).
+pub const DEFAULT_ITERATIONS_PER_TRY: u32 = 1000;
+
+const SOLVER: Solver = Solver { accuracy: 1e-6, iterations_per_try: DEFAULT_ITERATIONS_PER_TRY };
 
 /// ARX's 16 prepared start values: `d1, d2` from 0 in steps of 0.33 while below 1.
 fn start_values() -> [(f64, f64); 16] {
@@ -769,7 +844,7 @@ mod tests {
         //   Σ_{i=1}^{u-1} i/(θ+iα) = Σ_{classes of size s>1} Σ_{j=1}^{s-1} 1/(j-α)
         let pairs = [(1, 20), (2, 10), (3, 6), (4, 3), (6, 2), (10, 1)];
         let sizes = hist(&pairs);
-        let (t, a) = pitman_fit(&Histogram::new(&sizes)).expect("converges");
+        let (t, a) = pitman_fit(&Histogram::new(&sizes), &SOLVER).expect("converges");
         let lhs1: f64 = (1..42).map(|i| 1.0 / (t + f64::from(i) * a)).sum();
         let rhs1: f64 = (1..92).map(|i| 1.0 / (t + f64::from(i))).sum();
         let lhs2: f64 = (1..42).map(|i| f64::from(i) / (t + f64::from(i) * a)).sum();
@@ -800,7 +875,7 @@ mod tests {
         let sizes = hist(&[(1, 40), (2, 12), (3, 5), (5, 2)]);
         let h = Histogram::new(&sizes);
         let population = h.n / 0.9;
-        let (k, a, b) = snb_fit(&h, population).expect("converges");
+        let (k, a, b) = snb_fit(&h, population, &SOLVER).expect("converges");
         let f = h.n / population;
         let d = (1.0 - f) * (1.0 - b);
         let e1 = k * f * libm::pow(b / (1.0 - d), a) * (a * d / (1.0 - d) + 1.0);

@@ -15,6 +15,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::criteria::{AverageRisk, KMap, Population, PopulationUniqueness};
 use super::error::{SearchError, SearchErrorKind};
 use crate::hierarchy::Builder;
 use crate::privacy::{DistanceChoice, OrderedMap};
@@ -33,9 +34,10 @@ pub struct AnonymiseConfig {
     /// Sensitive attributes and their criteria (l-diversity, t-closeness).
     #[serde(default)]
     pub sensitive: OrderedMap<Sensitive>,
-    /// k of k-anonymity (default [`DEFAULT_K`]; 1 means no k-anonymity).
-    #[serde(default = "default_k")]
-    pub k: u32,
+    /// k of k-anonymity (1 means no k-anonymity). When absent: [`DEFAULT_K`],
+    /// or 1 when a risk target or k-map is given (see [`AnonymiseConfig::k`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k: Option<u32>,
     /// The largest share of rows that may be suppressed, from 0 to 1 (default 0).
     #[serde(default)]
     pub suppression_limit: f64,
@@ -63,10 +65,24 @@ pub struct AnonymiseConfig {
     /// the command line and the wasm boundary apply it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_limit_ms: Option<u64>,
-}
-
-fn default_k() -> u32 {
-    DEFAULT_K
+    /// Average re-identification risk target (see [`super::criteria`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_risk: Option<AverageRisk>,
+    /// The largest share of records unique in the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_uniqueness: Option<f64>,
+    /// The largest estimated share of the population unique (needs the population).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population_uniqueness: Option<PopulationUniqueness>,
+    /// k-map with an estimated population (needs the population).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k_map: Option<KMap>,
+    /// The population the file is drawn from: a size or a preset (`"france"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<Population>,
+    /// The population as a sampling fraction `rows / N`, instead of `population`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling_fraction: Option<f64>,
 }
 
 /// One quasi-identifier: at most one hierarchy source (none: the `flat`
@@ -228,6 +244,21 @@ pub enum SuppressedRows {
 }
 
 impl AnonymiseConfig {
+    /// k of k-anonymity: as given; else 1 when a risk target (`average_risk`,
+    /// `sample_uniqueness`, `population_uniqueness`) or `k_map` is given, and
+    /// [`DEFAULT_K`] otherwise (l-diversity and t-closeness keep the default k).
+    pub fn k(&self) -> u32 {
+        self.k.unwrap_or_else(|| if self.has_risk_criterion() { 1 } else { DEFAULT_K })
+    }
+
+    /// Whether a risk target or k-map is given.
+    pub fn has_risk_criterion(&self) -> bool {
+        self.average_risk.is_some()
+            || self.sample_uniqueness.is_some()
+            || self.population_uniqueness.is_some()
+            || self.k_map.is_some()
+    }
+
     /// Reads a configuration from JSON text; errors name the path of the bad field.
     pub fn from_json(text: &str) -> Result<AnonymiseConfig, SearchError> {
         let mut de = serde_json::Deserializer::from_str(text);
@@ -279,8 +310,25 @@ impl AnonymiseConfig {
         if self.quasi_identifiers.is_empty() {
             return Err(SearchError::config("quasi_identifiers", "name at least one quasi-identifier"));
         }
-        if self.k == 0 {
+        if self.k == Some(0) {
             return Err(SearchError::config("k", "must be at least 1"));
+        }
+        if self.population.is_some() && self.sampling_fraction.is_some() {
+            return Err(SearchError::config("sampling_fraction", "give either `population` or `sampling_fraction`"));
+        }
+        if let Some(m) = self.k_map {
+            if m.k == 0 {
+                return Err(SearchError::config("k_map.k", "must be at least 1"));
+            }
+            if !(0.0..=1.0).contains(&m.significance) {
+                return Err(SearchError::config("k_map.significance", "must be a number from 0 to 1"));
+            }
+            if self.population.is_none() && self.sampling_fraction.is_none() {
+                return Err(SearchError::config(
+                    "k_map",
+                    "needs the population: give `population` or `sampling_fraction`",
+                ));
+            }
         }
         if !(0.0..=1.0).contains(&self.suppression_limit) {
             return Err(SearchError::config("suppression_limit", "must be a share of rows from 0 to 1"));
@@ -364,7 +412,7 @@ mod tests {
         .unwrap();
         assert_eq!(c.quasi_identifiers.len(), 2);
         assert_eq!(c.quasi_identifiers.0[0].0, "age");
-        assert_eq!(c.k, 5);
+        assert_eq!(c.k(), 5);
         assert_eq!(c.suppression_limit, 0.04);
         assert_eq!(c.metric, MetricKind::Loss);
         assert_eq!(c.sensitive.get("salary-class").unwrap().l_distinct, Some(2));
@@ -374,7 +422,7 @@ mod tests {
     #[test]
     fn defaults_and_errors_with_paths() {
         let c = AnonymiseConfig::from_json(r#"{"quasi_identifiers": {"a": {"hierarchy": "1;*"}}}"#).unwrap();
-        assert_eq!((c.k, c.suppression_limit, c.metric), (DEFAULT_K, 0.0, MetricKind::Loss));
+        assert_eq!((c.k(), c.suppression_limit, c.metric), (DEFAULT_K, 0.0, MetricKind::Loss));
         assert_eq!(c.search, SearchMode::Auto);
         assert_eq!(c.suppressed_rows, SuppressedRows::Mask);
 

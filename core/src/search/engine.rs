@@ -147,6 +147,8 @@ pub(crate) struct Engine<'p, 't> {
     grouping: Grouping,
     of_source: Vec<u32>,
     failing: Vec<bool>,
+    /// Kept classes in the order the risk criteria suppress them.
+    entries: Vec<u32>,
     spare: Vec<ClassList>,
     sensitive: SensitiveScratch,
     /// Per sensitive attribute, its values in each bottom class.
@@ -206,6 +208,7 @@ impl<'p, 't> Engine<'p, 't> {
             grouping: Grouping::default(),
             of_source: Vec::new(),
             failing: Vec::new(),
+            entries: Vec::new(),
             spare: Vec::new(),
             sensitive: SensitiveScratch::default(),
             bottom_values,
@@ -326,8 +329,19 @@ impl<'p, 't> Engine<'p, 't> {
         if sizes_pass && !p.sensitive.is_empty() {
             suppressed += self.judge_sensitive(list)?;
         }
-        let anonymous = suppressed <= p.max_suppressed;
         let levels = &list.levels;
+        if suppressed <= p.max_suppressed && !p.risk.is_empty() {
+            let d = self.dims.len();
+            let dims = &self.dims;
+            let tie = |class: usize| {
+                p.class_tie(levels, list.sizes[class], |j| {
+                    dims[j].maps[levels[j] as usize][list.reps[class * d + j] as usize]
+                })
+            };
+            suppressed +=
+                p.risk.enforce(&list.sizes, &mut self.failing, suppressed, p.max_suppressed, &tie, &mut self.entries);
+        }
+        let anonymous = suppressed <= p.max_suppressed;
         let metric = if anonymous {
             let d = self.dims.len();
             let dims = &self.dims;

@@ -83,6 +83,7 @@
 //! ```
 
 pub mod config;
+pub mod criteria;
 mod engine;
 mod error;
 mod groups;
@@ -99,6 +100,7 @@ pub use config::{
     AnonymiseConfig, MetricKind, QuasiIdentifier, Recoding, RecursiveCl, SearchMode, Sensitive, SuppressedRows,
     DEFAULT_K,
 };
+pub use criteria::{AverageRisk, AverageRiskBounds, CellSizeEstimator, KMap, Population, PopulationUniqueness};
 pub use error::{SearchError, SearchErrorKind};
 pub use output::{AnonymiseResult, Anonymised, MetricValue};
 pub use utility::{ColumnUtility, Ncp, Utility};

@@ -124,6 +124,8 @@ fn analysis_options(problem: &Problem<'_>, config: &AnonymiseConfig) -> Analysis
             .iter()
             .map(|(name, s)| SensitiveColumn { name: name.to_string(), distance: s.distance, order: s.order.clone() })
             .collect(),
+        // The population figures (uniqueness models, journalist, marketer) when the config gives one.
+        population: problem.population,
         ..Default::default()
     }
 }
@@ -271,7 +273,7 @@ impl Output {
             dims,
             options,
             result,
-            check: Some((config.k, config.sensitive.clone())),
+            check: Some((config.k(), config.sensitive.clone())),
         })
     }
 

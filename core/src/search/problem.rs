@@ -1,13 +1,14 @@
 //! A configuration applied to a table: the quasi-identifiers with their
 //! checked hierarchies, the privacy criteria, the metric.
 
-use super::config::{AnonymiseConfig, MetricKind};
+use super::config::{AnonymiseConfig, MetricKind, Recoding};
+use super::criteria::{self, RiskCriteria};
 use super::error::{SearchError, SearchErrorKind};
 use super::metric::Metric;
 use crate::hierarchy::builder::{Builder, Empty};
 use crate::hierarchy::{arx, ColumnError, ColumnHierarchy};
 use crate::privacy::sensitive::ClassDistribution;
-use crate::privacy::SensitiveValues;
+use crate::privacy::{PopulationSpec, SensitiveValues};
 use crate::table::{Column, Table};
 
 /// A quasi-identifier ready for the search.
@@ -51,8 +52,17 @@ impl SensitiveCheck<'_> {
 pub(crate) struct Problem<'t> {
     pub dims: Vec<Dim<'t>>,
     pub sensitive: Vec<SensitiveCheck<'t>>,
-    /// The smallest class size that can meet every criterion (k and the ls).
+    /// The smallest class size that can meet every criterion (k, k-map's
+    /// derived k and the ls).
     pub min_size: u32,
+    /// The risk-based criteria (average risk, sample and population uniqueness).
+    pub risk: RiskCriteria,
+    /// The population's size, when the configuration gives it.
+    pub population: Option<u64>,
+    /// For the Loss metric with risk criteria: per quasi-identifier, per
+    /// level, each label's domain share (ARX orders classes of equal size
+    /// by their loss before suppressing them).
+    pub shares: Option<Vec<Vec<Vec<f64>>>>,
     /// The most rows that may be suppressed (ARX: `floor(limit · rows)`).
     pub max_suppressed: u64,
     pub metric: Metric,
@@ -114,7 +124,31 @@ impl<'t> Problem<'t> {
                 t: s.t_closeness,
             });
         }
-        let min_size = sensitive.iter().map(SensitiveCheck::implied_k).fold(config.k, u32::max);
+        let population = match (config.population, config.sampling_fraction) {
+            (Some(p), _) => Some(PopulationSpec::Size(p.size())),
+            (None, Some(f)) => Some(PopulationSpec::SamplingFraction(f)),
+            (None, None) => None,
+        };
+        let population = match population {
+            None => None,
+            Some(spec) => Some(spec.size(table.rows).map_err(|e| {
+                let path = if config.population.is_some() { "population" } else { "sampling_fraction" };
+                SearchError::config(path, e.to_string())
+            })?),
+        };
+        let risk =
+            RiskCriteria::new(config.average_risk, config.sample_uniqueness, config.population_uniqueness, population)?;
+        if config.recoding == Recoding::Local && !risk.is_empty() {
+            return Err(SearchError::config(
+                "recoding",
+                "local recoding supports k, k_map, l-diversity and t-closeness, not risk targets",
+            ));
+        }
+        let mut min_size = sensitive.iter().map(SensitiveCheck::implied_k).fold(config.k(), u32::max);
+        if let (Some(m), Some(n)) = (config.k_map, population) {
+            let f = table.rows as f64 / n as f64;
+            min_size = min_size.max(criteria::derived_k(m.k, m.significance, f, m.estimator, table.rows));
+        }
         let max_suppressed = (config.suppression_limit * table.rows as f64).floor() as u64;
         let metric = {
             let pairs: Vec<(&ColumnHierarchy, &[u32])> =
@@ -122,7 +156,16 @@ impl<'t> Problem<'t> {
             Metric::new(config.metric, table.rows, &pairs)
                 .with_weights(config.quasi_identifiers.iter().map(|(_, q)| q.weight))
         };
-        Ok(Problem { dims, sensitive, min_size, max_suppressed, metric })
+        let shares = (config.metric == MetricKind::Loss && !risk.is_empty()).then(|| {
+            dims.iter()
+                .map(|d| {
+                    let h = &d.hierarchy;
+                    let domain = h.hierarchy_rows().max(1) as f64;
+                    (0..h.height()).map(|l| h.label_rows(l).iter().map(|&r| f64::from(r) / domain).collect()).collect()
+                })
+                .collect()
+        });
+        Ok(Problem { dims, sensitive, min_size, risk, population, shares, max_suppressed, metric })
     }
 
     /// Whether "anonymous" (the criteria met with at most `max_suppressed`
@@ -137,9 +180,31 @@ impl<'t> Problem<'t> {
     ///   passed, so the suppressed rows could grow: only k-anonymity and
     ///   distinct l-diversity are safe (a merged class with fewer than `k`
     ///   rows, or `l` values, is made of parts that all had fewer).
+    /// - The risk criteria: average risk (a threshold alone) and sample
+    ///   uniqueness are, with or without suppression; the relaxed average
+    ///   risk only without; population uniqueness never (proofs and a
+    ///   counter-example in [`super::criteria`]). k-map with an estimator is
+    ///   a class size, as k.
     pub(crate) fn monotone(&self) -> bool {
-        self.max_suppressed == 0
-            || self.sensitive.iter().all(|s| s.l_entropy.is_none() && s.recursive.is_none() && s.t.is_none())
+        let suppression = self.max_suppressed > 0;
+        self.risk.monotone(suppression)
+            && (!suppression
+                || self.sensitive.iter().all(|s| s.l_entropy.is_none() && s.recursive.is_none() && s.t.is_none()))
+    }
+
+    /// The order key of a class among classes of its size before the risk
+    /// criteria suppress them: ARX's class loss for Loss (`MetricMDNMLoss`
+    /// per class: `size · share` per quasi-identifier, combined by the
+    /// geometric mean, compared as `Π (1 + x)`), else 0 (first row decides).
+    /// `label(d)` is the class's label of quasi-identifier `d` at `levels`.
+    pub(crate) fn class_tie(&self, levels: &[u32], size: u32, label: impl Fn(usize) -> u32) -> f64 {
+        let Some(shares) = &self.shares else { return 0.0 };
+        let mut product = 1.0;
+        for (d, (per_level, &l)) in shares.iter().zip(levels).enumerate() {
+            let share = per_level[l as usize].get(label(d) as usize).copied().unwrap_or(1.0);
+            product *= 1.0 + f64::from(size) * share;
+        }
+        product
     }
 
     /// The metric.

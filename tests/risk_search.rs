@@ -1,0 +1,378 @@
+//! Risk targets as criteria of the search: ARX 3.9.2's
+//! `TestAnonymizationRiskBased` on Adult (nine quasi-identifiers, 4 %
+//! suppression, the US population of 317,238,626), every result checked
+//! again by `privacy::analyse`; the configuration's rules; and the optimal
+//! search against exhaustive enumeration on small tables for the risk criteria.
+
+#[path = "common/adult.rs"]
+mod adult;
+use adult::{adult, hierarchy};
+
+use masque::privacy::population::{criterion_fraction, UniquenessRule};
+use masque::privacy::risk::size_histogram;
+use masque::privacy::{analyse, AnalysisOptions, Classes, QiCodes};
+use masque::search::{anonymise, search, AnonymiseConfig, AnonymiseResult, Unlimited};
+use masque::table::{Column, Table};
+
+/// ARX's column order in `TestAnonymizationRiskBased`.
+const ARX_QI: [&str; 9] =
+    ["sex", "age", "race", "marital-status", "education", "native-country", "workclass", "occupation", "salary-class"];
+
+/// The nine quasi-identifiers with ARX's hierarchies, 4 % suppression, `extra` members.
+fn config(metric: &str, extra: &str) -> AnonymiseConfig {
+    let qis: Vec<String> = ARX_QI
+        .iter()
+        .map(|q| {
+            format!(
+                "{}: {{\"hierarchy\": {}}}",
+                serde_json::to_string(q).unwrap(),
+                serde_json::to_string(&hierarchy(q)).unwrap()
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"quasi_identifiers": {{{}}}, "suppression_limit": 0.04, "metric": "{metric}", "search": "optimal"{extra}}}"#,
+        qis.join(", ")
+    );
+    AnonymiseConfig::from_json(&text).unwrap()
+}
+
+fn levels(r: &AnonymiseResult) -> Vec<usize> {
+    ARX_QI.iter().map(|q| *r.levels.get(q).unwrap()).collect()
+}
+
+/// The class sizes of the output's kept rows (suppressed rows are written `*`
+/// in every quasi-identifier; the analysis excludes them by that marker).
+fn output_histogram(out: &Table) -> (Vec<masque::privacy::risk::SizeCount>, usize) {
+    let cols: Vec<&Column> = ARX_QI.iter().map(|q| out.column(q).unwrap()).collect();
+    let suppressed: Vec<bool> = (0..out.rows).map(|r| cols.iter().all(|c| c.get(r) == "*")).collect();
+    let qis: Vec<QiCodes<'_>> = cols.iter().map(|c| QiCodes::new(&c.codes, c.dict.len() as u64)).collect();
+    let classes = Classes::group(&qis, Some(&suppressed)).unwrap();
+    let kept = suppressed.iter().filter(|&&s| !s).count();
+    (size_histogram(&classes), kept)
+}
+
+/// The entropy of the node `levels` with nothing suppressed (k = 1).
+fn unsuppressed_entropy(levels: &[usize; 9]) -> f64 {
+    let qis: Vec<String> = ARX_QI
+        .iter()
+        .zip(levels)
+        .map(|(q, l)| {
+            format!(
+                "{}: {{\"hierarchy\": {}, \"min_level\": {l}, \"max_level\": {l}}}",
+                serde_json::to_string(q).unwrap(),
+                serde_json::to_string(&hierarchy(q)).unwrap()
+            )
+        })
+        .collect();
+    let text = format!(r#"{{"quasi_identifiers": {{{}}}, "k": 1, "metric": "entropy"}}"#, qis.join(", "));
+    let choice = search(&adult(), &AnonymiseConfig::from_json(&text).unwrap(), &mut Unlimited).unwrap();
+    choice.metric
+}
+
+struct Case {
+    metric: &'static str,
+    extra: &'static str,
+    loss: f64,
+    levels: [usize; 9],
+}
+
+/// ARX's `TestAnonymizationRiskBased` (ARX's solver: deterministic, 15 iterations per try).
+const CASES: [Case; 6] = [
+    Case {
+        metric: "entropy",
+        extra: r#", "average_risk": 0.01"#,
+        loss: 314637.8461904862,
+        levels: [1, 0, 1, 1, 3, 2, 2, 1, 1],
+    },
+    Case {
+        metric: "loss",
+        extra: r#", "sample_uniqueness": 0.01"#,
+        loss: 0.1606952725863784,
+        levels: [0, 3, 0, 0, 1, 1, 1, 1, 0],
+    },
+    Case {
+        metric: "entropy",
+        extra: r#", "population": "usa", "population_uniqueness": {"threshold": 0.0001, "model": "dankar", "iterations": 15}"#,
+        loss: 144298.1603344462,
+        levels: [0, 0, 1, 1, 1, 2, 1, 0, 0],
+    },
+    Case {
+        metric: "loss",
+        extra: r#", "population": "usa", "population_uniqueness": {"threshold": 0.0001, "model": "zayatz", "iterations": 15}"#,
+        loss: 0.16078200456326086,
+        levels: [0, 3, 0, 0, 1, 1, 1, 1, 0],
+    },
+    Case {
+        metric: "entropy",
+        extra: r#", "population": "usa", "population_uniqueness": {"threshold": 0.0001, "model": "pitman", "iterations": 15}"#,
+        loss: 144298.1603344462,
+        levels: [0, 0, 1, 1, 1, 2, 1, 0, 0],
+    },
+    Case {
+        metric: "loss",
+        extra: r#", "population": "usa", "population_uniqueness": {"threshold": 0.0001, "model": "snb", "iterations": 15}"#,
+        loss: 0.17599055898432758,
+        levels: [0, 3, 0, 0, 2, 1, 1, 1, 0],
+    },
+];
+
+fn check_case(i: usize) {
+    let case = &CASES[i];
+    let table = adult();
+    let config = config(case.metric, case.extra);
+    let done = anonymise(&table, &config, &mut Unlimited).unwrap();
+    let r = &done.result;
+    assert_eq!(levels(r), case.levels, "case {i}: levels");
+    if case.metric == "loss" {
+        // ARX rounds each quasi-identifier's loss (to about 1e-10)
+        assert!((r.metric.value - case.loss).abs() <= 1e-9, "case {i}: {} vs {}", r.metric.value, case.loss);
+    } else {
+        // ARX's non-uniform entropy with suppression is not masque's (which
+        // charges a suppressed row log2(n / c(v)) per quasi-identifier): the
+        // transformation is ARX's; the value is bounded below by the
+        // entropy of the same levels with nothing suppressed, and ARX's
+        // figure lies between the two.
+        let unsuppressed = unsuppressed_entropy(&case.levels);
+        assert!(
+            unsuppressed < case.loss && case.loss < r.metric.value,
+            "case {i}: {unsuppressed} {} {}",
+            case.loss,
+            r.metric.value
+        );
+    }
+    assert!(r.optimal, "case {i}");
+    assert!(r.suppressed as f64 <= 0.04 * table.rows as f64);
+
+    // The output meets the criterion, measured again by the analysis code.
+    let (histogram, kept) = output_histogram(&done.table);
+    let classes: usize = histogram.iter().map(|s| s.classes).sum();
+    match i {
+        0 => assert!(classes as f64 / kept as f64 <= 0.01, "average risk"),
+        1 => {
+            let singles = histogram.iter().find(|s| s.size == 1).map_or(0, |s| s.classes);
+            assert!(singles as f64 / kept as f64 <= 0.01, "sample uniqueness");
+        }
+        _ => {
+            let rule =
+                [UniquenessRule::Dankar, UniquenessRule::Zayatz, UniquenessRule::Pitman, UniquenessRule::Snb][i - 2];
+            let x = criterion_fraction(&histogram, 317_238_626.0, rule, 15);
+            let singles = histogram.iter().any(|s| s.size == 1);
+            assert!((x > 0.0 && x <= 0.0001) || (x == 0.0 && !singles), "population uniqueness {x}");
+        }
+    }
+    // The report after agrees with the histogram (the analysis excludes the `*` rows).
+    let after = r.risk_after.as_ref().unwrap();
+    assert_eq!(after.classes, classes, "case {i}");
+    if i >= 2 {
+        let population = after.population.as_ref().expect("the population figures are reported");
+        assert_eq!(population.size, 317_238_626);
+    }
+}
+
+#[test]
+fn arx_average_risk() {
+    check_case(0);
+}
+
+#[test]
+fn arx_sample_uniqueness() {
+    check_case(1);
+}
+
+#[test]
+fn arx_population_uniqueness_dankar() {
+    check_case(2);
+}
+
+#[test]
+fn arx_population_uniqueness_zayatz() {
+    check_case(3);
+}
+
+#[test]
+fn arx_population_uniqueness_pitman() {
+    check_case(4);
+}
+
+#[test]
+fn arx_population_uniqueness_snb() {
+    check_case(5);
+}
+
+#[test]
+fn analysis_matches_the_criterion_fraction() {
+    // The analysis's Dankar figure equals the criterion's with ARX's default solver.
+    let table = adult();
+    let options = AnalysisOptions {
+        qi: ARX_QI.iter().map(|s| s.to_string()).collect(),
+        population: Some(317_238_626),
+        ..Default::default()
+    };
+    let report = analyse(&table, &options, None).unwrap();
+    let cols: Vec<&Column> = ARX_QI.iter().map(|q| table.column(q).unwrap()).collect();
+    let qis: Vec<QiCodes<'_>> = cols.iter().map(|c| QiCodes::new(&c.codes, c.dict.len() as u64)).collect();
+    let h = size_histogram(&Classes::group(&qis, None).unwrap());
+    let x = criterion_fraction(&h, 317_238_626.0, UniquenessRule::Dankar, 1000);
+    assert_eq!(report.population.unwrap().uniqueness.dankar, x);
+}
+
+#[test]
+fn k_is_optional_with_a_risk_target() {
+    let base = r#"{"quasi_identifiers": {"a": {}}"#;
+    let c = AnonymiseConfig::from_json(&format!("{base}}}")).unwrap();
+    assert_eq!(c.k(), 11);
+    let c = AnonymiseConfig::from_json(&format!(r#"{base}, "average_risk": 0.05}}"#)).unwrap();
+    assert_eq!(c.k(), 1);
+    let c = AnonymiseConfig::from_json(&format!(r#"{base}, "average_risk": 0.05, "k": 3}}"#)).unwrap();
+    assert_eq!(c.k(), 3);
+    let c = AnonymiseConfig::from_json(&format!(r#"{base}, "sensitive": {{"s": {{"l_distinct": 2}}}}}}"#)).unwrap();
+    assert_eq!(c.k(), 11, "l-diversity keeps the default k");
+    // k serialises only when given
+    let c = AnonymiseConfig::from_json(&format!(r#"{base}, "sample_uniqueness": 0.01}}"#)).unwrap();
+    assert!(!serde_json::to_string(&c).unwrap().contains("\"k\""));
+}
+
+#[test]
+fn configuration_errors_name_the_field() {
+    let table = Table::new(vec![Column::from_values("a", ["1", "2", "3", "4"])]).unwrap();
+    let err = |extra: &str| {
+        let text = format!(r#"{{"quasi_identifiers": {{"a": {{}}}}{extra}}}"#);
+        match AnonymiseConfig::from_json(&text) {
+            Err(e) => e.to_string(),
+            Ok(c) => search(&table, &c, &mut Unlimited).unwrap_err().to_string(),
+        }
+    };
+    assert!(err(r#", "average_risk": 1.5"#).contains("average_risk"));
+    assert!(err(r#", "average_risk": {"threshold": 0.1, "highest": 0, "records_above": 0.1}"#)
+        .contains("average_risk.highest"));
+    assert!(err(r#", "average_risk": {"threshold": 0.1}"#).contains("average_risk"));
+    assert!(err(r#", "sample_uniqueness": -1"#).contains("sample_uniqueness"));
+    assert!(err(r#", "population_uniqueness": {"threshold": 0.01}"#)
+        .contains("population_uniqueness: needs the population"));
+    assert!(err(r#", "population_uniqueness": {"threshold": 0.01, "model": "x"}, "population": 10"#)
+        .contains("population_uniqueness.model"));
+    assert!(err(r#", "population": 2, "sample_uniqueness": 0.1"#).contains("population:"));
+    assert!(err(r#", "population": 10, "sampling_fraction": 0.1"#).contains("sampling_fraction"));
+    assert!(err(r#", "sampling_fraction": 0, "sample_uniqueness": 0.1"#).contains("sampling_fraction"));
+    assert!(err(r#", "k_map": {"k": 5}"#).contains("k_map: needs the population"));
+    assert!(err(r#", "k_map": {"k": 0}, "population": 100"#).contains("k_map.k"));
+    assert!(err(r#", "k_map": {"k": 2, "estimator": "binomial"}, "population": 100"#).contains("k_map.estimator"));
+    assert!(err(r#", "population": "atlantis""#).contains("population"));
+    assert!(err(r#", "recoding": "local", "sample_uniqueness": 0.1"#).contains("recoding"));
+}
+
+#[test]
+fn k_map_is_k_anonymity_with_the_derived_k() {
+    // f = 30162 / 301620 = 0.1, k = 5: λ = 0.5, Poisson at 0.05 gives k' = 4.
+    let table = adult();
+    let qi = r#""quasi_identifiers": {"age": {"hierarchy": AGE}, "sex": {}, "race": {}}"#
+        .replace("AGE", &serde_json::to_string(&hierarchy("age")).unwrap());
+    let kmap = AnonymiseConfig::from_json(&format!(
+        r#"{{{qi}, "k_map": {{"k": 5, "significance": 0.05}}, "population": {}}}"#,
+        table.rows * 10
+    ))
+    .unwrap();
+    let k4 = AnonymiseConfig::from_json(&format!(r#"{{{qi}, "k": 4}}"#)).unwrap();
+    let a = search(&table, &kmap, &mut Unlimited).unwrap();
+    let b = search(&table, &k4, &mut Unlimited).unwrap();
+    assert_eq!(a.levels, b.levels);
+    assert_eq!(a.metric, b.metric);
+    let done = anonymise(&table, &kmap, &mut Unlimited).unwrap();
+    assert!(done.result.risk_after.as_ref().unwrap().k >= 4);
+}
+
+/// A small deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// The hierarchy of the values 0..8: the value, pairs, quads, `*`.
+fn octal_hierarchy() -> String {
+    (0..8).map(|v| format!("{v};{}-{};{}-{};*\n", v / 2 * 2, v / 2 * 2 + 1, v / 4 * 4, v / 4 * 4 + 3)).collect()
+}
+
+/// Every node checked on its own (min = max), the best by (metric, height, levels).
+fn exhaustive(table: &Table, extra: &str, metric: &str) -> Option<(Vec<usize>, f64)> {
+    let mut best: Option<(Vec<usize>, f64)> = None;
+    let h = serde_json::to_string(&octal_hierarchy()).unwrap();
+    for a in 0..4 {
+        for b in 0..4 {
+            for c in 0..4 {
+                let text = format!(
+                    r#"{{"quasi_identifiers": {{"a": {{"hierarchy": {h}, "min_level": {a}, "max_level": {a}}}, "b": {{"hierarchy": {h}, "min_level": {b}, "max_level": {b}}}, "c": {{"hierarchy": {h}, "min_level": {c}, "max_level": {c}}}}}, "metric": "{metric}", "search": "optimal"{extra}}}"#
+                );
+                let config = AnonymiseConfig::from_json(&text).unwrap();
+                if let Ok(choice) = search(table, &config, &mut Unlimited) {
+                    let levels = vec![a, b, c];
+                    let better = match &best {
+                        None => true,
+                        Some((l, m)) => {
+                            let key = |l: &Vec<usize>| (l.iter().sum::<usize>(), l.clone());
+                            choice.metric < *m || (choice.metric == *m && key(&levels) < key(l))
+                        }
+                    };
+                    if better {
+                        best = Some((levels, choice.metric));
+                    }
+                }
+            }
+        }
+    }
+    best
+}
+
+#[test]
+fn the_optimal_search_finds_the_exhaustive_optimum_with_risk_criteria() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let h = serde_json::to_string(&octal_hierarchy()).unwrap();
+    let criteria = [
+        r#", "average_risk": 0.3"#,
+        r#", "average_risk": 0.5"#,
+        r#", "sample_uniqueness": 0.05"#,
+        r#", "sample_uniqueness": 0.2"#,
+        r#", "average_risk": {"threshold": 0.5, "highest": 0.34, "records_above": 0.1}"#,
+        r#", "population": 2000, "population_uniqueness": {"threshold": 0.01, "model": "zayatz"}"#,
+        r#", "population": 500, "population_uniqueness": {"threshold": 0.02}"#,
+        r#", "population": 1000, "k_map": {"k": 6, "estimator": "zero_truncated_poisson"}"#,
+    ];
+    for round in 0..24 {
+        let rows = 30 + rng.below(90) as usize;
+        // skewed values so that classes of many sizes appear
+        let mut column = |name: &str| {
+            let values: Vec<String> = (0..rows).map(|_| (rng.below(8).min(rng.below(8))).to_string()).collect();
+            Column::from_values(name, values.iter())
+        };
+        let table = Table::new(vec![column("a"), column("b"), column("c")]).unwrap();
+        let extra = criteria[round % criteria.len()];
+        let limit = [0.0, 0.05, 0.1, 0.2][rng.below(4) as usize];
+        let metric = ["loss", "entropy", "discernibility", "precision"][rng.below(4) as usize];
+        let extra = format!(r#", "suppression_limit": {limit}{extra}"#);
+        let text = format!(
+            r#"{{"quasi_identifiers": {{"a": {{"hierarchy": {h}}}, "b": {{"hierarchy": {h}}}, "c": {{"hierarchy": {h}}}}}, "metric": "{metric}", "search": "optimal"{extra}}}"#
+        );
+        let config = AnonymiseConfig::from_json(&text).unwrap();
+        let want = exhaustive(&table, &extra, metric);
+        match search(&table, &config, &mut Unlimited) {
+            Ok(choice) => {
+                let (levels, m) =
+                    want.unwrap_or_else(|| panic!("round {round}: the search found a node, enumeration none"));
+                let got: Vec<usize> = ["a", "b", "c"].iter().map(|q| *choice.levels.get(q).unwrap()).collect();
+                assert_eq!((got, choice.metric), (levels, m), "round {round}: {extra} {metric}");
+                assert!(choice.optimal);
+            }
+            Err(e) => assert!(want.is_none(), "round {round}: {e}"),
+        }
+    }
+}
