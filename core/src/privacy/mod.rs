@@ -48,6 +48,7 @@ pub mod population;
 pub mod report;
 pub mod risk;
 pub mod sensitive;
+pub mod weighted;
 
 pub use classes::{Classes, Grouper, QiCodes, SUPPRESSED};
 pub use error::{PrivacyError, PrivacyErrorKind, Role};
@@ -57,6 +58,7 @@ pub use report::{
     SensitiveReport,
 };
 pub use sensitive::{ClassDistributions, Distance, DistanceChoice, SensitiveValues};
+pub use weighted::analyse_weighted;
 
 use crate::table::{Column, Table};
 

@@ -193,7 +193,7 @@ impl SensitiveValues {
         Ok(SensitiveValues::build(counts, key_of_code, distance))
     }
 
-    fn build(code_counts: Vec<u64>, key_of_code: &[u32], distance: Distance) -> SensitiveValues {
+    pub(super) fn build(code_counts: Vec<u64>, key_of_code: &[u32], distance: Distance) -> SensitiveValues {
         // Rows per key, then present keys numbered in key order.
         let keys = key_of_code.iter().map(|&k| k as usize + 1).max().unwrap_or(0);
         let mut key_counts = vec![0u64; keys];
@@ -385,6 +385,18 @@ impl ClassDistributions {
             self.start.push(self.values.len());
         }
         Ok(())
+    }
+
+    /// Distributions given whole (the weighted analysis, [`super::weighted`]):
+    /// class `c`'s values are `values[start[c]..start[c + 1]]`, increasing,
+    /// with their `counts`; `sizes[c]` is the sum of its counts.
+    pub(super) fn from_parts(
+        start: Vec<usize>,
+        values: Vec<u32>,
+        counts: Vec<u32>,
+        sizes: Vec<u32>,
+    ) -> ClassDistributions {
+        ClassDistributions { start, values, counts, sizes, ..ClassDistributions::default() }
     }
 
     /// The number of classes.
