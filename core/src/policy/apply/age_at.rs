@@ -18,25 +18,23 @@ use crate::table::{Column, Dictionary};
 
 /// A distinct value of either date column.
 #[derive(Clone, Copy)]
-enum Day {
+enum Cell {
     Blank,
     Unreadable,
-    Day(i32),
+    Date(i32),
 }
 
-fn days(column: &Column, order: DateOrder) -> Vec<Day> {
+fn days(column: &Column, order: DateOrder) -> Vec<Cell> {
     column
         .dict
         .iter()
-        .map(
-            |v| {
-                if is_blank(v) {
-                    Day::Blank
-                } else {
-                    parse_date(v, order).map_or(Day::Unreadable, |(d, _)| Day::Day(d))
-                }
-            },
-        )
+        .map(|v| {
+            if is_blank(v) {
+                Cell::Blank
+            } else {
+                parse_date(v, order).map_or(Cell::Unreadable, |(d, _)| Cell::Date(d))
+            }
+        })
         .collect()
 }
 
@@ -63,18 +61,18 @@ pub(super) fn age_at(
     let mut tally = Tally::default();
     let mut codes = Vec::with_capacity(column.codes.len());
     for (row, (&b, &t)) in column.codes.iter().zip(&at.codes).enumerate() {
-        let birth = births.get(b as usize).copied().unwrap_or(Day::Unreadable);
-        let when = ats.get(t as usize).copied().unwrap_or(Day::Unreadable);
+        let birth = births.get(b as usize).copied().unwrap_or(Cell::Unreadable);
+        let when = ats.get(t as usize).copied().unwrap_or(Cell::Unreadable);
         let age = match (birth, when) {
-            (Day::Blank, _) => {
+            (Cell::Blank, _) => {
                 tally.empty += 1;
                 codes.push(*blank.get_or_insert_with(|| dict.intern("")));
                 continue;
             }
-            (Day::Unreadable, _) => Err(Reason::Date),
-            (Day::Day(_), Day::Blank) => Err(Reason::MissingAt),
-            (Day::Day(_), Day::Unreadable) => Err(Reason::AtDate),
-            (Day::Day(b), Day::Day(t)) => age_in_years(b, t).ok_or(Reason::AfterReference),
+            (Cell::Unreadable, _) => Err(Reason::Date),
+            (Cell::Date(_), Cell::Blank) => Err(Reason::MissingAt),
+            (Cell::Date(_), Cell::Unreadable) => Err(Reason::AtDate),
+            (Cell::Date(b), Cell::Date(t)) => age_in_years(b, t).ok_or(Reason::AfterReference),
         };
         let code = match age {
             Ok(years) => *labels.entry(years).or_insert_with(|| {
