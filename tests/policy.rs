@@ -49,8 +49,13 @@ fn column(out: &str, name: &str) -> Vec<String> {
     lines.map(|l| l.split(';').nth(i).unwrap().to_string()).collect()
 }
 
+/// The report of the column written as `name` (its own, or the one `age_at` renames).
 fn col_report<'a>(r: &'a ApplyReport, name: &str) -> &'a masque::policy::ColumnReport {
-    r.columns.iter().find(|c| c.name == name).unwrap()
+    r.columns
+        .iter()
+        .find(|c| c.renamed.as_deref() == Some(name))
+        .or_else(|| r.columns.iter().find(|c| c.name == name))
+        .unwrap()
 }
 
 #[test]
@@ -853,6 +858,9 @@ fn any_action() -> impl Strategy<Value = &'static str> {
         Just(r#"{"action": "pseudonymise", "kind": "phone", "on_invalid": "redact"}"#),
         Just(r#"{"action": "pseudonymise", "kind": "email", "on_invalid": "pseudonymise"}"#),
         Just(r#"{"action": "mask", "keep_start": 3, "keep_end": 3}"#),
+        Just(r#"{"action": "age_at", "at": "c0"}"#),
+        Just(r#"{"action": "age_at", "at": "c1", "bounds": [18, 65], "name": "age2"}"#),
+        Just(r#"{"action": "age_at", "at": "c2", "width": 5, "top": 90, "on_invalid": "error", "order": "mdy"}"#),
         Just(r#"{"action": "keep"}"#),
     ]
 }
