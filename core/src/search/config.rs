@@ -55,6 +55,10 @@ pub struct AnonymiseConfig {
     /// Written only when local, so that existing configurations serialise as before.
     #[serde(default, skip_serializing_if = "Recoding::is_global")]
     pub recoding: Recoding,
+    /// How failing rows are suppressed: whole records (the default) or the
+    /// fewest cells (`{"suppression": "cells", "importance": [...]}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<LocalConfig>,
     /// Stop the search after this many lattice nodes checked (a budget that
     /// does not depend on the machine); the result then says `optimal: false`.
     /// If no anonymous node was found by then, the heuristic's climb to a
@@ -231,6 +235,35 @@ impl Recoding {
     }
 }
 
+/// The `local` section: how the rows a generalisation leaves failing are
+/// suppressed (see `search::suppress_cells`).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalConfig {
+    /// Whole records (the default) or the fewest cells.
+    #[serde(default)]
+    pub suppression: LocalSuppression,
+    /// Quasi-identifiers, most important first: cells of the others, then
+    /// of the last listed, are blanked first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub importance: Vec<String>,
+}
+
+/// What suppression blanks.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocalSuppression {
+    /// Every quasi-identifier of a failing row (record suppression).
+    #[default]
+    Records,
+    /// The fewest quasi-identifier cells of the failing rows, written `*`
+    /// (sdcMicro's local suppression); rows no blanking saves are
+    /// suppressed whole.
+    Cells,
+}
+
 /// What the output does with suppressed rows.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -392,6 +425,35 @@ impl AnonymiseConfig {
                     return Err(SearchError::config(&format!("{path}.t_closeness"), "must be a number from 0 to 1"));
                 }
             }
+        }
+        self.check_local()
+    }
+
+    /// Checks the `local` section.
+    fn check_local(&self) -> Result<(), SearchError> {
+        let Some(local) = &self.local else { return Ok(()) };
+        for (i, name) in local.importance.iter().enumerate() {
+            let path = format!("local.importance[{i}]");
+            if self.quasi_identifiers.get(name).is_none() {
+                return Err(SearchError::config(&path, "is not a quasi-identifier"));
+            }
+            if local.importance[..i].contains(name) {
+                return Err(SearchError::config(&path, "is listed twice"));
+            }
+        }
+        let risk_target =
+            self.average_risk.is_some() || self.sample_uniqueness.is_some() || self.population_uniqueness.is_some();
+        if local.suppression == LocalSuppression::Cells && risk_target {
+            return Err(SearchError::config(
+                "local.suppression",
+                "cell suppression supports k, k_map, l-diversity and t-closeness, not risk targets",
+            ));
+        }
+        if local.suppression == LocalSuppression::Cells && self.recoding == Recoding::Local {
+            return Err(SearchError::config(
+                "local.suppression",
+                "cell suppression applies to global recoding (local recoding suppresses nothing)",
+            ));
         }
         Ok(())
     }

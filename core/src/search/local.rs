@@ -114,8 +114,8 @@ struct Part {
     end: usize,
 }
 
-/// The sensitive-criteria check of a set of rows.
-struct Criteria<'p, 't> {
+/// The sensitive-criteria check of a set of rows (also cell suppression's).
+pub(super) struct Criteria<'p, 't> {
     problem: &'p Problem<'t>,
     /// Per sensitive attribute, each row's value number.
     values: Vec<Vec<u32>>,
@@ -125,9 +125,25 @@ struct Criteria<'p, 't> {
     scratch: Vec<u32>,
 }
 
-impl Criteria<'_, '_> {
+impl<'p, 't> Criteria<'p, 't> {
+    /// The check of `problem`'s sensitive criteria.
+    pub(super) fn new(problem: &'p Problem<'t>) -> Criteria<'p, 't> {
+        Criteria {
+            problem,
+            values: problem
+                .sensitive
+                .iter()
+                .map(|s| s.column.codes.iter().map(|&c| s.values.value_of(c).unwrap_or(0)).collect())
+                .collect(),
+            buffer: Vec::new(),
+            distinct: Vec::new(),
+            counts: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
     /// Whether `rows` (at least `min_size` of them) meet every sensitive criterion.
-    fn pass(&mut self, rows: &[u32]) -> bool {
+    pub(super) fn pass(&mut self, rows: &[u32]) -> bool {
         for (check, values) in self.problem.sensitive.iter().zip(&self.values) {
             self.buffer.clear();
             self.buffer.extend(rows.iter().map(|&r| values[r as usize]));
@@ -223,18 +239,7 @@ pub(crate) fn recode_with(
             max: (d.max as usize).min(top) as u16,
         });
     }
-    let mut criteria = Criteria {
-        problem,
-        values: problem
-            .sensitive
-            .iter()
-            .map(|s| s.column.codes.iter().map(|&c| s.values.value_of(c).unwrap_or(0)).collect())
-            .collect(),
-        buffer: Vec::new(),
-        distinct: Vec::new(),
-        counts: Vec::new(),
-        scratch: Vec::new(),
-    };
+    let mut criteria = Criteria::new(problem);
     let d_count = dims.len();
     let mut rows: Vec<u32> = (0..n as u32).collect();
     if (n as u64) < u64::from(problem.min_size) || !criteria.pass(&rows) {

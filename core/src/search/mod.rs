@@ -94,12 +94,14 @@ pub mod metric;
 mod optimal;
 mod output;
 mod problem;
+mod suppress_cells;
 pub mod utility;
 
 pub use config::{
     AnonymiseConfig, MetricKind, QuasiIdentifier, Recoding, RecursiveCl, SearchMode, Sensitive, SuppressedRows,
     DEFAULT_K,
 };
+pub use config::{LocalConfig, LocalSuppression};
 pub use criteria::{AverageRisk, AverageRiskBounds, CellSizeEstimator, KMap, Population, PopulationUniqueness};
 pub use error::{SearchError, SearchErrorKind};
 pub use output::{AnonymiseResult, Anonymised, MetricValue};

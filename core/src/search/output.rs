@@ -4,11 +4,12 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::config::{AnonymiseConfig, Recoding, Sensitive, SuppressedRows};
+use super::config::{AnonymiseConfig, LocalSuppression, Recoding, Sensitive, SuppressedRows};
 use super::engine::Solution;
 use super::error::{SearchError, SearchErrorKind};
 use super::local::LocalSolution;
 use super::problem::Problem;
+use super::suppress_cells;
 use super::utility::{self, Measure, Ncp, Utility};
 use super::{Choice, Monitor, Phase};
 use crate::hierarchy::ColumnHierarchy;
@@ -104,6 +105,8 @@ struct Output {
     hierarchies: Vec<ColumnHierarchy>,
     weights: Vec<f64>,
     measure: Measure,
+    /// With cell suppression: per row, the quasi-identifiers blanked (bit `d`).
+    cells: Option<Vec<u64>>,
 }
 
 /// How a quasi-identifier's output column is made.
@@ -140,8 +143,19 @@ impl Output {
         solution: Solution,
         choice: &Choice,
     ) -> Result<Output, SearchError> {
-        let mask = solution.row_suppressed;
+        // Cell suppression: the failing rows lose the fewest cells instead
+        // (see `super::suppress_cells`); only the rows it cannot save are suppressed.
+        let (mask, cells) = match &config.local {
+            Some(local) if local.suppression == LocalSuppression::Cells => {
+                let names: Vec<&str> = problem.dims.iter().map(|d| d.column.name.as_str()).collect();
+                let order = suppress_cells::order(&names, &local.importance);
+                let done = suppress_cells::suppress(problem, levels, &solution.row_suppressed, &order)?;
+                (done.records, Some(done.cells))
+            }
+            _ => (solution.row_suppressed, None),
+        };
         let suppressed = mask.iter().filter(|&&s| s).count();
+        let any_cell = cells.as_ref().is_some_and(|c| c.iter().any(|&m| m != 0));
         let remove = config.suppressed_rows == SuppressedRows::Remove;
         let dims = problem
             .dims
@@ -150,7 +164,7 @@ impl Output {
             .map(|(d, &level)| {
                 let level = level as usize;
                 let mut labels = d.hierarchy.labels(level).clone();
-                let star = if suppressed > 0 && !remove { labels.intern(SUPPRESSED_MARKER) } else { 0 };
+                let star = if (suppressed > 0 && !remove) || any_cell { labels.intern(SUPPRESSED_MARKER) } else { 0 };
                 (d.column.name.clone(), DimOut::Global(labels, d.hierarchy.map(level).to_vec(), star))
             })
             .collect();
@@ -159,14 +173,17 @@ impl Output {
             .dims
             .iter()
             .zip(levels)
-            .map(|(d, &level)| {
+            .enumerate()
+            .map(|(i, (d, &level))| {
                 let (level, h) = (level as usize, &d.hierarchy);
                 let loss: Vec<f64> = h.map(level).iter().map(|&label| utility::cell_loss(h, level, label)).collect();
+                let blank = |row: usize| cells.as_ref().is_some_and(|c| c[row] >> i & 1 == 1);
                 d.column
                     .codes
                     .iter()
                     .zip(&mask)
-                    .map(|(&c, &s)| if s { 1.0 } else { loss.get(c as usize).copied().unwrap_or(1.0) })
+                    .enumerate()
+                    .map(|(row, (&c, &s))| if s || blank(row) { 1.0 } else { loss.get(c as usize).map_or(1.0, |&x| x) })
                     .sum()
             })
             .collect();
@@ -197,7 +214,10 @@ impl Output {
         let (hierarchies, weights) = hierarchies_and_weights(problem);
         let removed = (remove && suppressed > 0).then_some(mask.as_slice());
         let measure = Measure::new(problem.dims.len(), table.rows, removed);
-        Ok(Output { remove, mask, suppressed, dims, options, result, check: None, hierarchies, weights, measure })
+        // Cells blanked change the classes: they are counted, and the
+        // criteria checked, on the output.
+        let check = cells.is_some().then(|| (problem.min_size, config.sensitive.clone()));
+        Ok(Output { remove, mask, suppressed, dims, options, result, check, hierarchies, weights, measure, cells })
     }
 
     /// The output of local recoding: each row's cells at their own levels,
@@ -267,6 +287,7 @@ impl Output {
             hierarchies,
             weights,
             measure: Measure::new(problem.dims.len(), table.rows, None),
+            cells: None,
             remove: false,
             mask: vec![false; table.rows],
             suppressed: 0,
@@ -283,31 +304,43 @@ impl Output {
     /// dropped when replaced), a borrowed one copied.
     fn column(&mut self, column: Cow<'_, Column>) -> Result<Column, SearchError> {
         let Some(d) = self.dims.iter().position(|(name, _)| *name == column.name) else {
-            return Ok(self.convert(column));
+            return Ok(self.other(column));
         };
-        // The input codes, kept while the output column is made.
-        let input: Cow<'_, [u32]> = match &column {
-            Cow::Borrowed(c) => Cow::Borrowed(c.codes.as_slice()),
-            Cow::Owned(c) => Cow::Owned(c.codes.clone()),
+        let mask = &self.mask;
+        let remove = self.remove && self.suppressed > 0;
+        let out = match &mut self.dims[d].1 {
+            DimOut::Local(dict, codes) => {
+                Column { name: column.name.clone(), codes: std::mem::take(codes), dict: std::mem::take(dict) }
+            }
+            DimOut::Global(labels, map, star) => {
+                // Each kept row's label, `*` where the row or the cell is suppressed.
+                let cells = self.cells.as_deref();
+                let blank = |row: usize| mask[row] || cells.is_some_and(|c| c[row] >> d & 1 == 1);
+                let codes = column
+                    .codes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(row, _)| !(remove && mask[row]))
+                    .map(|(row, &c)| if blank(row) { *star } else { map[c as usize] })
+                    .collect();
+                Column { name: column.name.clone(), codes, dict: labels.clone() }
+            }
         };
-        let out = self.convert(column);
-        let removed = (self.remove && self.suppressed > 0).then_some(self.mask.as_slice());
+        // The utility, while both the input and the output codes exist.
+        let removed = remove.then_some(self.mask.as_slice());
         if let Some(h) = self.hierarchies.get(d) {
-            self.measure.column(d, h, &input, &out, removed)?;
+            self.measure.column(d, h, &column.codes, &out, removed)?;
         }
         Ok(out)
     }
 
-    /// The output column of an input column (see [`Output::column`]).
-    fn convert(&mut self, column: Cow<'_, Column>) -> Column {
+    /// The output column of a column that is not a quasi-identifier: its
+    /// rows, less the suppressed ones if they are removed.
+    fn other(&self, column: Cow<'_, Column>) -> Column {
         let mask = &self.mask;
         let remove = self.remove && self.suppressed > 0;
-        let dim = self.dims.iter_mut().find(|(name, ..)| *name == column.name).map(|(_, dim)| dim);
-        match (dim, column) {
-            (Some(DimOut::Local(dict, codes)), column) => {
-                Column { name: column.name.clone(), codes: std::mem::take(codes), dict: std::mem::take(dict) }
-            }
-            (None, Cow::Owned(mut c)) => {
+        match column {
+            Cow::Owned(mut c) => {
                 if remove {
                     let mut row = 0;
                     c.codes.retain(|_| {
@@ -317,46 +350,13 @@ impl Output {
                 }
                 c
             }
-            (None, Cow::Borrowed(c)) => {
+            Cow::Borrowed(c) => {
                 let codes = if remove {
                     c.codes.iter().zip(mask).filter(|(_, &s)| !s).map(|(&c, _)| c).collect()
                 } else {
                     c.codes.clone()
                 };
                 Column { name: c.name.clone(), codes, dict: c.dict.clone() }
-            }
-            (Some(DimOut::Global(labels, map, star)), column) => {
-                let star = *star;
-                let label = |c: u32, s: bool| if s { star } else { map[c as usize] };
-                let mut c = match column {
-                    Cow::Owned(mut c) => {
-                        c.dict = Dictionary::new();
-                        if remove {
-                            let mut row = 0;
-                            c.codes.retain(|_| {
-                                row += 1;
-                                !mask[row - 1]
-                            });
-                            c.codes.iter_mut().for_each(|c| *c = map[*c as usize]);
-                        } else {
-                            c.codes.iter_mut().zip(mask).for_each(|(c, &s)| *c = label(*c, s));
-                        }
-                        c
-                    }
-                    Cow::Borrowed(c) => Column {
-                        name: c.name.clone(),
-                        codes: c
-                            .codes
-                            .iter()
-                            .zip(mask)
-                            .filter(|(_, &s)| !(remove && s))
-                            .map(|(&c, &s)| label(c, s))
-                            .collect(),
-                        dict: Dictionary::new(),
-                    },
-                };
-                c.dict = labels.clone();
-                c
             }
         }
     }
@@ -377,7 +377,8 @@ impl Output {
         if let (Some((k, sensitive)), Some(after)) = (&self.check, &self.result.risk_after) {
             self.result.classes = after.classes;
             self.result.k = after.k;
-            check_after(&out, &self.options, after, *k, sensitive)?;
+            let masked = if self.remove { 0 } else { self.suppressed };
+            check_after(&out, &self.options, after, *k, sensitive, masked)?;
         }
         Ok(Anonymised { table: out, result: self.result })
     }
@@ -394,17 +395,19 @@ fn hierarchies_and_weights(problem: &Problem<'_>) -> (Vec<ColumnHierarchy>, Vec<
 const TOLERANCE: f64 = 1e-9;
 
 /// Checks, with the risk analysis of the output, that it meets `k` and each
-/// sensitive attribute's criteria; local recoding makes outputs that do (see
-/// [`super::local`]), so a failure here is a bug, reported as no solution
-/// rather than an output that is not private.
+/// sensitive attribute's criteria, `masked` rows suppressed; local recoding
+/// and cell suppression make outputs that do (see [`super::local`] and
+/// [`super::suppress_cells`]), so a failure here is a bug, reported as no
+/// solution rather than an output that is not private.
 fn check_after(
     out: &Table,
     options: &AnalysisOptions,
     after: &RiskReport,
     k: u32,
     sensitive: &OrderedMap<Sensitive>,
+    masked: usize,
 ) -> Result<(), SearchError> {
-    let mut ok = after.k >= k as usize && after.suppressed == 0;
+    let mut ok = after.k >= k as usize && after.suppressed == masked;
     for (name, s) in sensitive.iter() {
         let Some(report) = after.sensitive.get(name) else {
             ok = false;
