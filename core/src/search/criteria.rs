@@ -252,6 +252,63 @@ pub(crate) struct RiskCriteria {
     population: Option<(f64, UniquenessRule, f64, u32)>,
 }
 
+/// Buffers of [`RiskCriteria::enforce`], kept between nodes.
+#[derive(Debug, Default)]
+pub(crate) struct RiskScratch {
+    /// Kept classes in the order they are suppressed.
+    entries: Vec<u32>,
+    /// Per size, kept classes of that size (then, where each size starts).
+    counts: Vec<u32>,
+    keyed: Vec<(f64, u32)>,
+}
+
+impl RiskScratch {
+    /// Orders the kept classes by size (a counting sort, so by first row
+    /// within a size), then by `tie` within a size when given.
+    fn order(&mut self, sizes: &[u32], failing: &[bool], tie: Option<&dyn Fn(usize) -> f64>) {
+        let counts = &mut self.counts;
+        counts.iter_mut().for_each(|c| *c = 0);
+        for (&size, &f) in sizes.iter().zip(failing) {
+            if !f && size > 0 {
+                counts[size as usize] += 1;
+            }
+        }
+        let mut start = 0u32;
+        for c in counts.iter_mut() {
+            let n = *c;
+            *c = start;
+            start += n;
+        }
+        self.entries.clear();
+        self.entries.resize(start as usize, 0);
+        for (class, (&size, &f)) in sizes.iter().zip(failing).enumerate() {
+            if !f && size > 0 {
+                let at = &mut counts[size as usize];
+                self.entries[*at as usize] = class as u32;
+                *at += 1;
+            }
+        }
+        let Some(tie) = tie else { return };
+        let mut i = 0;
+        while i < self.entries.len() {
+            let size = sizes[self.entries[i] as usize];
+            let mut j = i + 1;
+            while j < self.entries.len() && sizes[self.entries[j] as usize] == size {
+                j += 1;
+            }
+            if j - i > 1 {
+                self.keyed.clear();
+                self.keyed.extend(self.entries[i..j].iter().map(|&c| (tie(c as usize), c)));
+                self.keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                for (slot, &(_, c)) in self.entries[i..j].iter_mut().zip(&self.keyed) {
+                    *slot = c;
+                }
+            }
+            i = j;
+        }
+    }
+}
+
 /// The distribution of the kept classes, as ARX's `HashGroupifyDistribution`.
 #[derive(Default)]
 struct Distribution {
@@ -402,34 +459,43 @@ impl RiskCriteria {
 
     /// Enforces the criteria on the classes of sizes `sizes` not yet
     /// `failing`, flagging the classes it suppresses; returns the rows it
-    /// added. `order` sorts tied classes (same size) before the first row.
+    /// added. Classes are suppressed smallest first; `tie`, when given,
+    /// orders classes of one size (lowest first) before their first row.
     pub(crate) fn enforce(
         &self,
         sizes: &[u32],
         failing: &mut [bool],
         already: u64,
         max_suppressed: u64,
-        tie: &dyn Fn(usize) -> f64,
-        entries: &mut Vec<u32>,
+        tie: Option<&dyn Fn(usize) -> f64>,
+        scratch: &mut RiskScratch,
     ) -> u64 {
-        let mut d = Distribution { suppressed: already, ..Distribution::default() };
+        // The kept classes' histogram, by a counting pass over the sizes.
+        let counts = &mut scratch.counts;
+        counts.clear();
         for (&size, &f) in sizes.iter().zip(failing.iter()) {
             if !f && size > 0 {
-                d.add(size);
+                let s = size as usize;
+                if s >= counts.len() {
+                    counts.resize(s + 1, 0);
+                }
+                counts[s] += 1;
+            }
+        }
+        let mut d = Distribution { suppressed: already, ..Distribution::default() };
+        for (size, &c) in counts.iter().enumerate() {
+            if c > 0 {
+                d.by_size.insert(size as u32, c as usize);
+                d.records += size as u64 * u64::from(c);
+                d.classes += u64::from(c);
             }
         }
         for which in [Which::Average, Which::Sample, Which::Population] {
             if self.fulfilled(which, &d) {
                 continue;
             }
-            let mut keyed: Vec<(u32, f64, u32)> = (0..sizes.len())
-                .filter(|&c| !failing[c] && sizes[c] > 0)
-                .map(|c| (sizes[c], tie(c), c as u32))
-                .collect();
-            keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
-            entries.clear();
-            entries.extend(keyed.iter().map(|k| k.2));
-            self.binary(which, &mut d, sizes, failing, entries, max_suppressed);
+            scratch.order(sizes, failing, tie);
+            self.binary(which, &mut d, sizes, failing, &scratch.entries, max_suppressed);
             if d.suppressed > max_suppressed {
                 break;
             }
@@ -530,8 +596,8 @@ mod tests {
 
     fn run(c: &RiskCriteria, sizes: &[u32], max: u64) -> (Vec<bool>, u64) {
         let mut failing = vec![false; sizes.len()];
-        let mut entries = Vec::new();
-        let added = c.enforce(sizes, &mut failing, 0, max, &|_| 0.0, &mut entries);
+        let mut scratch = RiskScratch::default();
+        let added = c.enforce(sizes, &mut failing, 0, max, None, &mut scratch);
         (failing, added)
     }
 

@@ -20,6 +20,7 @@
 //! size); a node is rolled up from the cached node below it with the fewest
 //! classes, else from the bottom node.
 
+use super::criteria::RiskScratch;
 use super::groups::{self, ClassList, DimMaps, Grouping};
 use super::problem::Problem;
 use crate::privacy::sensitive::ClassDistribution;
@@ -147,8 +148,8 @@ pub(crate) struct Engine<'p, 't> {
     grouping: Grouping,
     of_source: Vec<u32>,
     failing: Vec<bool>,
-    /// Kept classes in the order the risk criteria suppress them.
-    entries: Vec<u32>,
+    /// The risk criteria's buffers.
+    risk: RiskScratch,
     spare: Vec<ClassList>,
     sensitive: SensitiveScratch,
     /// Per sensitive attribute, its values in each bottom class.
@@ -208,7 +209,7 @@ impl<'p, 't> Engine<'p, 't> {
             grouping: Grouping::default(),
             of_source: Vec::new(),
             failing: Vec::new(),
-            entries: Vec::new(),
+            risk: RiskScratch::default(),
             spare: Vec::new(),
             sensitive: SensitiveScratch::default(),
             bottom_values,
@@ -292,6 +293,24 @@ impl<'p, 't> Engine<'p, 't> {
         Ok(evaluation)
     }
 
+    /// Whether the class-size part of anonymity holds at `levels` (the rows
+    /// of classes smaller than `min_size` are at most the limit), without
+    /// checking the other criteria: what the optimal search tags when
+    /// anonymity is not monotone.
+    pub(crate) fn sizes_pass(&mut self, levels: &[u32]) -> bool {
+        self.checked += 1;
+        let Some(list) = self.classes(levels, self.class_limit) else { return false };
+        let min_size = self.problem.min_size;
+        let small: u64 = list.sizes.iter().filter(|&&s| s < min_size).map(|&s| u64::from(s)).sum();
+        self.remember(list);
+        small <= self.problem.max_suppressed
+    }
+
+    /// Whether every node passes the class-size part (no class is too small).
+    pub(crate) fn sizes_always_pass(&self) -> bool {
+        self.problem.min_size <= 1
+    }
+
     /// The metric of an anonymous node that suppresses nothing, when the
     /// node bound is exact for it (no grouping needed).
     pub(crate) fn node_bound(&self, levels: &[u32]) -> f64 {
@@ -338,8 +357,9 @@ impl<'p, 't> Engine<'p, 't> {
                     dims[j].maps[levels[j] as usize][list.reps[class * d + j] as usize]
                 })
             };
+            let tie: Option<&dyn Fn(usize) -> f64> = if p.shares.is_some() { Some(&tie) } else { None };
             suppressed +=
-                p.risk.enforce(&list.sizes, &mut self.failing, suppressed, p.max_suppressed, &tie, &mut self.entries);
+                p.risk.enforce(&list.sizes, &mut self.failing, suppressed, p.max_suppressed, tie, &mut self.risk);
         }
         let anonymous = suppressed <= p.max_suppressed;
         let metric = if anonymous {

@@ -26,7 +26,12 @@
 //!    path for the lowest node with `P`, as Flash does (Kohlmayer et al.
 //!    2012): each check tags a whole cone of the lattice. Nodes with `P` are
 //!    then checked in full (the sensitive criteria, the suppression, the
-//!    metric).
+//!    metric). When `P` is only the class-size part, the path's nodes are
+//!    checked for it alone (their classes, no other criterion), and when no
+//!    class can be too small (k = 1, no l) every node has it from the start:
+//!    the search then checks, in bound order, exactly the nodes that could
+//!    beat the best (ARX's Flash also checks every node for the criteria it
+//!    cannot prune on).
 //! 5. Without suppression, an anonymous node suppresses nothing and its Loss,
 //!    Precision or Entropy *is* its node bound: a node tagged anonymous is
 //!    scored without computing its classes, and the first one visited ends
@@ -111,6 +116,24 @@ impl Search<'_, '_, '_, '_, '_> {
         Ok(())
     }
 
+    /// Learns the tagged property of node `index`: by a full check when it
+    /// is anonymity itself, else by the class sizes alone (the node is
+    /// checked in full when the search visits it).
+    fn learn(&mut self, index: u64) -> Result<(), PrivacyError> {
+        if self.monotone {
+            return self.check(index);
+        }
+        self.lattice.levels(index, &mut self.levels);
+        if self.engine.sizes_pass(&self.levels) {
+            self.tags.set_up(self.lattice, index, PASSES);
+        } else {
+            self.tags.set_down(self.lattice, index, FAILS);
+        }
+        let best = self.best.map(|(_, m, _)| m);
+        self.control.tick(self.engine.checked, best, super::Phase::Optimal);
+        Ok(())
+    }
+
     /// Learns whether node `index` has the tagged property.
     fn resolve(&mut self, index: u64) -> Result<(), PrivacyError> {
         let mut path = vec![index];
@@ -139,7 +162,7 @@ impl Search<'_, '_, '_, '_, '_> {
             let mid = (lo + hi) / 2;
             let node = path[mid];
             if !self.tags.has(node, PASSES | FAILS) {
-                self.check(node)?;
+                self.learn(node)?;
             }
             if self.tags.has(node, PASSES) {
                 hi = mid;
@@ -178,6 +201,12 @@ pub(crate) fn search(
     });
     let mut s =
         Search { engine, lattice, control, tags: Tags::new(count), bound, height, monotone, best: None, levels };
+    if !monotone && s.engine.sizes_always_pass() {
+        // No class is too small anywhere: every node has the tagged property.
+        for i in 0..count as u64 {
+            s.tags.set(i, PASSES);
+        }
+    }
     let mut complete = true;
     for &i in &order {
         let i = u64::from(i);
