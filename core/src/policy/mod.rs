@@ -165,11 +165,13 @@ impl Action {
     }
 
     /// The action's name and, for `pseudonymise` and `generalise`, its kind or
-    /// target: `pseudonymise (nir)`, `generalise (year)`, `drop`.
+    /// target, for `age_at` its date column: `pseudonymise (nir)`, `generalise
+    /// (year)`, `age_at (date_entree)`, `drop`.
     pub fn summary(&self) -> String {
         match self {
             Action::Pseudonymise(p) => format!("pseudonymise ({})", p.kind.name()),
             Action::Generalise(g) => format!("generalise ({})", g.name()),
+            Action::AgeAt(a) => format!("age_at ({})", a.at),
             other => other.name().to_string(),
         }
     }
