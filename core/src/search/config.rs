@@ -119,6 +119,37 @@ pub struct QuasiIdentifier {
     /// column free; see [`super::metric`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
+    /// Microaggregation of a numeric quasi-identifier (no hierarchy): its
+    /// values replaced within each class by an aggregate (see `search::microaggregation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub microaggregation: Option<Microaggregation>,
+}
+
+/// How a numeric quasi-identifier is microaggregated.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Microaggregation {
+    /// The aggregate written for a group: `mean`, `median` or `interval`.
+    pub function: AggregateFunction,
+    /// Split each class into groups of at least `k` rows by MDAV
+    /// (Domingo-Ferrer & Torra) on this column before aggregating, instead of
+    /// aggregating the whole class (default false).
+    #[serde(default)]
+    pub mdav: bool,
+}
+
+/// ARX's microaggregation functions.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AggregateFunction {
+    /// The arithmetic mean.
+    Mean,
+    /// The median (the mean of the two middle values for an even count).
+    Median,
+    /// `[min, max]`.
+    Interval,
 }
 
 /// The criteria on one sensitive attribute (at least one).
@@ -380,6 +411,18 @@ impl AnonymiseConfig {
             }
             if qi.delimiter.is_some() && qi.hierarchy.is_none() && qi.hierarchy_file.is_none() {
                 return Err(SearchError::config(&format!("{path}.delimiter"), "only applies to a hierarchy CSV"));
+            }
+            if qi.microaggregation.is_some() {
+                let bounded = qi.min_level.is_some() || qi.max_level.is_some() || qi.weight.is_some();
+                if sources.iter().any(|&s| s) || qi.delimiter.is_some() || bounded {
+                    return Err(SearchError::config(
+                        &format!("{path}.microaggregation"),
+                        "a microaggregated quasi-identifier takes no hierarchy, level bound or weight",
+                    ));
+                }
+                if self.local.as_ref().is_some_and(|l| l.importance.contains(name)) {
+                    return Err(SearchError::config("local.importance", "names a microaggregated quasi-identifier"));
+                }
             }
             if qi.weight.is_some_and(|w| !(w.is_finite() && w >= 0.0)) {
                 return Err(SearchError::config(&format!("{path}.weight"), "must be a number of at least 0"));

@@ -91,6 +91,7 @@ mod heuristic;
 mod lattice;
 mod local;
 pub mod metric;
+mod microaggregation;
 mod optimal;
 mod output;
 mod problem;
@@ -101,7 +102,7 @@ pub use config::{
     AnonymiseConfig, MetricKind, QuasiIdentifier, Recoding, RecursiveCl, SearchMode, Sensitive, SuppressedRows,
     DEFAULT_K,
 };
-pub use config::{LocalConfig, LocalSuppression};
+pub use config::{AggregateFunction, LocalConfig, LocalSuppression, Microaggregation};
 pub use criteria::{AverageRisk, AverageRiskBounds, CellSizeEstimator, KMap, Population, PopulationUniqueness};
 pub use error::{SearchError, SearchErrorKind};
 pub use output::{AnonymiseResult, Anonymised, MetricValue};
@@ -272,6 +273,8 @@ fn run<'p, 't>(
 /// With local recoding, the choice's `levels` are the highest level of any
 /// cell, its metric the output's NCP, and `lattice_size` 0.
 pub fn search(table: &Table, config: &AnonymiseConfig, monitor: &mut dyn Monitor) -> Result<Choice, SearchError> {
+    let (config, _) = microaggregation::split(config)?;
+    let config = config.as_ref();
     let problem = Problem::new(table, config)?;
     if config.recoding == Recoding::Local {
         let solution = run_local(&problem, monitor)?;
@@ -302,12 +305,15 @@ pub fn anonymise(
     config: &AnonymiseConfig,
     monitor: &mut dyn Monitor,
 ) -> Result<Anonymised, SearchError> {
-    let problem = Problem::new(table, config)?;
+    // The search runs without the microaggregated quasi-identifiers; the
+    // output is made with the whole configuration.
+    let (reduced, _) = microaggregation::split(config)?;
+    let problem = Problem::new(table, &reduced)?;
     if config.recoding == Recoding::Local {
         let solution = run_local(&problem, monitor)?;
         return output::finish_local(table, config, &problem, solution);
     }
-    let (found, choice, mut engine) = run(&problem, config, monitor)?;
+    let (found, choice, mut engine) = run(&problem, &reduced, monitor)?;
     let solution = engine.solution(&found.levels)?;
     output::finish(table, config, &problem, &found.levels, solution, &choice)
 }

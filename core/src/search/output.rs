@@ -8,6 +8,7 @@ use super::config::{AnonymiseConfig, LocalSuppression, Recoding, Sensitive, Supp
 use super::engine::Solution;
 use super::error::{SearchError, SearchErrorKind};
 use super::local::LocalSolution;
+use super::microaggregation::{self, Micro};
 use super::problem::Problem;
 use super::suppress_cells;
 use super::utility::{self, Measure, Ncp, Utility};
@@ -107,6 +108,11 @@ struct Output {
     measure: Measure,
     /// With cell suppression: per row, the quasi-identifiers blanked (bit `d`).
     cells: Option<Vec<u64>>,
+    /// The microaggregated quasi-identifiers, with their input codes and
+    /// each code's number once their column has passed.
+    micro: Vec<(Micro, Option<(Vec<u32>, Vec<Option<f64>>)>)>,
+    /// The smallest class size every criterion allows.
+    min_size: u32,
 }
 
 /// How a quasi-identifier's output column is made.
@@ -121,7 +127,12 @@ enum DimOut {
 /// The analysis options of a configuration's columns.
 fn analysis_options(problem: &Problem<'_>, config: &AnonymiseConfig) -> AnalysisOptions {
     AnalysisOptions {
-        qi: problem.dims.iter().map(|d| d.column.name.clone()).collect(),
+        qi: problem
+            .dims
+            .iter()
+            .map(|d| d.column.name.clone())
+            .chain(micro_of(config).into_iter().map(|m| m.name))
+            .collect(),
         sensitive: config
             .sensitive
             .iter()
@@ -216,8 +227,24 @@ impl Output {
         let measure = Measure::new(problem.dims.len(), table.rows, removed);
         // Cells blanked change the classes: they are counted, and the
         // criteria checked, on the output.
-        let check = cells.is_some().then(|| (problem.min_size, config.sensitive.clone()));
-        Ok(Output { remove, mask, suppressed, dims, options, result, check, hierarchies, weights, measure, cells })
+        let micro: Vec<_> = micro_of(config).into_iter().map(|m| (m, None)).collect();
+        let check = (cells.is_some() || !micro.is_empty()).then(|| (problem.min_size, config.sensitive.clone()));
+        let min_size = problem.min_size;
+        Ok(Output {
+            remove,
+            mask,
+            suppressed,
+            dims,
+            options,
+            result,
+            check,
+            hierarchies,
+            weights,
+            measure,
+            cells,
+            micro,
+            min_size,
+        })
     }
 
     /// The output of local recoding: each row's cells at their own levels,
@@ -288,6 +315,8 @@ impl Output {
             weights,
             measure: Measure::new(problem.dims.len(), table.rows, None),
             cells: None,
+            micro: micro_of(config).into_iter().map(|m| (m, None)).collect(),
+            min_size: problem.min_size,
             remove: false,
             mask: vec![false; table.rows],
             suppressed: 0,
@@ -304,6 +333,10 @@ impl Output {
     /// dropped when replaced), a borrowed one copied.
     fn column(&mut self, column: Cow<'_, Column>) -> Result<Column, SearchError> {
         let Some(d) = self.dims.iter().position(|(name, _)| *name == column.name) else {
+            if let Some((m, input)) = self.micro.iter_mut().find(|(m, _)| m.name == column.name) {
+                let values = microaggregation::values(&column, &m.name)?;
+                *input = Some((column.codes.clone(), values));
+            }
             return Ok(self.other(column));
         };
         let mask = &self.mask;
@@ -361,11 +394,60 @@ impl Output {
         }
     }
 
+    /// Replaces each microaggregated column of the output by its aggregates
+    /// over the output's classes (see [`super::microaggregation`]) and measures it.
+    fn microaggregate(&mut self, columns: &mut [Column]) -> Result<(), SearchError> {
+        if self.micro.is_empty() {
+            return Ok(());
+        }
+        // Per output row, its class: the rows kept, by their cells of the
+        // other quasi-identifiers (in sorted order of those cells).
+        let qi: Vec<usize> =
+            self.dims.iter().filter_map(|(name, _)| columns.iter().position(|c| c.name == *name)).collect();
+        let out_rows = columns.first().map_or(0, |c| c.codes.len());
+        let input_rows: Vec<usize> = (0..self.mask.len()).filter(|&r| !(self.remove && self.mask[r])).collect();
+        let mut keyed: Vec<(Vec<u32>, usize)> = (0..out_rows)
+            .filter(|&r| !input_rows.get(r).is_some_and(|&i| self.mask[i]))
+            .map(|r| (qi.iter().map(|&c| columns[c].codes[r]).collect(), r))
+            .collect();
+        keyed.sort_unstable();
+        let mut classes = vec![None; out_rows];
+        let mut class = 0u32;
+        for (i, (key, r)) in keyed.iter().enumerate() {
+            if i > 0 && keyed[i - 1].0 != *key {
+                class += 1;
+            }
+            classes[*r] = Some(class);
+        }
+        let sensitive = self.check.as_ref().is_some_and(|(_, s)| !s.is_empty());
+        for (m, input) in &self.micro {
+            let Some(at) = columns.iter().position(|c| c.name == m.name) else { continue };
+            let done = microaggregation::apply(&columns[at], m, &classes, self.min_size as usize, sensitive)?;
+            // Per input row: its group (a row left out is lost).
+            let mut group = vec![u32::MAX; self.mask.len()];
+            for (r, &i) in input_rows.iter().enumerate() {
+                if let Some(&g) = done.group.get(r) {
+                    group[i] = g;
+                }
+            }
+            if let Some((codes, values)) = input {
+                self.measure.grouped_column(&m.name, codes, values, &group);
+            }
+            columns[at] = done.column;
+        }
+        Ok(())
+    }
+
     /// The result, with the output's risk.
     fn finish(mut self, columns: Vec<Column>) -> Result<Anonymised, SearchError> {
+        let mut columns = columns;
+        self.microaggregate(&mut columns)?;
         // invariant: every column keeps or drops the same rows.
         let out = Table::new(columns).unwrap_or_else(|| Table { columns: Vec::new(), rows: 0 });
         let rows = self.result.rows;
+        if self.cells.is_some() || !self.micro.is_empty() {
+            self.result.ncp = self.measure.ncp();
+        }
         let measure = std::mem::replace(&mut self.measure, Measure::new(0, 0, None));
         self.result.utility = measure.finish(&self.weights);
         self.result.risk_after = if out.rows == 0 || self.suppressed == rows {
@@ -382,6 +464,15 @@ impl Output {
         }
         Ok(Anonymised { table: out, result: self.result })
     }
+}
+
+/// The microaggregated quasi-identifiers of `config`, in order.
+fn micro_of(config: &AnonymiseConfig) -> Vec<Micro> {
+    config
+        .quasi_identifiers
+        .iter()
+        .filter_map(|(name, qi)| qi.microaggregation.map(|how| Micro { name: name.to_string(), how }))
+        .collect()
 }
 
 /// Each quasi-identifier's hierarchy and weight (over the largest).
@@ -510,12 +601,13 @@ impl Anonymised {
             }
         }
         let mut output = {
-            let problem = Problem::new(&table, config)?;
+            let (reduced, _) = super::microaggregation::split(config)?;
+            let problem = Problem::new(&table, &reduced)?;
             if config.recoding == Recoding::Local {
                 let solution = super::run_local(&problem, monitor)?;
                 Output::local(&table, config, &problem, solution)?
             } else {
-                let (found, choice, mut engine) = super::run(&problem, config, monitor)?;
+                let (found, choice, mut engine) = super::run(&problem, &reduced, monitor)?;
                 let solution = engine.solution(&found.levels)?;
                 drop(engine);
                 Output::new(&table, config, &problem, &found.levels, solution, &choice)?

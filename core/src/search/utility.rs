@@ -245,6 +245,8 @@ pub(crate) struct Measure {
     sums: Vec<f64>,
     /// Per quasi-identifier, the largest entropy.
     entropy_max: Vec<f64>,
+    /// The input rows left out of the output, if any.
+    removed: Option<Vec<bool>>,
 }
 
 impl Measure {
@@ -258,6 +260,7 @@ impl Measure {
             columns: vec![None; dims],
             sums: vec![0.0; dims],
             entropy_max: vec![0.0; dims],
+            removed: removed.map(<[bool]>::to_vec),
         }
     }
 
@@ -317,6 +320,136 @@ impl Measure {
             },
         ));
         Ok(())
+    }
+
+    /// Measures a microaggregated quasi-identifier (see
+    /// [`super::microaggregation`]): per input row its input code, whose
+    /// number is `values[code]`, and its group (`u32::MAX` lost,
+    /// [`super::microaggregation::BLANK`] a blank kept).
+    pub(crate) fn grouped_column(&mut self, name: &str, codes: &[u32], values: &[Option<f64>], group: &[u32]) {
+        use super::microaggregation::BLANK;
+        let groups = group.iter().filter(|&&g| g < BLANK).map(|&g| g as usize + 1).max().unwrap_or(0);
+        let numbers = values.iter().flatten();
+        let (lo, hi) = numbers.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+        let range = if hi > lo { hi - lo } else { 0.0 };
+        let mut bounds = vec![(f64::INFINITY, f64::NEG_INFINITY); groups];
+        for (&c, &g) in codes.iter().zip(group) {
+            if let (Some(x), Some(b)) = (values.get(c as usize).copied().flatten(), bounds.get_mut(g as usize)) {
+                *b = (b.0.min(x), b.1.max(x));
+            }
+        }
+        let cell_loss = |g: u32| match g {
+            u32::MAX => 1.0,
+            BLANK => 0.0,
+            g => match bounds.get(g as usize) {
+                Some(&(a, b)) if range > 0.0 && b > a => (b - a) / range,
+                _ => 0.0,
+            },
+        };
+        let mut sum = 0.0;
+        let mut suppressed = 0;
+        for (row, &g) in group.iter().enumerate() {
+            sum += cell_loss(g);
+            if g == u32::MAX {
+                suppressed += 1;
+            } else if let Some(r) = self.retained.get_mut(row) {
+                *r = true;
+            }
+        }
+        let n = codes.len();
+        let domain = values.len();
+        let mut counts = vec![0u64; domain];
+        for &c in codes {
+            counts[c as usize] += 1;
+        }
+        // Entropy: each group (and the lost cells together) as one label.
+        let mut in_group: Vec<(u32, u32)> =
+            codes.iter().zip(group).filter(|(_, &g)| g != BLANK).map(|(&c, &g)| (g, c)).collect();
+        in_group.sort_unstable();
+        let mut entropy = 0.0;
+        let mut start = 0;
+        while start < in_group.len() {
+            let mut end = start;
+            let mut size = 0u64;
+            let mut within = Vec::new();
+            while end < in_group.len() && in_group[end].0 == in_group[start].0 {
+                let mut run = end;
+                while run < in_group.len() && in_group[run] == in_group[end] {
+                    run += 1;
+                }
+                within.push((run - end) as u64);
+                size += (run - end) as u64;
+                end = run;
+            }
+            entropy += c_log_c(&[size]) - c_log_c(&within);
+            start = end;
+        }
+        let entropy_max = if n > 0 { n as f64 * libm::log2(n as f64) - c_log_c(&counts) } else { 0.0 };
+        // TVD: each kept row spread over the distinct values of its group.
+        let present = counts.iter().filter(|&&c| c > 0).count().max(1);
+        let mut distinct = vec![0u64; groups];
+        let mut seen: Vec<(u32, u32)> = in_group.iter().filter(|(g, _)| *g != u32::MAX).copied().collect();
+        seen.dedup();
+        for (g, _) in &seen {
+            distinct[*g as usize] += 1;
+        }
+        let mut mass = vec![0u64; groups];
+        let (mut everywhere, mut exact, mut kept) = (0u64, vec![0u64; domain], 0u64);
+        for (row, (&c, &g)) in codes.iter().zip(group).enumerate() {
+            if self.removed_row(row) {
+                continue;
+            }
+            kept += 1;
+            match g {
+                u32::MAX => everywhere += 1,
+                BLANK => exact[c as usize] += 1,
+                g => mass[g as usize] += 1,
+            }
+        }
+        let mut estimate: Vec<f64> = exact.iter().map(|&x| x as f64).collect();
+        for (g, c) in &seen {
+            estimate[*c as usize] += mass[*g as usize] as f64 / distinct[*g as usize] as f64;
+        }
+        let tvd = if kept == 0 || n == 0 {
+            1.0
+        } else {
+            let spread = everywhere as f64 / present as f64;
+            counts
+                .iter()
+                .zip(&estimate)
+                .filter(|(&c, _)| c > 0)
+                .map(|(&c, &e)| (c as f64 / n as f64 - (e + spread) / kept as f64).abs())
+                .sum::<f64>()
+                / 2.0
+        };
+        let loss = if n == 0 { 0.0 } else { sum / n as f64 };
+        self.columns.push(Some((
+            name.to_string(),
+            ColumnUtility {
+                loss,
+                granularity: 1.0 - loss,
+                entropy: entropy.max(0.0),
+                entropy_share: if entropy_max > 0.0 { entropy.max(0.0) / entropy_max } else { 0.0 },
+                cells_suppressed: suppressed,
+                tvd,
+                weight: 1.0,
+            },
+        )));
+        self.sums.push(sum);
+        self.entropy_max.push(entropy_max);
+    }
+
+    /// Whether input `row` is left out of the output.
+    fn removed_row(&self, row: usize) -> bool {
+        self.removed.as_ref().is_some_and(|r| r.get(row) == Some(&true))
+    }
+
+    /// The NCP of the columns measured, in order.
+    pub(crate) fn ncp(&self) -> Ncp {
+        let names = self.columns.iter().flatten().map(|(name, _)| name.clone());
+        let sums: Vec<f64> =
+            self.columns.iter().zip(&self.sums).filter(|(c, _)| c.is_some()).map(|(_, &s)| s).collect();
+        from_sums(names, &sums, self.rows)
     }
 
     /// The measures, the columns' Loss weighted by `weights` (one per
