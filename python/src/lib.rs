@@ -1,0 +1,611 @@
+//! `masque._masque`, the native half of the Python package `masque`: a thin
+//! shell over `masque-core`, as the command line and the wasm module are.
+//!
+//! The Python half (`python/masque/__init__.py`) turns keyword arguments into
+//! the core's option documents (JSON text, unknown fields rejected by the
+//! core's serde types) and the JSON results back into dicts; this half reads
+//! the input (a path, streamed; bytes; Arrow data through the C data
+//! interface), calls the core exactly as `src/cli/*.rs` does, and gives back
+//! the output in the input's form (file bytes in the input's dialect, or
+//! Arrow) with the report as JSON text, so the dicts are the CLI's JSON.
+//!
+//! Errors become `MasqueError` in one place (`error.rs`). The key lives in a
+//! `Key` object whose `repr` shows its fingerprint only.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use arrow_array::{Array, RecordBatch};
+use arrow_cast::cast;
+use arrow_schema::{DataType, SchemaRef};
+use masque_core::clean::{clean, CleanMonitor};
+use masque_core::policy::{apply_owned, ApplyOptions, Policy};
+use masque_core::privacy::AnalysisOptions;
+use masque_core::pseudo::{KdfParams, Key, KeyFile};
+use masque_core::search::{AnonymiseConfig, Anonymised, Progress};
+use masque_core::table::{
+    read_table, read_table_from, Dialect, Encoding, Format, LineEnding, ReadOptions, ReadTable, SetAside, Table,
+    TableWriter,
+};
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyTuple};
+use pyo3_arrow::{PyRecordBatch, PyTable};
+use zeroize::Zeroizing;
+
+mod arrow;
+mod error;
+
+use error::{Failure, MasqueError};
+
+/// The largest policy, configuration, hierarchy or key file read: the CLI's caps.
+const DOCUMENT_CAP: u64 = 64 << 20;
+const KEY_CAP: u64 = 64 << 10;
+
+/// A table to read: a file, its bytes, or Arrow data.
+enum Source {
+    Path(PathBuf),
+    Bytes(Vec<u8>),
+    /// One record batch (the output is one record batch too).
+    Batch(RecordBatch),
+    /// A stream of record batches (a `pyarrow.Table`; the output is a table).
+    Stream(SchemaRef, Vec<RecordBatch>),
+}
+
+impl Source {
+    fn extract(obj: &Bound<'_, PyAny>) -> PyResult<Source> {
+        if obj.hasattr("__arrow_c_array__")? {
+            return Ok(Source::Batch(obj.extract::<PyRecordBatch>()?.into_inner()));
+        }
+        if obj.hasattr("__arrow_c_stream__")? {
+            let (batches, schema) = obj.extract::<PyTable>()?.into_inner();
+            return Ok(Source::Stream(schema, batches));
+        }
+        if let Ok(bytes) = obj.cast::<PyBytes>() {
+            return Ok(Source::Bytes(bytes.as_bytes().to_vec()));
+        }
+        if let Ok(bytes) = obj.cast::<PyByteArray>() {
+            return Ok(Source::Bytes(bytes.to_vec()));
+        }
+        match obj.extract::<PathBuf>() {
+            Ok(path) => Ok(Source::Path(path)),
+            Err(_) => Err(Failure::new(
+                "bad_source",
+                "the input must be a path, bytes, or Arrow data (pyarrow.Table, RecordBatch)",
+            )
+            .into()),
+        }
+    }
+
+    /// How the output goes back: `None` as file bytes, `Some(true)` as one
+    /// record batch, `Some(false)` as a table.
+    fn arrow(&self) -> Option<bool> {
+        match self {
+            Source::Batch(_) => Some(true),
+            Source::Stream(..) => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The table and the dialect to write it back in (Arrow data: UTF-8 CSV).
+    fn read(self, options: &ReadOptions) -> Result<ReadTable, Failure> {
+        match self {
+            Source::Path(path) => {
+                let file = std::fs::File::open(&path).map_err(|e| at(&path, "io", format!("cannot read: {}", e.kind())))?;
+                let size = file.metadata().ok().map(|m| m.len());
+                read_table_from(file, size, options).map_err(|e| at(&path, e.code(), e))
+            }
+            Source::Bytes(bytes) => Ok(read_table(&bytes, options)?),
+            Source::Batch(batch) => arrow_read(&batch.schema(), std::slice::from_ref(&batch)),
+            Source::Stream(schema, batches) => arrow_read(&schema, &batches),
+        }
+    }
+}
+
+fn arrow_read(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<ReadTable, Failure> {
+    let table = arrow::table_of(schema, batches)?;
+    let dialect = Dialect {
+        format: Format::Csv,
+        delimiter: b',',
+        encoding: Encoding::Utf8,
+        bom: false,
+        line_ending: LineEnding::Lf,
+        final_newline: true,
+        sheet: None,
+    };
+    Ok(ReadTable { table, dialect, warnings: Vec::new(), set_aside: SetAside::default() })
+}
+
+/// A failure about a file, as the CLI words it (`path: message`).
+fn at(path: &Path, code: &str, message: impl std::fmt::Display) -> Failure {
+    Failure::new(code, format!("{}: {message}", path.display()))
+}
+
+/// What a transformed table goes back as: Arrow in the input's shape, or the
+/// file's bytes in the input's dialect (UTF-8 with `utf8`).
+struct Shape {
+    arrow: Option<bool>,
+    dialect: Dialect,
+}
+
+impl Shape {
+    fn of(arrow: Option<bool>, read: &ReadTable, utf8: bool) -> Shape {
+        Shape { arrow, dialect: if utf8 { read.dialect.to_utf8() } else { read.dialect.clone() } }
+    }
+
+    /// The table as a Python object: `bytes`, a `pyarrow.Table` or a `pyarrow.RecordBatch`.
+    fn output(&self, py: Python<'_>, table: &Table) -> PyResult<Py<PyAny>> {
+        match self.arrow {
+            None => {
+                let writer = TableWriter::new(table, &self.dialect).map_err(Failure::from)?;
+                let mut bytes = Vec::new();
+                let mut writer = writer;
+                while writer.fill(&mut bytes, usize::MAX) {}
+                Ok(PyBytes::new(py, &bytes).into_any().unbind())
+            }
+            Some(one_batch) => {
+                let schema = arrow::schema_of(table);
+                let batches = arrow::batches_of(table, &schema)?;
+                if one_batch && batches.len() == 1 {
+                    let batch = batches.into_iter().next().ok_or_else(|| Failure::new("arrow", "no batch"))?;
+                    return Ok(PyRecordBatch::new(batch).into_pyarrow(py)?.unbind());
+                }
+                let table = PyTable::try_new(batches, schema)?;
+                let table = table.into_pyarrow(py)?;
+                if one_batch {
+                    // A record batch in, a record batch out, even past one output batch.
+                    return Ok(table.call_method0("combine_chunks")?.call_method0("to_batches")?.get_item(0)?.unbind());
+                }
+                Ok(table.unbind())
+            }
+        }
+    }
+}
+
+fn read_options(json: &str) -> Result<ReadOptions, Failure> {
+    serde_json::from_str(json).map_err(|e| Failure::new("bad_option", format!("invalid read options: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
+    serde_json::to_string(value).map_err(|e| Failure::new("internal", format!("internal error: {e}")))
+}
+
+/// Reads a whole regular file of at most `cap` bytes, as text (UTF-8, BOM
+/// skipped, else Windows-1252), as the CLI reads documents.
+fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Zeroizing<String>, String> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| e.kind().to_string();
+    if !std::fs::metadata(path).map_err(cannot)?.is_file() {
+        return Err(format!("not a regular file ({what} is read only from a regular file)"));
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Zeroizing::new(Vec::new());
+    file.take(cap + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > cap {
+        return Err(format!("larger than {} KiB (the most {what} may hold)", cap >> 10));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    Ok(Zeroizing::new(match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+    }))
+}
+
+/// The reader of the files a document names, relative to `base` (hierarchy files).
+fn relative_files(base: Option<PathBuf>) -> impl FnMut(&str) -> Result<String, String> {
+    let base = base.unwrap_or_default();
+    move |relative| {
+        let file = base.join(relative);
+        read_capped(&file, DOCUMENT_CAP, "a hierarchy file")
+            .map(|text| text.to_string())
+            .map_err(|message| format!("cannot read {}: {message}", file.display()))
+    }
+}
+
+/// A policy from its JSON text, its hierarchy files read relative to `base`.
+fn load_policy(json: &str, base: Option<PathBuf>) -> Result<Policy, Failure> {
+    let mut policy = Policy::from_json(json)?;
+    policy.resolve_files(relative_files(base))?;
+    Ok(policy)
+}
+
+/// An anonymisation configuration from its JSON text, or the `anonymise`
+/// section of a policy (as `masque anonymise --config`).
+fn load_config(json: &str, base: Option<PathBuf>) -> Result<AnonymiseConfig, Failure> {
+    let is_policy = serde_json::from_str::<serde_json::Value>(json)
+        .is_ok_and(|v| v.get("version").is_some() && v.get("columns").is_some());
+    let mut config = if is_policy {
+        let policy = Policy::from_json(json)?;
+        let section = policy.anonymise.ok_or_else(|| {
+            Failure::new("config", "this policy has no `anonymise` section (the anonymisation configuration)")
+        })?;
+        AnonymiseConfig::from_value(section)?
+    } else {
+        AnonymiseConfig::from_json(json)?
+    };
+    config.resolve_files(relative_files(base))?;
+    Ok(config)
+}
+
+/// The project key. Its `repr` shows the fingerprint only; the key itself
+/// leaves it only through `key_file_json()` and `save()`.
+#[pyclass(module = "masque", name = "Key", frozen)]
+struct PyKey {
+    key: Key,
+    /// The key file it was made from or will be saved as (holds the key, unless
+    /// a passphrase key file without `store_key`).
+    file: KeyFile,
+}
+
+fn random_bytes<const N: usize>() -> Result<Zeroizing<[u8; N]>, Failure> {
+    let mut bytes = Zeroizing::new([0u8; N]);
+    getrandom::fill(&mut bytes[..]).map_err(|e| Failure::new("random", format!("no secure random source: {e}")))?;
+    Ok(bytes)
+}
+
+#[pymethods]
+impl PyKey {
+    /// A new random 256-bit key (the operating system's secure random source).
+    #[staticmethod]
+    fn generate() -> PyResult<PyKey> {
+        let random = random_bytes::<32>()?;
+        let key = Key::from_random(*random);
+        let file = KeyFile::for_key(&key);
+        Ok(PyKey { key, file })
+    }
+
+    /// A key derived from a passphrase (Argon2id, RFC 9106 parameters, a new
+    /// random salt); with `store_key` the key file holds the derived key too.
+    #[staticmethod]
+    #[pyo3(signature = (passphrase, store_key = false))]
+    fn from_passphrase(py: Python<'_>, passphrase: &str, store_key: bool) -> PyResult<PyKey> {
+        if passphrase.is_empty() {
+            return Err(Failure::new("key", "the passphrase is empty").into());
+        }
+        let salt = random_bytes::<16>()?;
+        let params = KdfParams::rfc9106();
+        let secret = Zeroizing::new(passphrase.as_bytes().to_vec());
+        let key = py.detach(|| Key::derive(&secret, &salt[..], &params)).map_err(Failure::from)?;
+        let file = KeyFile::for_passphrase_key(&key, &salt[..], &params, store_key);
+        Ok(PyKey { key, file })
+    }
+
+    /// A key from a key file's JSON text (`masque keygen`'s format), with its
+    /// passphrase for a passphrase key file that does not store the key.
+    #[staticmethod]
+    #[pyo3(signature = (text, passphrase = None))]
+    fn from_json(py: Python<'_>, text: &str, passphrase: Option<&str>) -> PyResult<PyKey> {
+        Ok(py.detach(|| unlock(text, passphrase))?)
+    }
+
+    /// A key from a key file (at most 64 KiB, a regular file).
+    #[staticmethod]
+    #[pyo3(signature = (path, passphrase = None))]
+    fn load(py: Python<'_>, path: PathBuf, passphrase: Option<&str>) -> PyResult<PyKey> {
+        let text = read_capped(&path, KEY_CAP, "a key file").map_err(|m| at(&path, "io", format!("cannot read: {m}")))?;
+        Ok(py.detach(|| unlock(&text, passphrase)).map_err(|e| e.at(&path))?)
+    }
+
+    /// The public fingerprint (`xxxx-xxxx-xxxx-xxxx`).
+    #[getter]
+    fn fingerprint(&self) -> String {
+        self.key.fingerprint()
+    }
+
+    /// The key file's JSON text. Secret: it holds the key (unless made from a
+    /// passphrase without `store_key`).
+    fn key_file_json(&self) -> String {
+        self.file.to_json()
+    }
+
+    /// Writes the key file, readable by its owner only (0600); an existing
+    /// file is replaced only with `force`.
+    #[pyo3(signature = (path, force = false))]
+    fn save(&self, path: PathBuf, force: bool) -> PyResult<()> {
+        use std::io::Write;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true);
+        if force {
+            options.create(true).truncate(true);
+        } else {
+            options.create_new(true);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let text = Zeroizing::new(self.file.to_json());
+        let cannot = |e: std::io::Error| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                at(&path, "exists", "already exists; a new key would give new, unlinkable pseudonyms (force=True replaces it)")
+            } else {
+                at(&path, "io", format!("cannot write: {}", e.kind()))
+            }
+        };
+        let mut file = options.open(&path).map_err(cannot)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(cannot)?;
+        }
+        file.write_all(text.as_bytes()).map_err(cannot)?;
+        Ok(())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Key(fingerprint='{}')", self.key.fingerprint())
+    }
+
+    fn __str__(&self) -> String {
+        self.__repr__()
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<PyKey>().is_ok_and(|o| o.get().key == self.key)
+    }
+
+    fn __hash__(&self) -> u64 {
+        let f = self.key.fingerprint().replace('-', "");
+        u64::from_str_radix(&f, 16).unwrap_or(0)
+    }
+
+    /// Keys are not pickled (a pickle would carry the key in the clear);
+    /// pass `key_file_json()` where a copy must travel.
+    fn __reduce__(&self) -> PyResult<()> {
+        Err(pyo3::exceptions::PyTypeError::new_err(
+            "a masque Key is not pickled; pass Key.key_file_json() where a copy must travel",
+        ))
+    }
+}
+
+/// The key of a key file's text, unlocked with `passphrase` if given.
+fn unlock(text: &str, passphrase: Option<&str>) -> Result<PyKey, Failure> {
+    let file = KeyFile::from_json(text)?;
+    let passphrase = passphrase.map(|p| Zeroizing::new(p.as_bytes().to_vec()));
+    let key = file.unlock(passphrase.as_ref().map(|p| p.as_slice())).map_err(|e| {
+        let hint = if file.needs_passphrase() && passphrase.is_none() { " (pass passphrase=...)" } else { "" };
+        Failure::new("key", format!("{e}{hint}"))
+    })?;
+    Ok(PyKey { key, file })
+}
+
+/// `masque inspect --json`: dialect, rows, columns with suggestions.
+#[pyfunction]
+fn inspect(py: Python<'_>, source: &Bound<'_, PyAny>, read: &str) -> PyResult<String> {
+    let source = Source::extract(source)?;
+    let options = read_options(read)?;
+    let json = py.detach(move || -> Result<String, Failure> {
+        let read = source.read(&options)?;
+        to_json(&masque_core::inspect::summarise(&read))
+    })?;
+    Ok(json)
+}
+
+/// `masque analyse --json`: the risk report.
+#[pyfunction]
+fn analyse(py: Python<'_>, source: &Bound<'_, PyAny>, read: &str, options: &str) -> PyResult<String> {
+    let source = Source::extract(source)?;
+    let read_options = read_options(read)?;
+    let options: AnalysisOptions = serde_json::from_str(options)
+        .map_err(|e| Failure::new("bad_option", format!("invalid analysis options: {e}")))?;
+    let json = py.detach(move || -> Result<String, Failure> {
+        let read = source.read(&read_options)?;
+        to_json(&masque_core::privacy::analyse(&read.table, &options, None)?)
+    })?;
+    Ok(json)
+}
+
+/// The risk report of a weighted table (`privacy::analyse_weighted`): Arrow
+/// data whose column `weight` holds each row's count, the other columns its
+/// values (what `GROUP BY ... COUNT(*)` gives).
+#[pyfunction]
+fn analyse_weighted(py: Python<'_>, data: &Bound<'_, PyAny>, weight: &str, options: &str) -> PyResult<String> {
+    let (batches, schema) = data.extract::<PyTable>()?.into_inner();
+    let options: AnalysisOptions = serde_json::from_str(options)
+        .map_err(|e| Failure::new("bad_option", format!("invalid analysis options: {e}")))?;
+    let json = py.detach(move || -> Result<String, Failure> {
+        let index = schema
+            .index_of(weight)
+            .map_err(|_| Failure::new("unknown_column", format!("no weight column `{weight}`")))?;
+        let mut weights: Vec<u64> = Vec::new();
+        for batch in &batches {
+            let column = cast(batch.column(index), &DataType::UInt64).map_err(|_| {
+                Failure::new("bad_weight", format!("the weight column `{weight}` must hold whole numbers of at least 1"))
+            })?;
+            let column = column
+                .as_any()
+                .downcast_ref::<arrow_array::UInt64Array>()
+                .ok_or_else(|| Failure::new("bad_weight", "the weights are not whole numbers"))?;
+            if column.null_count() > 0 {
+                return Err(Failure::new("bad_weight", format!("the weight column `{weight}` has nulls")));
+            }
+            weights.extend(column.values().iter());
+        }
+        let keep: Vec<usize> = (0..schema.fields().len()).filter(|&i| i != index).collect();
+        let projected: Vec<RecordBatch> = batches
+            .iter()
+            .map(|b| b.project(&keep))
+            .collect::<Result<_, _>>()
+            .map_err(|e| Failure::new("arrow", format!("cannot read the Arrow data: {e}")))?;
+        let schema = schema.project(&keep).map_err(|e| Failure::new("arrow", format!("cannot read the Arrow data: {e}")))?;
+        let table = arrow::table_of(&schema, &projected)?;
+        to_json(&masque_core::privacy::analyse_weighted(&table, &weights, &options)?)
+    })?;
+    Ok(json)
+}
+
+/// A clock for the configuration's time limit (the core has none).
+struct Clock(Instant);
+
+impl CleanMonitor for Clock {
+    fn now_ms(&mut self) -> Option<f64> {
+        Some(self.0.elapsed().as_secs_f64() * 1000.0)
+    }
+}
+
+/// `masque apply`: `(output, report JSON, correspondence or None)`.
+#[pyfunction]
+#[pyo3(signature = (source, read, policy, base = None, key = None, utf8 = false, correspondence = false))]
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    read: &str,
+    policy: &str,
+    base: Option<PathBuf>,
+    key: Option<&Bound<'_, PyKey>>,
+    utf8: bool,
+    correspondence: bool,
+) -> PyResult<Py<PyTuple>> {
+    let source = Source::extract(source)?;
+    let read_options = read_options(read)?;
+    let policy = load_policy(policy, base)?;
+    let key = key.map(|k| k.get());
+    if key.is_none() && policy.needs_key() {
+        return Err(Failure::new(
+            "key_required",
+            "the policy pseudonymises or shifts dates: pass key= (make one with masque.keygen())",
+        )
+        .into());
+    }
+    let options = ApplyOptions { correspondence, utf8, threads: 0 };
+    let arrow = source.arrow();
+    let (applied, shape) = py.detach(|| -> Result<_, Failure> {
+        let read = source.read(&read_options)?;
+        let shape = Shape::of(arrow, &read, utf8);
+        let applied = apply_owned(read.table, &policy, key.map(|k| &k.key), &options)?;
+        Ok((applied, shape))
+    })?;
+    let output = shape.output(py, &applied.table)?;
+    let report = to_json(&applied.report)?;
+    let correspondence = match &applied.correspondence {
+        Some(table) => Some(shape.output(py, table)?),
+        None => None,
+    };
+    Ok(PyTuple::new(py, [output, report.into_pyobject(py)?.into_any().unbind(), correspondence.into_pyobject(py)?.unbind()])?
+        .unbind())
+}
+
+/// `masque anonymise`: `(output, result JSON)`. `time_limit` (seconds)
+/// overrides the configuration's `time_limit_ms`.
+#[pyfunction]
+#[pyo3(signature = (source, read, config, base = None, time_limit = None, utf8 = false))]
+fn anonymise(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    read: &str,
+    config: &str,
+    base: Option<PathBuf>,
+    time_limit: Option<f64>,
+    utf8: bool,
+) -> PyResult<Py<PyTuple>> {
+    let source = Source::extract(source)?;
+    let read_options = read_options(read)?;
+    let config = load_config(config, base)?;
+    let limit = match time_limit {
+        Some(s) if s.is_finite() && s > 0.0 && s < 1e9 => Some(Duration::from_secs_f64(s)),
+        Some(_) => return Err(Failure::new("bad_option", "time_limit must be a positive number of seconds").into()),
+        None => config.time_limit_ms.map(Duration::from_millis),
+    };
+    let arrow = source.arrow();
+    let (done, shape) = py.detach(|| -> Result<_, Failure> {
+        let read = source.read(&read_options)?;
+        let shape = Shape::of(arrow, &read, utf8);
+        let start = Instant::now();
+        let mut monitor = |_: &Progress| limit.is_some_and(|l| start.elapsed() >= l);
+        let done = Anonymised::from_owned(read.table, &config, &mut monitor)?;
+        Ok((done, shape))
+    })?;
+    let output = shape.output(py, &done.table)?;
+    let result = to_json(&done.result)?;
+    Ok(PyTuple::new(py, [output, result.into_pyobject(py)?.into_any().unbind()])?.unbind())
+}
+
+/// `masque clean`: `(output, {"report", "result", "output"} JSON)`.
+#[pyfunction]
+#[pyo3(signature = (source, read, policy, base = None, key = None, utf8 = false))]
+fn clean_table(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    read: &str,
+    policy: &str,
+    base: Option<PathBuf>,
+    key: Option<&Bound<'_, PyKey>>,
+    utf8: bool,
+) -> PyResult<Py<PyTuple>> {
+    let source = Source::extract(source)?;
+    let read_options = read_options(read)?;
+    let policy = load_policy(policy, base.clone())?;
+    let config = match &policy.anonymise {
+        None => None,
+        Some(section) => {
+            let mut config = AnonymiseConfig::from_value(section.clone())
+                .map_err(|e| Failure::new(e.code(), format!("anonymise: {e}")))?;
+            config.resolve_files(relative_files(base)).map_err(|e| Failure::new(e.code(), format!("anonymise: {e}")))?;
+            Some(config)
+        }
+    };
+    let key = key.map(|k| k.get());
+    if key.is_none() && policy.needs_key() {
+        return Err(Failure::new(
+            "key_required",
+            "the policy pseudonymises or shifts dates: pass key= (make one with masque.keygen())",
+        )
+        .into());
+    }
+    let options = ApplyOptions { correspondence: false, utf8, threads: 0 };
+    let arrow = source.arrow();
+    let (cleaned, shape) = py.detach(|| -> Result<_, Failure> {
+        let read = source.read(&read_options)?;
+        let shape = Shape::of(arrow, &read, utf8);
+        let mut clock = Clock(Instant::now());
+        let cleaned =
+            clean(Cow::Owned(read.table), &policy, key.map(|k| &k.key), &options, config.as_ref(), &mut clock)?;
+        Ok((cleaned, shape))
+    })?;
+    let output = shape.output(py, &cleaned.table)?;
+    let report = to_json(&cleaned)?;
+    Ok(PyTuple::new(py, [output, report.into_pyobject(py)?.into_any().unbind()])?.unbind())
+}
+
+/// A policy made ready to travel to Spark's executors: its hierarchy files
+/// read (relative to `base`) into the document. Returns `(policy JSON,
+/// whole-column problem or None)`: the first column whose transform needs
+/// the whole column, with why (see `whole_column`).
+#[pyfunction]
+#[pyo3(signature = (policy, base = None))]
+fn resolve_policy(policy: &str, base: Option<PathBuf>) -> PyResult<(String, Option<(String, String)>)> {
+    let policy = load_policy(policy, base)?;
+    Ok((to_json(&policy)?, whole_column(&policy)))
+}
+
+/// The first column of `policy` whose transform reads more than its own row:
+/// today only `scrub` with `everywhere` (every surname and first name of the
+/// file, in every row). Every other action works value by value, and
+/// `date_shift` and `age_at` read only other columns of the same row.
+fn whole_column(policy: &Policy) -> Option<(String, String)> {
+    policy.columns.iter().find_map(|(name, action)| match action {
+        masque_core::policy::Action::Scrub(s) if s.everywhere => Some((
+            name.clone(),
+            "scrub with `everywhere` looks for the names of the whole file in every row".to_string(),
+        )),
+        _ => None,
+    })
+}
+
+/// The native module `masque._masque`.
+#[pymodule]
+fn _masque(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("MasqueError", m.py().get_type::<MasqueError>())?;
+    m.add_class::<PyKey>()?;
+    m.add_function(wrap_pyfunction!(inspect, m)?)?;
+    m.add_function(wrap_pyfunction!(analyse, m)?)?;
+    m.add_function(wrap_pyfunction!(analyse_weighted, m)?)?;
+    m.add_function(wrap_pyfunction!(apply, m)?)?;
+    m.add_function(wrap_pyfunction!(anonymise, m)?)?;
+    m.add_function(wrap_pyfunction!(clean_table, m)?)?;
+    m.add_function(wrap_pyfunction!(resolve_policy, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
