@@ -110,10 +110,13 @@ struct Output {
     cells: Option<Vec<u64>>,
     /// The microaggregated quasi-identifiers, with their input codes and
     /// each code's number once their column has passed.
-    micro: Vec<(Micro, Option<(Vec<u32>, Vec<Option<f64>>)>)>,
+    micro: Vec<(Micro, Option<MicroInput>)>,
     /// The smallest class size every criterion allows.
     min_size: u32,
 }
+
+/// A microaggregated column's input codes and each code's number.
+type MicroInput = (Vec<u32>, Vec<Option<f64>>);
 
 /// How a quasi-identifier's output column is made.
 enum DimOut {
