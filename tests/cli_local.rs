@@ -156,3 +156,43 @@ fn max_level_is_honoured_or_named_when_it_blocks() {
     assert!(!stderr.contains("86"), "{stderr}");
     assert!(!dir.join("none.csv").exists());
 }
+
+/// The same JSON configures cell suppression, weights and microaggregation
+/// on the command line; the report carries the `utility` section.
+#[test]
+fn cells_weights_and_microaggregation_from_the_config() {
+    let dir = temp_dir::temp_dir("cli-local", "cells");
+    let qis: Vec<String> = ADULT_QI
+        .iter()
+        .map(|q| match *q {
+            "age" => r#""age": {"microaggregation": {"function": "median", "mdav": true}}"#.to_string(),
+            "education" => {
+                format!(r#""education": {{"hierarchy_file": "{FIXTURES}/adult/adult_hierarchy_education.csv", "weight": 4}}"#)
+            }
+            q => format!(r#""{q}": {{"hierarchy_file": "{FIXTURES}/adult/adult_hierarchy_{q}.csv"}}"#),
+        })
+        .collect();
+    let text = format!(
+        r#"{{"quasi_identifiers": {{{}}}, "k": 5, "suppression_limit": 0.04,
+             "local": {{"suppression": "cells", "importance": ["education", "sex"]}}}}"#,
+        qis.join(", ")
+    );
+    std::fs::write(dir.join("cells.json"), text).unwrap();
+    let adult = format!("{FIXTURES}/adult/adult.csv");
+    let out = masque(&dir, &["anonymise", &adult, "--config", "cells.json", "-o", "out.csv", "--report", "r.json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("r.json")).unwrap()).unwrap();
+    let u = &r["utility"];
+    let columns = u["columns"].as_object().unwrap();
+    assert_eq!(columns.len(), 8);
+    // Weights are reported over the largest, as ARX normalises them.
+    assert_eq!((columns["education"]["weight"].as_f64(), columns["sex"]["weight"].as_f64()), (Some(1.0), Some(0.25)));
+    assert!(columns["age"]["loss"].as_f64().unwrap() < 0.1, "{}", columns["age"]);
+    assert_eq!(u["records"], 30162);
+    assert!(u["records_retained"].as_u64().unwrap() > 30162 - r["suppressed"].as_u64().unwrap() - 1);
+    assert!(r["k"].as_u64().unwrap() >= 5);
+    assert!((u["granularity"].as_f64().unwrap() - (1.0 - r["ncp"]["value"].as_f64().unwrap())).abs() < 1e-12);
+    // Ages are whole numbers (Adult writes no decimals).
+    let output = std::fs::read_to_string(dir.join("out.csv")).unwrap();
+    assert!(output.lines().skip(1).all(|l| l.split(';').nth(1).is_some_and(|a| a == "*" || a.parse::<u32>().is_ok())));
+}

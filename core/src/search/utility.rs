@@ -226,7 +226,8 @@ pub struct ColumnUtility {
     /// values and the one a reader estimates from the output (see the
     /// module documentation), from 0 to 1.
     pub tvd: f64,
-    /// The column's weight in the overall Loss (1 unless configured).
+    /// The column's weight in the overall Loss, over the largest weight (as
+    /// ARX normalises them; 1 for every column when unweighted).
     pub weight: f64,
 }
 
