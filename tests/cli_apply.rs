@@ -147,6 +147,38 @@ fn utf8_and_correspondence_on_request() {
     }
 }
 
+/// A saved policy keeps the output encoding: `"output": {"utf8": true}` asks
+/// `apply` and `clean` for UTF-8 as `--utf8` does; without it the input's
+/// Windows-1252 is kept.
+#[test]
+fn the_policy_can_ask_for_utf8() {
+    let dir = tmpdir("policy-utf8");
+    let prenom = |bytes: &[u8]| bytes.windows(2).any(|w| w == "é".as_bytes());
+    for (output, utf8) in [(r#", "output": {"utf8": true}"#, true), ("", false)] {
+        let policy = format!(r#"{{"version": 1, "columns": {{"nir": "drop"}}{output}}}"#);
+        std::fs::write(dir.join("p.json"), policy).unwrap();
+        for command in ["apply", "clean"] {
+            let args = [command, &fixture("cohort_cp1252_40.csv"), "--policy", "p.json", "-o", "out.csv"];
+            let out = masque(&dir, &args, None);
+            assert!(out.status.success(), "{}", stderr(&out));
+            let bytes = std::fs::read(dir.join("out.csv")).unwrap();
+            assert_eq!(std::str::from_utf8(&bytes).is_ok(), utf8, "{command} {output}");
+            assert_eq!(prenom(&bytes), utf8, "{command} {output}: é in UTF-8");
+        }
+    }
+    let policy = masque::policy::Policy::from_json(r#"{"version": 1, "output": {"utf8": true}}"#).unwrap();
+    assert_eq!(policy.to_value()["output"], serde_json::json!({"utf8": true}));
+    let keep = masque::policy::Policy::from_json(r#"{"version": 1, "output": {"utf8": false}}"#).unwrap();
+    assert!(keep.to_value().get("output").is_none(), "the default is not written");
+    for (json, want) in [
+        (r#"{"version": 1, "output": {"utf-8": true}}"#, "output.utf-8: unknown field"),
+        (r#"{"version": 1, "output": "utf8"}"#, "output: must be an object"),
+    ] {
+        let e = masque::policy::Policy::from_json(json).unwrap_err().to_string();
+        assert!(e.starts_with(want), "{e}");
+    }
+}
+
 #[test]
 fn passphrase_keys() {
     let dir = tmpdir("passphrase");

@@ -128,8 +128,10 @@ pub fn run(args: &ApplyArgs) -> Result<(), Failure> {
     let policy = run.load_policy()?;
     let key = run.load_key(&policy)?;
     run.check_paths(args.correspondence.as_ref(), "is given twice; the output, report and correspondence must differ")?;
-    let options = ApplyOptions { correspondence: args.correspondence.is_some(), utf8: run.utf8, threads: 0 };
-    let rewrite = Rewrite { private: args.correspondence.as_deref(), ..run.rewrite(&args.read, "--utf8") };
+    // `--utf8`, or the policy's `output.utf8`.
+    let utf8 = run.utf8 || policy.output.utf8;
+    let options = ApplyOptions { correspondence: args.correspondence.is_some(), utf8, threads: 0 };
+    let rewrite = Rewrite { private: args.correspondence.as_deref(), utf8, ..run.rewrite(&args.read, "--utf8") };
     let applied = rewrite.run(
         |table| apply_owned(table, &policy, key.as_ref(), &options).map_err(|e| run.apply_failure(&e)),
         |applied| Outputs { table: &applied.table, report: &applied.report, private: applied.correspondence.as_ref() },

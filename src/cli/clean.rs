@@ -11,7 +11,7 @@ use masque::policy::{ApplyOptions, Policy};
 use masque::search::AnonymiseConfig;
 
 use super::apply::PolicyArgs;
-use super::{relative_files, Clock, Failure, Outputs, ReadArgs};
+use super::{relative_files, Clock, Failure, Outputs, ReadArgs, Rewrite};
 
 /// Clean a file: apply a policy (pseudonymise, drop, generalise, ...), then,
 /// if the policy has an `anonymise` section, find the least damaging
@@ -59,8 +59,11 @@ pub fn run(args: &CleanArgs) -> Result<(), Failure> {
     let config = load_config(&policy, &run.policy)?;
     let key = run.load_key(&policy)?;
     run.check_paths(None, "is given twice; the output and the report must differ")?;
-    let options = ApplyOptions { correspondence: false, utf8: run.utf8, threads: 0 };
-    let cleaned = run.rewrite(&args.read, "write UTF-8 with --utf8").run_read(
+    // `--utf8`, or the policy's `output.utf8`.
+    let utf8 = run.utf8 || policy.output.utf8;
+    let options = ApplyOptions { correspondence: false, utf8, threads: 0 };
+    let rewrite = Rewrite { utf8, ..run.rewrite(&args.read, "write UTF-8 with --utf8") };
+    let cleaned = rewrite.run_read(
         |table, set_aside| {
             let mut clock = Clock::start();
             clean(Cow::Owned(table), &policy, key.as_ref(), &options, config.as_ref(), &mut clock)

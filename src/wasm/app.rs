@@ -309,14 +309,16 @@ impl CleanJob {
             None | Some(serde_json::Value::Null) => None,
             Some(value) => Some(AnonymiseConfig::from_value(value).map_err(|e| JsError::new(&e.to_string()))?),
         };
-        let apply_options = ApplyOptions { correspondence: false, utf8: request.utf8, threads: 1 };
+        // The request's `utf8`, or the policy's `output.utf8`.
+        let utf8 = request.utf8 || policy.output.utf8;
+        let apply_options = ApplyOptions { correspondence: false, utf8, threads: 1 };
         let (table, dialect, set_aside) = match read {
             Cow::Owned(read) => (Cow::Owned(read.table), read.dialect, read.set_aside),
             Cow::Borrowed(read) => (Cow::Borrowed(&read.table), read.dialect.clone(), read.set_aside.clone()),
         };
         // When the policy began, the search (if any), and the writing.
         let (mut t1, mut t2, mut t3) = (now_ms(), None, 0.0);
-        let write = Write { utf8: request.utf8, hint: Some("write UTF-8 instead"), sink, reporter: &mut reporter };
+        let write = Write { utf8, hint: Some("write UTF-8 instead"), sink, reporter: &mut reporter };
         let done = rewrite(
             table,
             &dialect,

@@ -64,7 +64,7 @@ pub const POLICY_VERSION: u32 = 1;
     feature = "ts",
     derive(tsify::Tsify),
     tsify(
-        type = "{ version: number; default?: DefaultAction; description?: string | null; columns?: Record<string, Action> | null; anonymise?: AnonymiseConfig | null }"
+        type = "{ version: number; default?: DefaultAction; description?: string | null; columns?: Record<string, Action> | null; anonymise?: AnonymiseConfig | null; output?: PolicyOutput | null }"
     )
 )]
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +81,19 @@ pub struct Policy {
     /// reads it (checked when the policy is read; `apply` does not use it), so
     /// that one file describes the whole cleaning: what the web app saves.
     pub anonymise: Option<serde_json::Value>,
+    /// How the output is written (`{"utf8": true}`), so that a saved policy
+    /// keeps it; written back only when it differs from the default.
+    pub output: PolicyOutput,
+}
+
+/// How the output of a policy is written (the policy's `output` object).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PolicyOutput {
+    /// Write UTF-8 instead of the input's encoding (as `--utf8` and the
+    /// `utf8` option do; either asks for it).
+    pub utf8: bool,
 }
 
 /// What happens to columns the policy does not name.
@@ -677,6 +690,7 @@ impl Policy {
             description: None,
             columns: BTreeMap::new(),
             anonymise: None,
+            output: PolicyOutput::default(),
         }
     }
 

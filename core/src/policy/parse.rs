@@ -16,12 +16,12 @@ use serde_json::{Map, Value};
 use super::date::{parse_date, DateOrder};
 use super::{
     Action, Age, AgeAt, DateOptions, DateShift, DefaultAction, Generalise, HierarchyLevel, Interval, Invalids, Mask,
-    Policy, PolicyError, Pseudonymise, Redact, Scrub, TopBottom, ValueMap, POLICY_VERSION,
+    Policy, PolicyError, PolicyOutput, Pseudonymise, Redact, Scrub, TopBottom, ValueMap, POLICY_VERSION,
 };
 use crate::hierarchy;
 use crate::pseudo::DateShifter;
 
-const TOP_FIELDS: &[&str] = &["version", "default", "description", "columns", "anonymise"];
+const TOP_FIELDS: &[&str] = &["version", "default", "description", "columns", "anonymise", "output"];
 const ACTIONS: &str = "keep, drop, redact, pseudonymise, mask, generalise, date_shift, scrub, age_at";
 const GENERALISATIONS: &str = "interval, year, quarter, month, week, age, departement, top_bottom, map, hierarchy";
 
@@ -180,7 +180,12 @@ pub(super) fn from_value(value: &Value) -> Result<Policy, PolicyError> {
         }
         Some(_) => return Err(PolicyError::new("anonymise", "must be an object (the anonymisation configuration)")),
     };
-    Ok(Policy { version: POLICY_VERSION, default, description, columns, anonymise })
+    let output = match obj.get("output") {
+        None | Some(Value::Null) => PolicyOutput::default(),
+        Some(Value::Object(map)) => options::<PolicyOutput>("output", map.clone())?,
+        Some(_) => return Err(PolicyError::new("output", "must be an object such as {\"utf8\": true}")),
+    };
+    Ok(Policy { version: POLICY_VERSION, default, description, columns, anonymise, output })
 }
 
 /// Deserialises an options struct from what remains of a column's object.
@@ -495,6 +500,9 @@ pub(super) fn to_value(policy: &Policy) -> Value {
     map.insert("columns".into(), Value::Object(columns));
     if let Some(config) = &policy.anonymise {
         map.insert("anonymise".into(), config.clone());
+    }
+    if policy.output != PolicyOutput::default() {
+        map.insert("output".into(), serde_json::to_value(policy.output).unwrap_or(Value::Null));
     }
     Value::Object(map)
 }

@@ -112,7 +112,7 @@ pub fn apply_bytes(
 ) -> Result<AppliedBytes, ApplyError> {
     let read = read_table(bytes, read_options)?;
     let applied = apply_owned(read.table, policy, key, options)?;
-    let dialect = if options.utf8 { read.dialect.to_utf8() } else { read.dialect.clone() };
+    let dialect = if options.utf8 || policy.output.utf8 { read.dialect.to_utf8() } else { read.dialect.clone() };
     let output = write_table(&applied.table, &dialect)?;
     let correspondence = match &applied.correspondence {
         Some(t) => Some(write_table(t, &dialect)?),
