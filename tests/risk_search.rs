@@ -7,6 +7,9 @@
 #[path = "common/adult.rs"]
 mod adult;
 use adult::{adult, hierarchy};
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "common/temp_dir.rs"]
+mod temp_dir;
 
 use masque::privacy::population::{criterion_fraction, UniquenessRule};
 use masque::privacy::risk::size_histogram;
@@ -415,4 +418,54 @@ fn timing() {
         qis.join(", ")
     );
     time("average risk 0.05, 8 QIs, loss", &AnonymiseConfig::from_json(&text).unwrap());
+}
+
+/// `masque anonymise` reads the risk targets from the same configuration
+/// JSON (average risk, France's population preset) and reports the
+/// population figures; a policy's `anonymise` section carries them to `clean`.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn the_command_line_passes_risk_targets_through() {
+    use std::process::Command;
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let dir = temp_dir::temp_dir("risk-search", "cli");
+    let qis: Vec<String> = adult::ADULT_QI
+        .iter()
+        .map(|q| format!(r#""{q}": {{"hierarchy_file": "{fixtures}/adult/adult_hierarchy_{q}.csv"}}"#))
+        .collect();
+    let config = format!(
+        r#"{{"quasi_identifiers": {{{}}}, "suppression_limit": 0.04, "average_risk": 0.05, "population": "france"}}"#,
+        qis.join(", ")
+    );
+    std::fs::write(dir.join("risk.json"), config).unwrap();
+    let adult_csv = format!("{fixtures}/adult/adult.csv");
+    let out = Command::new(env!("CARGO_BIN_EXE_masque"))
+        .args(["anonymise", &adult_csv, "--config", "risk.json", "-o", "out.csv", "--report", "r.json"])
+        .current_dir(&*dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("r.json")).unwrap()).unwrap();
+    let after = &r["risk_after"];
+    assert!(after["prosecutor"]["average"].as_f64().unwrap() <= 0.05);
+    assert_eq!(after["population"]["size"].as_u64(), Some(69_100_000));
+    assert_eq!(r["optimal"], true);
+
+    let mut policy: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(format!("{fixtures}/policies/cohort_clean.json")).unwrap()).unwrap();
+    let section = policy["anonymise"].as_object_mut().unwrap();
+    section.remove("k");
+    section.insert("sample_uniqueness".into(), 0.0.into());
+    std::fs::write(dir.join("policy.json"), serde_json::to_vec(&policy).unwrap()).unwrap();
+    let input = format!("{fixtures}/cohort_cp1252_40.csv");
+    let key = format!("{fixtures}/expected/clean.key.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_masque"))
+        .args(["clean", &input, "--policy", "policy.json", "--key", &key, "-o", "c.csv", "--report", "c.json"])
+        .current_dir(&*dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("c.json")).unwrap()).unwrap();
+    // no sample unique left (k 1 by default beside a risk target, l-diversity 2 kept)
+    assert_eq!(r["result"]["risk_after"]["sample_uniques"].as_u64(), Some(0));
 }
