@@ -586,7 +586,7 @@ fn resolve_policy(policy: &str, base: Option<PathBuf>) -> PyResult<(String, Opti
 /// `date_shift` and `age_at` read only other columns of the same row.
 fn whole_column(policy: &Policy) -> Option<(String, String)> {
     policy.columns.iter().find_map(|(name, action)| match action {
-        masque_core::policy::Action::Scrub(s) if s.everywhere => Some((
+        masque_core::policy::Action::Scrub(s) if s.everywhere && s.names => Some((
             name.clone(),
             "scrub with `everywhere` looks for the names of the whole file in every row".to_string(),
         )),
