@@ -33,13 +33,18 @@ pub fn table_of(schema: &Schema, batches: &[RecordBatch]) -> Result<Table, Failu
                 _ => cast(array, &DataType::Utf8).map_err(|_| {
                     Failure::new(
                         "arrow_type",
-                        format!("column `{}`: its Arrow type {} cannot be read as text", field.name(), field.data_type()),
+                        format!(
+                            "column `{}`: its Arrow type {} cannot be read as text",
+                            field.name(),
+                            field.data_type()
+                        ),
                     )
                 })?,
             };
-            let strings = text.as_any().downcast_ref::<StringArray>().ok_or_else(|| {
-                Failure::new("arrow_type", format!("column `{}`: not read as text", field.name()))
-            })?;
+            let strings = text
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .ok_or_else(|| Failure::new("arrow_type", format!("column `{}`: not read as text", field.name())))?;
             codes.reserve(strings.len());
             for value in strings.iter() {
                 codes.push(match value {

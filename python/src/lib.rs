@@ -91,7 +91,8 @@ impl Source {
     fn read(self, options: &ReadOptions) -> Result<ReadTable, Failure> {
         match self {
             Source::Path(path) => {
-                let file = std::fs::File::open(&path).map_err(|e| at(&path, "io", format!("cannot read: {}", e.kind())))?;
+                let file =
+                    std::fs::File::open(&path).map_err(|e| at(&path, "io", format!("cannot read: {}", e.kind())))?;
                 let size = file.metadata().ok().map(|m| m.len());
                 read_table_from(file, size, options).map_err(|e| at(&path, e.code(), e))
             }
@@ -282,7 +283,8 @@ impl PyKey {
     #[staticmethod]
     #[pyo3(signature = (path, passphrase = None))]
     fn load(py: Python<'_>, path: PathBuf, passphrase: Option<&str>) -> PyResult<PyKey> {
-        let text = read_capped(&path, KEY_CAP, "a key file").map_err(|m| at(&path, "io", format!("cannot read: {m}")))?;
+        let text =
+            read_capped(&path, KEY_CAP, "a key file").map_err(|m| at(&path, "io", format!("cannot read: {m}")))?;
         Ok(py.detach(|| unlock(&text, passphrase)).map_err(|e| e.at(&path))?)
     }
 
@@ -318,7 +320,11 @@ impl PyKey {
         let text = Zeroizing::new(self.file.to_json());
         let cannot = |e: std::io::Error| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
-                at(&path, "exists", "already exists; a new key would give new, unlinkable pseudonyms (force=True replaces it)")
+                at(
+                    &path,
+                    "exists",
+                    "already exists; a new key would give new, unlinkable pseudonyms (force=True replaces it)",
+                )
             } else {
                 at(&path, "io", format!("cannot write: {}", e.kind()))
             }
@@ -411,7 +417,10 @@ fn analyse_weighted(py: Python<'_>, data: &Bound<'_, PyAny>, weight: &str, optio
         let mut weights: Vec<u64> = Vec::new();
         for batch in &batches {
             let column = cast(batch.column(index), &DataType::UInt64).map_err(|_| {
-                Failure::new("bad_weight", format!("the weight column `{weight}` must hold whole numbers of at least 1"))
+                Failure::new(
+                    "bad_weight",
+                    format!("the weight column `{weight}` must hold whole numbers of at least 1"),
+                )
             })?;
             let column = column
                 .as_any()
@@ -428,7 +437,8 @@ fn analyse_weighted(py: Python<'_>, data: &Bound<'_, PyAny>, weight: &str, optio
             .map(|b| b.project(&keep))
             .collect::<Result<_, _>>()
             .map_err(|e| Failure::new("arrow", format!("cannot read the Arrow data: {e}")))?;
-        let schema = schema.project(&keep).map_err(|e| Failure::new("arrow", format!("cannot read the Arrow data: {e}")))?;
+        let schema =
+            schema.project(&keep).map_err(|e| Failure::new("arrow", format!("cannot read the Arrow data: {e}")))?;
         let table = arrow::table_of(&schema, &projected)?;
         to_json(&masque_core::privacy::analyse_weighted(&table, &weights, &options)?)
     })?;
@@ -483,8 +493,11 @@ fn apply(
         Some(table) => Some(shape.output(py, table)?),
         None => None,
     };
-    Ok(PyTuple::new(py, [output, report.into_pyobject(py)?.into_any().unbind(), correspondence.into_pyobject(py)?.unbind()])?
-        .unbind())
+    Ok(PyTuple::new(
+        py,
+        [output, report.into_pyobject(py)?.into_any().unbind(), correspondence.into_pyobject(py)?.unbind()],
+    )?
+    .unbind())
 }
 
 /// `masque anonymise`: `(output, result JSON)`. `time_limit` (seconds)
@@ -542,7 +555,9 @@ fn clean_table(
         Some(section) => {
             let mut config = AnonymiseConfig::from_value(section.clone())
                 .map_err(|e| Failure::new(e.code(), format!("anonymise: {e}")))?;
-            config.resolve_files(relative_files(base)).map_err(|e| Failure::new(e.code(), format!("anonymise: {e}")))?;
+            config
+                .resolve_files(relative_files(base))
+                .map_err(|e| Failure::new(e.code(), format!("anonymise: {e}")))?;
             Some(config)
         }
     };
