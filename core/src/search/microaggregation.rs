@@ -153,47 +153,49 @@ fn aggregate(function: AggregateFunction, values: &mut [f64], numbers: &Numbers)
     }
 }
 
-/// MDAV on one variable: `rows` (with values) split into groups of at least
-/// `k` (all of them when fewer than `2k`), in the order made.
+/// MDAV on one variable: `rows` (value, row) split into groups of at least
+/// `k` (all of them when fewer than `2k`), in the order made. In one
+/// dimension the row farthest from the mean is the lowest or the highest,
+/// and its `k − 1` nearest rows are its neighbours in sorted order, so MDAV
+/// takes the `k` values at the farther end (the lower on a tie), then the
+/// `k` at the other end, while `3k` rows remain: `O(m log m)`.
 fn mdav(rows: &[(f64, u32)], k: usize) -> Vec<Vec<u32>> {
-    let mut left: Vec<(f64, u32)> = rows.to_vec();
+    let mut sorted: Vec<(f64, u32)> = rows.to_vec();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (mut lo, mut hi) = (0usize, sorted.len());
+    let mut sum: f64 = sorted.iter().map(|x| x.0).sum();
     let mut groups = Vec::new();
-    let farthest = |left: &[(f64, u32)], from: f64| -> usize {
-        let mut best = 0;
-        for (i, &(x, _)) in left.iter().enumerate() {
-            if (x - from).abs() > (left[best].0 - from).abs() {
-                best = i;
-            }
+    let mut take = |lo: &mut usize, hi: &mut usize, low: bool, sum: &mut f64| {
+        let range = if low { *lo..*lo + k } else { *hi - k..*hi };
+        let mut group: Vec<u32> = sorted[range.clone()].iter().map(|x| x.1).collect();
+        *sum -= sorted[range].iter().map(|x| x.0).sum::<f64>();
+        if low {
+            *lo += k;
+        } else {
+            *hi -= k;
         }
-        best
+        group.sort_unstable();
+        groups.push(group);
     };
-    // The `k` rows nearest to `left[at]` (itself included), removed from `left`.
-    let take = |left: &mut Vec<(f64, u32)>, at: usize| -> Vec<u32> {
-        let centre = left[at].0;
-        let mut order: Vec<usize> = (0..left.len()).collect();
-        order.sort_by(|&a, &b| (left[a].0 - centre).abs().total_cmp(&(left[b].0 - centre).abs()).then(a.cmp(&b)));
-        let mut chosen: Vec<usize> = order[..k].to_vec();
-        chosen.sort_unstable();
-        let group = chosen.iter().map(|&i| left[i].1).collect();
-        for &i in chosen.iter().rev() {
-            left.remove(i);
-        }
-        group
+    // Whether the lower end is at least as far from the remaining mean as the upper.
+    let lower_first = |lo: usize, hi: usize, sum: f64| {
+        let mean = sum / (hi - lo) as f64;
+        mean - sorted[lo].0 >= sorted[hi - 1].0 - mean
     };
-    let mean = |left: &[(f64, u32)]| left.iter().map(|x| x.0).sum::<f64>() / left.len() as f64;
-    while k > 0 && left.len() >= 3 * k {
-        let r = farthest(&left, mean(&left));
-        let xr = left[r].0;
-        groups.push(take(&mut left, r));
-        let s = farthest(&left, xr);
-        groups.push(take(&mut left, s));
+    while k > 0 && hi - lo >= 3 * k {
+        let low = lower_first(lo, hi, sum);
+        take(&mut lo, &mut hi, low, &mut sum);
+        take(&mut lo, &mut hi, !low, &mut sum);
     }
-    if k > 0 && left.len() >= 2 * k {
-        let r = farthest(&left, mean(&left));
-        groups.push(take(&mut left, r));
+    if k > 0 && hi - lo >= 2 * k {
+        let low = lower_first(lo, hi, sum);
+        take(&mut lo, &mut hi, low, &mut sum);
     }
-    if !left.is_empty() {
-        groups.push(left.iter().map(|x| x.1).collect());
+    drop(take);
+    if hi > lo {
+        let mut rest: Vec<u32> = sorted[lo..hi].iter().map(|x| x.1).collect();
+        rest.sort_unstable();
+        groups.push(rest);
     }
     groups
 }
@@ -294,6 +296,44 @@ mod tests {
         // (21, 20), then the farthest from 50 (1) with 2, 3; the rest.
         assert_eq!(groups, vec![vec![6, 7, 8], vec![0, 1, 2], vec![3, 4, 5]]);
         assert!(mdav(&rows[..5], 3).len() == 1);
+    }
+
+    #[test]
+    fn mdav_partitions_into_sorted_runs_of_k() {
+        // Deterministic pseudo-random values, many sizes and k.
+        let mut x = 12345u64;
+        for m in 1..60usize {
+            for k in 1..6usize {
+                let rows: Vec<(f64, u32)> = (0..m as u32)
+                    .map(|r| {
+                        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        (((x >> 33) % 20) as f64, r)
+                    })
+                    .collect();
+                let groups = mdav(&rows, k);
+                let mut all: Vec<u32> = groups.iter().flatten().copied().collect();
+                all.sort_unstable();
+                assert_eq!(all, (0..m as u32).collect::<Vec<_>>());
+                for g in &groups {
+                    assert!(g.len() >= k || groups.len() == 1, "m {m} k {k}");
+                    assert!(g.len() < 2 * k || groups.len() == 1 || g == groups.last().unwrap());
+                }
+                // Groups do not interleave: each lies between the others' values.
+                let span = |g: &Vec<u32>| {
+                    let v: Vec<f64> = g.iter().map(|&r| rows[r as usize].0).collect();
+                    (
+                        v.iter().copied().fold(f64::INFINITY, f64::min),
+                        v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                    )
+                };
+                for (i, a) in groups.iter().enumerate() {
+                    for b in &groups[i + 1..] {
+                        let ((a0, a1), (b0, b1)) = (span(a), span(b));
+                        assert!(a1 <= b0 || b1 <= a0, "m {m} k {k}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
