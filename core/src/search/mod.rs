@@ -30,8 +30,16 @@
 //!   their own hierarchy levels, every row kept, by top-down specialisation
 //!   of hierarchy nodes (Mondrian-style); the output is checked afterwards
 //!   by [`crate::privacy::analyse`].
-//! - [`utility`]: NCP, the information lost measured on an output's cells,
-//!   for either recoding (in every result).
+//! - [`utility`]: what an output keeps, measured on its cells against the
+//!   input by one code for every method (in every result: `ncp` and
+//!   `utility`, ARX's Loss, granularity and non-uniform entropy, records
+//!   retained, cells suppressed, each marginal's total variation distance).
+//! - `suppress_cells`: local (cell) suppression (`"local": {"suppression":
+//!   "cells", "importance": [...]}`), the fewest cells of the failing rows
+//!   written `*` instead of whole records.
+//! - `microaggregation`: numeric quasi-identifiers without a hierarchy
+//!   replaced within each output class (or its MDAV groups) by their mean,
+//!   median or interval.
 //!
 //! # Definitions
 //! - A node **suppresses** the rows of its classes that fail a criterion: a
