@@ -422,7 +422,15 @@ impl Output {
             }
             classes[*r] = Some(class);
         }
-        let sensitive = self.check.as_ref().is_some_and(|(_, s)| !s.is_empty());
+        // A criterion every group meets (l = 1, t = 1: the page's way of
+        // measuring a sensitive column) does not stop MDAV.
+        let binding = |s: &Sensitive| {
+            s.l_distinct.is_some_and(|l| l > 1)
+                || s.l_entropy.is_some_and(|l| l > 1.0)
+                || s.recursive_cl.is_some()
+                || s.t_closeness.is_some_and(|t| t < 1.0)
+        };
+        let sensitive = self.check.as_ref().is_some_and(|(_, s)| s.iter().any(|(_, s)| binding(s)));
         for (m, input) in &self.micro {
             let Some(at) = columns.iter().position(|c| c.name == m.name) else { continue };
             let done = microaggregation::apply(&columns[at], m, &classes, self.min_size as usize, sensitive)?;
