@@ -8,7 +8,7 @@ import { ErrorCode, Kind, WorkerClient } from './protocol.js';
 import { LANGUAGES, pickLanguage, saveLanguage, storedLanguage, translator } from './i18n.js';
 import { columnsFromSuggestions } from './policy.js';
 import { createStore, initialSession, readingFile } from './store.js';
-import { renderError, renderInspection } from './view.js';
+import { el, renderError, renderInspection } from './view.js';
 import { startFlow } from './flow.js';
 
 /** @typedef {import('./store.js').Session} Session */
@@ -28,6 +28,7 @@ const ui = {
   readAs: $('read-as'),
   readDelimiter: /** @type {HTMLSelectElement} */ ($('read-delimiter')),
   readEncoding: /** @type {HTMLSelectElement} */ ($('read-encoding')),
+  readMalformed: /** @type {HTMLSelectElement} */ ($('read-malformed')),
   readAgain: /** @type {HTMLButtonElement} */ ($('read-again')),
 };
 
@@ -68,14 +69,28 @@ function render(/** @type {Session} */ state) {
   }[state.phase];
   if (ui.status.textContent !== status) ui.status.textContent = status;
   ui.cancel.hidden = state.phase !== 'busy';
-  ui.readAs.hidden = !state.source || state.phase === 'busy' || state.phase === 'idle';
+  // A workbook has no delimiter, encoding or ragged rows to choose: no "read as" for it.
+  const workbook = state.inspection?.dialect?.format === 'workbook' || /\.xlsx$/i.test(name);
+  ui.readAs.hidden = !state.source || state.phase === 'busy' || state.phase === 'idle' || workbook;
   ui.drop.setAttribute('aria-busy', String(state.phase === 'busy'));
 
-  if (state.error) renderError(ui.error, state.error, t, state.lang);
-  else ui.error.replaceChildren();
+  if (state.error) {
+    renderError(ui.error, state.error, t, state.lang);
+    // Rows with the wrong number of fields: offer to set them aside and read again.
+    if (state.error.detail && /** @type {any} */ (state.error.detail).code === 'field_count' && state.source) {
+      const button = el('button', { type: 'button', class: 'button secondary', id: 'set-aside' }, t('readas.set_aside_again'));
+      button.addEventListener('click', () => {
+        const { source } = store.get();
+        ui.readMalformed.value = 'set_aside';
+        if (source) open(source, { again: true });
+      });
+      ui.error.append(el('p', {}, button));
+    }
+  } else ui.error.replaceChildren();
 
   if (state.phase === 'done' && state.inspection) {
-    renderInspection(ui.result, { file: state.file, inspection: state.inspection }, t, state.lang);
+    // The suggestions are shown once, in the columns step (flow.js).
+    renderInspection(ui.result, { file: state.file, inspection: state.inspection, suggestions: false }, t, state.lang);
     ui.result.hidden = false;
   } else {
     ui.result.replaceChildren();
@@ -107,6 +122,7 @@ function readOptions() {
   const options = {};
   if (ui.readDelimiter.value) options.delimiter = ui.readDelimiter.value;
   if (ui.readEncoding.value) options.encoding = ui.readEncoding.value;
+  if (ui.readMalformed.value === 'set_aside') options.malformed_rows = 'set_aside';
   return options;
 }
 
@@ -124,6 +140,7 @@ async function open(file, { again = false } = {}) {
   if (!again) {
     ui.readDelimiter.value = '';
     ui.readEncoding.value = '';
+    ui.readMalformed.value = '';
   }
   const options = readOptions();
   const token = store.get().token + 1;

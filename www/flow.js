@@ -8,13 +8,14 @@
 import { ErrorCode, Kind } from './protocol.js';
 import { has, translator } from './i18n.js';
 import {
-  ACTIONS, DEFAULT_K, DEFAULT_PRIVACY, DEFAULT_SUPPRESSION, ROLES, columnsFromSuggestions, entryOf,
-  hierarchiesFor, loadPolicy, planOf, problemsOf, sameEntry, savedPolicyOf,
+  ACTIONS, DEFAULT_K, DEFAULT_PRIVACY, DEFAULT_SUPPRESSION, LEVELS, PRIORITIES, ROLES, boundOf, columnsFromSuggestions, entryOf,
+  hierarchiesFor, loadPolicy, measuredConfig, planOf, problemsOf, sameEntry, savedPolicyOf, sensitiveOf, withFittingHierarchy,
 } from './policy.js';
 import { virtualGrid } from './preview.js';
-import { measuringDiversity, reportHtml, reportOf } from './report.js';
+import { reportHtml, reportOf } from './report.js';
 import { renderResults, signingFields } from './results.js';
-import { el, formats, renderError } from './view.js';
+import { el, entryWords, formats, reasonWords, renderError } from './view.js';
+import { availableSteps, shownStep } from './store.js';
 
 /** @typedef {import('./i18n.js').Translate} Translate */
 /** @typedef {import('./policy.js').Column} Column */
@@ -24,22 +25,6 @@ import { el, formats, renderError } from './view.js';
 
 /** An element of the page, by id. */
 const $ = (/** @type {string} */ id) => document.getElementById(id);
-
-/**
- * A readable label for a policy entry.
- * @param {Translate} t
- * @param {string} lang
- * @param {import('./protocol.js').PolicyAction} entry
- */
-export function entryLabel(t, lang, entry) {
-  const e = entryOf(entry);
-  const name = has(lang, `action.${e.action}`) ? t(`action.${e.action}`) : e.action;
-  if (e.action === 'date_shift' && typeof e.subject === 'string' && Number(e.max_days) > 0 && Object.keys(e).length === 3) {
-    return t('action.date_shift_by', { subject: e.subject, days: Number(e.max_days) });
-  }
-  const extras = Object.entries(e).filter(([k]) => k !== 'action').map(([k, v]) => (k === 'kind' && has(lang, `kind.${v}`) ? t(`kind.${v}`) : `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`));
-  return extras.length ? `${name} (${extras.join(', ')})` : name;
-}
 
 /**
  * Saves a Blob under a name through a temporary link (nothing is uploaded).
@@ -56,6 +41,21 @@ function saveBlob(blob, name) {
 }
 
 const stem = (/** @type {string} */ name) => name.replace(/\.[^.]*$/, '') || 'fichier';
+
+/** The levels below the top of a hierarchy, by its page name. */
+const levelsOf = (/** @type {string} */ hierarchy) => /** @type {Record<string, number>} */ (LEVELS)[hierarchy] ?? 0;
+
+/**
+ * A "keep at least" level in words (`l’année`, `le département`, `des tranches de 5 ans`).
+ * @param {Translate} t
+ * @param {string} hierarchy
+ * @param {number} level
+ */
+export function boundWords(t, hierarchy, level) {
+  if (level === 0) return t('bound.exact');
+  if (hierarchy === 'mask') return t('bound.mask', { n: level });
+  return t(`bound.${hierarchy}.${level}`);
+}
 
 /**
  * Sets up the steps after a file is read; they render on every change of the session.
@@ -75,7 +75,7 @@ export function startFlow({ client, store }) {
     keyDerive: /** @type {HTMLButtonElement} */ ($('key-derive')), keyStatus: $('key-status'),
     encoding: /** @type {HTMLSelectElement} */ ($('output-encoding')), run: /** @type {HTMLButtonElement} */ ($('run')),
     runCancel: /** @type {HTMLButtonElement} */ ($('run-cancel')), progress: /** @type {HTMLProgressElement} */ ($('run-progress')),
-    runStatus: $('run-status'), runError: $('run-error'),
+    runStatus: $('run-status'), runError: $('run-error'), setupStatus: $('setup-status'), setupError: $('setup-error'),
     outcome: $('outcome'), outcomeBody: $('outcome-body'),
     dlOutput: /** @type {HTMLAnchorElement} */ ($('download-output')), dlHtml: /** @type {HTMLAnchorElement} */ ($('download-report-html')),
     dlJson: /** @type {HTMLAnchorElement} */ ($('download-report-json')), dlPolicy: /** @type {HTMLAnchorElement} */ ($('download-policy')),
@@ -138,32 +138,49 @@ export function startFlow({ client, store }) {
         ROLES.map((r) => el('option', { value: r, selected: r === c.role }, tr(`role.${r}`)))));
       role.addEventListener('change', () => setRole(i, role.value));
       const action = /** @type {HTMLSelectElement} */ (el('select', { id: actionId, dataset: { column: c.name, control: 'action' } },
-        choices.map((a, j) => el('option', { value: String(j), selected: j === selected }, entryLabel(tr, lng, a)))));
+        choices.map((a, j) => el('option', { value: String(j), selected: j === selected }, entryWords(tr, lng, a)))));
       action.addEventListener('change', () => {
         const { why: _, ...column } = get().columns[i];
-        changed({ columns: withColumn(i, { ...column, entry: choices[Number(action.value)] }) });
+        // Another action may write other values (a date of birth, or its age): a hierarchy that fits them.
+        changed({ columns: withColumn(i, withFittingHierarchy({ ...column, entry: choices[Number(action.value)] })) });
       });
       const isQi = c.role === 'quasi_identifier';
       const hierarchy = /** @type {HTMLSelectElement} */ (el('select', { id: hierId, disabled: !isQi, dataset: { column: c.name, control: 'hierarchy' } },
         hierarchiesFor(c).map((h) => el('option', { value: h, selected: h === c.hierarchy }, tr(`hierarchy.${h}`)))));
       hierarchy.addEventListener('change', () => {
-        changed({ columns: withColumn(i, { ...get().columns[i], hierarchy: hierarchy.value }) });
+        changed({ columns: withColumn(i, { ...get().columns[i], hierarchy: hierarchy.value, maxLevel: null }) });
+      });
+      const boundId = `bound-${i}`;
+      const current = boundOf(c);
+      const bound = /** @type {HTMLSelectElement} */ (el('select', { id: boundId, dataset: { column: c.name, control: 'bound' } },
+        el('option', { value: '', selected: current === null }, tr('bound.none')),
+        Array.from({ length: levelsOf(c.hierarchy) + 1 }, (_, level) => el('option', { value: String(level), selected: current === level }, boundWords(tr, c.hierarchy, level)))));
+      bound.addEventListener('change', () => {
+        changed({ columns: withColumn(i, { ...get().columns[i], maxLevel: bound.value === '' ? null : Number(bound.value) }) });
+      });
+      const priorityId = `priority-${i}`;
+      const priority = /** @type {HTMLSelectElement} */ (el('select', { id: priorityId, dataset: { column: c.name, control: 'priority' } },
+        PRIORITIES.map((p) => el('option', { value: p, selected: p === (c.priority ?? 'normal') }, tr(`priority.${p}`)))));
+      priority.addEventListener('change', () => {
+        changed({ columns: withColumn(i, { ...get().columns[i], priority: priority.value }) });
       });
       const confidence = c.suggestion?.confidence;
       const suggested = c.suggestion
-        ? `${tr(`role.${c.suggestion.role}`)} · ${entryLabel(tr, lng, c.suggestion.action)} (${fmt.percent(Number(confidence) > 1 ? Number(confidence) / 100 : Number(confidence))})`
+        ? `${tr(`role.${c.suggestion.role}`)} · ${entryWords(tr, lng, c.suggestion.action)} (${fmt.percent(Number(confidence) > 1 ? Number(confidence) / 100 : Number(confidence))})`
         : tr('columns.none');
       return el('tr', { dataset: { column: c.name } },
         el('th', { scope: 'row' }, c.name),
         el('td', {}, el('label', { for: roleId, class: 'visually-hidden' }, tr('policy.role_of', { name: c.name })), role),
         el('td', {}, el('label', { for: actionId, class: 'visually-hidden' }, tr('policy.action_of', { name: c.name })), action),
         el('td', {}, el('label', { for: hierId, class: 'visually-hidden' }, tr('policy.hierarchy_of', { name: c.name })), isQi ? hierarchy : el('span', { class: 'muted' }, '—')),
-        el('td', { class: 'reason', title: c.suggestion?.reason ?? '' }, suggested));
+        el('td', {}, el('label', { for: boundId, class: 'visually-hidden' }, tr('policy.bound_of', { name: c.name })), isQi ? bound : el('span', { class: 'muted' }, '—')),
+        el('td', {}, el('label', { for: priorityId, class: 'visually-hidden' }, tr('policy.priority_of', { name: c.name })), isQi ? priority : el('span', { class: 'muted' }, '—')),
+        el('td', { class: 'reason' }, suggested, c.suggestion ? [el('br'), el('span', { class: 'why', dataset: { field: 'reason' } }, reasonWords(tr, lng, c.suggestion))] : []));
     });
     return el('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': 'policy-caption' },
       el('table', { class: 'policy', id: 'policy' },
         el('caption', { id: 'policy-caption' }, tr('policy.caption')),
-        el('thead', {}, el('tr', {}, ['policy.column', 'policy.role', 'policy.action', 'policy.hierarchy', 'policy.suggested'].map((k) => el('th', { scope: 'col' }, tr(k))))),
+        el('thead', {}, el('tr', {}, ['policy.column', 'policy.role', 'policy.action', 'policy.hierarchy', 'policy.bound', 'policy.priority', 'policy.suggested'].map((k) => el('th', { scope: 'col' }, tr(k))))),
         el('tbody', {}, rows)));
   }
 
@@ -177,6 +194,12 @@ export function startFlow({ client, store }) {
     const next = { ...rest, role };
     // A quasi-identifier is generalised by the search: the policy keeps it.
     if (role === 'quasi_identifier' && entryOf(c.entry).action === 'drop') next.entry = { action: 'keep' };
+    if (role === 'quasi_identifier' && c.role !== role && c.hierarchy === 'flat' && c.suggestion) {
+      // Promoted: the hierarchy that fits what the column holds (intervals for a measurement, dates for dates).
+      next.hierarchy = hierarchiesFor(next).find((h) => h !== 'flat' && h !== 'mask') ?? 'flat';
+    }
+    // Demoted: no hierarchy, no bound.
+    if (role !== 'quasi_identifier') Object.assign(next, { hierarchy: 'flat', maxLevel: null, priority: 'normal' });
     changed({ columns: withColumn(i, next) });
     $(`role-${i}`)?.focus();
   }
@@ -197,7 +220,9 @@ export function startFlow({ client, store }) {
       if (plan.key === 'pseudonymise') params.kind = has(lng, `kind.${params.kind}`) ? tr(`kind.${params.kind}`) : String(params.kind);
       if (plan.key === 'generalise') params.to = has(lng, `rep.to.${params.to}`) ? tr(`rep.to.${params.to}`) : String(params.to);
       let text = tr(`plan.${plan.key}`, params);
-      if (plan.key.startsWith('qi.')) text += ` (${tr(`plan.how.${plan.params.how}`)})`;
+      if (plan.params.how) text += ` (${tr(`plan.how.${plan.params.how}`)})`;
+      if (typeof plan.params.bound === 'number') text += `${tr('plan.bound_sep')}${tr('plan.bound', { words: boundWords(tr, c.hierarchy, plan.params.bound) })}`;
+      if (plan.params.priority) text += `${tr('plan.bound_sep')}${tr(`plan.priority.${plan.params.priority}`)}`;
       return el('li', { dataset: { column: c.name, plan: plan.key, ...(plan.why ? { why: plan.why } : {}) } },
         text, ...(plan.why ? [el('br'), el('span', { class: 'why' }, tr(`why.${plan.why}`))] : []));
     });
@@ -223,7 +248,7 @@ export function startFlow({ client, store }) {
   ui.keyDerive.addEventListener('click', () => {
     const passphrase = ui.passphrase.value;
     if (!passphrase) {
-      store.update({ runError: { code: 'key', message: t()('key.empty_passphrase') } });
+      store.update({ runError: { code: 'key', message: t()('key.empty_passphrase'), said: true } });
       ui.passphrase.focus();
       return;
     }
@@ -241,7 +266,7 @@ export function startFlow({ client, store }) {
       if (!key.key) throw new Error(t()('key.salt_only'));
       changed({ key, keySource: 'imported', runError: null });
     } catch (err) {
-      changed({ runError: { code: 'key', message: err instanceof SyntaxError ? t()('key.bad_file') : err.message } });
+      changed({ runError: { code: 'key', message: err instanceof SyntaxError ? t()('key.bad_file') : err.message, said: true } });
     }
   });
   ui.keyExport.addEventListener('click', () => {
@@ -283,12 +308,19 @@ export function startFlow({ client, store }) {
         + (unknown.length ? ` ${t()('setup.unknown_hierarchy', { names: unknown.join(', ') })}` : '');
       changed({ columns, runError: null, notice });
     } catch (err) {
-      changed({ runError: { code: 'policy', message: err instanceof SyntaxError ? t()('setup.bad_json') : err.message } });
+      const message = err instanceof SyntaxError ? t()('setup.bad_json') : err.code ? t()(`policy.${err.code}`) : err.message;
+      changed({ runError: { code: 'policy', message, said: true } });
     }
   });
   for (const input of [ui.k, ui.suppression, ui.suppressedRows, ui.recoding, ui.l, ui.t]) input.addEventListener('change', () => changed());
 
   // ---- run ---------------------------------------------------------------
+
+  // The skip link passes the column table's controls, to the next step's button.
+  $('skip-policy')?.addEventListener('click', (event) => {
+    event.preventDefault();
+    $('next-protection')?.focus();
+  });
 
   ui.run.addEventListener('click', () => run());
   ui.runCancel.addEventListener('click', () => {
@@ -305,7 +337,7 @@ export function startFlow({ client, store }) {
     const p = privacy();
     const problems = problemsOf(s.columns, p, s.key);
     if (problems.length) {
-      store.update({ runError: { code: 'settings', message: problems.map((x) => t()(`problem.${x.code}`)).join(' ') } });
+      store.update({ runError: { code: 'settings', message: problems.map((x) => t()(`problem.${x.code}`)).join(' '), said: true } });
       return;
     }
     const controller = new AbortController();
@@ -314,11 +346,10 @@ export function startFlow({ client, store }) {
     // The policy offered for download after the run holds the anonymisation too.
     const saved = savedPolicyOf(s.columns, p);
     const { anonymise: config = null, ...policy } = saved;
-    // Every sensitive column kept is measured (l-diversity in the report), required or not.
-    const sensitive = s.columns.filter((c) => c.role === 'sensitive' && entryOf(c.entry).action !== 'drop').map((c) => c.name);
     const roles = Object.fromEntries(s.columns.map((c) => [c.name, c.role]));
     /** @type {import('./protocol.js').CleanRequest} */
-    const request = { policy, key: s.key, anonymise: measuringDiversity(config, sensitive), read: s.readOptions, utf8: ui.encoding.value === 'utf8', preview_rows: 50 };
+    // Every sensitive column is measured (its l-diversity in the report), required or not.
+    const request = { policy, key: s.key, anonymise: measuredConfig(config, sensitiveOf(s.columns)), read: s.readOptions, utf8: ui.encoding.value === 'utf8', preview_rows: 50 };
     const started = performance.now();
     store.update({ outcome: null, run: 'running', step: 'reading', nodes: null, runError: null, started });
     try {
@@ -338,14 +369,57 @@ export function startFlow({ client, store }) {
       /** @type {Outcome} */
       const outcome = { ...done, policy: saved, config, seconds, file: { name: file.name }, finishedAt: Date.now() };
       reportInputs.set(outcome, { digests, roles, size: file.size });
-      store.update({ run: 'done', step: null, outcome });
-      ui.outcome.querySelector('h2')?.focus?.();
+      store.update({ run: 'done', step: null, outcome, view: 'result' });
+      $('outcome-title')?.focus();
     } catch (err) {
       if (controller.signal.aborted) return; // whoever aborted it has said what happens next
       store.update(err.code === ErrorCode.CANCELLED ? { run: 'cancelled' } : { run: 'failed', runError: shown(err) });
     } finally {
       if (running?.controller === controller) running = null;
     }
+  }
+
+  // ---- steps ---------------------------------------------------------------
+
+  /** The nav's buttons and the steps' containers, by step. */
+  const stepButtons = /** @type {HTMLButtonElement[]} */ ([...document.querySelectorAll('#steps button[data-step]')]);
+  const stepPanels = /** @type {HTMLElement[]} */ ([...document.querySelectorAll('main .step[data-step]')]);
+
+  /**
+   * Shows `step` and moves the focus to its heading (keyboard and screen-reader users land on it).
+   * @param {string} step
+   */
+  function go(step) {
+    const s = get();
+    if (!availableSteps(s).includes(/** @type {import('./store.js').Step} */ (step))) return;
+    store.update({ view: /** @type {import('./store.js').Step} */ (step) });
+    const heading = /** @type {HTMLElement | null} */ (stepPanels.find((p) => p.dataset.step === step)?.querySelector('h1, h2') ?? null);
+    if (heading) {
+      if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+      heading.focus();
+    }
+  }
+  for (const button of [...stepButtons, ...document.querySelectorAll('button[data-go]')]) {
+    button.addEventListener('click', () => go(/** @type {HTMLElement} */ (button).dataset.step ?? /** @type {HTMLElement} */ (button).dataset.go ?? 'file'));
+  }
+
+  /** One step at a time; the nav says which (aria-current) and offers only the steps that can be shown. */
+  function renderSteps(/** @type {Session} */ s, /** @type {Translate} */ tr) {
+    const shown = shownStep(s);
+    const available = availableSteps(s);
+    for (const panel of stepPanels) panel.hidden = panel.dataset.step !== shown;
+    stepButtons.forEach((button, i) => {
+      const step = /** @type {import('./store.js').Step} */ (button.dataset.step);
+      button.disabled = !available.includes(step);
+      if (step === shown) button.setAttribute('aria-current', 'step');
+      else button.removeAttribute('aria-current');
+      button.textContent = `${i + 1}. ${tr(`steps.${step}`)}`;
+    });
+    const next = $('next-columns-p');
+    if (next) next.hidden = !s.inspection;
+    // Before a file is read there is one step only: no nav to pass.
+    const nav = $('steps');
+    if (nav) nav.hidden = !s.inspection;
   }
 
   // ---- rendering ---------------------------------------------------------
@@ -448,9 +522,8 @@ export function startFlow({ client, store }) {
 
     const open = Boolean(s.inspection);
     ui.rowsSection.hidden = !open;
-    ui.setup.hidden = !open;
+    renderSteps(s, tr);
     if (!open) {
-      ui.outcome.hidden = true;
       lastColumns = null;
       lastLang = lng;
       return;
@@ -485,16 +558,22 @@ export function startFlow({ client, store }) {
     const fmt = formats(lng);
     const status = {
       idle: s.notice ?? '',
-      running: tr(`run.step.${s.step ?? 'reading'}`, s.nodes ? { checked: fmt.number(s.nodes.checked), size: fmt.number(s.nodes.size) } : {}),
+      running: s.step === 'searching' && !s.nodes ? tr('run.step.searching_local')
+        : tr(`run.step.${s.step ?? 'reading'}`, s.nodes ? { checked: fmt.number(s.nodes.checked), size: fmt.number(s.nodes.size) } : {}),
       done: s.outcome && tr('run.done', { seconds: new Intl.NumberFormat(lng, { maximumFractionDigits: 1 }).format(s.outcome.seconds) }),
       cancelled: tr('run.cancelled'),
       failed: tr('run.failed'),
     }[s.run];
     if (ui.runStatus.textContent !== status) ui.runStatus.textContent = status ?? '';
-    if (s.runError) renderError(ui.runError, s.runError, tr, lng);
+    // A policy file's failure and the notices are said in the columns step, where it was loaded; the others by the run button.
+    const inSetup = s.runError?.code === 'policy';
+    if (s.runError && !inSetup) renderError(ui.runError, s.runError, tr, lng);
     else ui.runError.replaceChildren();
+    if (s.runError && inSetup) renderError(ui.setupError, s.runError, tr, lng);
+    else ui.setupError.replaceChildren();
+    const setupNotice = s.run === 'idle' ? s.notice ?? '' : '';
+    if (ui.setupStatus.textContent !== setupNotice) ui.setupStatus.textContent = setupNotice;
 
-    ui.outcome.hidden = s.run !== 'done' || !s.outcome;
     if (s.outcome && (lastOutcome !== s.outcome || ui.outcomeBody.dataset.lang !== lng)) {
       renderResults(ui.outcomeBody, s.outcome, tr, lng);
       const outcome = s.outcome;

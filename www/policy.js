@@ -21,6 +21,10 @@
  * @property {string} role one of `ROLES`
  * @property {PolicyAction} entry the policy's entry for the column
  * @property {string} hierarchy one of the keys of `HIERARCHIES` (for a quasi-identifier)
+ * @property {number | null} [maxLevel] "keep at least": the highest level of its hierarchy the
+ *   anonymisation may take a quasi-identifier to (`max_level`; 0 keeps it exact), null or absent: no bound
+ * @property {string} [priority] how much a quasi-identifier's precision matters (`low`, `normal`, `high`):
+ *   its `weight` in the anonymisation's loss (see `WEIGHTS`); absent: normal
  * @property {Suggestion} [suggestion] what `inspect` suggested
  * @property {string} [why] why the page's default differs from the suggestion (gone once the user changes the column)
  *   (`shift` dates shifted per patient, `names` names dropped, `commune` commune
@@ -86,6 +90,44 @@ export const HIERARCHIES = Object.freeze({
   mask: { builder: { mask: { levels: 3 } } },
 });
 
+/**
+ * The levels of each offered hierarchy below its top (`*`), from fine to
+ * coarse: the "keep at least" choices of a quasi-identifier are 0 (exact) to
+ * this number (dates: month, quarter, year, decade; code postal: département,
+ * région; département: région; ages and intervals: bands of 5, 10, 20; mask: 1
+ * to 3 characters; flat: the exact value only).
+ */
+export const LEVELS = Object.freeze({ flat: 0, dates: 4, code_postal: 2, departement: 1, age_bands: 3, intervals: 3, mask: 3 });
+
+/**
+ * A column's "keep at least" bound if it applies: an integer from 0 to its
+ * hierarchy's `LEVELS`, on a quasi-identifier; else null.
+ * @param {Column} column
+ * @returns {number | null}
+ */
+export function boundOf(column) {
+  const m = column.maxLevel;
+  if (column.role !== 'quasi_identifier' || typeof m !== 'number' || !Number.isInteger(m) || m < 0) return null;
+  const top = /** @type {Record<string, number>} */ (LEVELS)[column.hierarchy] ?? 0;
+  return m <= top ? m : null;
+}
+
+/**
+ * The weight of a quasi-identifier's loss for each priority but `normal`
+ * (weight 1, not written): the search generalises a high-priority column last
+ * and a low-priority one first.
+ */
+export const WEIGHTS = Object.freeze({ low: 0.25, high: 4 });
+
+/** The priorities a quasi-identifier can have. */
+export const PRIORITIES = Object.freeze(['low', 'normal', 'high']);
+
+/**
+ * A quasi-identifier's priority as the page names it, from its `weight`.
+ * @param {unknown} weight
+ */
+export const priorityOf = (weight) => (typeof weight !== 'number' || weight === 1 ? 'normal' : weight < 1 ? 'low' : 'high');
+
 /** k by default: no cell under 11 (the French small-cell rule). */
 export const DEFAULT_K = 11;
 /** The default suppression limit, in percent of rows. */
@@ -148,6 +190,7 @@ export const needsKey = (/** @type {unknown} */ entry) => ['pseudonymise', 'date
  */
 export function hierarchyFor(suggestedAction) {
   const e = entryOf(suggestedAction);
+  if (e.action === 'age_at') return 'age_bands';
   if (e.action !== 'generalise') return 'flat';
   if (['year', 'month', 'quarter', 'week', 'date'].includes(e.to)) return 'dates';
   if (e.to === 'departement') return 'code_postal';
@@ -157,43 +200,58 @@ export function hierarchyFor(suggestedAction) {
 }
 
 /**
- * What `inspect` found a column to be, read from its suggestion's reason (the
- * header's concept, else what its values are), or null. The header's concept
- * counts only when the values agree (no "but only N % ... are ...").
- * `nir`, `surname`, `first_name`, `full_name`, `patient_id`, `birth_date`,
- * `event_date`, `death_date`, `birth_year`, `age`, `postal_code`,
- * `departement`, `commune`, `commune_code`, `number`, `date`, or null.
+ * The hierarchy the suggestion gives a quasi-identifier (its `hierarchy`
+ * builder, as the page names it), else the one its action implies.
+ * @param {Suggestion | undefined} suggestion
+ * @returns {string}
+ */
+export function suggestedHierarchy(suggestion) {
+  const builder = suggestion && /** @type {{hierarchy?: unknown}} */ (suggestion).hierarchy;
+  if (builder && typeof builder === 'object') {
+    const [name] = Object.keys(builder);
+    if (name && Object.hasOwn(HIERARCHIES, name)) return name;
+  }
+  return hierarchyFor(suggestion?.action);
+}
+
+/**
+ * The column's name in the output: `age_at` writes the age under its own
+ * header (`name`, `age` by default) in place of the date of birth.
+ * @param {{name: string, entry: unknown}} column
+ */
+export function outputName(column) {
+  const e = entryOf(column.entry);
+  return e.action === 'age_at' ? (typeof e.name === 'string' && e.name ? e.name : 'age') : column.name;
+}
+
+/**
+ * The column with a hierarchy that fits it: its own if offered, else the
+ * first offered that generalises (not flat, not a mask), else flat.
+ * @param {Column} column
+ * @returns {Column}
+ */
+export function withFittingHierarchy(column) {
+  const offered = hierarchiesFor({ ...column, hierarchy: undefined });
+  if (offered.includes(column.hierarchy)) return column;
+  return { ...column, hierarchy: offered.find((h) => h !== 'flat' && h !== 'mask') ?? 'flat', maxLevel: null };
+}
+
+/**
+ * What `inspect` found a column to be (its suggestion's `concept`: `nir`,
+ * `surname`, `birth_date`, `admission_date`, `postal_code`, ...; `measure`
+ * and `count` as `number`), or null: none, or one the values do not bear
+ * out (`values_agree` false).
  * @param {Suggestion | undefined} suggestion
  * @returns {string | null}
  */
 export function conceptOf(suggestion) {
-  const reason = typeof suggestion?.reason === 'string' ? suggestion.reason : '';
-  const header = reason.match(/^header reads as (.*?) \("/);
-  if (header && valuesAgree(suggestion)) {
-    const concept = HEADER_CONCEPTS.find(([label]) => header[1] === label)?.[1];
-    if (concept) return concept;
-  }
-  const values = reason.match(/ of (?:sampled )?distinct values are (.*)$/) ?? reason.match(/ of rows are (.*)$/);
-  if (values && valuesAgree(suggestion)) return VALUE_CONCEPTS.find(([label]) => values[1] === label)?.[1] ?? null;
-  return null;
+  const concept = suggestion?.concept;
+  if (typeof concept !== 'string' || !valuesAgree(suggestion)) return null;
+  return concept === 'measure' || concept === 'count' ? 'number' : concept;
 }
 
-/** The labels `inspect`'s reasons give concepts (core/src/ident/header.rs), and the page's names for them. */
-const HEADER_CONCEPTS = Object.freeze([
-  ['a NIR (n° de sécurité sociale)', 'nir'], ['a surname', 'surname'], ['a first name', 'first_name'],
-  ['a full name', 'full_name'], ['a patient identifier', 'patient_id'], ['a date of birth', 'birth_date'],
-  ['a date of care', 'event_date'], ['a date of death', 'death_date'], ['a year or month of birth', 'birth_year'],
-  ['an age', 'age'], ['a code postal', 'postal_code'], ['a département', 'departement'], ['a commune', 'commune'],
-  ['a code commune INSEE', 'commune_code'], ['a measurement', 'number'], ['a count', 'number'],
-]);
-/** What `inspect`'s reasons say values are (core/src/suggest.rs), and the page's names for them. */
-const VALUE_CONCEPTS = Object.freeze([
-  ['valid NIRs (key checked)', 'nir'], ['dates', 'date'], ['codes postaux', 'postal_code'],
-  ['codes commune INSEE', 'commune_code'], ['numbers', 'number'], ['common surnames', 'surname'], ['common first names', 'first_name'],
-]);
-
-/** Whether the values bear the suggestion out (its reason has no "but only N % ... are ..."). */
-const valuesAgree = (/** @type {Suggestion | undefined} */ suggestion) => !/, but only /.test(typeof suggestion?.reason === 'string' ? suggestion.reason : '');
+/** Whether the values bear the suggestion's concept out. */
+const valuesAgree = (/** @type {Suggestion | undefined} */ suggestion) => suggestion?.values_agree === true;
 
 /** Headers of admission and discharge dates (normalised: lower case, no accents, `_` between words). */
 const STAY_DATE = /^(date|dt|jour)_?(d_?)?(entree|sortie|admission|arrivee|depart|debut_sejour|fin_sejour)(_|$)/;
@@ -209,8 +267,8 @@ const normalised = (/** @type {string} */ name) => name.normalize('NFD').replace
  */
 export function isStayDate(column) {
   const concept = conceptOf(column.suggestion);
-  if (concept === 'event_date') return true;
-  return STAY_DATE.test(normalised(column.name)) && (concept === 'date' || (valuesAgree(column.suggestion) && hierarchyFor(column.suggestion?.action) === 'dates'));
+  if (concept === 'event_date' || concept === 'admission_date' || concept === 'discharge_date') return true;
+  return STAY_DATE.test(normalised(column.name)) && valuesAgree(column.suggestion) && hierarchyFor(column.suggestion?.action) === 'dates';
 }
 
 /**
@@ -218,7 +276,7 @@ export function isStayDate(column) {
  * what `inspect` found it to be (dates: the date hierarchy; a code postal: its
  * own; ages and numbers: bands and intervals; anything: value or *, and masks
  * for codes). The column's current hierarchy is always among them.
- * @param {{hierarchy?: string, suggestion?: Suggestion}} column
+ * @param {{hierarchy?: string, suggestion?: Suggestion, entry?: unknown}} column
  * @returns {string[]}
  */
 export function hierarchiesFor(column) {
@@ -226,7 +284,9 @@ export function hierarchiesFor(column) {
   const implied = valuesAgree(column.suggestion) ? hierarchyFor(column.suggestion?.action) : 'flat';
   /** @type {string[]} */
   let fits;
-  if (implied === 'dates' || ['birth_date', 'event_date', 'death_date', 'date'].includes(concept ?? '')) fits = ['flat', 'dates'];
+  // A date of birth written as an age: the age's hierarchies.
+  if (column.entry !== undefined && entryOf(column.entry).action === 'age_at') fits = ['flat', 'age_bands', 'intervals'];
+  else if (implied === 'dates' || ['birth_date', 'event_date', 'admission_date', 'discharge_date', 'death_date'].includes(concept ?? '')) fits = ['flat', 'dates'];
   else if (concept === 'birth_year') fits = ['flat', 'dates', 'intervals'];
   else if (implied === 'code_postal' || concept === 'postal_code') fits = ['flat', 'code_postal', 'mask'];
   else if (concept === 'departement') fits = ['flat', 'departement', 'mask'];
@@ -276,8 +336,12 @@ export function columnsFromSuggestions(inspection) {
       return { name: c.name, role: 'other', entry: { action: 'drop' }, hierarchy: 'flat', suggestion: s, why: 'commune' };
     }
     if (role === 'quasi_identifier') {
-      // A hierarchy for values the suggestion names only if the values are such (else it would fail on them).
-      return { name: c.name, role, entry: { action: 'keep' }, hierarchy: valuesAgree(s) ? hierarchyFor(s?.action) : 'flat', suggestion: s };
+      // A date of birth becomes the age at admission (`age_at`), generalised in age bands; other
+      // quasi-identifiers are kept by the policy and generalised by the search. A hierarchy for
+      // values the suggestion names only if the values are such (else it would fail on them).
+      const suggested = entryOf(s?.action);
+      const entry = suggested.action === 'age_at' ? suggested : { action: 'keep' };
+      return { name: c.name, role, entry, hierarchy: valuesAgree(s) ? suggestedHierarchy(s) : 'flat', suggestion: s };
     }
     return { name: c.name, role, entry: entryOf(s?.action), hierarchy: 'flat', suggestion: s };
   });
@@ -286,7 +350,8 @@ export function columnsFromSuggestions(inspection) {
 /**
  * The plan of a column in plain words, before the run, as an i18n key under
  * `plan.` and its parameters: what the policy does, then, for a
- * quasi-identifier, how far the search may generalise it, and why the page's
+ * quasi-identifier, how far the search may generalise it (`how`, and `bound`
+ * when the user said "keep at least", `priority` when not normal), and why the page's
  * default differs from the suggestion.
  * @param {Column} column
  * @param {Privacy} [privacy]
@@ -296,12 +361,23 @@ export function planOf(column, privacy = DEFAULT_PRIVACY) {
   const e = entryOf(column.entry);
   const why = column.why ?? null;
   if (e.action === 'drop') return { key: 'drop', params: {}, why };
+  if (e.action === 'age_at') {
+    const age = { at: String(e.at ?? ''), column: outputName(column) };
+    if (column.role !== 'quasi_identifier') return { key: 'age_at.none', params: age, why };
+    const bound = boundOf(column);
+    const priority = column.priority === 'low' || column.priority === 'high' ? { priority: column.priority } : {};
+    const how = (privacy.recoding ?? 'local') === 'local' ? 'local' : 'global';
+    const hierarchy = ['age_bands', 'intervals'].includes(column.hierarchy) ? column.hierarchy : 'flat';
+    return { key: `age_at.${hierarchy}`, params: { ...age, how, ...(bound === null ? {} : { bound }), ...priority }, why };
+  }
   if (e.action === 'date_shift') return { key: 'date_shift', params: { subject: String(e.subject ?? ''), days: Number(e.max_days) || 0 }, why };
   if (e.action === 'pseudonymise') return { key: 'pseudonymise', params: { kind: String(e.kind ?? 'text') }, why };
   if (['redact', 'scrub', 'mask', 'generalise'].includes(e.action)) return { key: e.action, params: { to: String(e.to ?? '') }, why };
   if (column.role === 'quasi_identifier') {
     const local = (privacy.recoding ?? 'local') === 'local';
-    return { key: `qi.${column.hierarchy in HIERARCHIES ? column.hierarchy : 'flat'}`, params: { how: local ? 'local' : 'global' }, why };
+    const bound = boundOf(column);
+    const priority = column.priority === 'low' || column.priority === 'high' ? { priority: column.priority } : {};
+    return { key: `qi.${column.hierarchy in HIERARCHIES ? column.hierarchy : 'flat'}`, params: { how: local ? 'local' : 'global', ...(bound === null ? {} : { bound }), ...priority }, why };
   }
   return { key: 'keep', params: {}, why };
 }
@@ -340,7 +416,7 @@ export function savedPolicyOf(columns, privacy) {
  * @param {object} entry
  */
 export function hierarchyName(entry) {
-  const wanted = canonical({ ...(entry ?? {}), min_level: undefined, max_level: undefined });
+  const wanted = canonical({ ...(entry ?? {}), min_level: undefined, max_level: undefined, weight: undefined });
   const found = Object.entries(HIERARCHIES).find(([, h]) => canonical(h) === wanted);
   return found ? found[0] : null;
 }
@@ -351,16 +427,17 @@ export function hierarchyName(entry) {
  * their hierarchies), the sensitive columns and the privacy settings are
  * restored too. Returns the names it lists that the file lacks, the privacy
  * settings (or null) and the quasi-identifiers whose hierarchy the page does
- * not offer (they get the flat one).
+ * not offer (they get the flat one). Throws an `Error` whose `code`
+ * (`not_policy`, `bad_version`) the page words in its language.
  * @param {Column[]} columns
  * @param {any} policy the loaded JSON
  * @returns {{columns: Column[], missing: string[], privacy: Privacy | null, unknown: string[]}}
  */
 export function loadPolicy(columns, policy) {
   if (!policy || typeof policy !== 'object' || Array.isArray(policy) || typeof policy.columns !== 'object' || policy.columns === null) {
-    throw new Error('not a masque policy: an object with "version" and "columns" is expected');
+    throw Object.assign(new Error('not a masque policy: an object with "version" and "columns" is expected'), { code: 'not_policy' });
   }
-  if (policy.version !== 1) throw new Error(`policy version ${policy.version} is not supported (1 is)`);
+  if (policy.version !== 1) throw Object.assign(new Error(`policy version ${policy.version} is not supported (1 is)`), { code: 'bad_version' });
   const fallback = policy.default === 'drop' ? { action: 'drop' } : { action: 'keep' };
   const names = new Set(columns.map((c) => c.name));
   const missing = Object.keys(policy.columns).filter((n) => !names.has(n));
@@ -374,20 +451,26 @@ export function loadPolicy(columns, policy) {
 
   const qis = config.quasi_identifiers ?? {};
   const sensitive = config.sensitive ?? {};
-  for (const n of [...Object.keys(qis), ...Object.keys(sensitive)]) if (!names.has(n) && !missing.includes(n)) missing.push(n);
+  const written = new Set(next.map(outputName));
+  for (const n of [...Object.keys(qis), ...Object.keys(sensitive)]) if (!names.has(n) && !written.has(n) && !missing.includes(n)) missing.push(n);
   /** @type {string[]} */
   const unknown = [];
   next = next.map((c) => {
-    if (Object.hasOwn(qis, c.name)) {
-      const hierarchy = hierarchyName(qis[c.name]);
-      if (!hierarchy) unknown.push(c.name);
-      return { ...c, role: 'quasi_identifier', hierarchy: hierarchy ?? 'flat', why: c.role === 'quasi_identifier' ? c.why : undefined };
+    const out = outputName(c);
+    if (Object.hasOwn(qis, out)) {
+      const hierarchy = hierarchyName(qis[out]);
+      if (!hierarchy) unknown.push(out);
+      const bound = Number.isInteger(qis[out]?.max_level) ? qis[out].max_level : null;
+      return {
+        ...c, role: 'quasi_identifier', hierarchy: hierarchy ?? 'flat', maxLevel: hierarchy ? bound : null,
+        priority: priorityOf(qis[out]?.weight), why: c.role === 'quasi_identifier' ? c.why : undefined,
+      };
     }
-    if (Object.hasOwn(sensitive, c.name)) return { ...c, role: 'sensitive', hierarchy: 'flat' };
-    if (c.role === 'quasi_identifier' || c.role === 'sensitive') return { ...c, role: 'other', hierarchy: 'flat' };
+    if (Object.hasOwn(sensitive, out)) return { ...c, role: 'sensitive', hierarchy: 'flat' };
+    if (c.role === 'quasi_identifier' || c.role === 'sensitive') return { ...c, role: 'other', hierarchy: 'flat', maxLevel: null, priority: 'normal' };
     return c;
   });
-  const criteria = Object.values(sensitive)[0] ?? {};
+  const criteria = Object.values(sensitive).find((x) => x && (x.l_distinct || x.t_closeness)) ?? {};
   const privacy = {
     k: Number.isInteger(config.k) ? config.k : DEFAULT_K,
     suppression: typeof config.suppression_limit === 'number' ? Math.round(config.suppression_limit * 10000) / 100 : 0,
@@ -412,7 +495,12 @@ export function anonymiseConfigOf(columns, privacy) {
   if (!qis.length) return null;
   /** @type {AnonymiseConfig} */
   const config = {
-    quasi_identifiers: Object.fromEntries(qis.map((c) => [c.name, structuredClone(/** @type {Record<string, object>} */ (HIERARCHIES)[c.hierarchy] ?? {})])),
+    quasi_identifiers: Object.fromEntries(qis.map((c) => {
+      const hierarchy = structuredClone(/** @type {Record<string, object>} */ (HIERARCHIES)[c.hierarchy] ?? {});
+      const bound = boundOf(c);
+      const weight = /** @type {Record<string, number>} */ (WEIGHTS)[c.priority ?? 'normal'];
+      return [outputName(c), { ...hierarchy, ...(bound === null ? {} : { max_level: bound }), ...(weight === undefined ? {} : { weight }) }];
+    })),
     k: privacy.k,
     suppression_limit: privacy.suppression / 100,
     metric: 'loss',
@@ -426,10 +514,34 @@ export function anonymiseConfigOf(columns, privacy) {
   if (privacy.t) criteria.t_closeness = privacy.t;
   if (Object.keys(criteria).length) {
     const sensitive = columns.filter((c) => c.role === 'sensitive' && entryOf(c.entry).action !== 'drop');
-    if (sensitive.length) config.sensitive = Object.fromEntries(sensitive.map((c) => [c.name, { ...criteria }]));
+    if (sensitive.length) config.sensitive = Object.fromEntries(sensitive.map((c) => [outputName(c), { ...criteria }]));
   }
   return config;
 }
+
+/**
+ * The configuration a run sends: `config` with every sensitive column it does
+ * not list added as `{}`, which the clean pipeline measures (l-diversity
+ * before and after, in the report) without constraining the search. The
+ * saved policy leaves them out: `masque anonymise --config` wants a criterion
+ * for each sensitive column it is given.
+ * @param {AnonymiseConfig | null} config
+ * @param {string[]} sensitive the sensitive columns kept, as written
+ * @returns {AnonymiseConfig | null}
+ */
+export function measuredConfig(config, sensitive) {
+  if (!config) return null;
+  const qis = config.quasi_identifiers ?? {};
+  const listed = config.sensitive ?? {};
+  const extra = sensitive.filter((n) => !Object.hasOwn(qis, n) && !Object.hasOwn(listed, n));
+  return extra.length ? { ...config, sensitive: { ...listed, ...Object.fromEntries(extra.map((n) => [n, {}])) } } : config;
+}
+
+/**
+ * The sensitive columns kept, as written.
+ * @param {Column[]} columns
+ */
+export const sensitiveOf = (columns) => columns.filter((c) => c.role === 'sensitive' && entryOf(c.entry).action !== 'drop').map(outputName);
 
 /**
  * What is wrong with the settings before a run, as {code, params} for the page to translate.

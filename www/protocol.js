@@ -51,6 +51,13 @@ export const Kind = Object.freeze({
  * @property {string} [delimiter] one character, e.g. `;`
  * @property {string} [encoding] e.g. `utf-8`, `windows-1252`
  * @property {string} [sheet] a workbook's sheet name
+ * @property {'error' | 'set_aside'} [malformed_rows] a record whose field count is not the header's:
+ *   the read fails (`error`, the default) or the record is set aside (left out, its line listed)
+ */
+
+/**
+ * The malformed records a read set aside: how many, and the line each begins on (the first 1,000).
+ * @typedef {{count: number, lines: number[]}} SetAside
  */
 
 /**
@@ -76,7 +83,9 @@ export const Kind = Object.freeze({
  * @property {string} role
  * @property {PolicyAction} action
  * @property {number | string} confidence a share, a percentage or a word (`high`)
- * @property {string} reason
+ * @property {string} reason one English line (the page says `concept` in its own words instead)
+ * @property {string | null} [concept] what the column holds, a stable snake_case name (`birth_date`, `postal_code`, …)
+ * @property {boolean} [values_agree] whether the values bear the concept out
  */
 
 /**
@@ -95,6 +104,7 @@ export const Kind = Object.freeze({
  * @property {number} rows
  * @property {InspectedColumn[]} columns
  * @property {Array<{kind: string, [field: string]: unknown}>} [warnings]
+ * @property {SetAside} [set_aside] the malformed records set aside (absent when none)
  */
 
 /**
@@ -129,7 +139,7 @@ export const Kind = Object.freeze({
  * @property {number} columns_out
  * @property {string | null} [key_fingerprint]
  * @property {Array<{name: string, action: string, detail?: string | null, distinct_in: number, distinct_out: number,
- *   invalid: number, invalid_reasons?: Record<string, number>, replaced?: Record<string, number>}>} columns
+ *   invalid: number, invalid_reasons?: Record<string, number>, replaced?: Record<string, number>, renamed?: string}>} columns
  */
 
 /**
@@ -164,7 +174,8 @@ export const Kind = Object.freeze({
 
 /**
  * The cleaned table as written (the core's `OutputSummary`), counted after the generalisation and the suppression.
- * @typedef {{rows: number, columns: Array<{name: string, distinct: number, empty: number}>}} OutputSummary
+ * @typedef {{rows: number, columns: Array<{name: string, distinct: number, empty: number}>, rows_read?: number,
+ *   set_aside?: SetAside, rows_suppressed?: number, replaced?: Record<string, number>}} OutputSummary
  */
 
 /**

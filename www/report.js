@@ -34,29 +34,12 @@ const THRESHOLD = 0.2;
  * @property {{name: string, size?: number}} file the input file
  * @property {{input?: string | null, output?: string | null}} [digests] SHA-256 of the input and of the output file, hex
  * @property {object} policy the policy sent (with or without its `anonymise` section)
- * @property {AnonymiseConfig | null} config the anonymisation asked for (as saved: without the columns added only to measure diversity)
+ * @property {AnonymiseConfig | null} config the anonymisation asked for (as saved: without the sensitive columns listed as `{}` only to be measured)
  * @property {Record<string, string>} [roles] each column's role (`direct_identifier`, `quasi_identifier`, `sensitive`, `other`)
  * @property {number} finishedAt
  * @property {string} lang the language of the report's sentences
  * @property {Signing} [signing]
  */
-
-/**
- * The anonymisation configuration to run so that the risk reports measure the
- * l-diversity of every sensitive column, even without an l or t criterion: each
- * sensitive column the configuration does not name gets `l_distinct: 1`, which
- * every class meets (the generalisation found is the same).
- * @param {AnonymiseConfig | null} config
- * @param {string[]} sensitive the names of the sensitive columns kept in the output
- * @returns {AnonymiseConfig | null}
- */
-export function measuringDiversity(config, sensitive) {
-  if (!config) return null;
-  const qis = new Set(Object.keys(config.quasi_identifiers ?? {}));
-  const extra = sensitive.filter((n) => !qis.has(n) && !Object.hasOwn(config.sensitive ?? {}, n));
-  if (!extra.length) return config;
-  return { ...config, sensitive: { ...(config.sensitive ?? {}), ...Object.fromEntries(extra.map((n) => [n, { l_distinct: 1 }])) } };
-}
 
 /**
  * The words for a generalisation level of a quasi-identifier.
@@ -107,14 +90,16 @@ export function reportOf({ done, file, digests = {}, policy, config, roles = {},
   const freeText = {};
   const columns = apply.columns.map((c) => {
     const entry = entryOf((/** @type {any} */ (policy)).columns?.[c.name] ?? c.action);
-    const out = outCols.get(c.name);
-    const isQi = Object.hasOwn(qis, c.name);
-    const role = isQi ? 'quasi_identifier' : (roles[c.name] ?? (Object.hasOwn(config?.sensitive ?? {}, c.name) ? 'sensitive' : 'other'));
+    // `age_at` writes the column under another name (`renamed`).
+    const written = typeof c.renamed === 'string' ? c.renamed : c.name;
+    const out = outCols.get(written);
+    const isQi = Object.hasOwn(qis, written);
+    const role = isQi ? 'quasi_identifier' : (roles[c.name] ?? (Object.hasOwn(config?.sensitive ?? {}, written) ? 'sensitive' : 'other'));
     /** @type {string[]} */
     const words = [];
     /** @type {Record<string, unknown>} */
     const fact = {
-      name: c.name, role, action: c.action, ...(c.detail ? { detail: c.detail } : {}),
+      name: c.name, ...(written !== c.name ? { written_as: written } : {}), role, action: c.action, ...(c.detail ? { detail: c.detail } : {}),
       in_output: Boolean(out), distinct_in: c.distinct_in, distinct_out: out?.distinct ?? 0, empty_out: out?.empty ?? 0,
       invalid: c.invalid, ...(c.invalid ? { invalid_reasons: c.invalid_reasons ?? {} } : {}),
     };
@@ -129,12 +114,13 @@ export function reportOf({ done, file, digests = {}, policy, config, roles = {},
       words.push(t('rep.do.scrub', { found: parts.length ? parts.join(', ') : t('rep.found.none') }));
     } else if (c.action === 'generalise') words.push(t('rep.do.generalise', { to: t(`rep.to.${c.detail ?? entry.to ?? 'other'}`) }));
     else if (c.action === 'date_shift') words.push(t('rep.do.date_shift'));
+    else if (c.action === 'age_at') words.push(t('rep.do.age_at', { at: String(entry.at ?? ''), column: written }));
     else if (c.action === 'mask') words.push(t('rep.do.mask'));
     else if (!isQi) words.push(t('rep.do.keep'));
     if (isQi && result) {
-      const hierarchy = hierarchyName(qis[c.name]);
-      const level = result.levels?.[c.name] ?? 0;
-      const height = result.heights?.[c.name] ?? level;
+      const hierarchy = hierarchyName(qis[written]);
+      const level = result.levels?.[written] ?? 0;
+      const height = result.heights?.[written] ?? level;
       Object.assign(fact, { hierarchy: hierarchy ?? 'other', level, height });
       words.push(t('rep.do.qi', { level: levelWords(t, hierarchy, level, height, result.recoding === 'local'), n: level, height }));
     }
@@ -158,7 +144,7 @@ export function reportOf({ done, file, digests = {}, policy, config, roles = {},
       required_l: criteriaOf(name).l_distinct ?? null, required_t: criteriaOf(name).t_closeness ?? null,
     };
   });
-  const sensitiveCriteria = Object.values(config?.sensitive ?? {})[0] ?? {};
+  const sensitiveCriteria = Object.values(config?.sensitive ?? {}).find((x) => x.l_distinct || x.t_closeness) ?? {};
 
   return {
     format: 'masque-report', report_version: REPORT_VERSION, lang,
@@ -167,7 +153,11 @@ export function reportOf({ done, file, digests = {}, policy, config, roles = {},
     finished_at: new Date(finishedAt).toISOString(),
     input: { name: file.name, bytes: file.size ?? null, sha256: digests.input ?? null, rows: apply.rows_in, columns: apply.columns_in },
     output: { bytes: done.output?.size ?? null, sha256: digests.output ?? null, rows: rowsWritten, columns: summary?.columns.length ?? apply.columns_out, dialect: done.dialect },
-    rows: { read: apply.rows_in, written: rowsWritten, suppressed: result?.suppressed ?? 0, suppressed_rows: result?.suppressed_rows ?? null },
+    rows: {
+      read: apply.rows_in, written: rowsWritten, suppressed: result?.suppressed ?? 0, suppressed_rows: result?.suppressed_rows ?? null,
+      // Malformed records the read set aside: never in the output, their lines listed (the first 1,000).
+      set_aside: summary?.set_aside?.count ?? 0, set_aside_lines: summary?.set_aside?.lines ?? [],
+    },
     columns,
     free_text: freeText,
     method: {
@@ -190,6 +180,18 @@ export function reportOf({ done, file, digests = {}, policy, config, roles = {},
 }
 
 /** @typedef {ReturnType<typeof reportOf>} Report */
+
+/**
+ * Line numbers as a list (`5, 17, 90`), the first 20, with `…` when more were counted.
+ * @param {number[]} lines
+ * @param {number} count
+ * @param {string} lang
+ */
+export function linesWords(lines, count, lang) {
+  const number = new Intl.NumberFormat(lang);
+  const shown = lines.slice(0, 20).map((l) => number.format(l)).join(', ');
+  return count > Math.min(lines.length, 20) ? `${shown}, …` : shown;
+}
 
 const escape = (/** @type {unknown} */ s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
@@ -244,6 +246,9 @@ ${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escape(c)
     ['SHA-256', report.input.sha256 ?? '—', report.output.sha256 ?? '—'],
   ]).replace(/<td>([0-9a-f]{64})<\/td>/g, '<td class="hash">$1</td>'));
   s.push(`<p data-field="rows">${escape(t('rep.rows', { read: n(report.rows.read), written: n(report.rows.written), suppressed: n(report.rows.suppressed) }))}${report.rows.suppressed && report.rows.suppressed_rows ? ` ${escape(t(report.rows.suppressed_rows === 'remove' ? 'rep.rows.removed' : 'rep.rows.masked'))}` : ''}</p>`);
+  if (report.rows.set_aside) {
+    s.push(`<p data-field="set-aside">${escape(t('rep.rows.set_aside', { n: n(report.rows.set_aside), lines: linesWords(report.rows.set_aside_lines, report.rows.set_aside, lang) }))}</p>`);
+  }
 
   s.push(`<h2>${escape(t('rep.h.columns'))}</h2>`);
   s.push(tableOf(t('rep.columns.caption'), [t('levels.column'), t('rep.columns.role'), t('rep.columns.treatment'), t('report.distinct_in'), t('rep.columns.distinct_out'), t('rep.columns.empty_out')],

@@ -5,7 +5,7 @@
 
 import { has } from './i18n.js';
 import { hierarchyName } from './policy.js';
-import { levelWords } from './report.js';
+import { levelWords, linesWords } from './report.js';
 import { el, formats } from './view.js';
 
 /**
@@ -27,7 +27,7 @@ function actionWords(t, lang, action, detail) {
 /** @typedef {import('./protocol.js').AnonymiseResult} AnonymiseResult */
 /** @typedef {import('./protocol.js').ApplyReport} ApplyReport */
 /** @typedef {import('./store.js').Outcome} Outcome */
-/** @typedef {Pick<Outcome, 'file' | 'report' | 'result' | 'header' | 'preview' | 'seconds'> & {config?: import('./policy.js').AnonymiseConfig | null}} Run */
+/** @typedef {Pick<Outcome, 'file' | 'report' | 'result' | 'header' | 'preview' | 'seconds' | 'output_summary'> & {config?: import('./policy.js').AnonymiseConfig | null}} Run */
 /** @typedef {[number, number]} Bucket */
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -95,7 +95,7 @@ export function classChart(result, t, lang) {
   const after = bucketsOf(result.risk_after);
   const total = (/** @type {number[]} */ xs) => xs.reduce((a, b) => a + b, 0) || 1;
   const [tb, ta] = [total(before), total(after)];
-  const W = 640; const H = 240; const left = 44; const bottom = 36; const top = 12;
+  const W = 640; const H = 240; const left = 64; const bottom = 36; const top = 12;
   const plotH = H - bottom - top;
   const slot = (W - left - 8) / BUCKETS.length;
   const pct = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
@@ -122,7 +122,8 @@ export function classChart(result, t, lang) {
     svg.append(node('rect', { x: x + w + 2, y: top + plotH - ha, width: w, height: ha, class: 'bar-after' }));
     svg.append(node('text', { x: left + i * slot + slot / 2, y: H - bottom + 16, 'text-anchor': 'middle', class: 'tick' }, bucketLabel(b)));
   });
-  svg.append(node('text', { x: left + (W - left) / 2, y: H - 4, 'text-anchor': 'middle', class: 'tick' }, t('chart.x')));
+  svg.append(node('text', { x: left + (W - left) / 2, y: H - 4, 'text-anchor': 'middle', class: 'tick axis-label', 'data-axis': 'x' }, t('chart.x')));
+  svg.append(node('text', { x: 0, y: 0, transform: `translate(14 ${top + plotH / 2}) rotate(-90)`, 'text-anchor': 'middle', class: 'tick axis-label', 'data-axis': 'y' }, t('chart.y')));
   const legend = el('p', { class: 'legend' },
     el('span', { class: 'swatch before', 'aria-hidden': 'true' }), ` ${t('risk.before')} `,
     el('span', { class: 'swatch after', 'aria-hidden': 'true' }), ` ${t('risk.after')}`);
@@ -164,7 +165,7 @@ export function renderResults(container, run, t, lang) {
   const fmt = formats(lang);
   const { report, result } = run;
   /** @type {HTMLElement[]} */
-  const parts = [el('h2', { id: 'outcome-title' }, t('results.title'))];
+  const parts = [el('h2', { id: 'outcome-title', tabindex: -1 }, t('results.title'))];
   const rowsOut = result ? (result.suppressed_rows === 'remove' ? result.rows - result.suppressed : result.rows) : report.rows_out;
   parts.push(el('p', { class: 'summary', dataset: { field: 'summary' } }, t('results.summary', {
     rows_in: fmt.number(report.rows_in),
@@ -172,6 +173,10 @@ export function renderResults(container, run, t, lang) {
     suppressed: fmt.number(result?.suppressed ?? 0),
     seconds: new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(run.seconds),
   })));
+  const aside = run.output_summary?.set_aside;
+  if (aside?.count) {
+    parts.push(el('p', { class: 'note warn', dataset: { field: 'set-aside' } }, t('results.set_aside', { n: fmt.number(aside.count), lines: linesWords(aside.lines ?? [], aside.count, lang) })));
+  }
   if (result) {
     const k = result.risk_after?.k ?? result.k;
     const local = result.recoding === 'local';

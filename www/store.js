@@ -18,8 +18,33 @@
 
 /**
  * An error as the page shows it (headline from `code`, `message` as detail).
- * @typedef {{code: string, message: string, detail?: object | null}} ShownError
+ * @typedef {{code: string, message: string, detail?: object | null, said?: boolean}} ShownError (`said`: a message the page wrote, in the user's language)
  */
+
+/**
+ * The page's steps, in order.
+ * @typedef {'file' | 'columns' | 'protection' | 'key' | 'result'} Step
+ */
+
+/** The page's steps, in order. */
+export const STEPS = /** @type {readonly Step[]} */ (Object.freeze(['file', 'columns', 'protection', 'key', 'result']));
+
+/**
+ * The steps that can be shown: the file always, the settings once a file is
+ * read, the result once a run is done.
+ * @param {Session} s
+ * @returns {Step[]}
+ */
+export function availableSteps(s) {
+  return STEPS.filter((step) => step === 'file' || (step === 'result' ? s.run === 'done' && Boolean(s.outcome) : Boolean(s.inspection)));
+}
+
+/**
+ * The step shown: the one chosen if it can be, else the file.
+ * @param {Session} s
+ * @returns {Step}
+ */
+export const shownStep = (s) => (availableSteps(s).includes(s.view) ? s.view : 'file');
 
 /**
  * A finished run, as the results view and the reports show it.
@@ -52,6 +77,7 @@
  * @property {ShownError | null} runError a key, policy, settings or run failure, shown by the run button
  * @property {string | null} notice a note shown in the run status when idle
  * @property {Outcome | null} outcome the last run's results
+ * @property {Step} view the step shown (one at a time): the file, its columns, the protection, the key and run, the result
  */
 
 /**
@@ -64,7 +90,7 @@ export function initialSession(lang) {
     lang, engine: 'loading', version: null,
     phase: 'idle', progress: null, file: null, source: null, token: 0, readOptions: {}, inspection: null, error: null,
     columns: [], key: null, keySource: null, keyBusy: false,
-    run: 'idle', step: null, nodes: null, started: 0, runError: null, notice: null, outcome: null,
+    run: 'idle', step: null, nodes: null, started: 0, runError: null, notice: null, outcome: null, view: 'file',
   };
 }
 
@@ -80,7 +106,7 @@ export function readingFile(source, token) {
   return {
     phase: 'busy', progress: null, file: { name: source.name, size: source.size }, source, token,
     readOptions: {}, inspection: null, error: null, columns: [],
-    run: 'idle', step: null, nodes: null, runError: null, notice: null, outcome: null,
+    run: 'idle', step: null, nodes: null, runError: null, notice: null, outcome: null, view: 'file',
   };
 }
 

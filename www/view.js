@@ -4,6 +4,7 @@
 // Every text that comes from the file (column names) is set as text, never as HTML.
 
 import { has } from './i18n.js';
+import { linesWords } from './report.js';
 
 /** @typedef {import('./i18n.js').Translate} Translate */
 /** @typedef {import('./protocol.js').Inspection} Inspection */
@@ -131,9 +132,16 @@ function dialectList(t, lang, inspection, fmt) {
  * @param {Translate} t
  * @param {Inspection['warnings']} warnings
  * @param {string} lang
+ * @param {Inspection['set_aside']} [setAside] the malformed records set aside
  */
-function warningList(t, warnings, lang) {
-  if (!warnings?.length) return [];
+function warningList(t, warnings, lang, setAside) {
+  const aside = setAside?.count
+    ? [el('li', { dataset: { kind: 'set_aside' } }, t('warning.set_aside', {
+      n: setAside.count.toLocaleString(lang), lines: linesWords(setAside.lines ?? [], setAside.count, lang),
+    }))]
+    : [];
+  if (!warnings?.length && !aside.length) return [];
+  warnings = warnings ?? [];
   const items = warnings.map((w) => {
     const key = `warning.${w.kind}`;
     const params = Object.fromEntries(
@@ -144,24 +152,52 @@ function warningList(t, warnings, lang) {
   return [
     el('section', { class: 'warnings', 'aria-labelledby': 'warnings-title' },
       el('h3', { id: 'warnings-title' }, t('warnings.title')),
-      el('ul', {}, items)),
+      el('ul', {}, aside, items)),
   ];
 }
 
 /**
- * The suggested action: a name (`drop`) or a policy entry (`{action: 'pseudonymise', kind: 'nir'}`).
+ * A policy entry in words (`pseudonymiser (NIR)`, `généraliser (à l’année)`,
+ * `décaler les dates par patient (…)`): the action and its parameters
+ * translated, never a raw key where the page has words for it.
  * @param {Translate} t
  * @param {string} lang
- * @param {import('./protocol.js').PolicyAction} action
+ * @param {import('./protocol.js').PolicyAction} entry a name (`drop`) or an object (`{action: 'pseudonymise', kind: 'nir'}`)
  */
-function actionText(t, lang, action) {
-  if (action && typeof action === 'object') {
-    const extras = Object.entries(action)
-      .filter(([k]) => k !== 'action')
-      .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`);
-    return word(t, lang, 'action', action.action) + (extras.length ? ` (${extras.join(', ')})` : '');
+export function entryWords(t, lang, entry) {
+  const e = entry && typeof entry === 'object' ? /** @type {Record<string, any>} */ (entry) : { action: String(entry ?? 'keep') };
+  if (e.action === 'date_shift' && typeof e.subject === 'string' && Number(e.max_days) > 0) {
+    return t('action.date_shift_by', { subject: e.subject, days: Number(e.max_days) });
   }
-  return word(t, lang, 'action', action);
+  const name = word(t, lang, 'action', e.action);
+  /** @type {string[]} */
+  const extras = [];
+  for (const [k, v] of Object.entries(e)) {
+    if (k === 'action') continue;
+    if (k === 'kind' && has(lang, `kind.${v}`)) extras.push(t(`kind.${v}`));
+    else if (k === 'to' && has(lang, `rep.to.${v}`)) extras.push(t(`rep.to.${v}`));
+    else if (has(lang, `param.${k}`)) extras.push(t(`param.${k}`, { value: typeof v === 'object' ? JSON.stringify(v) : String(v) }));
+    else extras.push(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+  }
+  return extras.length ? `${name} (${extras.join(', ')})` : name;
+}
+
+/**
+ * Why masque suggests what it does for a column, in the page's language: what
+ * the header or the values show the column holds (the suggestion's `concept`),
+ * and whether the values bear it out.
+ * @param {Translate} t
+ * @param {string} lang
+ * @param {import('./protocol.js').Suggestion | undefined} suggestion
+ */
+export function reasonWords(t, lang, suggestion) {
+  if (!suggestion) return t('columns.none');
+  // An engine without concepts: its own reason (English) is all there is.
+  if (!Object.hasOwn(suggestion, 'concept')) return suggestion.reason ?? t('columns.none');
+  const concept = /** @type {{concept?: string | null}} */ (suggestion).concept;
+  if (!concept || !has(lang, `concept.${concept}`)) return t('reason.none');
+  const agree = /** @type {{values_agree?: boolean}} */ (suggestion).values_agree !== false;
+  return t(agree ? 'reason.concept' : 'reason.concept_unconfirmed', { what: t(`concept.${concept}`) });
 }
 
 /**
@@ -184,9 +220,10 @@ function confidenceText(t, lang, fmt, confidence) {
  * @param {string} lang
  * @param {InspectedColumn[]} columns
  * @param {Formats} fmt
+ * @param {boolean} [withSuggestions] the suggestion's columns (role, action, confidence, reason) too
  */
-function columnsTable(t, lang, columns, fmt) {
-  const suggested = columns.some((c) => c.suggestion);
+function columnsTable(t, lang, columns, fmt, withSuggestions = true) {
+  const suggested = withSuggestions && columns.some((c) => c.suggestion);
   const head = [
     el('th', { scope: 'col', class: 'num' }, t('columns.position')),
     el('th', { scope: 'col' }, t('columns.name')),
@@ -213,9 +250,9 @@ function columnsTable(t, lang, columns, fmt) {
       const none = t('columns.none');
       cells.push(
         el('td', { dataset: { field: 'role' }, class: s ? `role role-${s.role}` : undefined }, s ? word(t, lang, 'role', s.role) : none),
-        el('td', { dataset: { field: 'action' } }, s ? actionText(t, lang, s.action) : none),
+        el('td', { dataset: { field: 'action' } }, s ? entryWords(t, lang, s.action) : none),
         el('td', { class: 'num', dataset: { field: 'confidence' } }, s ? confidenceText(t, lang, fmt, s.confidence) : none),
-        el('td', { dataset: { field: 'reason' } }, s?.reason ?? none),
+        el('td', { dataset: { field: 'reason' } }, s ? reasonWords(t, lang, s) : none),
       );
     }
     return el('tr', {}, cells);
@@ -230,18 +267,19 @@ function columnsTable(t, lang, columns, fmt) {
 /**
  * Fills `container` with what `inspect` found.
  * @param {HTMLElement} container
- * @param {{file: {name: string, size: number}, inspection: Inspection}} data
+ * @param {{file: {name: string, size: number}, inspection: Inspection, suggestions?: boolean}} data
+ *   `suggestions: false`: the columns without masque's suggestions (the page shows them once, in the column policy)
  * @param {Translate} t
  * @param {string} lang
  */
-export function renderInspection(container, { file, inspection }, t, lang) {
+export function renderInspection(container, { file, inspection, suggestions = true }, t, lang) {
   const fmt = formats(lang);
   container.replaceChildren(
     el('h2', { id: 'result-title' }, t('result.title')),
     el('p', { class: 'file', dataset: { field: 'file' } }, t('result.file', { name: file.name, size: fmt.size(file.size) })),
     ...dialectList(t, lang, inspection, fmt),
-    ...warningList(t, inspection.warnings, lang),
-    columnsTable(t, lang, inspection.columns ?? [], fmt),
+    ...warningList(t, inspection.warnings, lang, inspection.set_aside),
+    columnsTable(t, lang, inspection.columns ?? [], fmt, suggestions),
   );
 }
 
@@ -249,22 +287,36 @@ export function renderInspection(container, { file, inspection }, t, lang) {
  * Fills `container` with a readable error: a translated headline, the engine's
  * message (positions only, never values) and what to do next.
  * @param {HTMLElement} container
- * @param {{code: string, message: string, detail?: any}} error
+ * @param {{code: string, message: string, detail?: any, said?: boolean}} error `said`: a message the page wrote, in the user's language
  * @param {Translate} t
  * @param {string} lang
  */
 export function renderError(container, error, t, lang) {
   const code = has(lang, `error.${error.code}`) ? error.code : 'worker';
-  const hint = code === 'read' ? 'error.hint.read' : code === 'engine' ? 'error.hint.engine' : 'error.hint.retry';
   const parts = [el('p', { class: 'error-title' }, t(`error.${code}`))];
-  const known = error.detail?.code && has(lang, `read.${error.detail.code}`);
+  // The page's own messages (settings, key and policy files) are already in the user's language.
+  if (error.said) {
+    if (error.message) parts.push(el('p', { class: 'error-detail' }, error.message));
+    if (has(lang, `error.hint.${code}`)) parts.push(el('p', { class: 'error-hint' }, t(`error.hint.${code}`)));
+    container.replaceChildren(...parts);
+    return;
+  }
+  const hint = code === 'read' ? 'error.hint.read' : code === 'engine' ? 'error.hint.engine' : code === 'clean' ? 'error.hint.clean' : 'error.hint.retry';
+  const detail = error.detail?.code ? String(error.detail.code) : null;
+  const known = detail && (has(lang, `read.${detail}`) || has(lang, `search.${detail}`));
+  if (known && detail === 'max_level_blocks') {
+    // The error's data names the blocking columns: no hint beyond what to relax.
+    parts.push(el('p', { class: 'error-detail', dataset: { code: detail } }, boundsWords(t, lang, error.detail)));
+    container.replaceChildren(...parts);
+    return;
+  }
   if (known) {
     const numbers = Object.fromEntries(
       Object.entries(error.detail).map(([k, v]) => [k, typeof v === 'number' ? v.toLocaleString(lang) : v]),
     );
-    parts.push(el('p', { class: 'error-detail' }, t(`read.${error.detail.code}`, numbers)));
+    parts.push(el('p', { class: 'error-detail' }, t(`read.${detail}`, numbers)));
     // A workbook's reason comes from the workbook reader, in English only.
-    if (error.detail.code === 'workbook' && error.message) {
+    if (detail === 'workbook' && error.message) {
       parts.push(el('p', { class: 'error-detail' }, t('error.detail', { message: error.message })));
     }
   } else if (error.message) {
@@ -272,4 +324,25 @@ export function renderError(container, error, t, lang) {
   }
   parts.push(el('p', { class: 'error-hint' }, t(hint)));
   container.replaceChildren(...parts);
+}
+
+/**
+ * The columns whose "keep at least" bound stops the anonymisation from
+ * reaching k, and what to relax, in the user's language, from the engine's
+ * `max_level_blocks` error data: `columns` (names, or `[name, max_level]`
+ * pairs, or `{name, max_level}`), `rows` (the smallest group's), `needed` (k
+ * or more), `sensitive` (the group fails l / t rather than k).
+ * @param {Translate} t
+ * @param {string} lang
+ * @param {any} data
+ */
+export function boundsWords(t, lang, data) {
+  const names = (Array.isArray(data?.columns) ? data.columns : [])
+    .map((/** @type {any} */ c) => (Array.isArray(c) ? c[0] : c && typeof c === 'object' ? c.name : c))
+    .filter((/** @type {unknown} */ n) => typeof n === 'string');
+  const list = new Intl.ListFormat(lang, { type: 'conjunction' }).format(names);
+  const fmt = formats(lang);
+  const params = { columns: list, rows: fmt.number(Number(data?.rows) || 0), needed: fmt.number(Number(data?.needed) || 0) };
+  const one = names.length === 1 ? 'one' : 'many';
+  return `${t(`search.max_level_blocks.${one}`, params)} ${t(data?.sensitive ? 'search.max_level_blocks.sensitive' : 'search.max_level_blocks.k', params)} ${t(`search.max_level_blocks.relax_${one}`, params)}`;
 }

@@ -5,8 +5,9 @@
 //   NIR): every length of stay is the input's, and the dates are not
 //   quasi-identifiers cut to the year;
 // - surnames and first names are dropped (the NIR's pseudonym links the rows);
-// - local recoding keeps most dates of birth (a decade rather than `*`), k >= 11
-//   on the quasi-identifiers (masque analyse, MASQUE_BIN);
+// - the date of birth becomes the age at admission (age_at), which local
+//   recoding keeps for most rows (in bands where k needs, rather than `*`),
+//   k >= 11 on the quasi-identifiers (masque analyse, MASQUE_BIN);
 // - no NIR, surname, first name, e-mail or phone of the input is left.
 // The plan of each column is said before the run, only the hierarchies that
 // fit a column are offered, and the recoding is saved in and restored from the
@@ -19,7 +20,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { columnsFromSuggestions, hierarchiesFor } from '../../www/policy.js';
-import { generateCohort, launch, masque, plain, screenshot, serveApp, waitForEngine } from './harness.mjs';
+import { day, generateCohort, launch, masque, plain, readCsv, screenshot, serveApp, step, toColumns, waitForEngine } from './harness.mjs';
 import { identifiersOf, leaks } from './scan.mjs';
 
 const ROWS = 3000;
@@ -38,43 +39,16 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The rows of a `;`-separated Windows-1252 file (quoted fields allowed), as objects. */
-function readCsv(file) {
-  const text = readFileSync(file).toString('latin1');
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ';') { row.push(field); field = ''; } else if (ch === '\n') { row.push(field.replace(/\r$/, '')); rows.push(row); row = []; field = ''; } else field += ch;
-  }
-  if (field || row.length) { row.push(field); rows.push(row); }
-  const [header, ...body] = rows;
-  return { header, rows: body.map((r) => Object.fromEntries(header.map((h, j) => [h, r[j]]))) };
-}
-
-/** Days since the epoch of a `dd/mm/yyyy` or `yyyy-mm-dd` date, or null. */
-function day(value) {
-  let m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(value ?? '');
-  if (m) return Date.UTC(Number(m[3]), Number(m[2]) - 1, Number(m[1])) / 86_400_000;
-  m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value ?? '');
-  return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000 : null;
-}
-
 const options = (page, column) => page.$$eval(`#policy select[data-control="hierarchy"][data-column="${column}"] option`, (o) => o.map((x) => x.value));
 
-test('the default flow keeps lengths of stay and most dates of birth, drops names, leaves no identifier, k >= 11', async () => {
+test('the default flow keeps lengths of stay and most ages, drops names, leaves no identifier, k >= 11', async () => {
   const ids = identifiersOf(input);
   const b = await launch({ locale: 'fr-FR' });
   try {
     await b.page.goto(server.url);
     await waitForEngine(b.page);
     await b.page.locator('#file').setInputFiles(input);
-    await b.page.waitForSelector('#setup:not([hidden]) #policy tbody tr');
+    await toColumns(b.page);
 
     // The defaults, as the column table and the privacy settings show them.
     const action = (n) => b.page.$eval(`#policy select[data-control="action"][data-column="${n}"]`, (s) => s.selectedOptions[0].textContent);
@@ -85,10 +59,11 @@ test('the default flow keeps lengths of stay and most dates of birth, drops name
     assert.equal(await action('nir'), 'pseudonymiser (NIR)');
     assert.equal(await b.page.inputValue('#policy select[data-control="role"][data-column="date_entree"]'), 'other', 'a shifted date is not generalised');
     assert.equal(await b.page.inputValue('#recoding'), 'local');
+    await step(b.page, 'protection');
     assert.match(plain(await b.page.textContent('#recoding-help')), /^Locale \(par défaut\) : toutes les lignes gardées/);
 
     // Only the hierarchies that can apply to a column are offered.
-    assert.deepEqual(await options(b.page, 'date_naissance'), ['flat', 'dates']);
+    assert.deepEqual(await options(b.page, 'date_naissance'), ['flat', 'age_bands', 'intervals'], 'the age\'s hierarchies');
     assert.deepEqual(await options(b.page, 'code_postal'), ['flat', 'code_postal', 'mask']);
     assert.deepEqual(await options(b.page, 'sexe'), ['flat', 'mask']);
 
@@ -99,10 +74,11 @@ test('the default flow keeps lengths of stay and most dates of birth, drops name
     assert.match(plain(plan.date_entree.text), /Décalées plutôt que généralisées/);
     assert.match(plain(plan.nom.text), /^nom → supprimée.*attaque par fréquence/);
     assert.equal(plan.prenom.why, 'names');
-    assert.match(plain(plan.date_naissance.text), /^date_naissance → date exacte, ou ramenée au mois, .* \(ligne par ligne\)$/);
+    assert.match(plain(plan.date_naissance.text), /^date_naissance → âge en années à la date de date_entree \(colonne « age »\), exact ou en tranches de 5, 10, 20 ans .* \(ligne par ligne\)$/);
     assert.match(plain(plan.commune.text), /^commune → supprimée.*code postal/);
     await screenshot(b.page, 'defaults-1-plan-fr');
 
+    await step(b.page, 'key');
     await b.page.click('#key-generate');
     await b.page.waitForFunction(() => /Empreinte/.test(document.getElementById('key-status').textContent));
     await b.page.click('#run');
@@ -126,7 +102,8 @@ test('the default flow keeps lengths of stay and most dates of birth, drops name
     assert.equal(policy.anonymise.recoding, 'local');
     const qis = Object.keys(policy.anonymise.quasi_identifiers);
     assert.ok(!qis.includes('date_entree') && !qis.includes('date_sortie'), `shifted dates are not quasi-identifiers: ${qis}`);
-    assert.ok(qis.includes('date_naissance') && qis.includes('sexe') && qis.includes('code_postal'), qis.join(', '));
+    assert.ok(qis.includes('age') && qis.includes('sexe') && qis.includes('code_postal'), qis.join(', '));
+    assert.deepEqual(policy.columns.date_naissance, { action: 'age_at', at: 'date_entree' });
     assert.equal(report.privacy_model.recoding, 'local');
     assert.ok(report.privacy_model.k_achieved >= 11, `the report says k = ${report.privacy_model.k_achieved}`);
 
@@ -138,8 +115,9 @@ test('the default flow keeps lengths of stay and most dates of birth, drops name
     const original = readCsv(input);
     assert.ok(!out.header.includes('nom') && !out.header.includes('prenom'), `names dropped: ${out.header}`);
     assert.equal(out.rows.length, ROWS, 'local recoding keeps every row');
-    const births = out.rows.filter((r) => r.date_naissance && r.date_naissance !== '*').length;
-    assert.ok(births >= ROWS * 0.5, `a date of birth (not *) for ${births} of ${ROWS} rows`);
+    assert.ok(!out.header.includes('date_naissance'), 'no date of birth written');
+    const ages = out.rows.filter((r) => r.age && r.age !== '*').length;
+    assert.ok(ages >= ROWS * 0.5, `an age (not *) for ${ages} of ${ROWS} rows`);
 
     // Lengths of stay: the output's row i is the input's row i (every row kept, in order).
     let same = 0;
@@ -169,11 +147,13 @@ test('the recoding is saved in the policy\'s anonymise section and restored from
     await b.page.goto(server.url);
     await waitForEngine(b.page);
     await b.page.locator('#file').setInputFiles(input);
-    await b.page.waitForSelector('#setup:not([hidden]) #policy tbody tr');
+    await toColumns(b.page);
     assert.match(plain(await b.page.textContent('#plan li[data-column="date_sortie"]')), /^date_sortie → dates shifted per patient \(length of stay kept\)/);
 
+    await step(b.page, 'protection');
     await b.page.selectOption('#recoding', 'global');
     assert.match(plain(await b.page.textContent('#plan li[data-column="date_naissance"]')), /\(at one level for every row\)$/);
+    await step(b.page, 'columns');
     const [download] = await Promise.all([b.page.waitForEvent('download'), b.page.click('#policy-save')]);
     const file = path.join(dir, 'global.json');
     await download.saveAs(file);
@@ -186,7 +166,9 @@ test('the recoding is saved in the policy\'s anonymise section and restored from
     await b.page.selectOption(nom, pseudo);
     assert.equal(await b.page.getAttribute('#plan li[data-column="nom"]', 'data-why'), null);
 
+    await step(b.page, 'protection');
     await b.page.selectOption('#recoding', 'local');
+    await step(b.page, 'columns');
     await b.page.locator('#policy-file').setInputFiles(file);
     await b.page.waitForFunction(() => /loaded/.test(document.getElementById('setup').textContent));
     assert.equal(await b.page.inputValue('#recoding'), 'global', 'restored from the saved section');
@@ -197,15 +179,16 @@ test('the recoding is saved in the policy\'s anonymise section and restored from
 });
 
 test('the defaults follow what inspect found: a patient id links when there is no NIR, no link keeps the suggestions; hierarchies fit the values', () => {
-  const q = (reason, action = 'keep') => ({ role: 'quasi_identifier', action, confidence: 0.99, reason });
+  // Suggestions as inspect gives them: the concept, and whether the values bear it out.
+  const q = (concept, action = 'keep', values_agree = true) => ({ role: 'quasi_identifier', action, confidence: 0.99, reason: '', concept, values_agree });
   const column = (name, suggestion) => ({ name, distinct: 10, empty: 0, suggestion });
-  const ipp = column('ipp', { role: 'direct_identifier', action: { action: 'pseudonymise', kind: 'raw' }, confidence: 0.9, reason: 'header reads as a patient identifier ("ipp")' });
-  const nom = column('nom', { role: 'direct_identifier', action: { action: 'pseudonymise', kind: 'text' }, confidence: 0.99, reason: 'header reads as a surname ("nom"); 97 % of distinct values are common surnames' });
-  const entree = column('date_admission', q('header reads as a date of care ("date admission"); 100 % of distinct values are dates', { action: 'generalise', to: 'month' }));
-  const age = column('age', q('header reads as an age ("age"); 100 % of distinct values are numbers'));
-  const dep = column('dep', q('header reads as a département ("dep")'));
-  const badDate = column('date_naissance', q('header reads as a date of birth ("date naissance"), but only 10 % of distinct values are dates', { action: 'generalise', to: 'year' }));
-  const commune = column('commune', q('header reads as a commune ("commune")'));
+  const ipp = column('ipp', { role: 'direct_identifier', action: { action: 'pseudonymise', kind: 'raw' }, confidence: 0.9, reason: '', concept: 'patient_id', values_agree: true });
+  const nom = column('nom', { role: 'direct_identifier', action: { action: 'pseudonymise', kind: 'text' }, confidence: 0.99, reason: '', concept: 'surname', values_agree: true });
+  const entree = column('date_admission', q('admission_date', { action: 'generalise', to: 'month' }));
+  const age = column('age', q('age'));
+  const dep = column('dep', q('departement'));
+  const badDate = column('date_naissance', q('birth_date', { action: 'generalise', to: 'year' }, false));
+  const commune = column('commune', q('commune'));
 
   const linked = Object.fromEntries(columnsFromSuggestions({ columns: [ipp, nom, entree, age, dep, commune] }).map((c) => [c.name, c]));
   assert.deepEqual(linked.date_admission.entry, { action: 'date_shift', subject: 'ipp', max_days: 180 });

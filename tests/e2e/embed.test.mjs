@@ -43,7 +43,7 @@ test('the example form cleans the file in the browser and posts only the cleaned
     const body = posts[0].body;
     assert.match(body.toString('latin1'), /filename="export-clean\.csv"/);
     assert.ok(body.length > 50_000, `the cleaned file was sent (${body.length} bytes)`);
-    assert.match(body.toString('latin1'), /\r\nnir;sexe;date_naissance;code_postal;telephone;email;/, 'the cleaned CSV, adresse dropped, and (beside the NIR\'s pseudonym and the code postal) names and commune');
+    assert.match(body.toString('latin1'), /\r\nnir;sexe;age;code_postal;telephone;email;/, 'the cleaned CSV: the date of birth as the age, adresse dropped, and (beside the NIR\'s pseudonym and the code postal) names and commune');
     assert.deepEqual(leaks(body, ids), [], 'no NIR, surname, first name, e-mail or phone of the input reached the server');
 
     for (const r of b.requests) assert.equal(new URL(r.url).origin, server.origin, `${r.url} is on the page's origin`);

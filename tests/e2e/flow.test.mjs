@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { generateCohort, launch, masque, plain, ROOT, screenshot, serveApp, waitForEngine } from './harness.mjs';
+import { generateCohort, launch, masque, plain, ROOT, screenshot, serveApp, step, toColumns, waitForEngine } from './harness.mjs';
 import { identifiersOf, leaks } from './scan.mjs';
 
 const ROWS = 20000;
@@ -48,7 +48,7 @@ test('load, accept the suggestions, k = 11, key, run, download: no identifier le
         .observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true });
     });
     await b.page.locator('#file').setInputFiles(input);
-    await b.page.waitForSelector('#setup:not([hidden]) #policy tbody tr');
+    await b.page.waitForSelector('#steps button[data-step="columns"]:not([disabled])', { state: 'attached', timeout: 60_000 });
     const statuses = (await b.page.evaluate(() => window.__statuses)).map(plain);
     const percents = statuses.map((x) => x.match(/^Lecture de « sejours_2024\.csv »… (\d+) %$/)?.[1]).filter(Boolean).map(Number);
     assert.ok(percents.length >= 2 && percents.some((p) => p > 0), `the reading shows its progress: ${statuses.join(' | ')}`);
@@ -62,6 +62,7 @@ test('load, accept the suggestions, k = 11, key, run, download: no identifier le
     await screenshot(b.page, 'flow-1-opened-fr');
 
     // 2. The suggestions (accepted again explicitly), as the column table shows them.
+    await toColumns(b.page);
     await b.page.click('#accept');
     const roles = Object.fromEntries(await b.page.$$eval('#policy select[data-control="role"]', (s) => s.map((x) => [x.dataset.column, x.value])));
     const qis = Object.entries(roles).filter(([, r]) => r === 'quasi_identifier').map(([n]) => n);
@@ -78,13 +79,15 @@ test('load, accept the suggestions, k = 11, key, run, download: no identifier le
     await screenshot(b.page, 'flow-2-policy-fr');
 
     // 3. Privacy: k = 11.
+    await step(b.page, 'protection');
     await b.page.fill('#k', '11');
     await b.page.locator('#k').dispatchEvent('change');
     assert.equal(await b.page.inputValue('#suppression'), '4');
 
     // Running without a key is refused with a readable message.
+    await step(b.page, 'key');
     await b.page.click('#run');
-    assert.match(await b.page.textContent('#run-error'), /générez, importez ou dérivez une clé/);
+    assert.match(await b.page.textContent('#run-error'), /La clé de pseudonymisation manque.*générez, importez ou dérivez une clé/i);
 
     // 4. Key.
     await b.page.click('#key-generate');
@@ -134,10 +137,13 @@ test('load, accept the suggestions, k = 11, key, run, download: no identifier le
     const result = json.anonymise_result;
     assert.equal(inspected.rows + result.suppressed, ROWS, 'rows written + rows suppressed = rows read');
     assert.equal(result.suppressed_rows, 'remove');
-    assert.deepEqual(Object.keys(result.levels).sort(), [...qis].sort());
+    // The date of birth is written as the age at admission (age_at): the quasi-identifier as written.
+    const written = qis.map((n) => (n === 'date_naissance' ? 'age' : n));
+    assert.deepEqual(Object.keys(policy.anonymise.quasi_identifiers).sort(), [...written].sort());
+    assert.deepEqual(Object.keys(result.levels).sort(), [...written].sort());
 
-    const analysed = JSON.parse(masque('analyse', cleaned.file, '--qi', qis.join(','), '--json'));
-    assert.ok(analysed.k >= 11, `masque analyse finds k = ${analysed.k} on ${qis.join(', ')}`);
+    const analysed = JSON.parse(masque('analyse', cleaned.file, '--qi', written.join(','), '--json'));
+    assert.ok(analysed.k >= 11, `masque analyse finds k = ${analysed.k} on ${written.join(', ')}`);
     assert.equal(analysed.rows, inspected.rows);
 
     // Nothing left the page: only the app's own files, all GETs.
@@ -159,7 +165,8 @@ test('cancelling a run stops it alone (a key asked for meanwhile still comes), o
     await b.page.goto(server.url);
     await waitForEngine(b.page);
     await b.page.locator('#file').setInputFiles(input);
-    await b.page.waitForSelector('#setup:not([hidden]) #policy tbody tr');
+    await toColumns(b.page);
+    await step(b.page, 'key');
     await b.page.click('#key-generate');
     await b.page.waitForFunction(() => /Fingerprint/.test(document.getElementById('key-status').textContent));
 

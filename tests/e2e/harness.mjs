@@ -151,11 +151,58 @@ export const MASQUE = process.env.MASQUE_BIN ? path.resolve(ROOT, process.env.MA
 export const masque = (...args) => execFileSync(MASQUE, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
 
 /**
- * Writes a synthetic French cohort (tools/gen_cohort.py; every value invented) to `file`.
+ * Writes a synthetic French cohort (tools/gen_cohort.py; every value invented) to `file`:
+ * `;`-separated Windows-1252 unless told otherwise.
  * @param {string} file
- * @param {{rows: number, seed: number, quirks?: boolean}} options
+ * @param {{rows: number, seed: number, quirks?: boolean, sep?: string, encoding?: string, bom?: boolean}} options
  */
-export function generateCohort(file, { rows, seed, quirks = false }) {
-  const args = ['--rows', String(rows), '--seed', String(seed), ...(quirks ? ['--quirks'] : []), '-o', file];
+export function generateCohort(file, { rows, seed, quirks = false, sep, encoding, bom = false }) {
+  const args = ['--rows', String(rows), '--seed', String(seed), ...(quirks ? ['--quirks'] : []),
+    ...(sep ? ['--sep', sep] : []), ...(encoding ? ['--encoding', encoding] : []), ...(bom ? ['--bom'] : []), '-o', file];
   execFileSync('python3', [path.join(ROOT, 'tools/gen_cohort.py'), ...args]);
+}
+
+/**
+ * The rows of a delimited file (quoted fields allowed), as objects by header,
+ * read independently of masque.
+ * @param {string} file
+ * @param {{sep?: string, encoding?: 'latin1' | 'utf8'}} [options] `;` and Windows-1252 (as Latin-1) by default
+ */
+export function readCsv(file, { sep = ';', encoding = 'latin1' } = {}) {
+  const text = readFileSync(file).toString(encoding).replace(/^\ufeff/, '');
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === sep) { row.push(field); field = ''; } else if (ch === '\n') { row.push(field.replace(/\r$/, '')); rows.push(row); row = []; field = ''; } else field += ch;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  const [header, ...body] = rows;
+  return { header, rows: body.map((r) => Object.fromEntries(header.map((h, j) => [h, r[j]]))) };
+}
+
+/** Days since the epoch of a `dd/mm/yyyy` or `yyyy-mm-dd` date, or null. */
+export function day(value) {
+  let m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(value ?? '');
+  if (m) return Date.UTC(Number(m[3]), Number(m[2]) - 1, Number(m[1])) / 86_400_000;
+  m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value ?? '');
+  return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000 : null;
+}
+
+/** Shows one of the page's steps (`file`, `columns`, `protection`, `key`, `result`) through its nav. */
+export async function step(page, name) {
+  await page.click(`#steps button[data-step="${name}"]`);
+  await page.waitForSelector(`main .step[data-step="${name}"]:not([hidden])`);
+}
+
+/** Once the file is read, goes to the columns step and waits for the column table. */
+export async function toColumns(page, { timeout = 60_000 } = {}) {
+  await page.waitForSelector('#steps button[data-step="columns"]:not([disabled])', { state: 'attached', timeout });
+  await step(page, 'columns');
+  await page.waitForSelector('#setup:not([hidden]) #policy tbody tr');
 }

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 
 import {
   COHORT_COLUMNS, chooseFile, columnRows, dialectFields, fixture, launch, plain, readFixture, screenshot, serveApp,
-  waitForEngine, waitForOutcome,
+  step, waitForEngine, waitForOutcome,
 } from './harness.mjs';
 
 let server;
@@ -170,10 +170,13 @@ test('"read as": a forced encoding or delimiter reads the file again, a wrong on
     await b.page.waitForFunction(() => document.querySelector('#rows tbody tr:not(.loading) td'));
     const preview = await b.page.textContent('#rows tbody');
     assert.ok(/Jaurès|Gérard|République/.test(preview), 'accents read as Windows-1252 in the preview');
+    await step(b.page, 'key');
     await b.page.click('#key-generate');
     await b.page.waitForFunction(() => /Fingerprint/.test(document.getElementById('key-status').textContent));
+    await step(b.page, 'protection');
     await b.page.fill('#k', '2');
     await b.page.locator('#k').dispatchEvent('change');
+    await step(b.page, 'key');
     await b.page.click('#run');
     await b.page.waitForSelector('#download-output[data-ready="true"]', { timeout: 60_000 });
     assert.equal((await b.page.textContent('#run-error')).trim(), '');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { launch, plain, screenshot, serveApp, waitForEngine } from './harness.mjs';
+import { launch, plain, screenshot, serveApp, toColumns, waitForEngine } from './harness.mjs';
 
 test('after one visit the page works offline: reload, try the sample, see its rows', async () => {
   const server = await serveApp();
@@ -24,7 +24,7 @@ test('after one visit the page works offline: reload, try the sample, see its ro
     await b.page.reload();
     await waitForEngine(b.page);
     await b.page.click('#sample');
-    await b.page.waitForSelector('#setup:not([hidden]) #policy tbody tr');
+    await toColumns(b.page);
     assert.equal(plain(await b.page.textContent('#status')), '“cohort-exemple.csv” read: 2,000 rows, 19 columns.');
     await b.page.waitForFunction(() => document.querySelector('#rows tbody tr:not(.loading) td'));
     assert.equal(server.requests.length, before, 'the server, now stopped, received nothing');

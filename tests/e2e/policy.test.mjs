@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { columnsFromSuggestions, loadPolicy, savedPolicyOf } from '../../www/policy.js';
-import { chooseFile, fixture, launch, masque, plain, serveApp } from './harness.mjs';
+import { chooseFile, fixture, launch, masque, plain, serveApp, step, toColumns } from './harness.mjs';
 
 
 let server;
@@ -79,14 +79,16 @@ test('the page saves every setting and loads them back into a fresh page', async
   try {
     await b.page.goto(server.url);
     await chooseFile(b.page, fixture('cohort_cp1252_40.csv'));
-    await b.page.waitForSelector('#setup:not([hidden]) #policy tbody tr');
+    await toColumns(b.page);
     const set = async (id, value) => {
       await b.page.fill(id, value);
       await b.page.locator(id).dispatchEvent('change');
     };
+    await step(b.page, 'protection');
     await set('#k', '5');
     await set('#suppression', '1.5');
     await b.page.selectOption('#suppressed-rows', 'remove');
+    await step(b.page, 'columns');
     await b.page.selectOption('#policy select[data-control="role"][data-column="commune"]', 'other');
     const [download] = await Promise.all([b.page.waitForEvent('download'), b.page.click('#policy-save')]);
     const file = path.join(dir, 'saved.json');
@@ -98,16 +100,19 @@ test('the page saves every setting and loads them back into a fresh page', async
     assert.equal(saved.anonymise.suppressed_rows, 'remove');
     assert.ok(!('commune' in saved.anonymise.quasi_identifiers));
     assert.ok('sexe' in saved.anonymise.quasi_identifiers);
-    // The same file drives the command line: `masque anonymise --config` takes its section.
+    // The same file drives the command line: `masque clean --policy` applies the policy (the date of
+    // birth written as the age), then its `anonymise` section on what the policy wrote.
     const out = path.join(dir, 'out.csv');
-    masque('anonymise', fixture('cohort_cp1252_40.csv'), '--config', file, '-o', out);
+    const key = path.join(dir, 'key.json');
+    masque('keygen', '-o', key);
+    masque('clean', fixture('cohort_cp1252_40.csv'), '--policy', file, '--key', key, '-o', out);
     const analysed = JSON.parse(masque('analyse', out, '--qi', Object.keys(saved.anonymise.quasi_identifiers).join(','), '--json'));
     assert.ok(analysed.k >= 5, `k = ${analysed.k}`);
 
     // A fresh page: the defaults, then the saved settings once loaded.
     await b.page.goto(server.url);
     await chooseFile(b.page, fixture('cohort_cp1252_40.csv'));
-    await b.page.waitForSelector('#setup:not([hidden]) #policy tbody tr');
+    await toColumns(b.page);
     assert.equal(await b.page.inputValue('#k'), '11');
     await b.page.locator('#policy-file').setInputFiles(file);
     await b.page.waitForFunction(() => /loaded/.test(document.getElementById('setup').textContent));

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { generateCohort, launch, masque, plain, screenshot, serveApp, waitForEngine } from './harness.mjs';
+import { generateCohort, launch, masque, plain, screenshot, serveApp, step, toColumns, waitForEngine } from './harness.mjs';
 import { identifiersOf, leaks } from './scan.mjs';
 
 const ROWS = 3000;
@@ -50,7 +50,8 @@ test('the default flow\'s reports: SHA-256 and distinct counts of the downloaded
     await b.page.goto(server.url);
     await waitForEngine(b.page);
     await b.page.locator('#file').setInputFiles(input);
-    await b.page.waitForSelector('#setup:not([hidden]) #policy tbody tr');
+    await toColumns(b.page);
+    await step(b.page, 'key');
     await b.page.click('#key-generate');
     await b.page.waitForFunction(() => /Empreinte/.test(document.getElementById('key-status').textContent));
     await b.page.click('#run');
@@ -88,8 +89,11 @@ test('the default flow\'s reports: SHA-256 and distinct counts of the downloaded
     const out = inspect(cleaned);
     const distinct = Object.fromEntries(out.columns.map((c) => [c.name, c.distinct]));
     const kept = json.columns.filter((c) => c.in_output);
-    assert.deepEqual(kept.map((c) => c.name), out.columns.map((c) => c.name), 'the output columns, in order');
-    for (const c of kept) assert.equal(c.distinct_out, distinct[c.name], `${c.name}: distinct values in the file written`);
+    // The date of birth is written as the age (`written_as`).
+    const written = (c) => c.written_as ?? c.name;
+    assert.equal(written(json.columns.find((c) => c.name === 'date_naissance')), 'age');
+    assert.deepEqual(kept.map(written), out.columns.map((c) => c.name), 'the output columns, in order');
+    for (const c of kept) assert.equal(c.distinct_out, distinct[written(c)], `${c.name}: distinct values in the file written`);
     assert.ok(json.columns.some((c) => c.role === 'quasi_identifier' && c.level > 0 && c.distinct_out < c.distinct_in),
       'a generalised quasi-identifier has fewer values after than before');
     assert.equal(json.columns.find((c) => c.name === 'adresse').in_output, false, 'adresse is dropped');
@@ -177,14 +181,17 @@ test('the embed: suggestPolicy is the page\'s default policy, clean applies its 
     // stay dates are shifted per patient (not generalised), the commune beside
     // the code postal is dropped.
     const notGeneralised = ['commune', 'date_entree', 'date_sortie'];
-    assert.deepEqual(Object.keys(got.policy.anonymise.quasi_identifiers).sort(), got.suggested.filter((n) => !notGeneralised.includes(n)).sort(), 'every suggested quasi-identifier');
-    for (const q of ['sexe', 'date_naissance', 'code_postal', 'finess']) {
+    const asWritten = (n) => (n === 'date_naissance' ? 'age' : n);
+    assert.deepEqual(Object.keys(got.policy.anonymise.quasi_identifiers).sort(), got.suggested.filter((n) => !notGeneralised.includes(n)).map(asWritten).sort(), 'every suggested quasi-identifier');
+    for (const q of ['sexe', 'age', 'code_postal', 'finess']) {
       assert.ok(Object.hasOwn(got.policy.anonymise.quasi_identifiers, q), `${q} is a quasi-identifier`);
     }
     assert.deepEqual(got.policy.columns.date_entree, { action: 'date_shift', subject: 'nir', max_days: 180 });
     assert.deepEqual(got.policy.columns.commune, { action: 'drop' });
     assert.equal(got.policy.anonymise.recoding, 'local');
-    assert.deepEqual(got.policy.anonymise.quasi_identifiers.date_naissance, { builder: { dates: {} } });
+    // The date of birth is written as the age at admission, generalised in age bands.
+    assert.deepEqual(got.policy.columns.date_naissance, { action: 'age_at', at: 'date_entree' });
+    assert.deepEqual(got.policy.anonymise.quasi_identifiers.age, { builder: { age_bands: {} } });
     assert.equal(got.policy.anonymise.k, 11);
     const r = got.report;
     assert.ok(r.privacy_model.k_achieved >= 11, `the cleaned blob's report says k = ${r.privacy_model.k_achieved}`);

@@ -250,7 +250,7 @@ test('column suggestions are shown when inspect returns them', async () => {
         rows: 1234567,
         columns: [
           { name: 'nir', distinct: 1234000, empty: 3, suggestion: { role: 'direct_identifier', action: 'pseudonymise', confidence: 0.97, reason: 'header "nir"; 99 % valid NIR keys' } },
-          { name: 'date_naissance', distinct: 20000, empty: 0, suggestion: { role: 'quasi_identifier', action: { action: 'generalise', to: 'year' }, confidence: 'high', reason: 'header "date_naissance"' } },
+          { name: 'date_naissance', distinct: 20000, empty: 0, suggestion: { role: 'quasi_identifier', action: { action: 'generalise', to: 'year' }, confidence: 'high', reason: 'header "date_naissance"', concept: 'birth_date', values_agree: true } },
           { name: 'poids_kg', distinct: 300, empty: 12 },
           { name: 'code_x', distinct: 5, empty: 0, suggestion: { role: 'future_role', action: 'future_action', confidence: 55, reason: '' } },
         ],
@@ -265,7 +265,7 @@ test('column suggestions are shown when inspect returns them', async () => {
     const rows = await columnRows(b.page, '#preview');
     assert.deepEqual(rows, [
       { name: 'nir', distinct: '1 234 000', empty: '3', role: 'identifiant direct', action: 'pseudonymiser', confidence: '97 %', reason: 'header "nir"; 99 % valid NIR keys' },
-      { name: 'date_naissance', distinct: '20 000', empty: '0', role: 'quasi-identifiant', action: 'généraliser (to: year)', confidence: 'élevée', reason: 'header "date_naissance"' },
+      { name: 'date_naissance', distinct: '20 000', empty: '0', role: 'quasi-identifiant', action: 'généraliser (à l’année)', confidence: 'élevée', reason: 'la colonne contient une date de naissance' },
       { name: 'poids_kg', distinct: '300', empty: '12', role: '—', action: '—', confidence: '—', reason: '—' },
       { name: 'code_x', distinct: '5', empty: '0', role: 'future_role', action: 'future_action', confidence: '55 %', reason: '' },
     ]);

@@ -42,9 +42,9 @@
 // Errors are `MasqueError`s with a `code` and a message naming positions, never values.
 
 import { Kind, MasqueError, WorkerClient } from '../protocol.js';
-import { columnsFromSuggestions, defaultPolicyOf, entryOf } from '../policy.js';
+import { columnsFromSuggestions, defaultPolicyOf, entryOf, measuredConfig, sensitiveOf } from '../policy.js';
 import { pickLanguage } from '../i18n.js';
-import { measuringDiversity, reportOf } from '../report.js';
+import { reportOf } from '../report.js';
 
 export { MasqueError };
 
@@ -121,9 +121,9 @@ export async function clean(file, policy, key, { anonymise, utf8 = false, lang, 
   const inspection = await worker().request(Kind.OPEN, { file, token }, { signal });
   const columns = columnsFromSuggestions(inspection);
   const roles = Object.fromEntries(columns.map((c) => [c.name, Object.hasOwn(config?.quasi_identifiers ?? {}, c.name) ? 'quasi_identifier' : c.role]));
-  const kept = (/** @type {string} */ name) => entryOf((/** @type {any} */ (rules)).columns?.[name] ?? (/** @type {any} */ (rules)).default ?? 'keep').action !== 'drop';
-  const sensitive = columns.filter((c) => c.role === 'sensitive' && kept(c.name)).map((c) => c.name);
-  const request = { policy: rules, key, anonymise: measuringDiversity(config, sensitive), utf8 };
+  // Every sensitive column the policy keeps is measured (its l-diversity in the report).
+  const kept = columns.filter((c) => entryOf((/** @type {any} */ (rules)).columns?.[c.name] ?? (/** @type {any} */ (rules)).default ?? 'keep').action !== 'drop');
+  const request = { policy: rules, key, anonymise: measuredConfig(config, sensitiveOf(kept)), utf8 };
   const done = await worker().request(Kind.CLEAN, { file, token, request }, { onProgress, signal });
   const digest = async (/** @type {Blob} */ blob) => (await worker().request(Kind.DIGEST, { file: blob }, { signal })).sha256;
   const digests = { input: await digest(file), output: await digest(done.output) };
