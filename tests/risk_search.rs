@@ -402,7 +402,7 @@ fn timing() {
     };
     let population =
         r#", "population": "usa", "population_uniqueness": {"threshold": 0.0001, "model": "dankar", "iterations": 15}"#;
-    time("population uniqueness, 9 QIs, entropy", &config("entropy", population));
+    time("population uniqueness 0.0001, 9 QIs, entropy", &config("entropy", population));
     let qis: Vec<String> = adult::ADULT_QI
         .iter()
         .map(|q| {
