@@ -259,6 +259,8 @@ fn configuration_errors_name_the_field() {
     assert!(err(r#", "population": 10, "sampling_fraction": 0.1"#).contains("sampling_fraction"));
     assert!(err(r#", "sampling_fraction": 0, "sample_uniqueness": 0.1"#).contains("sampling_fraction"));
     assert!(err(r#", "k_map": {"k": 5}"#).contains("k_map: needs the population"));
+    assert!(err(r#", "population": 10, "population_uniqueness": {"threshold": 0.1, "iterations": 100000}"#)
+        .contains("population_uniqueness.iterations"));
     assert!(err(r#", "k_map": {"k": 0}, "population": 100"#).contains("k_map.k"));
     assert!(err(r#", "k_map": {"k": 2, "estimator": "binomial"}, "population": 100"#).contains("k_map.estimator"));
     assert!(err(r#", "population": "atlantis""#).contains("population"));

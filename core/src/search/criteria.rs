@@ -147,6 +147,10 @@ fn default_significance() -> f64 {
     0.01
 }
 
+/// The most solver steps per start value a configuration may ask for (each
+/// node's check may run the solver a few dozen times).
+pub const MAX_ITERATIONS_PER_TRY: u32 = 10_000;
+
 /// ARX's `KMap.CellSizeEstimator`.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -217,8 +221,10 @@ pub fn derived_k(k: u32, significance: f64, sampling_fraction: f64, estimator: C
         }
         libm::exp(-lambda + f64::from(x) * libm::log(lambda) - libm::lgamma(f64::from(x) + 1.0))
     };
-    // At most k steps matter: the result is capped at k.
-    let limit = k.saturating_add(2);
+    // The result is capped at min(k, rows): no more steps matter (a huge k
+    // with an underflowing Poisson cannot loop for long).
+    let cap = k.min(u32::try_from(rows).unwrap_or(u32::MAX));
+    let limit = cap.saturating_add(2);
     let derived = match estimator {
         CellSizeEstimator::Poisson => {
             let (mut counter, mut value) = (0u32, 0.0);
@@ -403,8 +409,11 @@ impl RiskCriteria {
                     return Err(SearchError::config("population_uniqueness.threshold", "must be a number from 0 to 1"));
                 }
                 let iterations = p.iterations.unwrap_or(DEFAULT_ITERATIONS_PER_TRY);
-                if iterations == 0 {
-                    return Err(SearchError::config("population_uniqueness.iterations", "must be at least 1"));
+                if !(1..=MAX_ITERATIONS_PER_TRY).contains(&iterations) {
+                    return Err(SearchError::config(
+                        "population_uniqueness.iterations",
+                        format!("must be from 1 to {MAX_ITERATIONS_PER_TRY}"),
+                    ));
                 }
                 let Some(n) = population else {
                     return Err(SearchError::config(
@@ -652,6 +661,9 @@ mod tests {
         // capped by k and rows
         assert_eq!(derived_k(3, 0.01, 1.0, CellSizeEstimator::Poisson, 100), 3);
         assert_eq!(derived_k(50, 0.01, 1.0, CellSizeEstimator::Poisson, 10), 10);
+        // a huge k ends at once (capped by the rows)
+        assert_eq!(derived_k(u32::MAX, 0.01, 1.0, CellSizeEstimator::Poisson, 1000), 1000);
+        assert_eq!(derived_k(u32::MAX, 0.01, 1.0, CellSizeEstimator::ZeroTruncatedPoisson, 1000), 1000);
     }
 
     #[test]
