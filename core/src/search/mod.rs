@@ -13,6 +13,9 @@
 //!   of the wasm `anonymise` (quasi-identifiers with their hierarchies,
 //!   sensitive attributes with their criteria, `k`, `suppression_limit`,
 //!   `metric`).
+//! - [`criteria`]: the risk targets (average risk, sample and population
+//!   uniqueness) and k-map with an estimated population, as ARX defines
+//!   them; which of them are monotone, and why.
 //! - `problem`: the configuration applied to a table: hierarchies read or
 //!   built ([`crate::hierarchy`]) and checked against their columns, criteria,
 //!   metric tables.
