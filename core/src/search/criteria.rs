@@ -624,6 +624,44 @@ mod tests {
     }
 
     #[test]
+    fn the_binary_search_finds_the_fewest_rows_on_a_monotone_criterion() {
+        // Sample uniqueness over u singletons and some larger classes: the
+        // fewest singletons to suppress is the smallest m with (u - m) / (n - m) <= t.
+        for u in 1..60u32 {
+            for big in [&[5u32][..], &[2, 3, 40], &[7, 7, 7, 7], &[100]] {
+                for t in [0.0, 0.01, 0.05, 0.1, 0.3] {
+                    let mut sizes = vec![1u32; u as usize];
+                    sizes.extend_from_slice(big);
+                    let n: u32 = sizes.iter().sum();
+                    let want = (0..=u).find(|&m| f64::from(u - m) / f64::from(n - m) <= t).unwrap();
+                    let c = criteria(None, Some(t));
+                    assert_eq!(run(&c, &sizes, u64::MAX).1, u64::from(want), "u {u} {big:?} t {t}");
+                }
+            }
+        }
+        // Average risk: the shortest prefix of smallest classes.
+        for sizes in [vec![1u32, 1, 2, 2, 3, 9, 20], vec![1; 30], vec![2, 2, 2, 4, 50, 1, 1]] {
+            for t in [0.05, 0.1, 0.2, 0.4] {
+                let mut sorted = sizes.clone();
+                sorted.sort_unstable();
+                let passes = |m: usize| {
+                    let kept = &sorted[m..];
+                    let records: u32 = kept.iter().sum();
+                    !kept.is_empty() && 1.0 / (f64::from(records) / kept.len() as f64) <= t
+                };
+                let want: Option<u64> =
+                    (0..=sorted.len()).find(|&m| passes(m)).map(|m| sorted[..m].iter().map(|&s| u64::from(s)).sum());
+                let c = criteria(Some(AverageRisk::Threshold(t)), None);
+                let got = run(&c, &sizes, u64::MAX).1;
+                match want {
+                    Some(w) => assert_eq!(got, w, "{sizes:?} t {t}"),
+                    None => assert_eq!(got, sizes.iter().map(|&s| u64::from(s)).sum::<u64>(), "{sizes:?} t {t}"),
+                }
+            }
+        }
+    }
+
+    #[test]
     fn average_risk_and_its_relaxed_form() {
         // classes 1, 1, 10: 3/12 = 0.25 > 0.2; suppress one: 2/11 = 0.18
         let c = criteria(Some(AverageRisk::Threshold(0.2)), None);
