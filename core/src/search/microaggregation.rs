@@ -17,8 +17,9 @@
 //!   one. Ties go to the earlier row. Every group has at least `k` rows
 //!   (the size every criterion implies), so the output's classes, now
 //!   split by the aggregate, still have `k` rows. With sensitive criteria
-//!   (other than those every group meets: `l` of 1, `t` of 1) the class is
-//!   aggregated whole, so its sensitive values are unchanged.
+//!   (other than those every group meets: `l` of 1, `t` of 1) or a risk
+//!   target (average risk, sample or population uniqueness) the class is
+//!   aggregated whole, so its sensitive values and sizes are the search's.
 //!
 //! Numbers are read by [`crate::ident::number::parse_number`] (`74,6` or
 //! `74.6`); a cell that is not a number is an error naming the column and

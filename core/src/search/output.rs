@@ -113,6 +113,8 @@ struct Output {
     micro: Vec<(Micro, Option<MicroInput>)>,
     /// The smallest class size every criterion allows.
     min_size: u32,
+    /// Whether a risk target (average risk, sample or population uniqueness) is set.
+    risk_target: bool,
 }
 
 /// A microaggregated column's input codes and each code's number.
@@ -233,6 +235,7 @@ impl Output {
         let micro: Vec<_> = micro_of(config).into_iter().map(|m| (m, None)).collect();
         let check = (cells.is_some() || !micro.is_empty()).then(|| (problem.min_size, config.sensitive.clone()));
         let min_size = problem.min_size;
+        let risk_target = risk_target(config);
         Ok(Output {
             remove,
             mask,
@@ -247,6 +250,7 @@ impl Output {
             cells,
             micro,
             min_size,
+            risk_target,
         })
     }
 
@@ -320,6 +324,7 @@ impl Output {
             cells: None,
             micro: micro_of(config).into_iter().map(|m| (m, None)).collect(),
             min_size: problem.min_size,
+            risk_target: risk_target(config),
             remove: false,
             mask: vec![false; table.rows],
             suppressed: 0,
@@ -430,7 +435,8 @@ impl Output {
                 || s.recursive_cl.is_some()
                 || s.t_closeness.is_some_and(|t| t < 1.0)
         };
-        let sensitive = self.check.as_ref().is_some_and(|(_, s)| s.iter().any(|(_, s)| binding(s)));
+        // Risk targets are met by the search's classes: they are kept whole.
+        let sensitive = self.risk_target || self.check.as_ref().is_some_and(|(_, s)| s.iter().any(|(_, s)| binding(s)));
         for (m, input) in &self.micro {
             let Some(at) = columns.iter().position(|c| c.name == m.name) else { continue };
             let done = microaggregation::apply(&columns[at], m, &classes, self.min_size as usize, sensitive)?;
@@ -475,6 +481,12 @@ impl Output {
         }
         Ok(Anonymised { table: out, result: self.result })
     }
+}
+
+/// Whether `config` sets a risk target (met by the search's classes, which
+/// microaggregation then keeps whole).
+fn risk_target(config: &AnonymiseConfig) -> bool {
+    config.average_risk.is_some() || config.sample_uniqueness.is_some() || config.population_uniqueness.is_some()
 }
 
 /// The microaggregated quasi-identifiers of `config`, in order.
