@@ -167,3 +167,20 @@ proptest! {
         prop_assert_eq!(&again.table, &done.table);
     }
 }
+
+/// With a risk target (k then defaults to 1), classes are aggregated whole:
+/// the output's classes are the search's, so the target still holds.
+#[test]
+fn risk_targets_keep_classes_whole() {
+    let table = hand_table();
+    let text = r#"{"quasi_identifiers": {"sex": {}, "weight": {"microaggregation": {"function": "mean", "mdav": true}}},
+                   "sample_uniqueness": 0.0}"#;
+    let done = run(&table, text);
+    let w = column(&done, "weight");
+    assert!(w[..4].iter().all(|x| *x == w[0]) && w[4..].iter().all(|x| *x == w[4]), "{w:?}");
+    let after = done.result.risk_after.as_ref().unwrap();
+    assert!(after.k >= 2, "{}", after.k);
+    let cells = r#"{"quasi_identifiers": {"sex": {}}, "sample_uniqueness": 0.0, "local": {"suppression": "cells"}}"#;
+    let err = anonymise(&table, &AnonymiseConfig::from_json(cells).unwrap(), &mut Unlimited).unwrap_err();
+    assert!(err.to_string().contains("local.suppression"), "{err}");
+}
