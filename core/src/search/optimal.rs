@@ -232,8 +232,9 @@ pub(crate) fn search(
                 break;
             }
         }
-        if exact_without_suppression && s.tags.has(i, PASSES) {
-            // Suppresses nothing: its metric is its node bound.
+        if exact_without_suppression && monotone && s.tags.has(i, PASSES) {
+            // Anonymous (the tagged property is anonymity itself) and
+            // suppresses nothing: its metric is its node bound.
             s.offer(i, b);
             continue;
         }
