@@ -162,7 +162,9 @@ export function startFlow({ client, store }) {
       const priority = /** @type {HTMLSelectElement} */ (el('select', { id: priorityId, dataset: { column: c.name, control: 'priority' } },
         PRIORITIES.map((p) => el('option', { value: p, selected: p === (c.priority ?? 'normal') }, tr(`priority.${p}`)))));
       priority.addEventListener('change', () => {
-        changed({ columns: withColumn(i, { ...get().columns[i], priority: priority.value }) });
+        // The default's reason for the age speaks of its high priority: gone with it.
+        const { why, ...column } = get().columns[i];
+        changed({ columns: withColumn(i, { ...column, priority: priority.value, ...(why && why !== 'age' ? { why } : {}) }) });
       });
       const confidence = c.suggestion?.confidence;
       const suggested = c.suggestion

@@ -524,6 +524,7 @@ export const STRINGS = Object.freeze({
     'next.key': 'Suivant\u00a0: la clé et le nettoyage →',
     'chart.y': 'Part des lignes',
     'error.hint.clean': 'Modifiez les réglages (étapes «\u00a0Colonnes\u00a0» et «\u00a0Protection\u00a0»), puis relancez le nettoyage.',
+    'why.age': 'L’âge à l’entrée remplace la date de naissance, qui n’est jamais écrite\u00a0; priorité haute, pour que l’âge reste aussi précis que k le permet (les études en ont besoin).',
   },
   en: {
     'page.title': 'masque: pseudonymise and anonymise clinical tables in the browser',
@@ -1039,6 +1040,7 @@ export const STRINGS = Object.freeze({
     'next.key': 'Next: the key and cleaning →',
     'chart.y': 'Share of rows',
     'error.hint.clean': 'Change the settings (the “Columns” and “Protection” steps), then clean again.',
+    'why.age': 'The age at admission replaces the date of birth, which is never written; high priority, so that the age stays as precise as k allows (studies need it).',
   },
 });
 

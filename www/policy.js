@@ -28,7 +28,7 @@
  * @property {Suggestion} [suggestion] what `inspect` suggested
  * @property {string} [why] why the page's default differs from the suggestion (gone once the user changes the column)
  *   (`shift` dates shifted per patient, `names` names dropped, `commune` commune
- *   dropped): an i18n key under `why.`, said in the column's plan
+ *   dropped, `age` the age at admission with a high priority): an i18n key under `why.`, said in the column's plan
  */
 
 /**
@@ -313,6 +313,9 @@ export function hierarchiesFor(column) {
  *   a name's pseudonym keeps its frequency, which invites a frequency attack);
  * - a commune beside a code postal is dropped (kept exact, it would undo the
  *   code postal's generalisation: the code postal carries the geography).
+ * A date of birth the suggestion writes as the age at admission (`age_at`)
+ * keeps that action, with the age's bands and a high priority: the age is
+ * what a study needs, and the search generalises it after the others.
  * @param {Inspection} inspection
  * @returns {Column[]}
  */
@@ -340,8 +343,11 @@ export function columnsFromSuggestions(inspection) {
       // quasi-identifiers are kept by the policy and generalised by the search. A hierarchy for
       // values the suggestion names only if the values are such (else it would fail on them).
       const suggested = entryOf(s?.action);
-      const entry = suggested.action === 'age_at' ? suggested : { action: 'keep' };
-      return { name: c.name, role, entry, hierarchy: valuesAgree(s) ? suggestedHierarchy(s) : 'flat', suggestion: s };
+      if (suggested.action === 'age_at') {
+        // The age a study needs: generalised after the other quasi-identifiers (a high priority).
+        return { name: c.name, role, entry: suggested, hierarchy: valuesAgree(s) ? suggestedHierarchy(s) : 'flat', priority: 'high', suggestion: s, why: 'age' };
+      }
+      return { name: c.name, role, entry: { action: 'keep' }, hierarchy: valuesAgree(s) ? suggestedHierarchy(s) : 'flat', suggestion: s };
     }
     return { name: c.name, role, entry: entryOf(s?.action), hierarchy: 'flat', suggestion: s };
   });
@@ -463,7 +469,8 @@ export function loadPolicy(columns, policy) {
       const bound = Number.isInteger(qis[out]?.max_level) ? qis[out].max_level : null;
       return {
         ...c, role: 'quasi_identifier', hierarchy: hierarchy ?? 'flat', maxLevel: hierarchy ? bound : null,
-        priority: priorityOf(qis[out]?.weight), why: c.role === 'quasi_identifier' ? c.why : undefined,
+        priority: priorityOf(qis[out]?.weight),
+        why: c.role === 'quasi_identifier' && (c.why !== 'age' || priorityOf(qis[out]?.weight) === 'high') ? c.why : undefined,
       };
     }
     if (Object.hasOwn(sensitive, out)) return { ...c, role: 'sensitive', hierarchy: 'flat' };

@@ -84,6 +84,9 @@ test('"keep at least" is said before the run, saved and restored, and the run ne
   try {
     const { page } = b;
     await page.selectOption(control('date_naissance', 'bound'), '2');
+    assert.equal(await page.inputValue(control('date_naissance', 'priority')), 'high', 'the age: a high priority by default');
+    await page.selectOption(control('date_naissance', 'priority'), 'normal');
+    assert.doesNotMatch(await planText(page, 'date_naissance'), /priorité/);
     await page.selectOption(control('date_naissance', 'priority'), 'high');
     await page.selectOption(control('finess', 'priority'), 'low');
     assert.match(await planText(page, 'date_naissance'), /^date_naissance → âge en années à la date de date_entree \(colonne « age »\), exact ou en tranches de 5, 10, 20 ans .*\(ligne par ligne\) ; garder au moins : des tranches de 10 ans ; priorité haute \(généralisée après les autres\)$/);
@@ -137,7 +140,7 @@ test('bounds that cannot reach k: the run fails and the page says which column b
   try {
     const { page } = b;
     for (const column of ['date_naissance', 'code_postal', 'sexe', 'finess']) await page.selectOption(control(column, 'bound'), '0');
-    assert.match(await planText(page, 'date_naissance'), /garder au moins : la valeur exacte$/);
+    assert.match(await planText(page, 'date_naissance'), /garder au moins : la valeur exacte ; priorité haute/);
     await step(page, 'key');
     await page.click('#key-generate');
     await page.waitForFunction(() => /Empreinte/.test(document.getElementById('key-status').textContent));

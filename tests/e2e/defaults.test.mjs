@@ -74,7 +74,8 @@ test('the default flow keeps lengths of stay and most ages, drops names, leaves 
     assert.match(plain(plan.date_entree.text), /Décalées plutôt que généralisées/);
     assert.match(plain(plan.nom.text), /^nom → supprimée.*attaque par fréquence/);
     assert.equal(plan.prenom.why, 'names');
-    assert.match(plain(plan.date_naissance.text), /^date_naissance → âge en années à la date de date_entree \(colonne « age »\), exact ou en tranches de 5, 10, 20 ans .* \(ligne par ligne\)$/);
+    assert.match(plain(plan.date_naissance.text), /^date_naissance → âge en années à la date de date_entree \(colonne « age »\), exact ou en tranches de 5, 10, 20 ans .* \(ligne par ligne\) ; priorité haute \(généralisée après les autres\)L’âge à l’entrée remplace la date de naissance/);
+    assert.equal(plan.date_naissance.why, 'age');
     assert.match(plain(plan.commune.text), /^commune → supprimée.*code postal/);
     await screenshot(b.page, 'defaults-1-plan-fr');
 
@@ -152,7 +153,7 @@ test('the recoding is saved in the policy\'s anonymise section and restored from
 
     await step(b.page, 'protection');
     await b.page.selectOption('#recoding', 'global');
-    assert.match(plain(await b.page.textContent('#plan li[data-column="date_naissance"]')), /\(at one level for every row\)$/);
+    assert.match(plain(await b.page.textContent('#plan li[data-column="date_naissance"]')), /\(at one level for every row\); high priority/);
     await step(b.page, 'columns');
     const [download] = await Promise.all([b.page.waitForEvent('download'), b.page.click('#policy-save')]);
     const file = path.join(dir, 'global.json');

@@ -191,7 +191,7 @@ test('the embed: suggestPolicy is the page\'s default policy, clean applies its 
     assert.equal(got.policy.anonymise.recoding, 'local');
     // The date of birth is written as the age at admission, generalised in age bands.
     assert.deepEqual(got.policy.columns.date_naissance, { action: 'age_at', at: 'date_entree' });
-    assert.deepEqual(got.policy.anonymise.quasi_identifiers.age, { builder: { age_bands: {} } });
+    assert.deepEqual(got.policy.anonymise.quasi_identifiers.age, { builder: { age_bands: {} }, weight: 4 }, 'a high priority');
     assert.equal(got.policy.anonymise.k, 11);
     const r = got.report;
     assert.ok(r.privacy_model.k_achieved >= 11, `the cleaned blob's report says k = ${r.privacy_model.k_achieved}`);
