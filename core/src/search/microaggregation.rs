@@ -193,7 +193,6 @@ fn mdav(rows: &[(f64, u32)], k: usize) -> Vec<Vec<u32>> {
         let low = lower_first(lo, hi, sum);
         take(&mut lo, &mut hi, low, &mut sum);
     }
-    drop(take);
     if hi > lo {
         let mut rest: Vec<u32> = sorted[lo..hi].iter().map(|x| x.1).collect();
         rest.sort_unstable();
