@@ -40,6 +40,7 @@ def apply(
     key: Optional[Key] = None,
     utf8: bool = False,
     correspondence: bool = False,
+    threads: int = 0,
 ) -> Tuple[Any, str, Any]: ...
 def anonymise(
     source: Any,
@@ -58,3 +59,6 @@ def clean_table(
     utf8: bool = False,
 ) -> Tuple[Any, str]: ...
 def resolve_policy(policy: str, base: Optional[str] = None) -> Tuple[str, Optional[Tuple[str, str]]]: ...
+def anonymise_weighted(
+    data: Any, weight: str, config: str, base: Optional[str] = None, time_limit: Optional[float] = None
+) -> Tuple[Any, str]: ...

@@ -4,6 +4,12 @@
   ``DataFrame.mapInArrow``: the core runs on each Arrow batch in the
   executors, and pseudonyms and date shifts are those of the CLI and the web
   page for the same key.
+- :func:`anonymise` has Spark count the rows of every distinct combination
+  of quasi-identifiers and sensitive values, runs ``masque anonymise``'s
+  search on the driver over those rows (held as 4-byte codes, each distinct
+  value once) and has Spark apply the chosen generalisation and suppression
+  with a broadcast join: levels, suppressed rows, classes, metric and the
+  whole result are those of ``masque anonymise`` on the same rows.
 - :func:`analyse` has Spark count the rows of every distinct combination of
   quasi-identifiers and sensitive values (one ``groupBy``), brings that
   aggregate to the driver as Arrow and has the core compute every figure of
@@ -26,7 +32,7 @@ from typing import Any, Iterator, Mapping, Optional, Sequence, Union
 
 from . import MasqueError, _document, _masque, analysis_options, load_key
 
-__all__ = ["apply", "analyse", "output_columns"]
+__all__ = ["apply", "analyse", "anonymise", "output_columns"]
 
 # The aggregate's count column (a name no table is expected to use).
 _WEIGHT = "__masque_weight__"
@@ -92,7 +98,8 @@ def apply(df: Any, policy: Any, key: Any = None) -> Any:
         for batch in batches:
             if batch.num_rows == 0:
                 continue
-            out, _report, _ = native.apply(batch, "{}", resolved, None, key, False, False)
+            # One thread: each Spark task already has its core.
+            out, _report, _ = native.apply(batch, "{}", resolved, None, key, False, False, 1)
             yield out
 
     return _strings(df, df.columns).mapInArrow(transform, schema)
@@ -138,3 +145,57 @@ def analyse(
     if table is None or table.num_rows == 0:
         raise MasqueError("empty_table", "the table has no row: nothing to analyse")
     return json.loads(_masque.analyse_weighted(table, _WEIGHT, document))
+
+
+def _config_columns(config: Any) -> tuple:
+    """The quasi-identifiers and sensitive columns a configuration names."""
+    text, base = _document(config, "a configuration")
+    document = json.loads(text)
+    if "version" in document and "columns" in document:
+        document = document.get("anonymise") or {}
+    qi = list((document.get("quasi_identifiers") or {}).keys())
+    sensitive = list((document.get("sensitive") or {}).keys())
+    return text, base, qi, sensitive
+
+
+def anonymise(df: Any, config: Any, time_limit: Optional[float] = None) -> tuple:
+    """``masque anonymise`` on the rows of ``df``: returns ``(DataFrame,
+    result)``, the DataFrame of string columns with the quasi-identifiers
+    generalised and the suppressed rows masked or removed, the result as
+    ``masque anonymise --report`` writes it.
+
+    Spark aggregates the rows to their distinct combinations of
+    quasi-identifiers and sensitive columns (with counts); the core searches on
+    those (the driver holds 4 bytes per row and such column, the values once);
+    Spark then applies the chosen levels and suppression with a broadcast join
+    of the distinct combinations to their output. Local recoding is refused
+    (its groups depend on the rows' order).
+    """
+    from pyspark.sql import functions as F
+
+    text, base, qi, sensitive = _config_columns(config)
+    seen: set = set()
+    keys = [c for c in qi + sensitive if not (c in seen or seen.add(c))]
+    table = aggregate(df, keys)
+    if table is None or table.num_rows == 0:
+        raise MasqueError("empty_table", "the table has no row: nothing to anonymise")
+    mapping, result = _masque.anonymise_weighted(table, _WEIGHT, text, base, time_limit)
+    session = df.sparkSession
+    try:
+        mapped = session.createDataFrame(mapping)
+    except (TypeError, ValueError):  # pyspark < 4 takes pandas, not Arrow
+        mapped = session.createDataFrame(mapping.to_pandas())
+    mapped = mapped.select([F.col(f"`{c}`").alias(f"__masque_in__{c}") for c in keys]
+                           + [F.col(f"`__masque_out__{c}`") for c in qi] + [F.col("__masque_kept__")])
+    rows = _strings(df, df.columns)
+    # The empty cell is null on both sides (the mapping writes it so).
+    condition = None
+    for c in keys:
+        value = F.when(F.col(f"`{c}`") == "", F.lit(None)).otherwise(F.col(f"`{c}`"))
+        test = value.eqNullSafe(F.col(f"`__masque_in__{c}`"))
+        condition = test if condition is None else condition & test
+    joined = rows.join(F.broadcast(mapped), condition, "inner").where(F.col("__masque_kept__").isNotNull())
+    out = joined.select(
+        [(F.col(f"`__masque_out__{c}`") if c in qi else F.col(f"`{c}`")).alias(c) for c in df.columns]
+    )
+    return out, json.loads(result)

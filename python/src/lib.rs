@@ -14,6 +14,7 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use arrow_array::{Array, RecordBatch};
@@ -25,8 +26,8 @@ use masque_core::privacy::AnalysisOptions;
 use masque_core::pseudo::{KdfParams, Key, KeyFile};
 use masque_core::search::{AnonymiseConfig, Anonymised, Progress};
 use masque_core::table::{
-    read_table, read_table_from, Dialect, Encoding, Format, LineEnding, ReadOptions, ReadTable, SetAside, Table,
-    TableWriter,
+    read_table, read_table_from, Column, Dialect, Dictionary, Encoding, Format, LineEnding, ReadOptions, ReadTable,
+    SetAside, Table, TableWriter,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyTuple};
@@ -103,9 +104,9 @@ impl Source {
     }
 }
 
-fn arrow_read(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<ReadTable, Failure> {
-    let table = arrow::table_of(schema, batches)?;
-    let dialect = Dialect {
+/// The dialect given to Arrow data (used only if it is written as a file).
+fn arrow_dialect() -> Dialect {
+    Dialect {
         format: Format::Csv,
         delimiter: b',',
         encoding: Encoding::Utf8,
@@ -113,8 +114,12 @@ fn arrow_read(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<ReadTable, 
         line_ending: LineEnding::Lf,
         final_newline: true,
         sheet: None,
-    };
-    Ok(ReadTable { table, dialect, warnings: Vec::new(), set_aside: SetAside::default() })
+    }
+}
+
+fn arrow_read(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<ReadTable, Failure> {
+    let table = arrow::table_of(schema, batches)?;
+    Ok(ReadTable { table, dialect: arrow_dialect(), warnings: Vec::new(), set_aside: SetAside::default() })
 }
 
 /// A failure about a file, as the CLI words it (`path: message`).
@@ -411,38 +416,131 @@ fn analyse_weighted(py: Python<'_>, data: &Bound<'_, PyAny>, weight: &str, optio
     let options: AnalysisOptions = serde_json::from_str(options)
         .map_err(|e| Failure::new("bad_option", format!("invalid analysis options: {e}")))?;
     let json = py.detach(move || -> Result<String, Failure> {
-        let index = schema
-            .index_of(weight)
-            .map_err(|_| Failure::new("unknown_column", format!("no weight column `{weight}`")))?;
-        let mut weights: Vec<u64> = Vec::new();
-        for batch in &batches {
-            let column = cast(batch.column(index), &DataType::UInt64).map_err(|_| {
-                Failure::new(
-                    "bad_weight",
-                    format!("the weight column `{weight}` must hold whole numbers of at least 1"),
-                )
-            })?;
-            let column = column
-                .as_any()
-                .downcast_ref::<arrow_array::UInt64Array>()
-                .ok_or_else(|| Failure::new("bad_weight", "the weights are not whole numbers"))?;
-            if column.null_count() > 0 {
-                return Err(Failure::new("bad_weight", format!("the weight column `{weight}` has nulls")));
-            }
-            weights.extend(column.values().iter());
-        }
-        let keep: Vec<usize> = (0..schema.fields().len()).filter(|&i| i != index).collect();
-        let projected: Vec<RecordBatch> = batches
-            .iter()
-            .map(|b| b.project(&keep))
-            .collect::<Result<_, _>>()
-            .map_err(|e| Failure::new("arrow", format!("cannot read the Arrow data: {e}")))?;
-        let schema =
-            schema.project(&keep).map_err(|e| Failure::new("arrow", format!("cannot read the Arrow data: {e}")))?;
+        let (schema, projected, weights) = split_weights(&schema, &batches, weight)?;
         let table = arrow::table_of(&schema, &projected)?;
         to_json(&masque_core::privacy::analyse_weighted(&table, &weights, &options)?)
     })?;
     Ok(json)
+}
+
+/// The weights of column `weight` of Arrow batches, and the batches without it.
+fn split_weights(
+    schema: &SchemaRef,
+    batches: &[RecordBatch],
+    weight: &str,
+) -> Result<(SchemaRef, Vec<RecordBatch>, Vec<u64>), Failure> {
+    let index =
+        schema.index_of(weight).map_err(|_| Failure::new("unknown_column", format!("no weight column `{weight}`")))?;
+    let mut weights: Vec<u64> = Vec::new();
+    for batch in batches {
+        let column = cast(batch.column(index), &DataType::UInt64).map_err(|_| {
+            Failure::new("bad_weight", format!("the weight column `{weight}` must hold whole numbers of at least 1"))
+        })?;
+        let column = column
+            .as_any()
+            .downcast_ref::<arrow_array::UInt64Array>()
+            .ok_or_else(|| Failure::new("bad_weight", "the weights are not whole numbers"))?;
+        if column.null_count() > 0 {
+            return Err(Failure::new("bad_weight", format!("the weight column `{weight}` has nulls")));
+        }
+        weights.extend(column.values().iter());
+    }
+    let keep: Vec<usize> = (0..schema.fields().len()).filter(|&i| i != index).collect();
+    let bad = |e: arrow_schema::ArrowError| Failure::new("arrow", format!("cannot read the Arrow data: {e}"));
+    let projected: Vec<RecordBatch> =
+        batches.iter().map(|b| b.project(&keep)).collect::<Result<_, _>>().map_err(bad)?;
+    let schema = Arc::new(schema.project(&keep).map_err(bad)?);
+    Ok((schema, projected, weights))
+}
+
+/// The name of the column that numbers the distinct rows in [`anonymise_weighted`].
+const COMBO: &str = "__masque_combo__";
+
+/// `masque anonymise` on a weighted table (Arrow data whose column `weight`
+/// holds each distinct row's count). The core runs on the table with each
+/// row repeated `weight` times, held as dictionary codes (4 bytes a cell,
+/// the values stored once); the result is `masque anonymise`'s on those
+/// rows. Returns `(mapping, result JSON)`: the mapping has the input's
+/// columns, then per quasi-identifier `<name>` its output value as
+/// `__masque_out__<name>`, and `__masque_kept__` (false for removed rows).
+#[pyfunction]
+#[pyo3(signature = (data, weight, config, base = None, time_limit = None))]
+fn anonymise_weighted(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    weight: &str,
+    config: &str,
+    base: Option<PathBuf>,
+    time_limit: Option<f64>,
+) -> PyResult<Py<PyTuple>> {
+    let (batches, schema) = data.extract::<PyTable>()?.into_inner();
+    let config = load_config(config, base)?;
+    if config.recoding == masque_core::search::Recoding::Local {
+        return Err(Failure::new(
+            "local_recoding",
+            "local recoding is not run on Spark: its groups depend on the order of the rows; use global recoding",
+        )
+        .into());
+    }
+    let limit = match time_limit {
+        Some(s) if s.is_finite() && s > 0.0 && s < 1e9 => Some(Duration::from_secs_f64(s)),
+        Some(_) => return Err(Failure::new("bad_option", "time_limit must be a positive number of seconds").into()),
+        None => config.time_limit_ms.map(Duration::from_millis),
+    };
+    let qi: Vec<String> = config.quasi_identifiers.iter().map(|(name, _)| name.to_string()).collect();
+    let (mapping, result) = py.detach(move || -> Result<_, Failure> {
+        let (schema, batches, weights) = split_weights(&schema, &batches, weight)?;
+        let distinct = arrow::table_of(&schema, &batches)?;
+        if weights.contains(&0) {
+            return Err(Failure::new("bad_weight", "the weights must be at least 1"));
+        }
+        let rows = weights.iter().try_fold(0usize, |sum, &w| usize::try_from(w).ok().and_then(|w| sum.checked_add(w)));
+        let rows = rows.ok_or_else(|| Failure::new("too_many_rows", "the weights add up to more rows than fit"))?;
+        // Each distinct row repeated, and numbered (the number is a column of
+        // its own, which the anonymisation carries through unchanged).
+        let mut columns: Vec<Column> = Vec::with_capacity(distinct.columns.len() + 1);
+        for c in &distinct.columns {
+            let mut codes = Vec::with_capacity(rows);
+            for (&code, &w) in c.codes.iter().zip(&weights) {
+                codes.extend(std::iter::repeat_n(code, w as usize));
+            }
+            columns.push(Column { name: c.name.clone(), codes, dict: c.dict.clone() });
+        }
+        let mut dict = Dictionary::default();
+        let mut codes = Vec::with_capacity(rows);
+        for (i, &w) in weights.iter().enumerate() {
+            let code = dict.intern(&i.to_string());
+            codes.extend(std::iter::repeat_n(code, w as usize));
+        }
+        columns.push(Column { name: COMBO.to_string(), codes, dict });
+        let expanded = Table::new(columns).ok_or_else(|| Failure::new("internal", "columns of different lengths"))?;
+        let start = Instant::now();
+        let mut monitor = |_: &Progress| limit.is_some_and(|l| start.elapsed() >= l);
+        let done = Anonymised::from_owned(expanded, &config, &mut monitor)?;
+        // Per distinct row, its output values (every copy of a row is treated alike).
+        let out = &done.table;
+        let combo = out.column(COMBO).ok_or_else(|| Failure::new("internal", "the row numbers were lost"))?;
+        let mut first: Vec<Option<usize>> = vec![None; distinct.rows];
+        for (row, &code) in combo.codes.iter().enumerate() {
+            let i: usize = combo.dict.get(code).parse().map_err(|_| Failure::new("internal", "bad row number"))?;
+            if let Some(slot) = first.get_mut(i) {
+                slot.get_or_insert(row);
+            }
+        }
+        let mut mapping = distinct.columns.clone();
+        for name in &qi {
+            let column = out.column(name).ok_or_else(|| Failure::new("internal", "a quasi-identifier was lost"))?;
+            let values = first.iter().map(|row| row.map_or("", |r| column.get(r)));
+            mapping.push(Column::from_values(&format!("__masque_out__{name}"), values));
+        }
+        let kept = first.iter().map(|row| if row.is_some() { "1" } else { "" });
+        mapping.push(Column::from_values("__masque_kept__", kept));
+        let mapping = Table::new(mapping).ok_or_else(|| Failure::new("internal", "columns of different lengths"))?;
+        Ok((mapping, to_json(&done.result)?))
+    })?;
+    let shape = Shape { arrow: Some(false), dialect: arrow_dialect() };
+    let mapping = shape.output(py, &mapping)?;
+    Ok(PyTuple::new(py, [mapping, result.into_pyobject(py)?.into_any().unbind()])?.unbind())
 }
 
 /// A clock for the configuration's time limit (the core has none).
@@ -456,7 +554,7 @@ impl CleanMonitor for Clock {
 
 /// `masque apply`: `(output, report JSON, correspondence or None)`.
 #[pyfunction]
-#[pyo3(signature = (source, read, policy, base = None, key = None, utf8 = false, correspondence = false))]
+#[pyo3(signature = (source, read, policy, base = None, key = None, utf8 = false, correspondence = false, threads = 0))]
 #[allow(clippy::too_many_arguments)]
 fn apply(
     py: Python<'_>,
@@ -467,6 +565,7 @@ fn apply(
     key: Option<&Bound<'_, PyKey>>,
     utf8: bool,
     correspondence: bool,
+    threads: usize,
 ) -> PyResult<Py<PyTuple>> {
     let source = Source::extract(source)?;
     let read_options = read_options(read)?;
@@ -479,7 +578,8 @@ fn apply(
         )
         .into());
     }
-    let options = ApplyOptions { correspondence, utf8, threads: 0 };
+    // `threads`: 0 for the machine's parallelism; 1 in a Spark task, which has its core.
+    let options = ApplyOptions { correspondence, utf8, threads };
     let arrow = source.arrow();
     let (applied, shape) = py.detach(|| -> Result<_, Failure> {
         let read = source.read(&read_options)?;
@@ -621,6 +721,7 @@ fn _masque(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(anonymise, m)?)?;
     m.add_function(wrap_pyfunction!(clean_table, m)?)?;
     m.add_function(wrap_pyfunction!(resolve_policy, m)?)?;
+    m.add_function(wrap_pyfunction!(anonymise_weighted, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -97,3 +97,63 @@ def test_analyse_names_an_unknown_column(frame):
     with pytest.raises(masque.MasqueError) as e:
         masque.spark.analyse(frame, ["sexe", "age"])
     assert e.value.code == "unknown_column" and "`age`" in e.value.message
+
+
+CONFIG = FIXTURES / "anonymise" / "cohort_builders.json"
+
+
+def same_result(got, expected):
+    """The result of `masque anonymise`: every field equal, except the NCP and
+    utility figures, means over rows summed in row order (the CLI's file order,
+    Spark's aggregate order), which may differ in the last bits only."""
+    approximate = {"ncp", "utility"}
+    assert {k: v for k, v in got.items() if k not in approximate} == {
+        k: v for k, v in expected.items() if k not in approximate
+    }
+    for name in approximate:
+        assert_close(got[name], expected[name])
+
+
+def assert_close(a, b):
+    if isinstance(a, dict):
+        assert a.keys() == b.keys()
+        for k in a:
+            assert_close(a[k], b[k])
+    elif isinstance(a, float) and isinstance(b, float):
+        assert a == pytest.approx(b, rel=1e-12, abs=1e-12)
+    else:
+        assert a == b
+
+
+def test_anonymise_is_the_cli_result_and_rows(frame, cohort, work):
+    out = work / "spark_anon.csv"
+    report = work / "spark_anon.json"
+    cli("anonymise", cohort, "--config", CONFIG, "-o", out, "--report", report)
+    header, expected = rows_of(out.read_bytes())
+    result_df, result = masque.spark.anonymise(frame, CONFIG)
+    same_result(result, json.loads(report.read_text()))
+    for exact in ("levels", "suppressed", "classes", "k", "metric", "optimal", "nodes_checked"):
+        assert result[exact] == json.loads(report.read_text())[exact]
+    assert result["suppressed"] > 0 and result["k"] >= 5
+    assert result_df.columns == header
+    got = [[v if v is not None else "" for v in row] for row in result_df.collect()]
+    assert sorted(map(tuple, got)) == sorted(map(tuple, expected))
+
+
+def test_anonymise_masks_when_told_and_refuses_local_recoding(frame, cohort, work):
+    config = json.loads(CONFIG.read_text())
+    config["suppressed_rows"] = "mask"
+    path = work / "mask.json"
+    path.write_text(json.dumps(config))
+    out = work / "spark_mask.csv"
+    report = work / "spark_mask.json"
+    cli("anonymise", cohort, "--config", path, "-o", out, "--report", report)
+    _, expected = rows_of(out.read_bytes())
+    result_df, result = masque.spark.anonymise(frame, config)
+    same_result(result, json.loads(report.read_text()))
+    got = [[v if v is not None else "" for v in row] for row in result_df.collect()]
+    assert len(got) == 3000 and sorted(map(tuple, got)) == sorted(map(tuple, expected))
+    config["recoding"] = "local"
+    with pytest.raises(masque.MasqueError) as e:
+        masque.spark.anonymise(frame, config)
+    assert e.value.code == "local_recoding"
