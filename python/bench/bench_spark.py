@@ -5,8 +5,9 @@
 Generates the cohort once with the repository's tools/gen_cohort.py (UTF-8,
 `,`), writes it as Parquet (every column a string), then times on Spark
 `local[2]`: `masque.spark.apply` (the cohort policy, written as Parquet) and
-`masque.spark.analyse` (6 quasi-identifiers, 2 sensitive columns), and the
-CLI's `apply` and `analyse` on the CSV. Prints one line per measure and the
+`masque.spark.analyse` (6 quasi-identifiers, 2 sensitive columns) and
+`masque.spark.anonymise` (bench/cohort_k11.json: k = 11, 6 quasi-identifiers),
+and the CLI's `apply`, `analyse` and `anonymise` on the CSV. Prints one line per measure and the
 peak memory of the Python driver process (the JVM is not counted).
 """
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 POLICY = REPO / "tests" / "fixtures" / "policies" / "cohort.json"
+CONFIG = Path(__file__).resolve().parent / "cohort_k11.json"
 QI = ["sexe", "date_naissance", "code_postal", "mode_entree", "finess", "poids_kg"]
 SENSITIVE = ["diag_principal", "libelle_diag"]
 
@@ -78,6 +80,12 @@ def main():
         [args.masque, "analyse", str(csv_path), "--qi", ",".join(QI), "--sensitive", ",".join(SENSITIVE), "--json"],
         check=True, capture_output=True).stdout))
 
+    anon = work / "cli_anon.csv"
+    cli_result, _ = timed("CLI anonymise (k=11, 6 QIs)", n, lambda: subprocess.run(
+        [args.masque, "anonymise", str(csv_path), "--config", str(CONFIG), "-o", str(anon), "--report", str(work / "cli_anon.json")],
+        check=True, capture_output=True))
+    cli_result = json.loads((work / "cli_anon.json").read_text())
+
     os.environ["PYSPARK_PYTHON"] = sys.executable
     from pyspark.sql import SparkSession
 
@@ -96,6 +104,17 @@ def main():
     timed("spark.apply -> Parquet", n, lambda: masque.spark.apply(df, POLICY, key).write.parquet(str(applied)))
     report, _ = timed("spark.analyse", n, lambda: masque.spark.analyse(df, QI, SENSITIVE))
     print("spark.analyse == CLI analyse:", report == cli_report, f"({report['classes']} classes, k {report['k']})")
+    anonymised = work / "spark_anon.parquet"
+    shutil.rmtree(anonymised, ignore_errors=True)
+
+    def spark_anonymise():
+        out, result = masque.spark.anonymise(df, CONFIG)
+        out.write.parquet(str(anonymised))
+        return result
+
+    result, _ = timed("spark.anonymise -> Parquet", n, spark_anonymise)
+    same = all(result[k] == cli_result[k] for k in ("levels", "suppressed", "classes", "k", "metric"))
+    print("spark.anonymise levels/suppressed/classes/k/metric == CLI:", same, result["levels"], result["suppressed"])
     spark.stop()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of the Python driver: {peak:.0f} MiB")
