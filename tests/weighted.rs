@@ -150,3 +150,66 @@ proptest! {
         check(&columns, &o, rotate);
     }
 }
+
+#[path = "common/adult.rs"]
+mod adult;
+
+/// `search::anonymise_weighted` on Adult's distinct rows (quasi-identifiers and
+/// the sensitive salary class) with their counts: the result of the rows, and
+/// every row's output is its distinct row's.
+#[test]
+fn the_aggregate_anonymises_as_the_rows() {
+    use masque::search::{anonymise, anonymise_weighted, AnonymiseConfig, Unlimited};
+
+    let rows = adult::adult();
+    let mut keep: Vec<&str> = adult::ADULT_QI.to_vec();
+    keep.push("salary-class");
+    let columns: Vec<(&str, Vec<String>)> = keep
+        .iter()
+        .map(|name| {
+            let c = rows.column(name).unwrap();
+            (*name, (0..rows.rows).map(|r| c.get(r).to_string()).collect())
+        })
+        .collect();
+    let narrow = table(&columns);
+    let (weighted, weights) = aggregate(&columns, 3);
+    assert!(weighted.rows < narrow.rows);
+    for (suppressed_rows, l) in [("remove", 1), ("mask", 2)] {
+        let config = AnonymiseConfig::from_json(&format!(
+            "{{\"quasi_identifiers\": {{{}}}, \"sensitive\": {{\"salary-class\": {{\"l_distinct\": {l}}}}}, \"k\": 5, \
+             \"suppression_limit\": 0.04, \"suppressed_rows\": \"{suppressed_rows}\"}}",
+            adult::quasi_identifiers()
+        ))
+        .unwrap();
+        let expected = anonymise(&narrow, &config, &mut Unlimited).unwrap();
+        let got = anonymise_weighted(&weighted, &weights, &config, &mut Unlimited).unwrap();
+        let (e, g) = (&expected.result, &got.result);
+        assert_eq!(
+            (&g.levels, g.suppressed, g.classes, g.k, g.rows),
+            (&e.levels, e.suppressed, e.classes, e.k, e.rows)
+        );
+        assert_eq!(g.metric, e.metric);
+        assert_eq!(serde_json::to_value(&g.risk_before).unwrap(), serde_json::to_value(&e.risk_before).unwrap());
+        assert_eq!(serde_json::to_value(&g.risk_after).unwrap(), serde_json::to_value(&e.risk_after).unwrap());
+        assert!((g.ncp.value - e.ncp.value).abs() < 1e-12);
+        assert!(e.suppressed > 0);
+        // Expand the per-distinct-row outputs and compare them with the rows' output, as multisets.
+        let mut from_rows: Vec<Vec<String>> = (0..expected.table.rows)
+            .map(|r| keep.iter().map(|n| expected.table.column(n).unwrap().get(r).to_string()).collect())
+            .collect();
+        let mut from_weighted: Vec<Vec<String>> = Vec::new();
+        for (i, &w) in weights.iter().enumerate() {
+            if got.kept[i] {
+                let row: Vec<String> = keep.iter().map(|n| got.table.column(n).unwrap().get(i).to_string()).collect();
+                from_weighted.extend(std::iter::repeat_n(row, w as usize));
+            }
+        }
+        from_rows.sort();
+        from_weighted.sort();
+        assert_eq!(from_rows, from_weighted);
+    }
+    let bad = AnonymiseConfig::from_json("{\"quasi_identifiers\": {\"sex\": {}}, \"recoding\": \"local\"}").unwrap();
+    assert_eq!(anonymise_weighted(&weighted, &weights, &bad, &mut Unlimited).unwrap_err().code(), "bad_config");
+    let flat = AnonymiseConfig::from_json("{\"quasi_identifiers\": {\"sex\": {}}}").unwrap();
+    assert_eq!(anonymise_weighted(&weighted, &weights[1..], &flat, &mut Unlimited).unwrap_err().code(), "bad_config");
+}

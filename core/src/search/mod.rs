@@ -108,6 +108,7 @@ mod output;
 mod problem;
 mod suppress_cells;
 pub mod utility;
+mod weighted;
 
 pub use config::{
     AnonymiseConfig, MetricKind, QuasiIdentifier, Recoding, RecursiveCl, SearchMode, Sensitive, SuppressedRows,
@@ -118,6 +119,7 @@ pub use criteria::{AverageRisk, AverageRiskBounds, CellSizeEstimator, KMap, Popu
 pub use error::{SearchError, SearchErrorKind};
 pub use output::{AnonymiseResult, Anonymised, MetricValue};
 pub use utility::{ColumnUtility, Ncp, Utility};
+pub use weighted::{anonymise_weighted, WeightedAnonymised};
 
 use serde::{Deserialize, Serialize};
 
