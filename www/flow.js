@@ -6,15 +6,15 @@
 // re-renders from it.
 
 import { ErrorCode, Kind } from './protocol.js';
-import { has, translator } from './i18n.js';
+import { translator } from './i18n.js';
 import {
-  ACTIONS, DEFAULT_K, DEFAULT_PRIVACY, DEFAULT_SUPPRESSION, LEVELS, PRIORITIES, ROLES, boundOf, columnsFromSuggestions, entryOf,
-  hierarchiesFor, loadPolicy, measuredConfig, planOf, problemsOf, sameEntry, savedPolicyOf, sensitiveOf, withFittingHierarchy,
+  DEFAULT_K, DEFAULT_PRIVACY, DEFAULT_SUPPRESSION, columnsFromSuggestions, loadPolicy, measuredConfig, problemsOf, savedPolicyOf, sensitiveOf,
 } from './policy.js';
+import { columnTable, planItems } from './columns.js';
 import { virtualGrid } from './preview.js';
 import { reportHtml, reportOf } from './report.js';
 import { renderResults, signingFields } from './results.js';
-import { el, entryWords, formats, reasonWords, renderError } from './view.js';
+import { el, formats, renderError } from './view.js';
 import { availableSteps, shownStep } from './store.js';
 
 /** @typedef {import('./i18n.js').Translate} Translate */
@@ -41,21 +41,6 @@ function saveBlob(blob, name) {
 }
 
 const stem = (/** @type {string} */ name) => name.replace(/\.[^.]*$/, '') || 'fichier';
-
-/** The levels below the top of a hierarchy, by its page name. */
-const levelsOf = (/** @type {string} */ hierarchy) => /** @type {Record<string, number>} */ (LEVELS)[hierarchy] ?? 0;
-
-/**
- * A "keep at least" level in words (`l’année`, `le département`, `des tranches de 5 ans`).
- * @param {Translate} t
- * @param {string} hierarchy
- * @param {number} level
- */
-export function boundWords(t, hierarchy, level) {
-  if (level === 0) return t('bound.exact');
-  if (hierarchy === 'mask') return t('bound.mask', { n: level });
-  return t(`bound.${hierarchy}.${level}`);
-}
 
 /**
  * Sets up the steps after a file is read; they render on every change of the session.
@@ -118,117 +103,14 @@ export function startFlow({ client, store }) {
   /** The columns with column `i` replaced by `column`. */
   const withColumn = (/** @type {number} */ i, /** @type {Column} */ column) => get().columns.map((c, j) => (j === i ? column : c));
 
-  // ---- the column policy table ---------------------------------------------
+  // ---- the column table ----------------------------------------------------
 
   /**
-   * @param {Column[]} columns
-   * @param {Translate} tr
-   * @param {string} lng
-   */
-  function policyTable(columns, tr, lng) {
-    const fmt = formats(lng);
-    const rows = columns.map((c, i) => {
-      const choices = [...ACTIONS];
-      for (const extra of [c.suggestion?.action, c.entry]) {
-        if (extra && !choices.some((a) => sameEntry(a, extra))) choices.push(entryOf(extra));
-      }
-      const selected = choices.findIndex((a) => sameEntry(a, c.entry));
-      const roleId = `role-${i}`; const actionId = `action-${i}`; const hierId = `hierarchy-${i}`;
-      const role = /** @type {HTMLSelectElement} */ (el('select', { id: roleId, dataset: { column: c.name, control: 'role' } },
-        ROLES.map((r) => el('option', { value: r, selected: r === c.role }, tr(`role.${r}`)))));
-      role.addEventListener('change', () => setRole(i, role.value));
-      const action = /** @type {HTMLSelectElement} */ (el('select', { id: actionId, dataset: { column: c.name, control: 'action' } },
-        choices.map((a, j) => el('option', { value: String(j), selected: j === selected }, entryWords(tr, lng, a)))));
-      action.addEventListener('change', () => {
-        const { why: _, ...column } = get().columns[i];
-        // Another action may write other values (a date of birth, or its age): a hierarchy that fits them.
-        changed({ columns: withColumn(i, withFittingHierarchy({ ...column, entry: choices[Number(action.value)] })) });
-      });
-      const isQi = c.role === 'quasi_identifier';
-      const hierarchy = /** @type {HTMLSelectElement} */ (el('select', { id: hierId, disabled: !isQi, dataset: { column: c.name, control: 'hierarchy' } },
-        hierarchiesFor(c).map((h) => el('option', { value: h, selected: h === c.hierarchy }, tr(`hierarchy.${h}`)))));
-      hierarchy.addEventListener('change', () => {
-        changed({ columns: withColumn(i, { ...get().columns[i], hierarchy: hierarchy.value, maxLevel: null }) });
-      });
-      const boundId = `bound-${i}`;
-      const current = boundOf(c);
-      const bound = /** @type {HTMLSelectElement} */ (el('select', { id: boundId, dataset: { column: c.name, control: 'bound' } },
-        el('option', { value: '', selected: current === null }, tr('bound.none')),
-        Array.from({ length: levelsOf(c.hierarchy) + 1 }, (_, level) => el('option', { value: String(level), selected: current === level }, boundWords(tr, c.hierarchy, level)))));
-      bound.addEventListener('change', () => {
-        changed({ columns: withColumn(i, { ...get().columns[i], maxLevel: bound.value === '' ? null : Number(bound.value) }) });
-      });
-      const priorityId = `priority-${i}`;
-      const priority = /** @type {HTMLSelectElement} */ (el('select', { id: priorityId, dataset: { column: c.name, control: 'priority' } },
-        PRIORITIES.map((p) => el('option', { value: p, selected: p === (c.priority ?? 'normal') }, tr(`priority.${p}`)))));
-      priority.addEventListener('change', () => {
-        // The default's reason for the age speaks of its high priority: gone with it.
-        const { why, ...column } = get().columns[i];
-        changed({ columns: withColumn(i, { ...column, priority: priority.value, ...(why && why !== 'age' ? { why } : {}) }) });
-      });
-      const confidence = c.suggestion?.confidence;
-      const suggested = c.suggestion
-        ? `${tr(`role.${c.suggestion.role}`)} · ${entryWords(tr, lng, c.suggestion.action)} (${fmt.percent(Number(confidence) > 1 ? Number(confidence) / 100 : Number(confidence))})`
-        : tr('columns.none');
-      return el('tr', { dataset: { column: c.name } },
-        el('th', { scope: 'row' }, c.name),
-        el('td', {}, el('label', { for: roleId, class: 'visually-hidden' }, tr('policy.role_of', { name: c.name })), role),
-        el('td', {}, el('label', { for: actionId, class: 'visually-hidden' }, tr('policy.action_of', { name: c.name })), action),
-        el('td', {}, el('label', { for: hierId, class: 'visually-hidden' }, tr('policy.hierarchy_of', { name: c.name })), isQi ? hierarchy : el('span', { class: 'muted' }, '—')),
-        el('td', {}, el('label', { for: boundId, class: 'visually-hidden' }, tr('policy.bound_of', { name: c.name })), isQi ? bound : el('span', { class: 'muted' }, '—')),
-        el('td', {}, el('label', { for: priorityId, class: 'visually-hidden' }, tr('policy.priority_of', { name: c.name })), isQi ? priority : el('span', { class: 'muted' }, '—')),
-        el('td', { class: 'reason' }, suggested, c.suggestion ? [el('br'), el('span', { class: 'why', dataset: { field: 'reason' } }, reasonWords(tr, lng, c.suggestion))] : []));
-    });
-    return el('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': 'policy-caption' },
-      el('table', { class: 'policy', id: 'policy' },
-        el('caption', { id: 'policy-caption' }, tr('policy.caption')),
-        el('thead', {}, el('tr', {}, ['policy.column', 'policy.role', 'policy.action', 'policy.hierarchy', 'policy.bound', 'policy.priority', 'policy.suggested'].map((k) => el('th', { scope: 'col' }, tr(k))))),
-        el('tbody', {}, rows)));
-  }
-
-  /**
+   * Changes column `i` by `update` (given the column as it is now).
    * @param {number} i
-   * @param {string} role
+   * @param {(column: Column) => Column} update
    */
-  function setRole(i, role) {
-    const c = get().columns[i];
-    const { why: _, ...rest } = c;
-    const next = { ...rest, role };
-    // A quasi-identifier is generalised by the search: the policy keeps it.
-    if (role === 'quasi_identifier' && entryOf(c.entry).action === 'drop') next.entry = { action: 'keep' };
-    if (role === 'quasi_identifier' && c.role !== role && c.hierarchy === 'flat' && c.suggestion) {
-      // Promoted: the hierarchy that fits what the column holds (intervals for a measurement, dates for dates).
-      next.hierarchy = hierarchiesFor(next).find((h) => h !== 'flat' && h !== 'mask') ?? 'flat';
-    }
-    // Demoted: no hierarchy, no bound.
-    if (role !== 'quasi_identifier') Object.assign(next, { hierarchy: 'flat', maxLevel: null, priority: 'normal' });
-    changed({ columns: withColumn(i, next) });
-    $(`role-${i}`)?.focus();
-  }
-
-  /**
-   * The plan of every column in plain words, before the run (and why the
-   * page's default treats it so, where it differs from the suggestion).
-   * @param {Column[]} columns
-   * @param {Translate} tr
-   * @param {string} lng
-   */
-  function planItems(columns, tr, lng) {
-    const p = privacy();
-    return columns.map((c) => {
-      const plan = planOf(c, p);
-      /** @type {Record<string, string | number>} */
-      const params = { ...plan.params, name: c.name };
-      if (plan.key === 'pseudonymise') params.kind = has(lng, `kind.${params.kind}`) ? tr(`kind.${params.kind}`) : String(params.kind);
-      if (plan.key === 'generalise') params.to = has(lng, `rep.to.${params.to}`) ? tr(`rep.to.${params.to}`) : String(params.to);
-      let text = tr(`plan.${plan.key}`, params);
-      if (plan.params.how) text += ` (${tr(`plan.how.${plan.params.how}`)})`;
-      if (typeof plan.params.bound === 'number') text += `${tr('plan.bound_sep')}${tr('plan.bound', { words: boundWords(tr, c.hierarchy, plan.params.bound) })}`;
-      if (plan.params.priority) text += `${tr('plan.bound_sep')}${tr(`plan.priority.${plan.params.priority}`)}`;
-      return el('li', { dataset: { column: c.name, plan: plan.key, ...(plan.why ? { why: plan.why } : {}) } },
-        text, ...(plan.why ? [el('br'), el('span', { class: 'why' }, tr(`why.${plan.why}`))] : []));
-    });
-  }
+  const onChange = (i, update) => changed({ columns: withColumn(i, update(get().columns[i])) });
 
   // ---- key ---------------------------------------------------------------
 
@@ -288,7 +170,7 @@ export function startFlow({ client, store }) {
     changed({ columns: columnsFromSuggestions(inspection), notice: t()('setup.accepted') });
   });
   ui.policySave.addEventListener('click', () => {
-    const policy = savedPolicyOf(get().columns, privacy());
+    const policy = savedPolicyOf(get().columns, privacy(), { utf8: ui.encoding.value === 'utf8' });
     saveBlob(new Blob([JSON.stringify(policy, null, 2) + '\n'], { type: 'application/json' }), `${stem(get().file?.name ?? 'masque')}-politique.json`);
   });
   ui.policyFile.addEventListener('change', async () => {
@@ -296,7 +178,7 @@ export function startFlow({ client, store }) {
     ui.policyFile.value = '';
     if (!file) return;
     try {
-      const { columns, missing, privacy: saved, unknown } = loadPolicy(get().columns, JSON.parse(await file.text()));
+      const { columns, missing, privacy: saved, unknown, utf8 } = loadPolicy(get().columns, JSON.parse(await file.text()));
       if (missing.length) throw new Error(t()('setup.missing', { names: missing.join(', ') }));
       if (saved) {
         ui.k.value = String(saved.k);
@@ -306,6 +188,8 @@ export function startFlow({ client, store }) {
         ui.t.value = saved.t === null ? '' : String(saved.t);
         ui.recoding.value = saved.recoding === 'global' ? 'global' : 'local';
       }
+      // The output's encoding: UTF-8 if the policy says so, else the input's.
+      ui.encoding.value = utf8 ? 'utf8' : 'same';
       const notice = t()('setup.loaded', { name: file.name })
         + (unknown.length ? ` ${t()('setup.unknown_hierarchy', { names: unknown.join(', ') })}` : '');
       changed({ columns, runError: null, notice });
@@ -314,7 +198,7 @@ export function startFlow({ client, store }) {
       changed({ runError: { code: 'policy', message, said: true } });
     }
   });
-  for (const input of [ui.k, ui.suppression, ui.suppressedRows, ui.recoding, ui.l, ui.t]) input.addEventListener('change', () => changed());
+  for (const input of [ui.k, ui.suppression, ui.suppressedRows, ui.recoding, ui.l, ui.t, ui.encoding]) input.addEventListener('change', () => changed());
 
   // ---- run ---------------------------------------------------------------
 
@@ -346,7 +230,7 @@ export function startFlow({ client, store }) {
     const { source: file, token } = s;
     running = { controller, token };
     // The policy offered for download after the run holds the anonymisation too.
-    const saved = savedPolicyOf(s.columns, p);
+    const saved = savedPolicyOf(s.columns, p, { utf8: ui.encoding.value === 'utf8' });
     const { anonymise: config = null, ...policy } = saved;
     const roles = Object.fromEntries(s.columns.map((c) => [c.name, c.role]));
     /** @type {import('./protocol.js').CleanRequest} */
@@ -533,12 +417,12 @@ export function startFlow({ client, store }) {
     if (lastColumns !== s.columns || lastLang !== lng) {
       // Rebuilt only when the columns or the language change, so focus stays put while typing.
       const focused = document.activeElement?.id;
-      ui.policyTable.replaceChildren(policyTable(s.columns, tr, lng));
+      ui.policyTable.replaceChildren(columnTable(s.columns, tr, lng, onChange));
       if (focused && ui.policyTable.contains($(focused))) $(focused).focus();
       lastColumns = s.columns;
     }
     lastLang = lng;
-    const plan = planItems(s.columns, tr, lng);
+    const plan = planItems(s.columns, privacy(), tr, lng);
     if (ui.plan.textContent !== plan.map((li) => li.textContent).join('')) ui.plan.replaceChildren(...plan);
 
     ui.keyExport.disabled = !s.key;

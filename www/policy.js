@@ -51,6 +51,7 @@
  * @property {Record<string, Entry>} columns
  * @property {string} [description]
  * @property {AnonymiseConfig} [anonymise]
+ * @property {{utf8?: boolean}} [output] how the cleaned file is written (`utf8`: UTF-8 rather than the input's encoding)
  */
 
 /**
@@ -405,15 +406,18 @@ export function policyOf(columns, { description } = {}) {
 /**
  * The policy as the page saves it: the policy, plus the anonymisation that
  * follows as its `anonymise` section (what `masque anonymise --config` reads,
- * given this file), so that one file restores every setting.
+ * given this file), and the output's encoding when it is UTF-8 rather than
+ * the input's (`output.utf8`), so that one file restores every setting.
  * @param {Column[]} columns
  * @param {Privacy} privacy
+ * @param {{utf8?: boolean}} [output] write UTF-8 rather than the input's encoding
  * @returns {Policy}
  */
-export function savedPolicyOf(columns, privacy) {
+export function savedPolicyOf(columns, privacy, { utf8 = false } = {}) {
   const policy = policyOf(columns);
   const config = anonymiseConfigOf(columns, privacy);
   if (config) policy.anonymise = config;
+  if (utf8) policy.output = { utf8: true };
   return policy;
 }
 
@@ -437,7 +441,7 @@ export function hierarchyName(entry) {
  * (`not_policy`, `bad_version`) the page words in its language.
  * @param {Column[]} columns
  * @param {any} policy the loaded JSON
- * @returns {{columns: Column[], missing: string[], privacy: Privacy | null, unknown: string[]}}
+ * @returns {{columns: Column[], missing: string[], privacy: Privacy | null, unknown: string[], utf8: boolean}}
  */
 export function loadPolicy(columns, policy) {
   if (!policy || typeof policy !== 'object' || Array.isArray(policy) || typeof policy.columns !== 'object' || policy.columns === null) {
@@ -453,7 +457,8 @@ export function loadPolicy(columns, policy) {
     return { ...c, entry, why: sameEntry(entry, c.entry) ? c.why : undefined };
   });
   const config = policy.anonymise;
-  if (!config || typeof config !== 'object' || Array.isArray(config)) return { columns: next, missing, privacy: null, unknown: [] };
+  const utf8 = policy.output?.utf8 === true;
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return { columns: next, missing, privacy: null, unknown: [], utf8 };
 
   const qis = config.quasi_identifiers ?? {};
   const sensitive = config.sensitive ?? {};
@@ -487,7 +492,7 @@ export function loadPolicy(columns, policy) {
     // A section without `recoding` was global (the engine's default).
     recoding: config.recoding === 'local' ? 'local' : 'global',
   };
-  return { columns: next, missing, privacy, unknown };
+  return { columns: next, missing, privacy, unknown, utf8 };
 }
 
 /**

@@ -92,14 +92,22 @@ test('"keep at least" is said before the run, saved and restored, and the run ne
     assert.match(await planText(page, 'date_naissance'), /^date_naissance → âge en années à la date de date_entree \(colonne « age »\), exact ou en tranches de 5, 10, 20 ans .*\(ligne par ligne\) ; garder au moins : des tranches de 10 ans ; priorité haute \(généralisée après les autres\)$/);
     assert.match(await planText(page, 'finess'), /\(ligne par ligne\) ; priorité basse/);
 
+    // The output's encoding is saved with the policy too.
+    await step(page, 'key');
+    await page.selectOption('#output-encoding', 'utf8');
+    await step(page, 'columns');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#policy-save')]);
     const file = path.join(dir, 'bounds.json');
     await download.saveAs(file);
     const saved = JSON.parse(readFileSync(file, 'utf8'));
     assert.deepEqual(saved.anonymise.quasi_identifiers.age, { builder: { age_bands: {} }, max_level: 2, weight: 4 });
     assert.deepEqual(saved.anonymise.quasi_identifiers.finess, { weight: 0.25 });
+    assert.deepEqual(saved.output, { utf8: true });
 
     // Restored from the file after the suggestions are put back.
+    await step(page, 'key');
+    await page.selectOption('#output-encoding', 'same');
+    await step(page, 'columns');
     await page.click('#accept');
     assert.equal(await page.inputValue(control('date_naissance', 'bound')), '');
     await page.locator('#policy-file').setInputFiles(file);
@@ -107,6 +115,7 @@ test('"keep at least" is said before the run, saved and restored, and the run ne
     assert.equal(await page.inputValue(control('date_naissance', 'bound')), '2');
     assert.equal(await page.inputValue(control('date_naissance', 'priority')), 'high');
     assert.equal(await page.inputValue(control('finess', 'priority')), 'low');
+    assert.equal(await page.inputValue('#output-encoding'), 'utf8', 'the output encoding restored');
 
     // The run's progress never shows a raw placeholder.
     await page.evaluate(() => {
