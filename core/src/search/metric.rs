@@ -51,12 +51,27 @@
 //! `DM = Σ_{kept classes} |E|² + n · s`: a row costs the size of its class,
 //! a suppressed row costs the whole table.
 //!
-//! # Non-uniform entropy (`MetricMDNUEntropy`)
-//! For a row whose value `v` of `d` is generalised to label `g`, the loss is
-//! `log2(c_d(g) / c_d(v))`, `c_d` counting rows of the whole table; a
-//! suppressed row counts as generalised to the whole domain, `log2(n / c_d(v))`.
-//! The metric is the sum over rows and quasi-identifiers, in bits.
+//! # Non-uniform entropy (ARX's `MetricMDNUNMEntropyPrecomputed`)
+//! ARX's `Metric.createEntropyMetric()` and `createPrecomputedEntropyMetric`
+//! build the *non-monotonic* non-uniform entropy (`MetricMDNUNMEntropy`, and
+//! its precomputed variant when `#distinct / #rows <= threshold` for every
+//! quasi-identifier; both compute the same figure, with the default
+//! generalisation / suppression factor 0.5: `gFactor = sFactor = 1`). For one
+//! quasi-identifier `d` it is the sum of two parts:
 //!
+//! - generalisation, over **every** row, suppressed or not: a row whose value
+//!   `v` is generalised to label `g` loses `log2(c_d(g) / c_d(v))`, `c_d`
+//!   counting rows of the whole table: `G_d = Σ_v c_d(v) log2(c_d(g(v)) / c_d(v))`;
+//! - suppression: the `s` suppressed rows, of which `s_g` carry label `g` at
+//!   the node's level, lose the entropy of those labels among them:
+//!   `S_d = Σ_g s_g log2(s / s_g)` (0 when nothing is suppressed).
+//!
+//! `E_d = G_d + S_d`, in bits, summed over the quasi-identifiers. A
+//! suppressed row thus costs its generalisation *and* the information its
+//! label still carried among the suppressed rows (at most `log2 s` each).
+//! Unlike Loss it is not monotone: a more general node may suppress fewer,
+//! or more alike, rows and cost less.
+
 //! # Average equivalence class size (`MetricSDAECS`)
 //! `AECS = n / (kept classes + 1 if s > 0)`: suppressed rows form one class.
 //!
@@ -73,12 +88,18 @@
 //!   `n / all classes` for Discernibility and AECS.
 //!
 //! They are bounds because suppression only adds cost: a suppressed row costs
-//! `1 ≥ share` (Loss), `1 ≥ l/h` (Precision), `log2(n/c(v)) ≥ log2(c(g)/c(v))`
-//! (Entropy), `n ≥ |E|` (Discernibility), and merging suppressed classes
-//! into one never increases the class count (AECS). They grow along the
-//! lattice because a coarser level has larger shares, larger label counts,
-//! fewer labels, and classes that are unions of finer classes (`Σ|E|²`
-//! grows, the class count shrinks).
+//! `1 ≥ share` (Loss), `1 ≥ l/h` (Precision), `n ≥ |E|` (Discernibility),
+//! and merging suppressed classes into one never increases the class count
+//! (AECS). For Entropy the node bound is `Σ_d w_d G_d`, and the metric is
+//! `Σ_d w_d (G_d + S_d)` with `S_d = Σ_g s_g log2(s / s_g) ≥ 0` (each
+//! `s_g ≤ s`, so each term is `≥ 0`) and `w_d ≥ 0`: the bound is never above
+//! the metric, whatever is suppressed. They grow along the lattice because a
+//! coarser level has larger shares, larger label counts (so each `G_d`
+//! term `c(v) log2(c(g)/c(v))` grows: a coarser label's rows include the
+//! finer label's), fewer labels, and classes that are unions of finer
+//! classes (`Σ|E|²` grows, the class count shrinks). So the node bound of a
+//! node is never above the metric of any node above it, although the
+//! Entropy itself is not monotone (its `S_d` can shrink up the lattice).
 
 use super::config::MetricKind;
 use crate::hierarchy::ColumnHierarchy;
@@ -162,7 +183,6 @@ impl Metric {
                             }
                         }
                         let mut generalised = Vec::with_capacity(height);
-                        let mut suppressed = Vec::with_capacity(height);
                         for l in 0..height {
                             let counts = h.label_counts(l);
                             let map = h.map(l);
@@ -173,11 +193,10 @@ impl Metric {
                                 .map(|(&c, &g)| c as f64 * libm::log2(counts[g as usize] as f64 / c as f64))
                                 .sum();
                             generalised.push(raw);
-                            suppressed.push(
-                                counts.iter().map(|&c| if c == 0 { 0.0 } else { libm::log2(n / c as f64) }).collect(),
-                            );
                         }
-                        DimTables { generalised, suppressed, normalise: (0.0, 1.0), in_use }
+                        // Suppression is charged from the suppressed rows'
+                        // labels, in `value` (see `suppressed_entropy`).
+                        DimTables { generalised, suppressed: Vec::new(), normalise: (0.0, 1.0), in_use }
                     }
                     MetricKind::Discernibility | MetricKind::Aecs => DimTables {
                         generalised: vec![0.0; height],
@@ -319,6 +338,18 @@ impl Metric {
                 let any = suppressed.iter().any(|&s| s);
                 self.rows / ((kept + usize::from(any)).max(1) as f64)
             }
+            MetricKind::Entropy => {
+                let mut scratch = Vec::new();
+                let values: Vec<f64> = levels
+                    .iter()
+                    .enumerate()
+                    .map(|(d, &l)| {
+                        let generalised = self.dims[d].generalised[l as usize];
+                        generalised + suppressed_entropy(sizes, suppressed, |class| labels(class, d), &mut scratch)
+                    })
+                    .collect();
+                self.combine(values.into_iter())
+            }
             _ => {
                 let values: Vec<f64> = levels
                     .iter()
@@ -340,6 +371,43 @@ impl Metric {
             }
         }
     }
+}
+
+/// ARX's entropy of the suppressed rows' labels for one quasi-identifier,
+/// `Σ_g s_g log2(s / s_g)` (`s` suppressed rows, `s_g` of them labelled `g`;
+/// 0 when nothing is suppressed), with `label(class)` a class's label;
+/// `scratch` is reused between calls.
+fn suppressed_entropy(
+    sizes: &[u32],
+    suppressed: &[bool],
+    label: impl Fn(usize) -> u32,
+    scratch: &mut Vec<(u32, u64)>,
+) -> f64 {
+    scratch.clear();
+    for (class, (&size, &s)) in sizes.iter().zip(suppressed).enumerate() {
+        if s && size > 0 {
+            scratch.push((label(class), u64::from(size)));
+        }
+    }
+    if scratch.is_empty() {
+        return 0.0;
+    }
+    scratch.sort_unstable_by_key(|&(g, _)| g);
+    let total: u64 = scratch.iter().map(|&(_, c)| c).sum();
+    let total = total as f64;
+    let mut sum = 0.0;
+    let mut i = 0;
+    while i < scratch.len() {
+        let g = scratch[i].0;
+        let mut count = 0u64;
+        while i < scratch.len() && scratch[i].0 == g {
+            count += scratch[i].1;
+            i += 1;
+        }
+        let count = count as f64;
+        sum += count * libm::log2(total / count);
+    }
+    sum
 }
 
 /// The weights over the largest, or `None` when they are all equal (or all
@@ -429,8 +497,20 @@ mod tests {
         // level 1: the three rows in `a` (1, 1, 2): 2 log2(3/2) + log2(3/1); `4` stays alone: 0
         let want = 2.0 * 1.5f64.log2() + 3f64.log2();
         assert!((e.node_bound(&[1]) - want).abs() < 1e-12);
-        // suppressing the class {4} (label b, 1 row) adds log2(4/1) = 2
-        assert!((e.value(&[1], &[3, 1], &[false, true], |c, _| [0, 1][c]) - (want + 2.0)).abs() < 1e-12);
+        // ARX: suppressed rows keep their generalisation cost and add the
+        // entropy of their labels among the suppressed rows. One suppressed
+        // class alone: its labels are all alike, nothing is added.
+        assert!((e.value(&[1], &[3, 1], &[false, true], |c, _| [0, 1][c]) - want).abs() < 1e-12);
+        // Both classes suppressed (3 rows labelled a, 1 labelled b):
+        // 3 log2(4/3) + 1 log2(4/1).
+        let both = want + 3.0 * (4.0f64 / 3.0).log2() + 2.0;
+        assert!((e.value(&[1], &[3, 1], &[true, true], |c, _| [0, 1][c]) - both).abs() < 1e-12);
+        assert!(e.value(&[1], &[3, 1], &[true, true], |c, _| [0, 1][c]) >= e.class_bound(&[1], &[3, 1]));
+        // At level 0 (labels 1, 2, 4), classes {1, 1}, {2}, {4}, the last
+        // two suppressed: 2 rows with two labels add 2 log2(2) = 2 bits.
+        assert_eq!(e.node_bound(&[0]), 0.0);
+        let v = e.value(&[0], &[2, 1, 1], &[false, true, true], |c, _| [0, 1, 3][c]);
+        assert!((v - 2.0).abs() < 1e-12, "{v}");
 
         let dm = Metric::new(MetricKind::Discernibility, 4, &[(&h, codes)]);
         assert_eq!(dm.value(&[1], &[3, 1], &[false, false], |_, _| 0), 10.0);
