@@ -36,6 +36,8 @@ test('an .xlsx workbook shows its sheet, rows, columns and the CSV dialect it wi
       ['nom', '2', '0'], ['age', '2', '0'], ['ville', '2', '1'], ['nom_2', '3', '0'],
     ]);
     assert.deepEqual(await b.page.$$eval('#result .warnings li', (l) => l.map((li) => li.dataset.kind)), ['duplicate_header']);
+    // A workbook has no delimiter, encoding or ragged line to choose: no "read as".
+    assert.equal(await b.page.isHidden('#read-as'), true, 'no "read as" for a workbook');
     await screenshot(b.page, 'workbook-fr');
     assert.deepEqual(b.errors, []);
   } finally {
