@@ -184,3 +184,14 @@ fn risk_targets_keep_classes_whole() {
     let err = anonymise(&table, &AnonymiseConfig::from_json(cells).unwrap(), &mut Unlimited).unwrap_err();
     assert!(err.to_string().contains("local.suppression"), "{err}");
 }
+
+#[path = "common/keep.rs"]
+mod keep;
+
+/// The same bytes and utility figures natively as in wasm (`tests/wasm_keep.rs`).
+#[test]
+fn adult_bytes_and_utility_are_pinned() {
+    let (g, l) = (keep::digests("global"), keep::digests("local"));
+    assert_eq!((g.0.as_str(), g.1.as_str()), keep::GLOBAL);
+    assert_eq!((l.0.as_str(), l.1.as_str()), keep::LOCAL);
+}
