@@ -93,10 +93,17 @@ export function columnTable(columns, tr, lng, onChange) {
     // The default's reason for the age speaks of its high priority: gone with it.
     priority.addEventListener('change', () => onChange(i, ({ why, ...now }) => ({ ...now, priority: priority.value, ...(why && why !== 'age' ? { why } : {}) })));
 
-    const confidence = c.suggestion?.confidence;
-    const suggested = c.suggestion
-      ? `${tr(`role.${c.suggestion.role}`)} · ${entryWords(tr, lng, c.suggestion.action)} (${fmt.percent(Number(confidence) > 1 ? Number(confidence) / 100 : Number(confidence))})`
-      : tr('columns.none');
+    // masque's suggestion, once: why (the reason), and what it suggested where the column's settings differ.
+    const s = c.suggestion;
+    const differs = s && (s.role !== c.role || !sameEntry(s.action, c.entry));
+    const confidence = Number(s?.confidence);
+    /** @type {Array<Node | string>} */
+    const suggested = s ? [el('span', { dataset: { field: 'reason' } }, reasonWords(tr, lng, s))] : [tr('columns.none')];
+    if (s && differs) {
+      suggested.push(el('br'), el('span', { class: 'muted', dataset: { field: 'suggested' } }, tr('policy.suggested_was', {
+        role: tr(`role.${s.role}`), action: entryWords(tr, lng, s.action), confidence: fmt.percent(confidence > 1 ? confidence / 100 : confidence),
+      })));
+    }
     const cell = (/** @type {keyof typeof ids} */ control, /** @type {string} */ label, /** @type {HTMLSelectElement} */ input, shown = true) => el('td', {},
       el('label', { for: ids[control], class: 'visually-hidden' }, tr(label, { name: c.name })), shown ? input : el('span', { class: 'muted' }, '—'));
     return el('tr', { dataset: { column: c.name } },
@@ -106,7 +113,7 @@ export function columnTable(columns, tr, lng, onChange) {
       cell('hierarchy', 'policy.hierarchy_of', hierarchy, isQi),
       cell('bound', 'policy.bound_of', bound, isQi),
       cell('priority', 'policy.priority_of', priority, isQi),
-      el('td', { class: 'reason' }, suggested, c.suggestion ? [el('br'), el('span', { class: 'why', dataset: { field: 'reason' } }, reasonWords(tr, lng, c.suggestion))] : []));
+      el('td', { class: 'reason' }, suggested));
   });
   return el('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': 'policy-caption' },
     el('table', { class: 'policy', id: 'policy' },

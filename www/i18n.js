@@ -140,7 +140,7 @@ export const STRINGS = Object.freeze({
     'policy.role': 'Rôle',
     'policy.action': 'Action',
     'policy.hierarchy': 'Généralisation (quasi-identifiants)',
-    'policy.suggested': 'Suggestion de masque',
+    'policy.suggested': 'Pourquoi (détection de masque)',
     'policy.role_of': 'Rôle de la colonne {name}',
     'policy.action_of': 'Action sur la colonne {name}',
     'policy.hierarchy_of': 'Hiérarchie de généralisation de la colonne {name}',
@@ -525,6 +525,7 @@ export const STRINGS = Object.freeze({
     'chart.y': 'Part des lignes',
     'error.hint.clean': 'Modifiez les réglages (étapes «\u00a0Colonnes\u00a0» et «\u00a0Protection\u00a0»), puis relancez le nettoyage.',
     'why.age': 'L’âge à l’entrée remplace la date de naissance, qui n’est jamais écrite\u00a0; priorité haute, pour que l’âge reste aussi précis que k le permet (les études en ont besoin).',
+    'policy.suggested_was': 'suggéré\u00a0: {role} · {action} ({confidence})',
   },
   en: {
     'page.title': 'masque: pseudonymise and anonymise clinical tables in the browser',
@@ -656,7 +657,7 @@ export const STRINGS = Object.freeze({
     'policy.role': 'Role',
     'policy.action': 'Action',
     'policy.hierarchy': 'Generalisation (quasi-identifiers)',
-    'policy.suggested': 'masque’s suggestion',
+    'policy.suggested': 'Why (masque’s detection)',
     'policy.role_of': 'Role of column {name}',
     'policy.action_of': 'Action on column {name}',
     'policy.hierarchy_of': 'Generalisation hierarchy of column {name}',
@@ -1041,6 +1042,7 @@ export const STRINGS = Object.freeze({
     'chart.y': 'Share of rows',
     'error.hint.clean': 'Change the settings (the “Columns” and “Protection” steps), then clean again.',
     'why.age': 'The age at admission replaces the date of birth, which is never written; high priority, so that the age stays as precise as k allows (studies need it).',
+    'policy.suggested_was': 'suggested: {role} · {action} ({confidence})',
   },
 });
 

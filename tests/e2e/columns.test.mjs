@@ -67,7 +67,7 @@ test('a changed role refreshes its row at once: a quasi-identifier gets its hier
     await page.selectOption(control('date_naissance', 'role'), 'sensitive');
     assert.equal(await page.$(control('date_naissance', 'hierarchy')), null, 'a demoted column loses its hierarchy');
     assert.equal(await page.$(control('date_naissance', 'bound')), null, 'and its bound');
-    assert.equal(await page.$$eval('#policy tr[data-column="date_naissance"] td > span.muted', (n) => n.length), 3, 'no hierarchy, bound or priority');
+    assert.equal(await page.$$eval('#policy tr[data-column="date_naissance"] td > span.muted:not([data-field])', (n) => n.length), 3, 'no hierarchy, bound or priority');
     assert.match(await planText(page, 'date_naissance'), /^date_naissance → âge en années à la date de date_entree \(colonne « age »\)$/);
     // Back to a quasi-identifier: the age's hierarchy, no bound left over.
     await page.selectOption(control('date_naissance', 'role'), 'quasi_identifier');
@@ -187,12 +187,14 @@ test('the page says its own messages in French: a missing key, actions in words;
     const { page } = b;
     // Actions in words, in the suggestions and the choices; the reasons in French, from each suggestion's concept.
     const actions = [
-      ...await page.$$eval('#policy td.reason', (tds) => tds.map((td) => td.firstChild.textContent)),
+      ...await page.$$eval('#policy [data-field="suggested"]', (spans) => spans.map((s) => s.textContent)),
       ...await page.$$eval('#policy select[data-control="action"] option', (os) => os.map((o) => o.textContent)),
     ];
     for (const a of actions) assert.doesNotMatch(a, /\b(kind|to|action|at):/, `an action with a raw key: ${a}`);
-    assert.ok(actions.includes('généraliser (au département)'), actions.join(' | '));
-    assert.ok(actions.some((a) => a.startsWith('quasi-identifiant · remplacer par l’âge (à la date de date_entree)')), actions.join(' | '));
+    // The suggestion is said where the page's default differs from it (the code postal is kept for the search to generalise).
+    assert.match(plain(await page.textContent('#policy tr[data-column="code_postal"] [data-field="suggested"]')), /^suggéré : quasi-identifiant · généraliser \(au département\) \(\d+ %\)$/);
+    assert.equal(await page.$('#policy tr[data-column="nir"] [data-field="suggested"]'), null, 'the same as the settings: not said twice');
+    assert.ok(actions.includes('remplacer par l’âge (à la date de date_entree)'), actions.join(' | '));
     const reasons = Object.fromEntries(await page.$$eval('#policy tr[data-column]', (trs) => trs.map((tr) => [tr.dataset.column, tr.querySelector('[data-field="reason"]').textContent])));
     assert.equal(reasons.date_naissance, 'la colonne contient une date de naissance');
     assert.equal(reasons.code_postal, 'la colonne contient un code postal');
