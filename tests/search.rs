@@ -281,17 +281,22 @@ mod reference {
                 }
                 "discernibility" => kept.iter().map(|&s| (s * s) as f64).sum::<f64>() + nf * suppressed as f64,
                 "entropy" => {
+                    // ARX's non-monotonic non-uniform entropy: every row's
+                    // generalisation, log2(c(g) / c(v)), and for the
+                    // suppressed rows the entropy of their labels among them,
+                    // Σ_g s_g log2(s / s_g).
                     let mut sum = 0.0;
+                    let s = suppressed as f64;
                     for d in 0..dims {
                         for r in 0..n {
                             let v = &self.values[d][r];
                             let cv = self.values[d].iter().filter(|x| *x == v).count() as f64;
-                            let cg = if row_suppressed[r] {
-                                nf
-                            } else {
-                                (0..n).filter(|&x| labels[x][d] == labels[r][d]).count() as f64
-                            };
+                            let cg = (0..n).filter(|&x| labels[x][d] == labels[r][d]).count() as f64;
                             sum += (cg / cv).log2();
+                            if row_suppressed[r] {
+                                let sg = (0..n).filter(|&x| row_suppressed[x] && labels[x][d] == labels[r][d]).count();
+                                sum += (s / sg as f64).log2();
+                            }
                         }
                     }
                     sum
