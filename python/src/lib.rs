@@ -26,8 +26,8 @@ use masque_core::privacy::AnalysisOptions;
 use masque_core::pseudo::{KdfParams, Key, KeyFile};
 use masque_core::search::{AnonymiseConfig, Anonymised, Progress};
 use masque_core::table::{
-    read_table, read_table_from, Column, Dialect, Dictionary, Encoding, Format, LineEnding, ReadOptions, ReadTable,
-    SetAside, Table, TableWriter,
+    read_table, read_table_from, Column, Dialect, Encoding, Format, LineEnding, ReadOptions, ReadTable, SetAside,
+    Table, TableWriter,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyTuple};
@@ -453,14 +453,9 @@ fn split_weights(
     Ok((schema, projected, weights))
 }
 
-/// The name of the column that numbers the distinct rows in [`anonymise_weighted`].
-const COMBO: &str = "__masque_combo__";
-
 /// `masque anonymise` on a weighted table (Arrow data whose column `weight`
-/// holds each distinct row's count). The core runs on the table with each
-/// row repeated `weight` times, held as dictionary codes (4 bytes a cell,
-/// the values stored once); the result is `masque anonymise`'s on those
-/// rows. Returns `(mapping, result JSON)`: the mapping has the input's
+/// holds each distinct row's count), by `search::anonymise_weighted`: the
+/// result is `masque anonymise`'s on the rows. Returns `(mapping, result JSON)`: the mapping has the input's
 /// columns, then per quasi-identifier `<name>` its output value as
 /// `__masque_out__<name>`, and `__masque_kept__` (false for removed rows).
 #[pyfunction]
@@ -491,49 +486,16 @@ fn anonymise_weighted(
     let (mapping, result) = py.detach(move || -> Result<_, Failure> {
         let (schema, batches, weights) = split_weights(&schema, &batches, weight)?;
         let distinct = arrow::table_of(&schema, &batches)?;
-        if weights.contains(&0) {
-            return Err(Failure::new("bad_weight", "the weights must be at least 1"));
-        }
-        let rows = weights.iter().try_fold(0usize, |sum, &w| usize::try_from(w).ok().and_then(|w| sum.checked_add(w)));
-        let rows = rows.ok_or_else(|| Failure::new("too_many_rows", "the weights add up to more rows than fit"))?;
-        // Each distinct row repeated, and numbered (the number is a column of
-        // its own, which the anonymisation carries through unchanged).
-        let mut columns: Vec<Column> = Vec::with_capacity(distinct.columns.len() + 1);
-        for c in &distinct.columns {
-            let mut codes = Vec::with_capacity(rows);
-            for (&code, &w) in c.codes.iter().zip(&weights) {
-                codes.extend(std::iter::repeat_n(code, w as usize));
-            }
-            columns.push(Column { name: c.name.clone(), codes, dict: c.dict.clone() });
-        }
-        let mut dict = Dictionary::default();
-        let mut codes = Vec::with_capacity(rows);
-        for (i, &w) in weights.iter().enumerate() {
-            let code = dict.intern(&i.to_string());
-            codes.extend(std::iter::repeat_n(code, w as usize));
-        }
-        columns.push(Column { name: COMBO.to_string(), codes, dict });
-        let expanded = Table::new(columns).ok_or_else(|| Failure::new("internal", "columns of different lengths"))?;
         let start = Instant::now();
         let mut monitor = |_: &Progress| limit.is_some_and(|l| start.elapsed() >= l);
-        let done = Anonymised::from_owned(expanded, &config, &mut monitor)?;
-        // Per distinct row, its output values (every copy of a row is treated alike).
-        let out = &done.table;
-        let combo = out.column(COMBO).ok_or_else(|| Failure::new("internal", "the row numbers were lost"))?;
-        let mut first: Vec<Option<usize>> = vec![None; distinct.rows];
-        for (row, &code) in combo.codes.iter().enumerate() {
-            let i: usize = combo.dict.get(code).parse().map_err(|_| Failure::new("internal", "bad row number"))?;
-            if let Some(slot) = first.get_mut(i) {
-                slot.get_or_insert(row);
-            }
-        }
-        let mut mapping = distinct.columns.clone();
+        let done = masque_core::search::anonymise_weighted(&distinct, &weights, &config, &mut monitor)?;
+        let mut mapping = distinct.columns;
         for name in &qi {
-            let column = out.column(name).ok_or_else(|| Failure::new("internal", "a quasi-identifier was lost"))?;
-            let values = first.iter().map(|row| row.map_or("", |r| column.get(r)));
-            mapping.push(Column::from_values(&format!("__masque_out__{name}"), values));
+            let column =
+                done.table.column(name).ok_or_else(|| Failure::new("internal", "a quasi-identifier was lost"))?;
+            mapping.push(Column { name: format!("__masque_out__{name}"), ..column.clone() });
         }
-        let kept = first.iter().map(|row| if row.is_some() { "1" } else { "" });
+        let kept = done.kept.iter().map(|&k| if k { "1" } else { "" });
         mapping.push(Column::from_values("__masque_kept__", kept));
         let mapping = Table::new(mapping).ok_or_else(|| Failure::new("internal", "columns of different lengths"))?;
         Ok((mapping, to_json(&done.result)?))
