@@ -512,6 +512,14 @@ mod tests {
         let v = e.value(&[0], &[2, 1, 1], &[false, true, true], |c, _| [0, 1, 3][c]);
         assert!((v - 2.0).abs() < 1e-12, "{v}");
 
+        // Weights scale each quasi-identifier's generalisation and
+        // suppression parts alike: `Σ_d w_d (G_d + S_d)`, weights over the largest.
+        let w = Metric::new(MetricKind::Entropy, 4, &[(&h, codes), (&h, codes)]).with_weights([Some(2.0), Some(1.0)]);
+        let one = want + 3.0 * (4.0f64 / 3.0).log2() + 2.0;
+        let v = w.value(&[1, 1], &[3, 1], &[true, true], |c, _| [0, 1][c]);
+        assert!((v - 1.5 * one).abs() < 1e-12, "{v}");
+        assert!((w.node_bound(&[1, 1]) - 1.5 * want).abs() < 1e-12);
+
         let dm = Metric::new(MetricKind::Discernibility, 4, &[(&h, codes)]);
         assert_eq!(dm.value(&[1], &[3, 1], &[false, false], |_, _| 0), 10.0);
         assert_eq!(dm.value(&[1], &[3, 1], &[false, true], |_, _| 0), 13.0);
