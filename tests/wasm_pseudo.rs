@@ -128,3 +128,17 @@ fn keygen_in_wasm() {
     let file = KeyFile::from_json(&text).unwrap();
     assert_eq!(file.unlock(None).unwrap().fingerprint(), get(&a, "fingerprint").as_string().unwrap());
 }
+
+#[wasm_bindgen_test]
+fn apply_honours_the_policy_output_encoding() {
+    // Windows-1252 in; the policy's `output.utf8` writes UTF-8, as `--utf8` and `clean` do.
+    let csv: &[u8] = b"nom;ville\r\nH\xe9l\xe8ne;S\xe8te\r\n";
+    let run = |policy: &str| {
+        let result = masque::wasm::apply(csv, JsValue::from_str(policy), JsValue::NULL, JsValue::UNDEFINED).unwrap();
+        js_sys::Uint8Array::new(&get(&result, "output")).to_vec()
+    };
+    let as_read = run(r#"{"version": 1, "columns": {"nom": "keep", "ville": "keep"}}"#);
+    assert_eq!(as_read, csv);
+    let utf8 = run(r#"{"version": 1, "columns": {"nom": "keep", "ville": "keep"}, "output": {"utf8": true}}"#);
+    assert_eq!(String::from_utf8(utf8).unwrap(), "nom;ville\r\nHélène;Sète\r\n");
+}

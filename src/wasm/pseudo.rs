@@ -100,10 +100,12 @@ pub fn apply(
         sheet: opts.sheet.clone(),
         ..ReadOptions::default()
     };
-    let apply_options = ApplyOptions { correspondence: opts.correspondence, utf8: opts.utf8, threads: 1 };
+    // The option's `utf8`, or the policy's `output.utf8` (as the command line and `clean`).
+    let utf8 = opts.utf8 || policy.output.utf8;
+    let apply_options = ApplyOptions { correspondence: opts.correspondence, utf8, threads: 1 };
 
     let (read, read_ms) = read_timed(bytes, &read_options)?;
-    let write = Write { utf8: opts.utf8, hint: None, sink: Sink::Whole, reporter: &mut Reporter::silent() };
+    let write = Write { utf8, hint: None, sink: Sink::Whole, reporter: &mut Reporter::silent() };
     let done = rewrite(
         Cow::Owned(read.table),
         &read.dialect,
