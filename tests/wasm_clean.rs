@@ -106,3 +106,28 @@ fn the_output_summary_and_the_digest_are_the_written_files() {
     assert_eq!(digest.hex(), hex(&sha2::Sha256::digest(OUTPUT)));
     assert_eq!(digest.bytes(), OUTPUT.len() as f64);
 }
+
+#[wasm_bindgen_test]
+fn bounds_that_block_leave_with_their_code_and_data() {
+    // Every quasi-identifier kept exact: 40 rows cannot make groups of 5.
+    let blocked = request(|s| {
+        s["recoding"] = "local".into();
+        for qi in ["sexe", "date_naissance", "code_postal", "mode_entree", "poids_kg"] {
+            s["quasi_identifiers"][qi]["max_level"] = 0.into();
+        }
+    });
+    let err = masque::wasm::clean(COHORT, blocked, JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("max_level_blocks"));
+    let columns: js_sys::Array = get(&err, "columns").into();
+    assert!(columns.length() >= 1);
+    for pair in columns.iter() {
+        let pair: js_sys::Array = pair.into();
+        assert!(pair.get(0).as_string().is_some());
+        assert_eq!(pair.get(1).as_f64(), Some(0.0));
+    }
+    let (rows, needed) = (get(&err, "rows").as_f64().unwrap(), get(&err, "needed").as_f64().unwrap());
+    assert!(needed >= 5.0, "{needed}");
+    assert!(get(&err, "sensitive").as_bool().unwrap() || rows < needed);
+    let message = get(&err, "message").as_string().unwrap();
+    assert!(message.contains("max_level"), "{message}");
+}

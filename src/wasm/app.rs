@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 
 use super::progress::{counts, Reporter};
 use super::rewrite::{kept_table, read_timed, rewrite, timings, Outputs, Sink, Write};
-use super::{now_ms, options, read_error, set, to_js};
+use super::{now_ms, options, read_error, search_error, set, to_js};
 use crate::clean::{self, CleanMonitor, Stage};
 use crate::policy::{ApplyOptions, Policy};
 use crate::privacy::AnalysisOptions;
@@ -142,7 +142,7 @@ impl PreviewTable {
         #[wasm_bindgen(unchecked_param_type = "((chunk: Uint8Array) => void) | null | undefined")] sink: JsValue,
     ) -> Result<JsValue, JsValue> {
         let sink = Sink::of(sink)?;
-        Ok(CleanJob::new(request, progress)?.run(Cow::Borrowed(&self.read), self.read_ms, sink)?)
+        CleanJob::new(request, progress)?.run(Cow::Borrowed(&self.read), self.read_ms, sink)
     }
 
     /// `table.cleanOnce(request, progress?, sink?)`: as `clean`, but the
@@ -159,7 +159,7 @@ impl PreviewTable {
     ) -> Result<JsValue, JsValue> {
         let sink = Sink::of(sink)?;
         let PreviewTable { read, read_ms } = self;
-        Ok(CleanJob::new(request, progress)?.run(Cow::Owned(read), read_ms, sink)?)
+        CleanJob::new(request, progress)?.run(Cow::Owned(read), read_ms, sink)
     }
 
     /// `table.slice(start, count)`: rows `start..start+count` (0-based, clamped
@@ -270,7 +270,7 @@ pub fn clean(
     let mut job = CleanJob::new(request, progress)?;
     job.reporter.phase("reading", &[]);
     let (read, read_ms) = read_timed(bytes, &job.request.read)?;
-    Ok(job.run(Cow::Owned(read), read_ms, Sink::Whole)?)
+    job.run(Cow::Owned(read), read_ms, Sink::Whole)
 }
 
 /// A [`clean`] request, checked, with its policy and key ready.
@@ -303,7 +303,7 @@ impl CleanJob {
     }
 
     /// Cleans `read` ([`crate::clean::clean`]) and writes it.
-    fn run(self, read: Cow<'_, ReadTable>, read_ms: f64, sink: Sink) -> Result<JsValue, JsError> {
+    fn run(self, read: Cow<'_, ReadTable>, read_ms: f64, sink: Sink) -> Result<JsValue, JsValue> {
         let CleanJob { request, mut reporter, policy, key } = self;
         let config = match request.anonymise {
             None | Some(serde_json::Value::Null) => None,
@@ -319,6 +319,9 @@ impl CleanJob {
         // When the policy began, the search (if any), and the writing.
         let (mut t1, mut t2, mut t3) = (now_ms(), None, 0.0);
         let write = Write { utf8, hint: Some("write UTF-8 instead"), sink, reporter: &mut reporter };
+        // A search error leaves with its code and data (`search_error`), which
+        // `rewrite`'s `JsError` cannot carry.
+        let mut search_failed = None;
         let done = rewrite(
             table,
             &dialect,
@@ -329,13 +332,21 @@ impl CleanJob {
                 if let Some(e) = monitor.reporter.failure() {
                     return Err(e);
                 }
-                let cleaned = outcome.map_err(|e| JsError::new(&e.to_string()))?.with_set_aside(&set_aside);
+                let cleaned = match outcome {
+                    Ok(cleaned) => cleaned.with_set_aside(&set_aside),
+                    Err(clean::CleanError::Search(e)) => {
+                        search_failed = Some(search_error(&e));
+                        return Err(JsError::new(&e.to_string()));
+                    }
+                    Err(e) => return Err(JsError::new(&e.to_string())),
+                };
                 (t1, t2, t3) = (monitor.t1, monitor.t2, now_ms());
                 monitor.reporter.phase("writing", &[]);
                 Ok(cleaned)
             },
             |cleaned| Outputs { table: &cleaned.table, extra: None },
-        )?;
+        )
+        .map_err(|e| search_failed.take().unwrap_or_else(|| e.into()))?;
         let (t2, t4) = (t2.unwrap_or(t3), done.written);
         let cleaned = done.done;
 

@@ -8,6 +8,7 @@
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{prelude::*, JsCast};
 
+use crate::search::{SearchError, SearchErrorKind};
 use crate::table::{ReadError, ReadErrorKind, ReadOptions};
 
 mod progress;
@@ -72,6 +73,31 @@ pub(crate) fn set(object: &js_sys::Object, name: &str, value: &JsValue) -> Resul
     js_sys::Reflect::set(object, &JsValue::from_str(name), value)
         .map(|_| ())
         .map_err(|_| JsError::new("internal error: cannot build the result"))
+}
+
+/// A search error as a JS `Error` whose `message` is the English text, with its
+/// `code` ([`SearchError::code`]) and, when `max_level` bounds block the
+/// anonymisation (`max_level_blocks`), the data a page words it from:
+/// `columns` (`[name, max_level]` pairs, in configuration order), `rows` (the
+/// smallest failing group's), `needed` (the rows a group needs) and `sensitive`
+/// (the group fails l / t rather than k). Names are the configuration's, never a value.
+pub(crate) fn search_error(e: &SearchError) -> JsValue {
+    let error = js_sys::Error::new(&e.to_string());
+    let field = |name: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(&error, &JsValue::from_str(name), &value);
+    };
+    field("code", JsValue::from_str(e.code()));
+    if let SearchErrorKind::BoundBlocks { columns, rows, needed, sensitive } = e.kind() {
+        let list = js_sys::Array::new();
+        for (name, level) in columns {
+            list.push(&js_sys::Array::of2(&JsValue::from_str(name), &JsValue::from_f64(*level as f64)));
+        }
+        field("columns", list.into());
+        field("rows", JsValue::from_f64(*rows as f64));
+        field("needed", JsValue::from_f64(f64::from(*needed)));
+        field("sensitive", JsValue::from_bool(*sensitive));
+    }
+    error.into()
 }
 
 /// A reading error as a JS `Error` whose `message` is the English text and
