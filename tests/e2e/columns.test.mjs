@@ -157,6 +157,10 @@ test('bounds that cannot reach k: the run fails and the page says which column b
     await page.waitForFunction(() => document.getElementById('run-error').textContent.trim() !== '', null, { timeout: 120_000 });
     const error = plain(await page.textContent('#run-error'));
     assert.match(error, /^Le fichier n’a pas pu être nettoyé\./);
+    // The engine's error carries its data: the page words it, in French, naming a blocking column.
+    assert.match(error, /garder au moins » (de la colonne|des colonnes) (date_naissance|age|code_postal|sexe|finess)/);
+    assert.match(error, /il en faut \d+/);
+    assert.doesNotMatch(error, /anglais|local recoding|max_level/);
     assert.equal(await page.isHidden('#outcome'), true);
 
     // The wording of the engine's `max_level_blocks` data (the columns named by the engine, never parsed from its English text).
