@@ -4,7 +4,7 @@
 //! random tables and hierarchies.
 #![cfg(not(target_arch = "wasm32"))]
 
-use masque::hierarchy::{arx, ColumnHierarchy, Hierarchy};
+use masque::hierarchy::{arx, Hierarchy};
 use masque::privacy::{analyse, AnalysisOptions, SensitiveColumn};
 use masque::search::utility::ncp;
 use masque::search::{anonymise, AnonymiseConfig, Anonymised, Phase, Recoding, SearchErrorKind, Unlimited};
@@ -13,21 +13,11 @@ use proptest::prelude::*;
 
 #[path = "common/adult.rs"]
 mod adult;
-use adult::{adult, hierarchy as hierarchy_text, quasi_identifiers, ADULT, ADULT_QI};
+use adult::{adult, adult_hierarchies, hierarchy as hierarchy_text, quasi_identifiers, ADULT, ADULT_QI};
 
 fn adult_config(k: u32, extra: &str) -> AnonymiseConfig {
     let text = format!(r#"{{"quasi_identifiers": {{{}}}, "k": {k}{extra}}}"#, quasi_identifiers());
     AnonymiseConfig::from_json(&text).unwrap()
-}
-
-fn adult_hierarchies(table: &Table) -> Vec<ColumnHierarchy> {
-    ADULT_QI
-        .iter()
-        .map(|q| {
-            let h = arx::parse(hierarchy_text(q).as_bytes()).unwrap();
-            ColumnHierarchy::new(table.column(q).unwrap(), &h).unwrap()
-        })
-        .collect()
 }
 
 /// Checks that every quasi-identifier cell of `out` is its input value or

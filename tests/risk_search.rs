@@ -6,7 +6,7 @@
 
 #[path = "common/adult.rs"]
 mod adult;
-use adult::{adult, hierarchy};
+use adult::{adult, hierarchy, quasi_identifiers_of};
 #[cfg(not(target_arch = "wasm32"))]
 #[path = "common/temp_dir.rs"]
 mod temp_dir;
@@ -23,19 +23,9 @@ const ARX_QI: [&str; 9] =
 
 /// The nine quasi-identifiers with ARX's hierarchies, 4 % suppression, `extra` members.
 fn config(metric: &str, extra: &str) -> AnonymiseConfig {
-    let qis: Vec<String> = ARX_QI
-        .iter()
-        .map(|q| {
-            format!(
-                "{}: {{\"hierarchy\": {}}}",
-                serde_json::to_string(q).unwrap(),
-                serde_json::to_string(&hierarchy(q)).unwrap()
-            )
-        })
-        .collect();
     let text = format!(
         r#"{{"quasi_identifiers": {{{}}}, "suppression_limit": 0.04, "metric": "{metric}", "search": "optimal"{extra}}}"#,
-        qis.join(", ")
+        quasi_identifiers_of(&ARX_QI)
     );
     AnonymiseConfig::from_json(&text).unwrap()
 }

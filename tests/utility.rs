@@ -13,22 +13,12 @@ use masque::table::{Column, Table};
 
 #[path = "common/adult.rs"]
 mod adult;
-use adult::{adult, hierarchy as hierarchy_text, quasi_identifiers, ADULT_QI};
+use adult::{adult, adult_hierarchies, quasi_identifiers, ADULT_QI};
 
 fn run(k: u32, extra: &str) -> Anonymised {
     let text = format!(r#"{{"quasi_identifiers": {{{}}}, "k": {k}{extra}}}"#, quasi_identifiers());
     let config = AnonymiseConfig::from_json(&text).unwrap();
     anonymise(&adult(), &config, &mut Unlimited).unwrap()
-}
-
-fn adult_hierarchies(table: &Table) -> Vec<ColumnHierarchy> {
-    ADULT_QI
-        .iter()
-        .map(|q| {
-            let h = arx::parse(hierarchy_text(q).as_bytes()).unwrap();
-            ColumnHierarchy::new(table.column(q).unwrap(), &h).unwrap()
-        })
-        .collect()
 }
 
 fn close(a: f64, b: f64) -> bool {

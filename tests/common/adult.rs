@@ -25,7 +25,13 @@ pub fn hierarchy(name: &str) -> String {
 /// The members of a configuration's `quasi_identifiers` object: every one of
 /// [`ADULT_QI`] with its hierarchy inline.
 pub fn quasi_identifiers() -> String {
-    let qis: Vec<String> = ADULT_QI
+    quasi_identifiers_of(&ADULT_QI)
+}
+
+/// The members of a configuration's `quasi_identifiers` object: each of
+/// `names` with ARX's hierarchy inline, in that order.
+pub fn quasi_identifiers_of(names: &[&str]) -> String {
+    let qis: Vec<String> = names
         .iter()
         .map(|q| {
             format!(
@@ -36,4 +42,16 @@ pub fn quasi_identifiers() -> String {
         })
         .collect();
     qis.join(", ")
+}
+
+/// The hierarchies of [`ADULT_QI`] applied to `table`'s columns, in order.
+pub fn adult_hierarchies(table: &Table) -> Vec<masque::hierarchy::ColumnHierarchy> {
+    ADULT_QI
+        .iter()
+        .map(|q| {
+            let h = masque::hierarchy::arx::parse(hierarchy(q).as_bytes()).expect("ARX's hierarchy parses");
+            masque::hierarchy::ColumnHierarchy::new(table.column(q).expect("an Adult column"), &h)
+                .expect("the hierarchy fits its column")
+        })
+        .collect()
 }
