@@ -280,3 +280,30 @@ fn a_quasi_identifier_without_hierarchy_is_flat() {
         "{line}"
     );
 }
+
+#[test]
+fn a_sensitive_column_without_criterion_is_measured_not_constrained() {
+    // The builders' configuration without its l-diversity, then with diag_principal as `{}`.
+    let dir = tmpdir("measured");
+    let input = fixture("cohort_quirks_200.csv");
+    let mut config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("anonymise/cohort_builders.json")).unwrap()).unwrap();
+    config["sensitive"] = serde_json::json!({});
+    std::fs::write(dir.join("plain.json"), config.to_string()).unwrap();
+    config["sensitive"] = serde_json::json!({"diag_principal": {}});
+    std::fs::write(dir.join("measured.json"), config.to_string()).unwrap();
+    for name in ["plain", "measured"] {
+        let (config, output, report) = (format!("{name}.json"), format!("{name}.csv"), format!("{name}.r.json"));
+        ok(&masque(&dir, &["anonymise", &input, "--config", &config, "-o", &output, "--report", &report]));
+    }
+    assert_eq!(std::fs::read(dir.join("plain.csv")).unwrap(), std::fs::read(dir.join("measured.csv")).unwrap());
+    let (plain, measured) = (report(&dir.join("plain.r.json")), report(&dir.join("measured.r.json")));
+    assert_eq!(plain["levels"], measured["levels"]);
+    assert_eq!(plain["suppressed"], measured["suppressed"]);
+    assert!(plain["risk_after"]["sensitive"].get("diag_principal").is_none());
+    for when in ["risk_before", "risk_after"] {
+        let l = &measured[when]["sensitive"]["diag_principal"];
+        assert!(l["l_distinct"].as_u64().unwrap() >= 1, "{when}: {l}");
+        assert!(l["l_entropy"].as_f64().is_some(), "{when}: {l}");
+    }
+}

@@ -190,26 +190,6 @@ impl OutputSummary {
     }
 }
 
-/// The configuration the search runs: each sensitive column listed without
-/// any criterion gets distinct l-diversity with l = 1, which every class
-/// meets, so that it is measured (its l reported before and after) without
-/// constraining the search. `None` when every column has a criterion.
-fn measuring(config: &AnonymiseConfig) -> Option<AnonymiseConfig> {
-    let bare = |s: &search::Sensitive| {
-        s.l_distinct.is_none() && s.l_entropy.is_none() && s.recursive_cl.is_none() && s.t_closeness.is_none()
-    };
-    if !config.sensitive.iter().any(|(_, s)| bare(s)) {
-        return None;
-    }
-    let mut measured = config.clone();
-    for (_, s) in measured.sensitive.0.iter_mut() {
-        if bare(s) {
-            s.l_distinct = Some(1);
-        }
-    }
-    Some(measured)
-}
-
 /// Why [`clean`] failed. Errors name columns, rows and paths, never values or keys.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -280,9 +260,8 @@ pub fn clean(
         // The caller hears of every node, even past the limit.
         monitor.progress(p, elapsed) | late
     };
-    // The policy's output is generalised in place, not copied.
-    let measured = measuring(config);
-    let config = measured.as_ref().unwrap_or(config);
+    // The policy's output is generalised in place, not copied; sensitive
+    // columns without criterion are measured by the search itself.
     let done =
         search::Anonymised::from_owned(applied.table, config, &mut search_monitor).map_err(CleanError::Search)?;
     Ok(Cleaned {

@@ -152,7 +152,9 @@ pub enum AggregateFunction {
     Interval,
 }
 
-/// The criteria on one sensitive attribute (at least one).
+/// The criteria on one sensitive attribute. With none (`{}`) the column is
+/// only measured: its l-diversity is reported before and after, and the
+/// search is not constrained (see [`AnonymiseConfig::measured`]).
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -321,6 +323,27 @@ impl AnonymiseConfig {
             || self.sample_uniqueness.is_some()
             || self.population_uniqueness.is_some()
             || self.k_map.is_some()
+    }
+
+    /// The configuration the search runs: each sensitive column given without
+    /// any criterion (`{}`) gets distinct l-diversity with l = 1, which every
+    /// class meets, so that it is measured (its l reported before and after)
+    /// without constraining the search: the same levels, rows and cells as
+    /// without the column. Borrowed when every column has a criterion.
+    pub(crate) fn measured(&self) -> std::borrow::Cow<'_, AnonymiseConfig> {
+        let bare = |s: &Sensitive| {
+            s.l_distinct.is_none() && s.l_entropy.is_none() && s.recursive_cl.is_none() && s.t_closeness.is_none()
+        };
+        if !self.sensitive.iter().any(|(_, s)| bare(s)) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut measured = self.clone();
+        for (_, s) in measured.sensitive.0.iter_mut() {
+            if bare(s) {
+                s.l_distinct = Some(1);
+            }
+        }
+        std::borrow::Cow::Owned(measured)
     }
 
     /// Reads a configuration from JSON text; errors name the path of the bad field.
@@ -551,8 +574,19 @@ mod tests {
         assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x"}}, "k": 0}"#).contains("k: must be at least 1"));
         assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x"}}, "suppression_limit": 1.5}"#)
             .contains("suppression_limit"));
+        // A sensitive column without criterion is measured: l = 1 for the search.
+        let bare =
+            AnonymiseConfig::from_json(r#"{"quasi_identifiers": {"a": {"hierarchy": "x"}}, "sensitive": {"s": {}}}"#)
+                .unwrap();
         assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x"}}, "sensitive": {"s": {}}}"#)
             .contains("at least one criterion"));
+        assert_eq!(bare.measured().sensitive.get("s").unwrap().l_distinct, Some(1));
+        bare.measured().check().unwrap();
+        let with = AnonymiseConfig::from_json(
+            r#"{"quasi_identifiers": {"a": {"hierarchy": "x"}}, "sensitive": {"s": {"l_distinct": 2}}}"#,
+        )
+        .unwrap();
+        assert!(matches!(with.measured(), std::borrow::Cow::Borrowed(_)));
         assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x"}}, "sensitive": {"a": {"l_distinct": 2}}}"#)
             .contains("both a quasi-identifier and sensitive"));
         assert!(check(r#"{"quasi_identifiers": {"a": {"hierarchy": "x"}}, "sensitive": {"s": {"t_closeness": 2}}}"#)

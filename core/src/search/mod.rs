@@ -110,11 +110,11 @@ mod suppress_cells;
 pub mod utility;
 mod weighted;
 
+pub use config::{AggregateFunction, LocalConfig, LocalSuppression, Microaggregation};
 pub use config::{
     AnonymiseConfig, MetricKind, QuasiIdentifier, Recoding, RecursiveCl, SearchMode, Sensitive, SuppressedRows,
     DEFAULT_K,
 };
-pub use config::{AggregateFunction, LocalConfig, LocalSuppression, Microaggregation};
 pub use criteria::{AverageRisk, AverageRiskBounds, CellSizeEstimator, KMap, Population, PopulationUniqueness};
 pub use error::{SearchError, SearchErrorKind};
 pub use output::{AnonymiseResult, Anonymised, MetricValue};
@@ -286,7 +286,8 @@ fn run<'p, 't>(
 /// With local recoding, the choice's `levels` are the highest level of any
 /// cell, its metric the output's NCP, and `lattice_size` 0.
 pub fn search(table: &Table, config: &AnonymiseConfig, monitor: &mut dyn Monitor) -> Result<Choice, SearchError> {
-    let (config, _) = microaggregation::split(config)?;
+    let measured = config.measured();
+    let (config, _) = microaggregation::split(&measured)?;
     let config = config.as_ref();
     let problem = Problem::new(table, config)?;
     if config.recoding == Recoding::Local {
@@ -318,8 +319,11 @@ pub fn anonymise(
     config: &AnonymiseConfig,
     monitor: &mut dyn Monitor,
 ) -> Result<Anonymised, SearchError> {
-    // The search runs without the microaggregated quasi-identifiers; the
-    // output is made with the whole configuration.
+    // Sensitive columns without criterion are measured (l = 1). The search
+    // runs without the microaggregated quasi-identifiers; the output is made
+    // with the whole configuration.
+    let measured = config.measured();
+    let config = measured.as_ref();
     let (reduced, _) = microaggregation::split(config)?;
     let problem = Problem::new(table, &reduced)?;
     if config.recoding == Recoding::Local {

@@ -616,6 +616,9 @@ impl Anonymised {
         monitor: &mut dyn Monitor,
     ) -> Result<Anonymised, SearchError> {
         let mut table = table;
+        // Sensitive columns without criterion are measured (l = 1), as in `anonymise`.
+        let measured = config.measured();
+        let config = measured.as_ref();
         // Nothing looks up the values of the other columns: their hash
         // indexes (up to 16 bytes a distinct value) go before the search.
         for column in &mut table.columns {
