@@ -8,7 +8,7 @@
 import { ErrorCode, Kind } from './protocol.js';
 import { translator } from './i18n.js';
 import {
-  DEFAULT_K, DEFAULT_PRIVACY, DEFAULT_SUPPRESSION, columnsFromSuggestions, loadPolicy, measuredConfig, problemsOf, savedPolicyOf, sensitiveOf,
+  DEFAULT_K, DEFAULT_PRIVACY, DEFAULT_SUPPRESSION, columnsFromSuggestions, hasRiskTarget, loadPolicy, measuredConfig, problemsOf, savedPolicyOf, sensitiveOf,
 } from './policy.js';
 import { columnTable, planItems } from './columns.js';
 import { virtualGrid } from './preview.js';
@@ -55,6 +55,10 @@ export function startFlow({ client, store }) {
     suppressedRows: /** @type {HTMLSelectElement} */ ($('suppressed-rows')),
     recoding: /** @type {HTMLSelectElement} */ ($('recoding')), plan: $('plan'),
     l: /** @type {HTMLInputElement} */ ($('l')), t: /** @type {HTMLInputElement} */ ($('t')),
+    populationWhole: /** @type {HTMLInputElement} */ ($('population-whole')), populationFrance: /** @type {HTMLInputElement} */ ($('population-france')),
+    populationNumber: /** @type {HTMLInputElement} */ ($('population-number')), populationSize: /** @type {HTMLInputElement} */ ($('population-size')),
+    targetUniqueness: /** @type {HTMLInputElement} */ ($('target-uniqueness')), targetAverage: /** @type {HTMLInputElement} */ ($('target-average')),
+    targetRecoding: $('target-recoding'),
     keyGenerate: /** @type {HTMLButtonElement} */ ($('key-generate')), keyFile: /** @type {HTMLInputElement} */ ($('key-file')),
     keyExport: /** @type {HTMLButtonElement} */ ($('key-export')), passphrase: /** @type {HTMLInputElement} */ ($('passphrase')),
     keyDerive: /** @type {HTMLButtonElement} */ ($('key-derive')), keyStatus: $('key-status'),
@@ -80,6 +84,7 @@ export function startFlow({ client, store }) {
   /** @param {{code: string, message: string, detail?: object | null}} err */
   const shown = ({ code, message, detail }) => ({ code, message, detail });
 
+  /** @returns {import('./policy.js').Privacy} */
   function privacy() {
     const num = (/** @type {HTMLInputElement} */ input) => (input.value.trim() === '' ? null : Number(input.value));
     return {
@@ -89,7 +94,25 @@ export function startFlow({ client, store }) {
       l: num(ui.l),
       t: num(ui.t),
       recoding: ui.recoding.value === 'global' ? 'global' : 'local',
+      // What the file is a sample of: a typed size is checked before the run (problemsOf).
+      population: ui.populationFrance.checked ? /** @type {const} */ ('france') : ui.populationNumber.checked ? (num(ui.populationSize) ?? NaN) : null,
+      uniqueness: num(ui.targetUniqueness),
+      average: num(ui.targetAverage),
     };
+  }
+
+  /**
+   * Shows settings restored or reset in the protection step's fields.
+   * @param {Partial<import('./policy.js').Privacy>} p
+   */
+  function showPopulation(p) {
+    const population = p.population ?? null;
+    ui.populationWhole.checked = population === null;
+    ui.populationFrance.checked = population === 'france';
+    ui.populationNumber.checked = typeof population === 'number';
+    ui.populationSize.value = typeof population === 'number' ? String(population) : '';
+    ui.targetUniqueness.value = p.uniqueness ? String(p.uniqueness) : '';
+    ui.targetAverage.value = p.average ? String(p.average) : '';
   }
 
   /**
@@ -167,6 +190,7 @@ export function startFlow({ client, store }) {
     ui.k.value = String(DEFAULT_K);
     ui.suppression.value = String(DEFAULT_SUPPRESSION);
     ui.recoding.value = DEFAULT_PRIVACY.recoding ?? 'local';
+    showPopulation(DEFAULT_PRIVACY);
     changed({ columns: columnsFromSuggestions(inspection), notice: t()('setup.accepted') });
   });
   ui.policySave.addEventListener('click', () => {
@@ -187,6 +211,7 @@ export function startFlow({ client, store }) {
         ui.l.value = saved.l === null ? '' : String(saved.l);
         ui.t.value = saved.t === null ? '' : String(saved.t);
         ui.recoding.value = saved.recoding === 'global' ? 'global' : 'local';
+        showPopulation(saved);
       }
       // The output's encoding: UTF-8 if the policy says so, else the input's.
       ui.encoding.value = utf8 ? 'utf8' : 'same';
@@ -198,7 +223,10 @@ export function startFlow({ client, store }) {
       changed({ runError: { code: 'policy', message, said: true } });
     }
   });
-  for (const input of [ui.k, ui.suppression, ui.suppressedRows, ui.recoding, ui.l, ui.t, ui.encoding]) input.addEventListener('change', () => changed());
+  for (const input of [ui.k, ui.suppression, ui.suppressedRows, ui.recoding, ui.l, ui.t, ui.encoding,
+    ui.populationWhole, ui.populationFrance, ui.populationNumber, ui.populationSize, ui.targetUniqueness, ui.targetAverage]) input.addEventListener('change', () => changed());
+  // Typing a size chooses "a population of N people".
+  ui.populationSize.addEventListener('input', () => { if (!ui.populationNumber.checked) { ui.populationNumber.checked = true; changed(); } });
 
   // ---- run ---------------------------------------------------------------
 
@@ -221,9 +249,12 @@ export function startFlow({ client, store }) {
     const s = get();
     if (s.run === 'running' || !s.source || !s.inspection) return;
     const p = privacy();
-    const problems = problemsOf(s.columns, p, s.key);
+    const problems = problemsOf(s.columns, p, s.key, s.inspection.rows);
     if (problems.length) {
-      store.update({ runError: { code: 'settings', message: problems.map((x) => t()(`problem.${x.code}`)).join(' '), said: true } });
+      const fmt = formats(s.lang);
+      const words = (/** @type {{code: string, params?: Record<string, unknown>}} */ x) => t()(`problem.${x.code}`,
+        Object.fromEntries(Object.entries(x.params ?? {}).map(([name, v]) => [name, typeof v === 'number' ? fmt.number(v) : v])));
+      store.update({ runError: { code: 'settings', message: problems.map(words).join(' '), said: true } });
       return;
     }
     const controller = new AbortController();
@@ -422,7 +453,12 @@ export function startFlow({ client, store }) {
       lastColumns = s.columns;
     }
     lastLang = lng;
-    const plan = planItems(s.columns, privacy(), tr, lng);
+    const p = privacy();
+    const plan = planItems(s.columns, p, tr, lng);
+    // A risk target needs global recoding: said where the recoding is chosen.
+    const recodingNote = hasRiskTarget(p) && p.recoding === 'local' ? tr('target.global') : '';
+    if (ui.targetRecoding.textContent !== recodingNote) ui.targetRecoding.textContent = recodingNote;
+    ui.populationSize.required = ui.populationNumber.checked;
     if (ui.plan.textContent !== plan.map((li) => li.textContent).join('')) ui.plan.replaceChildren(...plan);
 
     ui.keyExport.disabled = !s.key;

@@ -41,6 +41,10 @@
  * @property {string} suppressed_rows
  * @property {string} [recoding] `local` (each row's cells at their own level), absent for global
  * @property {Record<string, {l_distinct?: number, t_closeness?: number}>} [sensitive]
+ * @property {number | string} [population] the population the file is a sample of: a size, or a preset (`france`)
+ * @property {number} [sampling_fraction] instead of `population` (not written by the page)
+ * @property {{threshold: number, model?: string}} [population_uniqueness] the largest estimated share of the population unique
+ * @property {number | {threshold: number}} [average_risk] the largest average re-identification risk
  */
 
 /**
@@ -56,9 +60,46 @@
 
 /**
  * The privacy settings (suppression in percent of rows; recoding `local` or
- * `global`, local when absent).
- * @typedef {{k: number, suppression: number, suppressedRows: string, l?: number | null, t?: number | null, recoding?: string}} Privacy
+ * `global`, local when absent; `population`: what the file is a sample of,
+ * null or absent when it is the whole population; the risk targets in percent,
+ * `uniqueness` the population uniqueness (Dankar's rule), `average` the average
+ * risk, null or absent when not asked).
+ * @typedef {{k: number, suppression: number, suppressedRows: string, l?: number | null, t?: number | null, recoding?: string,
+ *   population?: Population, uniqueness?: number | null, average?: number | null}} Privacy
  */
+
+/**
+ * What the file is a sample of: a preset's name (`france`) or a size typed;
+ * null: the file is the whole population (prosecutor risk only).
+ * @typedef {'france' | number | null} Population
+ */
+
+/**
+ * The populations the page offers by name: their size as the engine's preset
+ * holds it, and its source (said in the report, for the DPIA).
+ */
+export const POPULATION_PRESETS = Object.freeze({
+  france: Object.freeze({
+    size: 69_100_000, year: 2026,
+    source: 'INSEE, Bilan démographique 2025 (13 January 2026): population at 1 January 2026, provisional',
+  }),
+});
+
+/** Whether the settings ask for a risk target (the engine then needs global recoding). */
+export const hasRiskTarget = (/** @type {Privacy} */ privacy) => Boolean(privacy.uniqueness || privacy.average);
+
+/**
+ * The recoding a run uses: local recoding refuses risk targets, so a target
+ * makes it global whatever was chosen.
+ * @param {Privacy} privacy
+ * @returns {'local' | 'global'}
+ */
+export const recodingOf = (privacy) => (hasRiskTarget(privacy) ? 'global' : (privacy.recoding ?? 'local') === 'local' ? 'local' : 'global');
+
+/** A share (0 to 1) as a percentage without binary noise (0.0001 -> 0.01). */
+const percentOf = (/** @type {number} */ share) => Number((share * 100).toPrecision(12));
+/** A percentage as a share without binary noise (0.01 -> 0.0001). */
+const shareOf = (/** @type {number} */ percent) => Number((percent / 100).toPrecision(12));
 
 /** The roles a column can have, as `inspect` names them. */
 export const ROLES = Object.freeze(['direct_identifier', 'quasi_identifier', 'sensitive', 'other']);
@@ -373,7 +414,7 @@ export function planOf(column, privacy = DEFAULT_PRIVACY) {
     if (column.role !== 'quasi_identifier') return { key: 'age_at.none', params: age, why };
     const bound = boundOf(column);
     const priority = column.priority === 'low' || column.priority === 'high' ? { priority: column.priority } : {};
-    const how = (privacy.recoding ?? 'local') === 'local' ? 'local' : 'global';
+    const how = recodingOf(privacy);
     const hierarchy = ['age_bands', 'intervals'].includes(column.hierarchy) ? column.hierarchy : 'flat';
     return { key: `age_at.${hierarchy}`, params: { ...age, how, ...(bound === null ? {} : { bound }), ...priority }, why };
   }
@@ -381,7 +422,7 @@ export function planOf(column, privacy = DEFAULT_PRIVACY) {
   if (e.action === 'pseudonymise') return { key: 'pseudonymise', params: { kind: String(e.kind ?? 'text') }, why };
   if (['redact', 'scrub', 'mask', 'generalise'].includes(e.action)) return { key: e.action, params: { to: String(e.to ?? '') }, why };
   if (column.role === 'quasi_identifier') {
-    const local = (privacy.recoding ?? 'local') === 'local';
+    const local = recodingOf(privacy) === 'local';
     const bound = boundOf(column);
     const priority = column.priority === 'low' || column.priority === 'high' ? { priority: column.priority } : {};
     return { key: `qi.${column.hierarchy in HIERARCHIES ? column.hierarchy : 'flat'}`, params: { how: local ? 'local' : 'global', ...(bound === null ? {} : { bound }), ...priority }, why };
@@ -491,6 +532,10 @@ export function loadPolicy(columns, policy) {
     t: typeof criteria.t_closeness === 'number' ? criteria.t_closeness : null,
     // A section without `recoding` was global (the engine's default).
     recoding: config.recoding === 'local' ? 'local' : 'global',
+    population: config.population === 'france' || (Number.isInteger(config.population) && config.population > 0) ? config.population : null,
+    uniqueness: typeof config.population_uniqueness?.threshold === 'number' ? percentOf(config.population_uniqueness.threshold) : null,
+    average: typeof config.average_risk === 'number' ? percentOf(config.average_risk)
+      : typeof config.average_risk?.threshold === 'number' ? percentOf(config.average_risk.threshold) : null,
   };
   return { columns: next, missing, privacy, unknown, utf8 };
 }
@@ -518,8 +563,12 @@ export function anonymiseConfigOf(columns, privacy) {
     metric: 'loss',
     suppressed_rows: privacy.suppressedRows === 'mask' ? 'mask' : 'remove',
   };
-  // Local recoding keeps every row and generalises each only as far as its group needs.
-  if ((privacy.recoding ?? 'local') === 'local') config.recoding = 'local';
+  // Local recoding keeps every row and generalises each only as far as its group needs;
+  // it refuses risk targets, so a target makes the recoding global.
+  if (recodingOf(privacy) === 'local') config.recoding = 'local';
+  if (privacy.population !== null && privacy.population !== undefined) config.population = privacy.population;
+  if (privacy.uniqueness) config.population_uniqueness = { threshold: shareOf(privacy.uniqueness), model: 'dankar' };
+  if (privacy.average) config.average_risk = shareOf(privacy.average);
   /** @type {{l_distinct?: number, t_closeness?: number}} */
   const criteria = {};
   if (privacy.l) criteria.l_distinct = privacy.l;
@@ -560,9 +609,10 @@ export const sensitiveOf = (columns) => columns.filter((c) => c.role === 'sensit
  * @param {Column[]} columns
  * @param {Privacy} privacy
  * @param {KeyFile | null} key
+ * @param {number} [rows] the file's rows: a population typed must hold at least as many people
  * @returns {{code: string, params?: object}[]}
  */
-export function problemsOf(columns, privacy, key) {
+export function problemsOf(columns, privacy, key, rows = 0) {
   /** @type {{code: string, params?: object}[]} */
   const problems = [];
   if (!Number.isInteger(privacy.k) || privacy.k < 1) problems.push({ code: 'k' });
@@ -572,6 +622,15 @@ export function problemsOf(columns, privacy, key) {
   if ((privacy.l || privacy.t) && !columns.some((c) => c.role === 'sensitive' && entryOf(c.entry).action !== 'drop')) {
     problems.push({ code: 'sensitive' });
   }
+  const population = privacy.population ?? null;
+  if (population !== null && population !== 'france' && !(Number.isInteger(population) && population >= Math.max(rows, 1))) {
+    problems.push({ code: 'population', params: { rows } });
+  }
+  for (const target of /** @type {const} */ (['uniqueness', 'average'])) {
+    const x = privacy[target];
+    if (x !== null && x !== undefined && !(x > 0 && x <= 100)) problems.push({ code: target });
+  }
+  if (privacy.uniqueness && population === null) problems.push({ code: 'uniqueness_population' });
   if (!key && columns.some((c) => needsKey(c.entry))) problems.push({ code: 'key' });
   return problems;
 }

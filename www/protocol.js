@@ -151,6 +151,19 @@ export const Kind = Object.freeze({
  * @property {Array<{size: number, records: number}>} [class_sizes]
  * @property {{highest: number, average: number, records_at_risk?: Record<string, number>}} prosecutor
  * @property {Record<string, {l_distinct: number, l_entropy: number, t_closeness: number}>} [sensitive]
+ * @property {PopulationRisk} [population] when the file is a sample of a population
+ */
+
+/**
+ * The population risk of a table (the engine's `PopulationRisk`): each
+ * uniqueness estimate is the estimated number of records unique in the
+ * population divided by its size, null where the model gave none.
+ * @typedef {object} PopulationRisk
+ * @property {number} size
+ * @property {number} sampling_fraction
+ * @property {{pitman: number | null, zayatz: number | null, snb: number | null, dankar: number, dankar_model: 'pitman' | 'zayatz' | 'snb' | null}} uniqueness
+ * @property {{highest: number, average: number, records_at_risk?: Record<string, number>}} journalist
+ * @property {number} marketer
  */
 
 /**

@@ -10,7 +10,7 @@
 // worker, so the page and the embed share it.
 
 import { translator } from './i18n.js';
-import { entryOf, hierarchyName } from './policy.js';
+import { POPULATION_PRESETS, entryOf, hierarchyName } from './policy.js';
 
 /** @typedef {import('./protocol.js').CleanResult} CleanResult */
 /** @typedef {import('./protocol.js').RiskReport} RiskReport */
@@ -69,6 +69,31 @@ function riskFigures(r) {
     k: r.k, classes: r.classes, sample_uniques: r.sample_uniques,
     highest: r.prosecutor.highest, average: r.prosecutor.average,
     records_at_risk: Object.hasOwn(atRisk, String(THRESHOLD)) ? atRisk[String(THRESHOLD)] : (Object.values(atRisk)[0] ?? null),
+  };
+}
+
+/**
+ * The population model of a run, for the DPIA: what the file is a sample of
+ * (the size the engine used, and where it comes from), the risk targets asked
+ * for, and the engine's population figures before and after, as it returned
+ * them. Null when the file was taken as the whole population.
+ * @param {AnonymiseConfig | null} config
+ * @param {import('./protocol.js').AnonymiseResult | null | undefined} result
+ */
+function populationModel(config, result) {
+  const before = result?.risk_before?.population ?? null;
+  const after = result?.risk_after?.population ?? null;
+  const asked = config?.population ?? null;
+  if (!before && !after && asked === null) return null;
+  const preset = typeof asked === 'string' && Object.hasOwn(POPULATION_PRESETS, asked)
+    ? /** @type {keyof typeof POPULATION_PRESETS} */ (asked) : null;
+  return {
+    size: before?.size ?? after?.size ?? (typeof asked === 'number' ? asked : null),
+    preset,
+    // A preset's year and source; a size typed by the user has none.
+    year: preset ? POPULATION_PRESETS[preset].year : null,
+    source: preset ? POPULATION_PRESETS[preset].source : null,
+    before, after,
   };
 }
 
@@ -165,12 +190,15 @@ export function reportOf({ done, file, digests = {}, policy, config, roles = {},
       pseudonymised: columns.filter((c) => c.action === 'pseudonymise').map((c) => c.name),
     },
     privacy_model: config ? {
-      model: 'k-anonymity', k: config.k, suppression_limit: config.suppression_limit, suppressed_rows: config.suppressed_rows,
+      model: 'k-anonymity', k: config.k,
+      // The risk targets, as the anonymisation was given them (null: not asked).
+      population_uniqueness: config.population_uniqueness ?? null, average_risk: config.average_risk ?? null, suppression_limit: config.suppression_limit, suppressed_rows: config.suppressed_rows,
       l: sensitiveCriteria.l_distinct ?? null, t: sensitiveCriteria.t_closeness ?? null,
       quasi_identifiers: Object.fromEntries(Object.keys(qis).map((n) => [n, hierarchyName(qis[n]) ?? 'other'])),
       metric: config.metric ?? null, recoding: config.recoding === 'local' ? 'local' : 'global', ncp: result?.ncp?.value ?? null,
       k_achieved: result ? (result.risk_after?.k ?? result.k ?? null) : null, optimal: result?.optimal ?? null,
     } : null,
+    population_model: populationModel(config, result),
     attacker_model: result ? { model: 'prosecutor', threshold: THRESHOLD, before: riskFigures(result.risk_before), after: riskFigures(result.risk_after) } : null,
     l_diversity: diversity,
     signing: { purpose: signing.purpose ?? '', controller: signing.controller ?? '', recipient: signing.recipient ?? '', key_holder: signing.key_holder ?? '' },
@@ -224,6 +252,8 @@ export function reportHtml(report) {
   const pct = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 2 });
   const n = (/** @type {number | null | undefined} */ x) => (x === null || x === undefined ? '—' : number.format(x));
   const p = (/** @type {number | null | undefined} */ x) => (x === null || x === undefined ? '—' : pct.format(x));
+  // A threshold as typed: every digit it has.
+  const pctExact = (/** @type {number} */ x) => new Intl.NumberFormat(lang, { style: 'percent', maximumSignificantDigits: 21 }).format(x);
   const tableOf = (/** @type {string} */ caption, /** @type {string[]} */ headers, /** @type {(string | {num: string})[][]} */ rows) => `<table><caption>${escape(caption)}</caption>
 <thead><tr>${headers.map((h) => `<th scope="col">${escape(h)}</th>`).join('')}</tr></thead><tbody>
 ${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escape(c)}</th>` : typeof c === 'object' ? `<td class="num">${escape(c.num)}</td>` : `<td>${escape(c)}</td>`)).join('')}</tr>`).join('\n')}
@@ -275,6 +305,8 @@ ${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escape(c)
       + `<li>${escape(t('rep.pm.qis', { qis: qiText }))}</li>`
       + `<li>${escape(pm.l ? t('rep.pm.l', { l: n(pm.l) }) : t('rep.pm.no_l'))}</li>`
       + `<li>${escape(pm.t ? t('rep.pm.t', { t: number.format(pm.t) }) : t('rep.pm.no_t'))}</li>`
+      + (pm.population_uniqueness ? `<li data-field="target-uniqueness">${escape(t('rep.pm.uniqueness', { threshold: pctExact(pm.population_uniqueness.threshold), model: t(`pop.model.${pm.population_uniqueness.model ?? 'dankar'}`) }))}</li>` : '')
+      + (pm.average_risk !== null ? `<li data-field="target-average">${escape(t('rep.pm.average', { threshold: pctExact(typeof pm.average_risk === 'number' ? pm.average_risk : pm.average_risk.threshold) }))}</li>` : '')
       + `<li>${escape(pm.recoding === 'local' ? t('rep.pm.local', { ncp: new Intl.NumberFormat(report.lang, { style: 'percent', maximumFractionDigits: 1 }).format(pm.ncp ?? 0) })
         : t(pm.optimal ? 'rep.pm.optimal' : 'rep.pm.heuristic'))}</li></ul>`);
   } else {
@@ -292,6 +324,28 @@ ${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escape(c)
     ]));
   } else {
     s.push(`<p>${escape(t('results.no_qi'))}</p>`);
+  }
+
+  const pop = report.population_model;
+  if (pop) {
+    s.push(`<h2>${escape(t('rep.h.population'))}</h2>`);
+    s.push(`<p>${escape(t('population.population'))}</p>`);
+    s.push(`<p data-field="population">${escape(pop.preset
+      ? t('rep.pop.preset', { size: n(pop.size), year: String(pop.year), source: String(pop.source) })
+      : t('rep.pop.typed', { size: n(pop.size) }))}</p>`);
+    // Shares of a population are tiny: four significant digits.
+    const sig = new Intl.NumberFormat(lang, { style: 'percent', maximumSignificantDigits: 4 });
+    const q = (/** @type {number | null | undefined} */ x) => ({ num: x === null || x === undefined ? '—' : sig.format(x) });
+    /** @type {(key: string, f: (r: import('./protocol.js').PopulationRisk) => string | {num: string}) => (string | {num: string})[]} */
+    const line = (key, f) => [t(`pop.${key}`), pop.before ? f(pop.before) : '—', pop.after ? f(pop.after) : '—'];
+    const model = (/** @type {import('./protocol.js').PopulationRisk} */ r) => t(r.uniqueness.dankar_model ? `pop.model.${r.uniqueness.dankar_model}` : 'pop.model.none');
+    s.push(tableOf(t('pop.caption'), [t('risk.measure'), t('risk.before'), t('risk.after')], [
+      line('size', (r) => ({ num: n(r.size) })), line('sampling_fraction', (r) => q(r.sampling_fraction)),
+      line('pitman', (r) => q(r.uniqueness.pitman)), line('zayatz', (r) => q(r.uniqueness.zayatz)), line('snb', (r) => q(r.uniqueness.snb)),
+      line('dankar', (r) => q(r.uniqueness.dankar)), line('dankar_model', model),
+      line('journalist_highest', (r) => q(r.journalist.highest)), line('journalist_average', (r) => q(r.journalist.average)),
+      line('journalist_at_risk', (r) => q(Object.values(r.journalist.records_at_risk ?? {})[0])), line('marketer', (r) => q(r.marketer)),
+    ]));
   }
 
   s.push(`<h2>${escape(t('rep.h.diversity'))}</h2>`);

@@ -29,6 +29,8 @@ function actionWords(t, lang, action, detail) {
 /** @typedef {import('./store.js').Outcome} Outcome */
 /** @typedef {Pick<Outcome, 'file' | 'report' | 'result' | 'header' | 'preview' | 'seconds' | 'output_summary'> & {config?: import('./policy.js').AnonymiseConfig | null}} Run */
 /** @typedef {[number, number]} Bucket */
+/** @typedef {import('./protocol.js').PopulationRisk} PopulationRisk */
+/** @typedef {{text: string, value: number | null, model?: string | null}} Figure */
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -81,6 +83,47 @@ export function riskRows(result, t, lang) {
     line('risk.records_at_risk', (r) => (atRisk(r) === null ? '—' : pct.format(atRisk(r)))),
     line('risk.highest', (r) => pct.format(r.prosecutor.highest)),
     line('risk.average', (r) => pct.format(r.prosecutor.average)),
+  ];
+}
+
+/**
+ * The rows of the population risk (the engine's figures, formatted, never
+ * recomputed): [measure, key, before, after], each figure as {text, value}
+ * (value: the engine's number, or null where the model gave none).
+ * Empty when the run had no population.
+ * @param {AnonymiseResult} result
+ * @param {Translate} t
+ * @param {string} lang
+ * @returns {[string, string, Figure, Figure][]}
+ */
+export function populationRows(result, t, lang) {
+  const before = result.risk_before?.population;
+  const after = result.risk_after?.population;
+  if (!before && !after) return [];
+  const fmt = formats(lang);
+  // Shares of a population are tiny: four significant digits, not two decimals.
+  const pct = new Intl.NumberFormat(lang, { style: 'percent', maximumSignificantDigits: 4 });
+  /** @type {(x: number | null | undefined, f?: (x: number) => string) => Figure} */
+  const fig = (x, f = (v) => pct.format(v)) => (x === null || x === undefined ? { text: '—', value: null } : { text: f(x), value: x });
+  /** @type {(key: string, f: (p: PopulationRisk) => Figure) => [string, string, Figure, Figure]} */
+  const line = (key, f) => [t(`pop.${key}`), key, before ? f(before) : fig(null), after ? f(after) : fig(null)];
+  const dankar = (/** @type {PopulationRisk} */ p) => {
+    const value = fig(p.uniqueness.dankar);
+    const model = p.uniqueness.dankar_model;
+    return { ...value, text: `${value.text} (${t(model ? `pop.model.${model}` : 'pop.model.none')})`, model };
+  };
+  const threshold = (/** @type {PopulationRisk} */ p) => fig(Object.values(p.journalist.records_at_risk ?? {})[0]);
+  return [
+    line('size', (p) => fig(p.size, (v) => fmt.number(v))),
+    line('sampling_fraction', (p) => fig(p.sampling_fraction)),
+    line('pitman', (p) => fig(p.uniqueness.pitman)),
+    line('zayatz', (p) => fig(p.uniqueness.zayatz)),
+    line('snb', (p) => fig(p.uniqueness.snb)),
+    line('dankar', dankar),
+    line('journalist_highest', (p) => fig(p.journalist.highest)),
+    line('journalist_average', (p) => fig(p.journalist.average)),
+    line('journalist_at_risk', threshold),
+    line('marketer', (p) => fig(p.marketer)),
   ];
 }
 
@@ -189,6 +232,17 @@ export function renderResults(container, run, t, lang) {
       })));
     const rows = riskRows(result, t, lang).map(([key, b, a]) => [t(key), b, a]);
     parts.push(table(t('risk.caption'), [t('risk.measure'), t('risk.before'), t('risk.after')], rows, { class: 'risk', id: 'risk-table' }));
+    const population = populationRows(result, t, lang);
+    if (population.length) {
+      parts.push(el('h3', { id: 'population-title' }, t('pop.title')));
+      parts.push(el('p', { class: 'help' }, t('population.population')));
+      const cell = (/** @type {Figure} */ f) => el('td', { dataset: { value: f.value === null ? 'null' : String(f.value), ...(f.model !== undefined ? { model: f.model ?? 'none' } : {}) } }, f.text);
+      parts.push(el('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': 'population-title' },
+        el('table', { class: 'risk', id: 'population-table' },
+          el('caption', {}, t('pop.caption')),
+          el('thead', {}, el('tr', {}, [t('risk.measure'), t('risk.before'), t('risk.after')].map((h) => el('th', { scope: 'col' }, h)))),
+          el('tbody', {}, population.map(([label, key, b, a]) => el('tr', { dataset: { measure: key } }, el('th', { scope: 'row' }, label), cell(b), cell(a)))))));
+    }
     parts.push(classChart(result, t, lang));
     const levels = Object.entries(result.levels).map(([name, level]) => [name, `${fmt.number(level)} / ${fmt.number(result.heights?.[name] ?? level)}`,
       levelWords(t, hierarchyName(run.config?.quasi_identifiers?.[name] ?? {}), level, result.heights?.[name] ?? level, local)]);
