@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { anonymiseConfigOf, loadPolicy, problemsOf, savedPolicyOf } from '../../www/policy.js';
 import { generateCohort, launch, masque, plain, screenshot, serveApp, step, waitForEngine } from './harness.mjs';
 
 const ROWS = 3_000;
@@ -93,6 +94,39 @@ const FIELDS = {
   journalist_at_risk: (p) => p.journalist.records_at_risk['0.2'],
   marketer: (p) => p.marketer,
 };
+
+test('the population and the risk targets in the anonymise config: written, checked, restored; a target makes the recoding global', () => {
+  const columns = [
+    { name: 'sexe', role: 'quasi_identifier', entry: { action: 'keep' }, hierarchy: 'flat' },
+    { name: 'code_postal', role: 'quasi_identifier', entry: { action: 'keep' }, hierarchy: 'code_postal' },
+  ];
+  const base = { k: 11, suppression: 4, suppressedRows: 'remove', l: null, t: null, recoding: 'local' };
+  // A sample of a population typed, no target: local recoding stays.
+  let config = anonymiseConfigOf(columns, { ...base, population: 250_000 });
+  assert.equal(config.population, 250_000);
+  assert.equal(config.recoding, 'local');
+  assert.equal(config.population_uniqueness, undefined);
+  // Targets in percent become shares; local recoding refuses them: global.
+  config = anonymiseConfigOf(columns, { ...base, population: 'france', uniqueness: 0.01, average: 5 });
+  assert.deepEqual([config.population, config.population_uniqueness, config.average_risk, config.recoding], ['france', { threshold: 0.0001, model: 'dankar' }, 0.05, undefined]);
+  const saved = savedPolicyOf(columns, { ...base, population: 'france', uniqueness: 0.01, average: 5 });
+  const back = loadPolicy(columns, JSON.parse(JSON.stringify(saved))).privacy;
+  assert.deepEqual([back.population, back.uniqueness, back.average, back.recoding], ['france', 0.01, 5, 'global']);
+  // The whole population: nothing written.
+  config = anonymiseConfigOf(columns, { ...base, population: null });
+  assert.equal(Object.hasOwn(config, 'population'), false);
+  // Checked before a run: a population of at least the file's rows, targets in (0, 100], a uniqueness target needs a population.
+  const codes = (p) => problemsOf(columns, { ...base, ...p }, null, 3_000).map((x) => x.code);
+  assert.deepEqual(codes({ population: 2_999 }), ['population']);
+  assert.deepEqual(codes({ population: 3_000 }), []);
+  assert.deepEqual(codes({ population: NaN }), ['population']);
+  assert.deepEqual(codes({ population: 3_000.5 }), ['population']);
+  assert.deepEqual(codes({ population: 'france', uniqueness: 0 }), ['uniqueness'], 'more than 0');
+  assert.deepEqual(codes({ population: 'france', uniqueness: 100 }), []);
+  assert.deepEqual(codes({ population: 'france', uniqueness: 101, average: -1 }), ['uniqueness', 'average']);
+  assert.deepEqual(codes({ uniqueness: 1 }), ['uniqueness_population']);
+  assert.deepEqual(codes({ average: 5 }), [], 'the average risk needs no population');
+});
 
 test('a sample of France: the page shows masque analyse\'s population figures for the downloaded file, and the report records them', async () => {
   const b = await launch({ locale: 'fr-FR' });
