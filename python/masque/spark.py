@@ -37,6 +37,9 @@ __all__ = ["apply", "analyse", "anonymise", "output_columns"]
 # The aggregate's count column (a name no table is expected to use).
 _WEIGHT = "__masque_weight__"
 
+# The most distinct rows whose mapping anonymise broadcasts (beyond, a shuffle join).
+_BROADCAST_ROWS = 1_000_000
+
 
 def _strings(df: Any, columns: Sequence[str]) -> Any:
     from pyspark.sql import functions as F
@@ -167,8 +170,8 @@ def anonymise(df: Any, config: Any, time_limit: Optional[float] = None) -> tuple
     Spark aggregates the rows to their distinct combinations of
     quasi-identifiers and sensitive columns (with counts); the core searches on
     those (the driver holds 4 bytes per row and such column, the values once);
-    Spark then applies the chosen levels and suppression with a broadcast join
-    of the distinct combinations to their output. Local recoding is refused
+    Spark then applies the chosen levels and suppression with a join of the
+    distinct combinations to their output (broadcast up to a million of them). Local recoding is refused
     (its groups depend on the rows' order).
     """
     from pyspark.sql import functions as F
@@ -194,7 +197,11 @@ def anonymise(df: Any, config: Any, time_limit: Optional[float] = None) -> tuple
         value = F.when(F.col(f"`{c}`") == "", F.lit(None)).otherwise(F.col(f"`{c}`"))
         test = value.eqNullSafe(F.col(f"`__masque_in__{c}`"))
         condition = test if condition is None else condition & test
-    joined = rows.join(F.broadcast(mapped), condition, "inner").where(F.col("__masque_kept__").isNotNull())
+    # A small mapping goes to every executor; a large one is joined by a shuffle
+    # (a broadcast is built in the driver's memory).
+    if mapping.num_rows <= _BROADCAST_ROWS:
+        mapped = F.broadcast(mapped)
+    joined = rows.join(mapped, condition, "inner").where(F.col("__masque_kept__").isNotNull())
     out = joined.select(
         [(F.col(f"`__masque_out__{c}`") if c in qi else F.col(f"`{c}`")).alias(c) for c in df.columns]
     )

@@ -140,7 +140,9 @@ def test_anonymise_is_the_cli_result_and_rows(frame, cohort, work):
     assert sorted(map(tuple, got)) == sorted(map(tuple, expected))
 
 
-def test_anonymise_masks_when_told_and_refuses_local_recoding(frame, cohort, work):
+def test_anonymise_masks_when_told_and_refuses_local_recoding(frame, cohort, work, monkeypatch):
+    # The shuffle join, as for a mapping too large to broadcast.
+    monkeypatch.setattr(masque.spark, "_BROADCAST_ROWS", 0)
     config = json.loads(CONFIG.read_text())
     config["suppressed_rows"] = "mask"
     path = work / "mask.json"
