@@ -1,18 +1,20 @@
 //! `masque analyse FILE --qi a,b,c [--sensitive s,...] [--threshold 0.2,...] [--l N --c C --t T]
-//! [--population N | --sampling-fraction F] [--json]`.
+//! [--population N | --sampling-fraction F] [--population-table FILE] [--json]`.
 
 use std::fmt::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 use masque::privacy::{AnalysisOptions, Check, DistanceChoice, RiskReport, SensitiveColumn};
+use masque::search::population_table::PopulationMatches;
 
 use super::{print_json, print_text, Failure, ReadArgs};
 
 /// Measure the re-identification risk of a file: equivalence classes on the
 /// quasi-identifiers, k, prosecutor risk, l-diversity and t-closeness of the
 /// sensitive columns; with --population or --sampling-fraction, population
-/// uniqueness, journalist and marketer risk.
+/// uniqueness, journalist and marketer risk; with --population-table, each
+/// class's matches in the population (k-map, δ-presence).
 #[derive(Args, Debug)]
 pub struct AnalyseArgs {
     /// The CSV/TSV file or workbook.
@@ -56,6 +58,12 @@ pub struct AnalyseArgs {
     /// rows / N, above 0 and at most 1.
     #[arg(long, value_name = "F", allow_hyphen_values = true)]
     sampling_fraction: Option<String>,
+    /// A table of the population (its columns include every
+    /// quasi-identifier; read with the same options as FILE): adds the
+    /// fewest population rows a class matches (the k of k-map) and the
+    /// lowest and highest δ = class rows / population rows matched (δ-presence).
+    #[arg(long, value_name = "FILE")]
+    population_table: Option<PathBuf>,
     /// Print JSON instead of a summary.
     #[arg(long)]
     json: bool,
@@ -68,11 +76,31 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Failure> {
     let options = args.options()?;
     let read = args.read.read_table(&args.file)?;
     let report = masque::privacy::analyse(&read.table, &options, None).map_err(|e| Failure::at(&args.file, e))?;
+    let matches = match &args.population_table {
+        None => None,
+        Some(path) => {
+            let population = args.read.read_table(path)?.table;
+            let marker = options.suppressed_marker.as_deref();
+            Some(
+                masque::search::population_table::measure(&read.table, &population, &options.qi, marker)
+                    .map_err(|e| Failure::at(path, e))?,
+            )
+        }
+    };
     if args.json {
-        return print_json(&report);
+        let Some(matches) = matches else { return print_json(&report) };
+        let mut value = serde_json::to_value(&report).map_err(|e| Failure(format!("internal error: {e}")))?;
+        if let Some(object) = value.as_object_mut() {
+            let matches = serde_json::to_value(&matches).map_err(|e| Failure(format!("internal error: {e}")))?;
+            object.insert("population_table".to_string(), matches);
+        }
+        return print_json(&value);
     }
-    let text =
+    let mut text =
         summary(&args.file.display().to_string(), &report).map_err(|e| Failure(format!("internal error: {e}")))?;
+    if let Some(m) = &matches {
+        population_summary(&mut text, m).map_err(|e| Failure(format!("internal error: {e}")))?;
+    }
     print_text(&text)
 }
 
@@ -238,6 +266,24 @@ fn summary(file: &str, r: &RiskReport) -> Result<String, std::fmt::Error> {
         }
     }
     Ok(out)
+}
+
+/// The lines of `--population-table`.
+fn population_summary(out: &mut String, m: &PopulationMatches) -> std::fmt::Result {
+    writeln!(out, "  population table      {} rows", m.rows)?;
+    writeln!(out, "    k-map               {} (the fewest population rows a class matches)", m.k_map)?;
+    if let (Some(lo), Some(hi)) = (m.delta_min, m.delta_max) {
+        writeln!(out, "    δ-presence          from {lo:.6} to {hi:.6} (class rows / population rows)")?;
+    }
+    if m.unmatched_classes > 0 {
+        let s = if m.unmatched_classes == 1 { "" } else { "es" };
+        writeln!(
+            out,
+            "    not in population   {} class{s} of {} match no population row",
+            m.unmatched_classes, m.classes
+        )?;
+    }
+    Ok(())
 }
 
 fn parameters(check: &Check) -> String {

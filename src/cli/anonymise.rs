@@ -37,6 +37,18 @@ pub struct AnonymiseArgs {
     read: ReadArgs,
 }
 
+/// Reads the population table a configuration at `config_path` names
+/// (relative to it), with the input's reading options.
+pub(super) fn read_population(
+    config_path: &Path,
+    config: &AnonymiseConfig,
+    read: &ReadArgs,
+) -> Result<Option<masque::table::Table>, Failure> {
+    let Some(relative) = &config.population_table else { return Ok(None) };
+    let path = config_path.parent().map(Path::to_path_buf).unwrap_or_default().join(relative);
+    Ok(Some(read.read_table(&path)?.table))
+}
+
 /// Reads the configuration and the hierarchy files it names (relative to it).
 /// A policy file (with `version` and `columns`) gives its `anonymise` section.
 fn load_config(path: &Path) -> Result<AnonymiseConfig, Failure> {
@@ -62,6 +74,7 @@ pub fn run(args: &AnonymiseArgs) -> Result<(), Failure> {
         [Some(&args.output), args.report.as_ref()].into_iter().flatten().map(|p| p.as_path()).collect();
     check_outputs(&[&args.file, &args.config], &outputs, "is given twice; the output and the report must differ")?;
     let config = load_config(&args.config)?;
+    let population = read_population(&args.config, &config, &args.read)?;
     let limit = match args.time_limit.as_deref() {
         Some(text) => match text.trim().parse::<f64>() {
             Ok(s) if s.is_finite() && s > 0.0 && s < 1e9 => Some(Duration::from_secs_f64(s)),
@@ -82,7 +95,11 @@ pub fn run(args: &AnonymiseArgs) -> Result<(), Failure> {
         |table| {
             let clock = Clock::start();
             let mut monitor = |_: &Progress| clock.past(limit);
-            Anonymised::from_owned(table, &config, &mut monitor).map_err(|e| Failure::at(&args.file, e))
+            match &population {
+                Some(p) => Anonymised::from_owned_with_population(table, p, &config, &mut monitor),
+                None => Anonymised::from_owned(table, &config, &mut monitor),
+            }
+            .map_err(|e| Failure::at(&args.file, e))
         },
         |done| Outputs { table: &done.table, report: &done.result, private: None },
     )?;
@@ -106,13 +123,21 @@ pub(super) fn summary(r: &AnonymiseResult, output: &Path) -> String {
         );
     }
     let what = if r.optimal { "optimal" } else { "not proven optimal" };
+    // With a population table: k-map's k and the δ range achieved.
+    let population = match &r.population_table {
+        Some(p) => match (p.delta_min, p.delta_max) {
+            (Some(lo), Some(hi)) => format!("; k-map {}, δ {lo:.4} to {hi:.4}", p.k_map),
+            _ => format!("; k-map {}", p.k_map),
+        },
+        None => String::new(),
+    };
     let removed = match r.suppressed_rows {
         masque::search::SuppressedRows::Mask => "masked",
         masque::search::SuppressedRows::Remove => "removed",
     };
     format!(
         "masque: levels {}; {} of {} rows suppressed ({removed}); {} classes, smallest {}; {} {:.10} ({what}, {} of {} \
-         lattice nodes checked); written to {}",
+         lattice nodes checked){population}; written to {}",
         levels.join(", "),
         r.suppressed,
         r.rows,

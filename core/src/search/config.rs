@@ -15,7 +15,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::criteria::{AverageRisk, KMap, Population, PopulationUniqueness};
+use super::criteria::{AverageRisk, DeltaPresence, KMap, Population, PopulationUniqueness};
 use super::error::{SearchError, SearchErrorKind};
 use crate::hierarchy::Builder;
 use crate::privacy::{DistanceChoice, OrderedMap};
@@ -87,6 +87,17 @@ pub struct AnonymiseConfig {
     /// The population as a sampling fraction `rows / N`, instead of `population`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling_fraction: Option<f64>,
+    /// A table of the population the file is drawn from (its columns include
+    /// every quasi-identifier; others are ignored), for `k_map` counted in
+    /// it and `delta_presence` (see [`super::population_table`]). A path
+    /// relative to the configuration file, read by the command line with the
+    /// input's reading options; the core takes the table itself
+    /// ([`super::anonymise_with_population`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population_table: Option<String>,
+    /// δ-presence against the population table (needs `population_table`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delta_presence: Option<DeltaPresence>,
 }
 
 /// One quasi-identifier: at most one hierarchy source (none: the `flat`
@@ -311,18 +322,25 @@ pub enum SuppressedRows {
 
 impl AnonymiseConfig {
     /// k of k-anonymity: as given; else 1 when a risk target (`average_risk`,
-    /// `sample_uniqueness`, `population_uniqueness`) or `k_map` is given, and
+    /// `sample_uniqueness`, `population_uniqueness`), `k_map` or
+    /// `delta_presence` is given, and
     /// [`DEFAULT_K`] otherwise (l-diversity and t-closeness keep the default k).
     pub fn k(&self) -> u32 {
         self.k.unwrap_or_else(|| if self.has_risk_criterion() { 1 } else { DEFAULT_K })
     }
 
-    /// Whether a risk target or k-map is given.
+    /// Whether a risk target, k-map or δ-presence is given.
     pub fn has_risk_criterion(&self) -> bool {
         self.average_risk.is_some()
             || self.sample_uniqueness.is_some()
             || self.population_uniqueness.is_some()
             || self.k_map.is_some()
+            || self.delta_presence.is_some()
+    }
+
+    /// Whether k-map counts in the population table.
+    pub fn k_map_uses_table(&self) -> bool {
+        self.k_map.is_some_and(|m| m.uses_table(self.population_table.is_some()))
     }
 
     /// The configuration the search runs: each sensitive column given without
@@ -407,16 +425,30 @@ impl AnonymiseConfig {
             if m.k == 0 {
                 return Err(SearchError::config("k_map.k", "must be at least 1"));
             }
-            if !(0.0..=1.0).contains(&m.significance) {
+            if m.significance.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
                 return Err(SearchError::config("k_map.significance", "must be a number from 0 to 1"));
             }
-            if self.population.is_none() && self.sampling_fraction.is_none() {
+            if self.k_map_uses_table() {
+                if self.population_table.is_none() {
+                    return Err(SearchError::config("k_map.table", "needs `population_table`"));
+                }
+                let field = if m.estimator.is_some() { Some("k_map.estimator") } else { None };
+                let field = field.or(m.significance.map(|_| "k_map.significance"));
+                if let Some(field) = field {
+                    return Err(SearchError::config(
+                        field,
+                        "does not apply with the population table, which gives the counts (`\"table\": false` \
+                         estimates instead)",
+                    ));
+                }
+            } else if self.population.is_none() && self.sampling_fraction.is_none() {
                 return Err(SearchError::config(
                     "k_map",
                     "needs the population: give `population` or `sampling_fraction`",
                 ));
             }
         }
+        self.check_population_table()?;
         if !(0.0..=1.0).contains(&self.suppression_limit) {
             return Err(SearchError::config("suppression_limit", "must be a share of rows from 0 to 1"));
         }
@@ -493,6 +525,40 @@ impl AnonymiseConfig {
             }
         }
         self.check_local()
+    }
+
+    /// Checks `population_table` and `delta_presence`.
+    fn check_population_table(&self) -> Result<(), SearchError> {
+        if let Some(d) = self.delta_presence {
+            if !(0.0..=1.0).contains(&d.min) {
+                return Err(SearchError::config("delta_presence.min", "must be a number from 0 to 1"));
+            }
+            if !(0.0..=1.0).contains(&d.max) {
+                return Err(SearchError::config("delta_presence.max", "must be a number from 0 to 1"));
+            }
+            if d.min > d.max {
+                return Err(SearchError::config("delta_presence.min", "must not be above `max`"));
+            }
+            if self.population_table.is_none() {
+                return Err(SearchError::config("delta_presence", "needs `population_table`"));
+            }
+        }
+        if self.population_table.is_none() {
+            return Ok(());
+        }
+        if self.delta_presence.is_none() && !self.k_map_uses_table() {
+            return Err(SearchError::config(
+                "population_table",
+                "no criterion uses it: give `k_map` (counted in the table) or `delta_presence`",
+            ));
+        }
+        if self.recoding == Recoding::Local {
+            return Err(SearchError::config("population_table", "applies to global recoding"));
+        }
+        if self.local.as_ref().is_some_and(|l| l.suppression == LocalSuppression::Cells) {
+            return Err(SearchError::config("population_table", "applies to record suppression, not cell suppression"));
+        }
+        Ok(())
     }
 
     /// Checks the `local` section.

@@ -86,6 +86,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::SearchError;
+use super::population_table::PopulationTable;
 use crate::privacy::population::{self, UniquenessRule, DEFAULT_ITERATIONS_PER_TRY};
 use crate::privacy::risk::SizeCount;
 
@@ -128,19 +129,67 @@ pub struct PopulationUniqueness {
     pub iterations: Option<u32>,
 }
 
-/// k-map with an estimated population.
+/// k-map: every class matches at least `k` people of the population, the
+/// population's size in a class estimated (`estimator`, `significance`, with
+/// the population's size given by `population` or `sampling_fraction`) or
+/// counted in a population table (`population_table`, see
+/// [`super::population_table`]).
+///
+/// `{"k": 5}` counts in the population table when the configuration names
+/// one, else estimates with the Poisson model at 0.01. `"table": true`
+/// insists on the table (an error without one), `"table": false` estimates
+/// although a table is named. An `estimator` or a `significance` where the
+/// table is used is an error naming that field: the table gives the counts,
+/// nothing is estimated.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KMap {
     /// Every class matches at least `k` people of the population.
     pub k: u32,
-    /// The model of a class's population size (default `poisson`).
+    /// The model of a class's population size (default `poisson`; not with the table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimator: Option<CellSizeEstimator>,
+    /// The significance level (default 0.01; not with the table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub significance: Option<f64>,
+    /// Count in the population table (`true`) or estimate (`false`); by
+    /// default, the table when one is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<bool>,
+}
+
+impl KMap {
+    /// The estimator (Poisson unless given).
+    pub fn estimator(&self) -> CellSizeEstimator {
+        self.estimator.unwrap_or_default()
+    }
+
+    /// The significance level (0.01 unless given).
+    pub fn significance(&self) -> f64 {
+        self.significance.unwrap_or_else(default_significance)
+    }
+
+    /// Whether k-map counts in the population table, given whether the
+    /// configuration names one.
+    pub fn uses_table(&self, population_table: bool) -> bool {
+        self.table.unwrap_or(population_table)
+    }
+}
+
+/// δ-presence (Nergiz, Atzori & Clifton 2007; ARX `DPresence(dMin, dMax)`):
+/// for every class of the output, `δ = (rows of the file in the class) /
+/// (rows of the population table in the class)` lies in `[min, max]`; the
+/// file must be a subset of the population table (see [`super::population_table`]).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeltaPresence {
+    /// The lowest δ allowed (0 to 1, default 0).
     #[serde(default)]
-    pub estimator: CellSizeEstimator,
-    /// The significance level (default 0.01).
-    #[serde(default = "default_significance")]
-    pub significance: f64,
+    pub min: f64,
+    /// The highest δ allowed (0 to 1).
+    pub max: f64,
 }
 
 fn default_significance() -> f64 {
@@ -256,6 +305,9 @@ pub(crate) struct RiskCriteria {
     sample_uniqueness: Option<f64>,
     /// Threshold, model, population size, solver steps.
     population: Option<(f64, UniquenessRule, f64, u32)>,
+    /// The population table's criteria (k-map counted in it, δ-presence),
+    /// checked per class with k and l (see [`super::population_table`]).
+    pub(crate) population_table: Option<PopulationTable>,
 }
 
 /// Buffers of [`RiskCriteria::enforce`], kept between nodes.
@@ -424,7 +476,7 @@ impl RiskCriteria {
                 Some((p.threshold, p.model, n as f64, iterations))
             }
         };
-        Ok(RiskCriteria { average, sample_uniqueness, population })
+        Ok(RiskCriteria { average, sample_uniqueness, population, population_table: None })
     }
 
     /// Whether there is any risk criterion.

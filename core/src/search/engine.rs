@@ -21,7 +21,9 @@
 //! classes, else from the bottom node.
 
 use super::criteria::RiskScratch;
+use super::error::SearchError;
 use super::groups::{self, ClassList, DimMaps, Grouping};
+use super::population_table::Matcher;
 use super::problem::Problem;
 use crate::privacy::sensitive::ClassDistribution;
 use crate::privacy::{PrivacyError, SensitiveValues};
@@ -56,6 +58,10 @@ pub(crate) struct Solution {
     pub smallest: u32,
     /// The number of classes kept.
     pub kept_classes: usize,
+    /// With a population table: the fewest population rows a kept class
+    /// matches, and the lowest and highest δ of the kept classes (`None`
+    /// when every row is suppressed).
+    pub population: Option<(u32, f64, f64)>,
 }
 
 struct Entry {
@@ -154,6 +160,8 @@ pub(crate) struct Engine<'p, 't> {
     sensitive: SensitiveScratch,
     /// Per sensitive attribute, its values in each bottom class.
     bottom_values: Vec<BottomValues>,
+    /// The population table's classes, when there is one.
+    matcher: Option<Matcher>,
     /// Rows in the table.
     rows: usize,
     /// The most classes an anonymous node can have (see [`Engine::new`]).
@@ -164,18 +172,24 @@ pub(crate) struct Engine<'p, 't> {
 
 impl<'p, 't> Engine<'p, 't> {
     /// Groups the rows at the bottom of the lattice (`bottom` levels).
-    pub(crate) fn new(problem: &'p Problem<'t>, bottom: &[u32]) -> Result<Engine<'p, 't>, PrivacyError> {
-        let dims: Vec<DimMaps<'p>> = problem
-            .dims
-            .iter()
-            .map(|d| {
-                let h = &d.hierarchy;
-                DimMaps {
-                    maps: (0..h.height()).map(|l| h.map(l)).collect(),
-                    domains: (0..h.height()).map(|l| h.domain(l) as u64).collect(),
-                }
-            })
-            .collect();
+    pub(crate) fn new(problem: &'p Problem<'t>, bottom: &[u32]) -> Result<Engine<'p, 't>, SearchError> {
+        // With a population table, the maps cover its values too (the
+        // file's codes keep their labels).
+        let dims: Vec<DimMaps<'p>> = match problem.population_table() {
+            Some(p) => p.dims(&problem.dims),
+            None => problem
+                .dims
+                .iter()
+                .map(|d| {
+                    let h = &d.hierarchy;
+                    DimMaps {
+                        maps: (0..h.height()).map(|l| h.map(l)).collect(),
+                        domains: (0..h.height()).map(|l| h.domain(l) as u64).collect(),
+                    }
+                })
+                .collect(),
+        };
+        let matcher = problem.population_table().map(|p| Matcher::new(p, &dims, bottom)).transpose()?;
         let codes: Vec<&[u32]> = problem.dims.iter().map(|d| d.column.codes.as_slice()).collect();
         let (mut bottom, row_bottom) = groups::bottom(&dims, &codes, bottom)?;
         if problem.sensitive.is_empty() {
@@ -213,6 +227,7 @@ impl<'p, 't> Engine<'p, 't> {
             spare: Vec::new(),
             sensitive: SensitiveScratch::default(),
             bottom_values,
+            matcher,
             rows,
             class_limit,
             checked: 0,
@@ -328,7 +343,25 @@ impl<'p, 't> Engine<'p, 't> {
             self.row_bottom.iter().map(|&b| self.failing[self.of_source[b as usize] as usize]).collect();
         let smallest = list.sizes.iter().zip(&self.failing).filter(|(_, &f)| !f).map(|(&s, _)| s).min().unwrap_or(0);
         let kept_classes = self.failing.iter().filter(|&&f| !f).count();
-        Ok(Solution { row_suppressed, evaluation, smallest, kept_classes })
+        let population = match &mut self.matcher {
+            Some(m) => {
+                let matches = m.matches(&self.dims, &list);
+                let mut figures: Option<(u32, f64, f64)> = None;
+                for ((&size, &n), &f) in list.sizes.iter().zip(matches).zip(&self.failing) {
+                    if f {
+                        continue;
+                    }
+                    let delta = if n == 0 { f64::INFINITY } else { f64::from(size) / f64::from(n) };
+                    figures = Some(match figures {
+                        None => (n, delta, delta),
+                        Some((k, lo, hi)) => (k.min(n), lo.min(delta), hi.max(delta)),
+                    });
+                }
+                figures
+            }
+            None => None,
+        };
+        Ok(Solution { row_suppressed, evaluation, smallest, kept_classes, population })
     }
 
     /// Flags the failing classes of `list` in `self.failing` and scores the node.
@@ -345,7 +378,16 @@ impl<'p, 't> Engine<'p, 't> {
             }
         }
         let sizes_pass = suppressed <= p.max_suppressed;
-        if sizes_pass && !p.sensitive.is_empty() {
+        if let (true, Some(matcher), Some(population)) = (sizes_pass, &mut self.matcher, p.population_table()) {
+            let matches = matcher.matches(&self.dims, list);
+            for ((&size, &n), failed) in list.sizes.iter().zip(matches).zip(self.failing.iter_mut()) {
+                if !*failed && population.fails(size, n) {
+                    *failed = true;
+                    suppressed += u64::from(size);
+                }
+            }
+        }
+        if suppressed <= p.max_suppressed && !p.sensitive.is_empty() {
             suppressed += self.judge_sensitive(list)?;
         }
         let levels = &list.levels;

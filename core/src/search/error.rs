@@ -40,6 +40,9 @@ impl SearchError {
             SearchErrorKind::RowCount { .. } => "row_count",
             SearchErrorKind::NotGeneralisation { .. } => "not_generalisation",
             SearchErrorKind::BoundBlocks { .. } => "max_level_blocks",
+            SearchErrorKind::PopulationColumn { .. } => "population_unknown_column",
+            SearchErrorKind::PopulationNotInHierarchy { .. } => "population_not_in_hierarchy",
+            SearchErrorKind::NotInPopulation { .. } => "not_in_population",
         }
     }
 }
@@ -124,6 +127,25 @@ pub enum SearchErrorKind {
         /// (l-diversity, t-closeness) rather than k.
         sensitive: bool,
     },
+    /// The population table has no column of a quasi-identifier's name.
+    PopulationColumn {
+        /// The quasi-identifier.
+        name: String,
+    },
+    /// A value of the population table has no row in the quasi-identifier's hierarchy.
+    PopulationNotInHierarchy {
+        /// The quasi-identifier.
+        column: String,
+        /// 1-based data row of the population table.
+        row: usize,
+    },
+    /// δ-presence: the file is not a subset of the population table; this
+    /// row's combination of quasi-identifier values has more rows in the
+    /// file than in the population table.
+    NotInPopulation {
+        /// 1-based data row of the file.
+        row: usize,
+    },
 }
 
 impl fmt::Display for SearchError {
@@ -163,6 +185,19 @@ impl fmt::Display for SearchError {
                 f,
                 "column `{column}`: the output value in row {row} is neither the input value nor one of its \
                  ancestors in the hierarchy"
+            ),
+            SearchErrorKind::PopulationColumn { name } => {
+                write!(f, "the population table has no column `{name}`: it needs every quasi-identifier")
+            }
+            SearchErrorKind::PopulationNotInHierarchy { column, row } => write!(
+                f,
+                "quasi-identifier `{column}`: the value in row {row} of the population table is not in the \
+                 hierarchy"
+            ),
+            SearchErrorKind::NotInPopulation { row } => write!(
+                f,
+                "row {row}: its quasi-identifiers have more rows in the file than in the population table; \
+                 δ-presence needs the file to be a subset of the population"
             ),
             SearchErrorKind::BoundBlocks { columns, rows, needed, sensitive } => {
                 let named: Vec<String> =

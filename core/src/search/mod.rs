@@ -105,6 +105,7 @@ pub mod metric;
 mod microaggregation;
 mod optimal;
 mod output;
+pub mod population_table;
 mod problem;
 mod suppress_cells;
 pub mod utility;
@@ -115,9 +116,11 @@ pub use config::{
     AnonymiseConfig, MetricKind, QuasiIdentifier, Recoding, RecursiveCl, SearchMode, Sensitive, SuppressedRows,
     DEFAULT_K,
 };
-pub use criteria::{AverageRisk, AverageRiskBounds, CellSizeEstimator, KMap, Population, PopulationUniqueness};
+pub use criteria::{
+    AverageRisk, AverageRiskBounds, CellSizeEstimator, DeltaPresence, KMap, Population, PopulationUniqueness,
+};
 pub use error::{SearchError, SearchErrorKind};
-pub use output::{AnonymiseResult, Anonymised, MetricValue};
+pub use output::{AnonymiseResult, Anonymised, MetricValue, PopulationTableReport};
 pub use utility::{ColumnUtility, Ncp, Utility};
 pub use weighted::{anonymise_weighted, WeightedAnonymised};
 
@@ -286,10 +289,30 @@ fn run<'p, 't>(
 /// With local recoding, the choice's `levels` are the highest level of any
 /// cell, its metric the output's NCP, and `lattice_size` 0.
 pub fn search(table: &Table, config: &AnonymiseConfig, monitor: &mut dyn Monitor) -> Result<Choice, SearchError> {
+    search_in(table, None, config, monitor)
+}
+
+/// As [`search`], with the population table that `config`'s
+/// `population_table` names (see [`population_table`]).
+pub fn search_with_population(
+    table: &Table,
+    population: &Table,
+    config: &AnonymiseConfig,
+    monitor: &mut dyn Monitor,
+) -> Result<Choice, SearchError> {
+    search_in(table, Some(population), config, monitor)
+}
+
+fn search_in(
+    table: &Table,
+    population: Option<&Table>,
+    config: &AnonymiseConfig,
+    monitor: &mut dyn Monitor,
+) -> Result<Choice, SearchError> {
     let measured = config.measured();
     let (config, _) = microaggregation::split(&measured)?;
     let config = config.as_ref();
-    let problem = Problem::new(table, config)?;
+    let problem = Problem::with_population(table, config, population)?;
     if config.recoding == Recoding::Local {
         let solution = run_local(&problem, monitor)?;
         return Ok(output::local_choice(&problem, &solution));
@@ -319,13 +342,40 @@ pub fn anonymise(
     config: &AnonymiseConfig,
     monitor: &mut dyn Monitor,
 ) -> Result<Anonymised, SearchError> {
+    anonymise_in(table, None, config, monitor)
+}
+
+/// As [`anonymise`], with the population table that `config`'s
+/// `population_table` names (its columns include every quasi-identifier;
+/// see [`population_table`]). The result's `population_table` reports the
+/// output's figures against it.
+///
+/// Errors, besides [`anonymise`]'s: a quasi-identifier missing from the
+/// population table, a value of it absent from a hierarchy (column and the
+/// table's row named), and for δ-presence a file row with more rows like it
+/// in the file than in the population ([`SearchErrorKind::NotInPopulation`]).
+pub fn anonymise_with_population(
+    table: &Table,
+    population: &Table,
+    config: &AnonymiseConfig,
+    monitor: &mut dyn Monitor,
+) -> Result<Anonymised, SearchError> {
+    anonymise_in(table, Some(population), config, monitor)
+}
+
+fn anonymise_in(
+    table: &Table,
+    population: Option<&Table>,
+    config: &AnonymiseConfig,
+    monitor: &mut dyn Monitor,
+) -> Result<Anonymised, SearchError> {
     // Sensitive columns without criterion are measured (l = 1). The search
     // runs without the microaggregated quasi-identifiers; the output is made
     // with the whole configuration.
     let measured = config.measured();
     let config = measured.as_ref();
     let (reduced, _) = microaggregation::split(config)?;
-    let problem = Problem::new(table, &reduced)?;
+    let problem = Problem::with_population(table, &reduced, population)?;
     if config.recoding == Recoding::Local {
         let solution = run_local(&problem, monitor)?;
         return output::finish_local(table, config, &problem, solution);

@@ -76,6 +76,30 @@ pub struct AnonymiseResult {
     pub risk_before: RiskReport,
     /// The risk of the output, suppressed rows left out (absent if every row is suppressed).
     pub risk_after: Option<RiskReport>,
+    /// With a population table: the output's classes against it (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population_table: Option<PopulationTableReport>,
+}
+
+/// The output's classes against the population table (see
+/// [`super::population_table`]), suppressed rows left out.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PopulationTableReport {
+    /// Rows of the population table.
+    pub rows: usize,
+    /// The fewest population rows a class of the output matches (the k of
+    /// k-map it achieves; 0 if every row is suppressed).
+    pub k_map: u64,
+    /// The lowest δ (rows of the class / population rows it matches) of a
+    /// class of the output (absent if every row is suppressed).
+    pub delta_min: Option<f64>,
+    /// The highest δ of a class of the output.
+    pub delta_max: Option<f64>,
+    /// Whether these criteria are monotone (δ-presence is not with `min >
+    /// 0` or with suppression): when not, the optimal search checked every
+    /// node that could beat the best in full, and `optimal` is still a proof.
+    pub monotone: bool,
 }
 
 /// The generalised table and the result.
@@ -226,6 +250,13 @@ impl Output {
             lattice_size: choice.lattice_size,
             risk_before,
             risk_after: None,
+            population_table: problem.population_table().map(|p| PopulationTableReport {
+                rows: p.rows,
+                k_map: solution.population.map_or(0, |(k, _, _)| u64::from(k)),
+                delta_min: solution.population.map(|(_, lo, _)| lo),
+                delta_max: solution.population.map(|(_, _, hi)| hi),
+                monotone: p.monotone(problem.max_suppressed > 0),
+            }),
         };
         let (hierarchies, weights) = hierarchies_and_weights(problem);
         let removed = (remove && suppressed > 0).then_some(mask.as_slice());
@@ -316,6 +347,7 @@ impl Output {
             lattice_size: 0,
             risk_before,
             risk_after: None,
+            population_table: None,
         };
         Ok(Output {
             hierarchies,
@@ -615,6 +647,26 @@ impl Anonymised {
         config: &AnonymiseConfig,
         monitor: &mut dyn Monitor,
     ) -> Result<Anonymised, SearchError> {
+        Anonymised::from_owned_in(table, None, config, monitor)
+    }
+
+    /// [`Anonymised::from_owned`] with the population table that `config`'s
+    /// `population_table` names, as [`super::anonymise_with_population`].
+    pub fn from_owned_with_population(
+        table: Table,
+        population: &Table,
+        config: &AnonymiseConfig,
+        monitor: &mut dyn Monitor,
+    ) -> Result<Anonymised, SearchError> {
+        Anonymised::from_owned_in(table, Some(population), config, monitor)
+    }
+
+    fn from_owned_in(
+        table: Table,
+        population: Option<&Table>,
+        config: &AnonymiseConfig,
+        monitor: &mut dyn Monitor,
+    ) -> Result<Anonymised, SearchError> {
         let mut table = table;
         // Sensitive columns without criterion are measured (l = 1), as in `anonymise`.
         let measured = config.measured();
@@ -628,7 +680,7 @@ impl Anonymised {
         }
         let mut output = {
             let (reduced, _) = super::microaggregation::split(config)?;
-            let problem = Problem::new(&table, &reduced)?;
+            let problem = Problem::with_population(&table, &reduced, population)?;
             if config.recoding == Recoding::Local {
                 let solution = super::run_local(&problem, monitor)?;
                 Output::local(&table, config, &problem, solution)?

@@ -5,6 +5,7 @@ use super::config::{AnonymiseConfig, MetricKind, Recoding};
 use super::criteria::{self, RiskCriteria};
 use super::error::{SearchError, SearchErrorKind};
 use super::metric::Metric;
+use super::population_table::{self, PopulationTable};
 use crate::hierarchy::builder::{Builder, Empty};
 use crate::hierarchy::{arx, ColumnError, ColumnHierarchy};
 use crate::privacy::sensitive::ClassDistribution;
@@ -69,12 +70,33 @@ pub(crate) struct Problem<'t> {
 }
 
 impl<'t> Problem<'t> {
-    /// Checks `config` against `table` and prepares the search.
-    pub(crate) fn new(table: &'t Table, config: &AnonymiseConfig) -> Result<Problem<'t>, SearchError> {
+    /// Checks `config` against `table` and prepares the search, with the
+    /// population table that `config`'s `population_table` names (see
+    /// [`super::population_table`]).
+    pub(crate) fn with_population(
+        table: &'t Table,
+        config: &AnonymiseConfig,
+        population: Option<&Table>,
+    ) -> Result<Problem<'t>, SearchError> {
         config.check()?;
         if table.rows == 0 {
             return Err(SearchError::new(SearchErrorKind::EmptyTable));
         }
+        let pop_table = match (&config.population_table, population) {
+            (Some(_), Some(p)) => Some(p),
+            (Some(_), None) => {
+                return Err(SearchError::config(
+                    "population_table",
+                    "the population table was not given to the search (the command line reads it; a program \
+                     passes it to `anonymise_with_population`)",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(SearchError::config("population_table", "a population table was given: name it here"))
+            }
+            (None, None) => None,
+        };
+        let mut extended = Vec::new();
         let column = |name: &str| {
             table
                 .column(name)
@@ -83,8 +105,15 @@ impl<'t> Problem<'t> {
         let mut dims = Vec::with_capacity(config.quasi_identifiers.len());
         for (name, qi) in config.quasi_identifiers.iter() {
             let column = column(name)?;
+            let pop_column = pop_table.map(|p| population_table::column(p, name)).transpose()?;
             let hierarchy = if let Some(builder) = &qi.builder {
-                builder.build(column)?
+                match pop_column {
+                    // The hierarchy covers the population's values too.
+                    Some(pc) => builder
+                        .build(&population_table::union_column(column, pc))
+                        .map_err(|e| population_table::builder_error(e, table.rows))?,
+                    None => builder.build(column)?,
+                }
             } else if let Some(text) = &qi.hierarchy {
                 let delimiter = match qi.delimiter.as_deref() {
                     None => b';',
@@ -100,9 +129,18 @@ impl<'t> Problem<'t> {
             } else if qi.hierarchy_file.is_some() {
                 return Err(SearchError::new(SearchErrorKind::HierarchyFileUnavailable { column: name.to_string() }));
             } else {
-                Builder::Flat(Empty {}).build(column)?
+                match pop_column {
+                    Some(pc) => Builder::Flat(Empty {})
+                        .build(&population_table::union_column(column, pc))
+                        .map_err(|e| population_table::builder_error(e, table.rows))?,
+                    None => Builder::Flat(Empty {}).build(column)?,
+                }
             };
-            let hierarchy = ColumnHierarchy::new(column, &hierarchy)?;
+            let bound = ColumnHierarchy::new(column, &hierarchy)?;
+            if let Some(pc) = pop_column {
+                extended.push(population_table::extend(column, pc, &hierarchy, &bound)?);
+            }
+            let hierarchy = bound;
             let top = hierarchy.height() - 1;
             let min = qi.min_level.unwrap_or(0);
             let max = qi.max_level.unwrap_or(top);
@@ -136,7 +174,7 @@ impl<'t> Problem<'t> {
                 SearchError::config(path, e.to_string())
             })?),
         };
-        let risk =
+        let mut risk =
             RiskCriteria::new(config.average_risk, config.sample_uniqueness, config.population_uniqueness, population)?;
         if config.recoding == Recoding::Local && !risk.is_empty() {
             return Err(SearchError::config(
@@ -145,9 +183,9 @@ impl<'t> Problem<'t> {
             ));
         }
         let mut min_size = sensitive.iter().map(SensitiveCheck::implied_k).fold(config.k(), u32::max);
-        if let (Some(m), Some(n)) = (config.k_map, population) {
+        if let (Some(m), Some(n)) = (config.k_map.filter(|_| !config.k_map_uses_table()), population) {
             let f = table.rows as f64 / n as f64;
-            min_size = min_size.max(criteria::derived_k(m.k, m.significance, f, m.estimator, table.rows));
+            min_size = min_size.max(criteria::derived_k(m.k, m.significance(), f, m.estimator(), table.rows));
         }
         let max_suppressed = (config.suppression_limit * table.rows as f64).floor() as u64;
         let metric = {
@@ -165,6 +203,21 @@ impl<'t> Problem<'t> {
                 })
                 .collect()
         });
+        let population_table = pop_table.map(|p| {
+            let (maps, codes) = extended.into_iter().unzip();
+            PopulationTable {
+                maps,
+                codes,
+                rows: p.rows,
+                k: config.k_map.filter(|_| config.k_map_uses_table()).map(|m| m.k),
+                delta: config.delta_presence.map(|d| (d.min, d.max)),
+            }
+        });
+        if let Some(pt) = population_table.as_ref().filter(|pt| pt.delta.is_some()) {
+            let file: Vec<&[u32]> = dims.iter().map(|d| d.column.codes.as_slice()).collect();
+            pt.check_subset(&pt.dims(&dims), &file)?;
+        }
+        risk.population_table = population_table;
         Ok(Problem { dims, sensitive, min_size, risk, population, shares, max_suppressed, metric })
     }
 
@@ -185,9 +238,13 @@ impl<'t> Problem<'t> {
     ///   risk only without; population uniqueness never (proofs and a
     ///   counter-example in [`super::criteria`]). k-map with an estimator is
     ///   a class size, as k.
+    /// - k-map counted in a population table is, with or without
+    ///   suppression; δ-presence only with `min = 0` and no suppression
+    ///   (proofs in [`super::population_table`]).
     pub(crate) fn monotone(&self) -> bool {
         let suppression = self.max_suppressed > 0;
-        self.risk.monotone(suppression)
+        self.population_table().is_none_or(|p| p.monotone(suppression))
+            && self.risk.monotone(suppression)
             && (!suppression
                 || self.sensitive.iter().all(|s| s.l_entropy.is_none() && s.recursive.is_none() && s.t.is_none()))
     }
@@ -205,6 +262,11 @@ impl<'t> Problem<'t> {
             product *= 1.0 + f64::from(size) * share;
         }
         product
+    }
+
+    /// The population table and its criteria (k-map counted in it, δ-presence).
+    pub(crate) fn population_table(&self) -> Option<&PopulationTable> {
+        self.risk.population_table.as_ref()
     }
 
     /// The metric.
