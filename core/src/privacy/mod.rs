@@ -124,27 +124,7 @@ pub fn analyse(
     let histogram = risk::size_histogram(&classes);
     // invariant: there is at least one class (checked above).
     let k = classes.k().unwrap_or(1) as usize;
-    let records_at_risk = OrderedMap(
-        thresholds
-            .iter()
-            .map(|&t| (report::threshold_key(t), risk::records_at_risk(&histogram, analysed, t)))
-            .collect(),
-    );
-    let prosecutor = ProsecutorRisk {
-        highest: 1.0 / k as f64,
-        average: risk::average_risk(classes.count(), analysed),
-        records_at_risk,
-    };
-    let population = population.map(|size| {
-        population::population_risk(
-            &histogram,
-            analysed,
-            size,
-            prosecutor.highest,
-            prosecutor.average,
-            &prosecutor.records_at_risk,
-        )
-    });
+    let (prosecutor, population) = class_risks(&histogram, classes.count(), k, analysed, &thresholds, population);
 
     let mut reports = Vec::with_capacity(sensitive.len());
     let mut distributions = ClassDistributions::default();
@@ -169,6 +149,38 @@ pub fn analyse(
         sensitive: OrderedMap(reports),
         population,
     })
+}
+
+/// Prosecutor risk, and population risk when a population size is given,
+/// from the class-size histogram of `classes` classes of `analysed` rows,
+/// the smallest of `k` rows (shared by [`analyse`] and [`analyse_weighted`]).
+fn class_risks(
+    histogram: &[risk::SizeCount],
+    classes: usize,
+    k: usize,
+    analysed: usize,
+    thresholds: &[f64],
+    population: Option<u64>,
+) -> (ProsecutorRisk, Option<PopulationRisk>) {
+    let records_at_risk = OrderedMap(
+        thresholds
+            .iter()
+            .map(|&t| (report::threshold_key(t), risk::records_at_risk(histogram, analysed, t)))
+            .collect(),
+    );
+    let prosecutor =
+        ProsecutorRisk { highest: 1.0 / k as f64, average: risk::average_risk(classes, analysed), records_at_risk };
+    let population = population.map(|size| {
+        population::population_risk(
+            histogram,
+            analysed,
+            size,
+            prosecutor.highest,
+            prosecutor.average,
+            &prosecutor.records_at_risk,
+        )
+    });
+    (prosecutor, population)
 }
 
 /// The population's size, if one (or a sampling fraction) is given; both is an error.

@@ -23,10 +23,10 @@ use hashbrown::HashMap;
 
 use super::classes::{Classes, QiCodes, MAX_ROWS, SUPPRESSED};
 use super::error::{PrivacyError, PrivacyErrorKind, Role};
-use super::report::{AnalysisOptions, ClassSizes, OrderedMap, ProsecutorRisk, RiskReport};
-use super::risk::{self, SizeCount};
+use super::report::{AnalysisOptions, ClassSizes, OrderedMap, RiskReport};
+use super::risk::SizeCount;
 use super::sensitive::{ClassDistributions, SensitiveValues};
-use super::{bad, population, population_size, resolve, rows_marked, sensitive_report, thresholds, Params};
+use super::{bad, class_risks, population_size, resolve, rows_marked, sensitive_report, thresholds, Params};
 use crate::table::Table;
 
 /// Analyses `table`, whose row `i` stands for `weights[i]` identical rows, as
@@ -99,24 +99,7 @@ pub fn analyse_weighted(table: &Table, weights: &[u64], options: &AnalysisOption
     let histogram = histogram(&sizes);
     // invariant: there is at least one class (checked above).
     let k = sizes.iter().copied().min().unwrap_or(1) as usize;
-    let records_at_risk = OrderedMap(
-        thresholds
-            .iter()
-            .map(|&t| (super::report::threshold_key(t), risk::records_at_risk(&histogram, analysed, t)))
-            .collect(),
-    );
-    let prosecutor =
-        ProsecutorRisk { highest: 1.0 / k as f64, average: risk::average_risk(sizes.len(), analysed), records_at_risk };
-    let population = population.map(|size| {
-        population::population_risk(
-            &histogram,
-            analysed,
-            size,
-            prosecutor.highest,
-            prosecutor.average,
-            &prosecutor.records_at_risk,
-        )
-    });
+    let (prosecutor, population) = class_risks(&histogram, sizes.len(), k, analysed, &thresholds, population);
 
     let mut reports = Vec::with_capacity(sensitive.len());
     for (column, spec) in sensitive.iter().zip(&options.sensitive) {
