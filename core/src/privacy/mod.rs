@@ -163,10 +163,7 @@ fn class_risks(
     population: Option<u64>,
 ) -> (ProsecutorRisk, Option<PopulationRisk>) {
     let records_at_risk = OrderedMap(
-        thresholds
-            .iter()
-            .map(|&t| (report::threshold_key(t), risk::records_at_risk(histogram, analysed, t)))
-            .collect(),
+        thresholds.iter().map(|&t| (report::threshold_key(t), risk::records_at_risk(histogram, analysed, t))).collect(),
     );
     let prosecutor =
         ProsecutorRisk { highest: 1.0 / k as f64, average: risk::average_risk(classes, analysed), records_at_risk };
