@@ -600,3 +600,53 @@ fn random_tables_the_search_equals_every_node_evaluated() {
         }
     }
 }
+
+/// Adult with its eight quasi-identifiers (the population) and every 10th
+/// row (the file): the search's figures and time (`cargo test --release
+/// --test population_table -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn adult_eight_quasi_identifiers_timing() {
+    let full = adult::adult();
+    let population = Table::new(adult::ADULT_QI.iter().map(|q| full.column(q).unwrap().clone()).collect()).unwrap();
+    let file = Table::new(
+        population
+            .columns
+            .iter()
+            .map(|c| Column::from_values(&c.name, (0..population.rows).step_by(10).map(|r| c.get(r))))
+            .collect(),
+    )
+    .unwrap();
+    for extra in [
+        r#""k_map": {"k": 10}"#,
+        r#""k_map": {"k": 10}, "suppression_limit": 0.04"#,
+        r#""delta_presence": {"max": 0.2}"#,
+        r#""delta_presence": {"min": 0.05, "max": 0.15}"#,
+        r#""delta_presence": {"max": 0.2}, "suppression_limit": 0.04"#,
+    ] {
+        let text = format!(
+            r#"{{"quasi_identifiers": {{{}}}, "population_table": "adult.csv", "search": "optimal", {extra}}}"#,
+            adult::quasi_identifiers()
+        );
+        let config = AnonymiseConfig::from_json(&text).unwrap();
+        let start = std::time::Instant::now();
+        let done = anonymise_with_population(&file, &population, &config, &mut Unlimited).unwrap();
+        let r = &done.result;
+        let levels: Vec<usize> = adult::ADULT_QI.iter().map(|q| *r.levels.get(q).unwrap()).collect();
+        let p = r.population_table.as_ref().unwrap();
+        println!(
+            "{extra}: levels {levels:?}, loss {:.6}, suppressed {}, k-map {}, δ {:?} to {:?}, monotone {}, optimal {}, \
+             {} of {} nodes, {:?}",
+            r.metric.value,
+            r.suppressed,
+            p.k_map,
+            p.delta_min,
+            p.delta_max,
+            p.monotone,
+            r.optimal,
+            r.nodes_checked,
+            r.lattice_size,
+            start.elapsed()
+        );
+    }
+}

@@ -58,11 +58,12 @@
 //! population's values that the file lacks, and each level's code -> label
 //! map with their labels, so that file and population share one code space
 //! per column. The population's rows are grouped once into classes at the
-//! bottom of the lattice; at a node, the node's classes (with no rows) and
-//! those population classes are rolled up together to the node's levels
-//! (`groups::Grouping::rollup`): the node's classes come first and keep
-//! their numbers, and each one's size is then its number of matches. No row
-//! is touched after the first grouping.
+//! bottom of the lattice; a node's population classes are rolled up from a
+//! cached node below it (or the bottom), as the file's are. Then the node's
+//! classes (with no rows) and its population classes are rolled up together
+//! at the node's levels (`groups::Grouping::rollup`): the node's classes
+//! come first and keep their numbers, and each one's size is then its
+//! number of matches. No row is touched after the first grouping.
 
 use std::collections::HashMap;
 
@@ -241,10 +242,25 @@ impl PopulationTable {
     }
 }
 
+/// Most population class lists kept for roll-ups.
+const MAX_CACHED: usize = 64;
+/// The cache may hold at least this many 4-byte words (16 MiB).
+const MIN_CACHE_WORDS: usize = 1 << 22;
+
 /// The population's classes and the buffers that count a node's matches.
+///
+/// The population's classes of the nodes checked are kept (a few dozen,
+/// within a memory budget), and a node's are rolled up from the cached node
+/// below it with the fewest classes, else from the bottom, as the engine
+/// does for the file's classes.
 pub(crate) struct Matcher {
     /// The population's classes at the bottom of the lattice.
     bottom: ClassList,
+    /// Population class lists of nodes checked, each with when it was last used.
+    cache: Vec<(ClassList, u64)>,
+    cache_words: usize,
+    budget_words: usize,
+    clock: u64,
     grouping: Grouping,
     joint: ClassList,
     out: ClassList,
@@ -261,8 +277,13 @@ impl Matcher {
         let codes: Vec<&[u32]> = population.codes.iter().map(Vec::as_slice).collect();
         let (mut bottom, _) = groups::bottom(dims, &codes, levels)?;
         bottom.of_bottom = None;
+        let budget_words = MIN_CACHE_WORDS.max(bottom.words());
         Ok(Matcher {
             bottom,
+            cache: Vec::new(),
+            cache_words: 0,
+            budget_words,
+            clock: 0,
             grouping: Grouping::default(),
             joint: ClassList::default(),
             out: ClassList::default(),
@@ -270,18 +291,63 @@ impl Matcher {
         })
     }
 
+    /// The population's classes at `levels` (rolled up from the smallest
+    /// cached node below, kept in the cache), as an index into the cache,
+    /// or `None` for the bottom itself.
+    fn population_at(&mut self, dims: &[DimMaps<'_>], levels: &[u32]) -> Option<usize> {
+        self.clock += 1;
+        if self.bottom.levels == levels {
+            return None;
+        }
+        let below = |l: &ClassList| l.levels.iter().zip(levels).all(|(a, b)| a <= b);
+        let mut best: Option<usize> = None;
+        for (i, (list, _)) in self.cache.iter().enumerate() {
+            if below(list) && best.is_none_or(|b| list.len() < self.cache[b].0.len()) {
+                best = Some(i);
+            }
+        }
+        if let Some(i) = best.filter(|&i| self.cache[i].0.levels == levels) {
+            self.cache[i].1 = self.clock;
+            return Some(i);
+        }
+        let mut out = ClassList::default();
+        let source = match best {
+            Some(i) => {
+                self.cache[i].1 = self.clock;
+                &self.cache[i].0
+            }
+            None => &self.bottom,
+        };
+        self.grouping.rollup(dims, source, levels, &mut out, &mut self.of_joint, usize::MAX);
+        let words = out.words();
+        while !self.cache.is_empty() && (self.cache.len() >= MAX_CACHED || self.cache_words + words > self.budget_words)
+        {
+            let oldest = (0..self.cache.len()).min_by_key(|&i| self.cache[i].1).unwrap_or(0);
+            let (gone, _) = self.cache.swap_remove(oldest);
+            self.cache_words -= gone.words();
+        }
+        self.cache_words += words;
+        self.cache.push((out, self.clock));
+        Some(self.cache.len() - 1)
+    }
+
     /// Each class of `list` (a node's classes), its number of matching
     /// population rows, in class order.
     pub(crate) fn matches(&mut self, dims: &[DimMaps<'_>], list: &ClassList) -> &[u32] {
+        let at = self.population_at(dims, &list.levels);
+        let population = match at {
+            Some(i) => &self.cache[i].0,
+            None => &self.bottom,
+        };
         let j = &mut self.joint;
         j.levels.clear();
         j.levels.extend_from_slice(&list.levels);
         j.reps.clear();
         j.reps.extend_from_slice(&list.reps);
-        j.reps.extend_from_slice(&self.bottom.reps);
+        j.reps.extend_from_slice(&population.reps);
         j.sizes.clear();
         j.sizes.resize(list.len(), 0);
-        j.sizes.extend_from_slice(&self.bottom.sizes);
+        j.sizes.extend_from_slice(&population.sizes);
         j.of_bottom = None;
         // The node's classes are distinct at its levels, so they are the
         // first classes of the roll-up, in order.
