@@ -1,6 +1,7 @@
 //! Risk-based criteria of the search: average re-identification risk,
 //! sample uniqueness, population uniqueness, and k-map with an estimated
-//! population, as ARX 3.9.2 defines them.
+//! population, as ARX 3.9.2 defines them. k-map counted in a table of the
+//! population and δ-presence are in [`super::population_table`].
 //!
 //! # The configuration
 //! ```json
