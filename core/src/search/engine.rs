@@ -33,7 +33,8 @@ use crate::privacy::{PrivacyError, SensitiveValues};
 pub(crate) struct Evaluation {
     /// The criteria hold with at most `max_suppressed` rows suppressed.
     pub anonymous: bool,
-    /// The classes too small to meet the criteria hold at most
+    /// The classes too small to meet the criteria, or failing the monotone
+    /// part of the population table's criteria, hold at most
     /// `max_suppressed` rows (necessary for `anonymous`, and monotone).
     pub sizes_pass: bool,
     /// Rows in failing classes (for a non-anonymous node, possibly only those
@@ -309,21 +310,36 @@ impl<'p, 't> Engine<'p, 't> {
     }
 
     /// Whether the class-size part of anonymity holds at `levels` (the rows
-    /// of classes smaller than `min_size` are at most the limit), without
+    /// of classes smaller than `min_size`, or failing the monotone part of
+    /// the population table's criteria, are at most the limit), without
     /// checking the other criteria: what the optimal search tags when
     /// anonymity is not monotone.
     pub(crate) fn sizes_pass(&mut self, levels: &[u32]) -> bool {
         self.checked += 1;
         let Some(list) = self.classes(levels, self.class_limit) else { return false };
-        let min_size = self.problem.min_size;
-        let small: u64 = list.sizes.iter().filter(|&&s| s < min_size).map(|&s| u64::from(s)).sum();
+        let p = self.problem;
+        let min_size = p.min_size;
+        let mut small: u64 = list.sizes.iter().filter(|&&s| s < min_size).map(|&s| u64::from(s)).sum();
+        if let (true, Some(matcher), Some(population)) =
+            (small <= p.max_suppressed, &mut self.matcher, p.population_table())
+        {
+            let suppression = p.max_suppressed > 0;
+            let matches = matcher.matches(&self.dims, &list);
+            for (&size, &n) in list.sizes.iter().zip(matches) {
+                if size >= min_size && population.fails_monotone_part(size, n, suppression) {
+                    small += u64::from(size);
+                }
+            }
+        }
         self.remember(list);
-        small <= self.problem.max_suppressed
+        small <= p.max_suppressed
     }
 
-    /// Whether every node passes the class-size part (no class is too small).
+    /// Whether every node passes the class-size part (no class is too
+    /// small, and the population table's criteria have no monotone part).
     pub(crate) fn sizes_always_pass(&self) -> bool {
-        self.problem.min_size <= 1
+        let p = self.problem;
+        p.min_size <= 1 && p.population_table().is_none_or(|t| !t.has_monotone_part(p.max_suppressed > 0))
     }
 
     /// The metric of an anonymous node that suppresses nothing, when the
@@ -377,15 +393,26 @@ impl<'p, 't> Engine<'p, 't> {
                 suppressed += u64::from(size);
             }
         }
-        let sizes_pass = suppressed <= p.max_suppressed;
+        let mut sizes_pass = suppressed <= p.max_suppressed;
         if let (true, Some(matcher), Some(population)) = (sizes_pass, &mut self.matcher, p.population_table()) {
+            // The monotone part of the population's criteria joins the
+            // class-size part (as in `sizes_pass`), then every criterion.
+            let suppression = p.max_suppressed > 0;
             let matches = matcher.matches(&self.dims, list);
+            let mut monotone_part = suppressed;
             for ((&size, &n), failed) in list.sizes.iter().zip(matches).zip(self.failing.iter_mut()) {
-                if !*failed && population.fails(size, n) {
+                if *failed {
+                    continue;
+                }
+                if population.fails_monotone_part(size, n, suppression) {
+                    monotone_part += u64::from(size);
+                }
+                if population.fails(size, n) {
                     *failed = true;
                     suppressed += u64::from(size);
                 }
             }
+            sizes_pass = monotone_part <= p.max_suppressed;
         }
         if suppressed <= p.max_suppressed && !p.sensitive.is_empty() {
             suppressed += self.judge_sensitive(list)?;

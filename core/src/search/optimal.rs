@@ -13,7 +13,9 @@
 //! 3. The search tags a *monotone property* `P` of nodes, necessary for
 //!    anonymity: anonymity itself when it is monotone
 //!    (`Problem::monotone`), else its class-size part (the rows of classes
-//!    too small for `k` or for the l-diversity criteria are at most the
+//!    too small for `k` or for the l-diversity criteria, or failing the
+//!    monotone part of a population table's criteria, k-map and without
+//!    suppression δ's upper bound (`population_table`), are at most the
 //!    suppression limit), which is monotone whatever the other criteria. A
 //!    node found with `P` gives `P` to every node above it; one found without
 //!    `P` takes it from every node below it.

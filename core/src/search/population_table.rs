@@ -196,6 +196,25 @@ impl PopulationTable {
         self.delta.is_none_or(|(min, _)| min == 0.0 && !suppression)
     }
 
+    /// Whether a class fails the *monotone part* of the criteria: k-map,
+    /// and without suppression `δ > max`. The rows of the classes that fail
+    /// it never grow up the lattice (with suppression: a merged class that
+    /// matches fewer than `k` is made of parts that all did; without: a
+    /// merged class with `δ > max` has a part with rows and `δ > max`, its
+    /// `δ` being at most its parts' largest), and a node whose failing rows
+    /// pass the limit is not anonymous: the optimal search prunes on it
+    /// when the criteria are not monotone (see `optimal`).
+    pub(crate) fn fails_monotone_part(&self, size: u32, matches: u32, suppression: bool) -> bool {
+        self.k.is_some_and(|k| matches < k)
+            || (!suppression
+                && self.delta.is_some_and(|(_, max)| matches == 0 || f64::from(size) / f64::from(matches) > max))
+    }
+
+    /// Whether the monotone part can fail at all.
+    pub(crate) fn has_monotone_part(&self, suppression: bool) -> bool {
+        self.k.is_some() || (!suppression && self.delta.is_some())
+    }
+
     /// Whether a class of `size` rows matching `matches` population rows fails.
     pub(crate) fn fails(&self, size: u32, matches: u32) -> bool {
         if self.k.is_some_and(|k| matches < k) {
