@@ -16,6 +16,10 @@
 //! - [`criteria`]: the risk targets (average risk, sample and population
 //!   uniqueness) and k-map with an estimated population, as ARX defines
 //!   them; which of them are monotone, and why.
+//! - [`population_table`]: k-map counted in a table of the population and
+//!   δ-presence ([`anonymise_with_population`]): the population's values
+//!   coded in the file's code space, its classes rolled up with each
+//!   node's; when they are monotone, and what the search prunes on when not.
 //! - `problem`: the configuration applied to a table: hierarchies read or
 //!   built ([`crate::hierarchy`]) and checked against their columns, criteria,
 //!   metric tables.
