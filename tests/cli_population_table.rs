@@ -203,3 +203,33 @@ fn analyse_reports_the_population_matches() {
     let line = failure(&out);
     assert!(line.contains("pop.csv") && line.contains("no column `sex`"), "{line}");
 }
+
+#[test]
+fn a_policy_s_anonymise_section_names_the_table_beside_it() {
+    let dir = tmpdir("policy");
+    setup(&dir, "", &std::fs::read_to_string(fixture("population.csv")).unwrap());
+    let policy = r#"{"version": 1, "default": "keep", "columns": {},
+        "anonymise": {"quasi_identifiers": {"age": {"hierarchy_file": "hierarchy_age.csv"},
+                                            "sex": {"hierarchy_file": "hierarchy_sex.csv"}},
+                      "population_table": "population.csv", "k_map": {"k": 9}, "metric": "precision"}}"#;
+    std::fs::write(dir.join("policy.json"), policy).unwrap();
+    let (out_csv, report_json) = (dir.join("out.csv"), dir.join("report.json"));
+    let out = masque(
+        &dir,
+        &[
+            "anonymise",
+            &fixture("sample.csv"),
+            "--config",
+            "policy.json",
+            "-o",
+            out_csv.to_str().unwrap(),
+            "--report",
+            report_json.to_str().unwrap(),
+        ],
+    );
+    ok(&out);
+    // k = 9: (2, 0), sex only, matching 16 and 14 (tests/population_table.rs).
+    let r = report(&report_json);
+    assert_eq!((r["levels"]["age"].as_u64(), r["levels"]["sex"].as_u64()), (Some(2), Some(0)));
+    assert_eq!(r["population_table"]["k_map"].as_u64(), Some(14));
+}
