@@ -48,10 +48,15 @@
 //!   gives `δ = 0.2`, below `min = 0.5`. With suppression it is not either:
 //!   `{1, 1}` (`δ = 1`, suppressed, 1 row) and `{5, 10}` (`δ = 0.5`) at `max
 //!   = 0.5` merge into `{6, 11}`, `δ = 0.545`, which suppresses 6 rows. (ARX
-//!   declares `DPresence` not monotone.) When not monotone, the optimal
-//!   search prunes on the class-size part only and checks every other node
-//!   that could beat the best in full (see [`super::criteria`]), so
-//!   `optimal: true` remains a proof.
+//!   3.9.2's `DPresence` declares itself not monotone under generalisation,
+//!   `ImplicitPrivacyCriterion(false, true)`.)
+//!
+//! When they are not monotone, the optimal search prunes only on a
+//! monotone part that anonymity needs: the class-size part (`k`, the
+//! l-diversity sizes) with k-map, and without suppression `δ <= max` (see
+//! `PopulationTable::fails_monotone_part`); every other node that could
+//! beat the best is checked in full, so `optimal: true` remains a proof. The
+//! result's `population_table.monotone` says which case it was.
 //!
 //! # How the matches are counted
 //! Each quasi-identifier's dictionary codes are extended with the
