@@ -109,6 +109,32 @@ impl ColumnHierarchy {
         })
     }
 
+    /// The same hierarchy bound to other rows of the same column (`codes`,
+    /// codes of the same dictionary): only the rows per label change.
+    pub(crate) fn for_codes(&self, codes: &[u32]) -> ColumnHierarchy {
+        let mut counts_of_code = vec![0u64; self.maps.first().map_or(0, Vec::len)];
+        for &c in codes {
+            if let Some(n) = counts_of_code.get_mut(c as usize) {
+                *n += 1;
+            }
+        }
+        let label_counts = self
+            .maps
+            .iter()
+            .zip(&self.labels)
+            .map(|(map, labels)| {
+                let mut counts = vec![0u64; labels.len()];
+                for (code, &n) in counts_of_code.iter().enumerate() {
+                    if n > 0 {
+                        counts[map[code] as usize] += n;
+                    }
+                }
+                counts
+            })
+            .collect();
+        ColumnHierarchy { label_counts, ..self.clone() }
+    }
+
     /// The column's name.
     pub fn column(&self) -> &str {
         &self.column

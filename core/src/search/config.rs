@@ -292,6 +292,37 @@ pub struct LocalConfig {
     /// of the last listed, are blanked first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub importance: Vec<String>,
+    /// How local recoding (`"recoding": "local"`) finds each row's levels
+    /// (default [`LocalMethod::Partition`], which kept more information on
+    /// the data measured; see `search::iterative`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<LocalMethod>,
+}
+
+/// The algorithm of local recoding.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocalMethod {
+    /// Top-down specialisation of hierarchy nodes, Mondrian-style, with
+    /// k-member clustering of small partitions (`search::local`).
+    #[default]
+    Partition,
+    /// ARX's iterative local recoding: the global optimum with suppression,
+    /// then the suppressed rows anonymised again on their own, the
+    /// generalisation / suppression factor raised when nothing changes
+    /// (`search::iterative`).
+    Iterative,
+}
+
+impl LocalMethod {
+    /// The name used in configurations.
+    pub fn name(self) -> &'static str {
+        match self {
+            LocalMethod::Partition => "partition",
+            LocalMethod::Iterative => "iterative",
+        }
+    }
 }
 
 /// What suppression blanks.
@@ -580,6 +611,9 @@ impl AnonymiseConfig {
                 "local.suppression",
                 "cell suppression supports k, k_map, l-diversity and t-closeness, not risk targets",
             ));
+        }
+        if local.method.is_some() && self.recoding != Recoding::Local {
+            return Err(SearchError::config("local.method", "applies to local recoding (`\"recoding\": \"local\"`)"));
         }
         if local.suppression == LocalSuppression::Cells && self.recoding == Recoding::Local {
             return Err(SearchError::config(

@@ -223,6 +223,38 @@ impl Metric {
         self
     }
 
+    /// Loss with ARX's generalisation / suppression factor `gs` in `[0, 1]`
+    /// (`MetricMDNMLoss(gsFactor)`; 0.5, the default, is the metric above):
+    /// a kept row costs `gFactor · share`, a suppressed row
+    /// `share + sFactor · (1 − share)`, with `sFactor = min(1, 2 gs)` and
+    /// `gFactor = min(1, 2 − 2 gs)`; the raw loss of the ungeneralised data
+    /// becomes `gFactor · n / |H_d|`. Below 0.5 suppression costs less than
+    /// generalisation would, above it more. Other metrics are unchanged.
+    /// The bound (generalisation alone) stays a bound: suppressing a row
+    /// never costs less than keeping it (`share + sFactor (1 − share) ≥ gFactor · share`).
+    pub(crate) fn with_gs_factor(mut self, gs: f64) -> Metric {
+        if self.kind != MetricKind::Loss {
+            return self;
+        }
+        let gs = gs.clamp(0.0, 1.0);
+        let s_factor = if gs < 0.5 { 2.0 * gs } else { 1.0 };
+        let g_factor = if gs <= 0.5 { 1.0 } else { 1.0 - 2.0 * (gs - 0.5) };
+        for table in &mut self.dims {
+            for raw in &mut table.generalised {
+                *raw *= g_factor;
+            }
+            // The table holds `1 − share` (the extra cost of a suppressed row at factor 0.5).
+            for level in &mut table.suppressed {
+                for extra in level.iter_mut() {
+                    let share = 1.0 - *extra;
+                    *extra = share + s_factor * (1.0 - share) - g_factor * share;
+                }
+            }
+            table.normalise.0 *= g_factor;
+        }
+        self
+    }
+
     /// The weight of quasi-identifier `d` over the largest weight (1 when unweighted).
     pub(crate) fn weight(&self, d: usize) -> f64 {
         self.weights.as_ref().and_then(|w| w.get(d).copied()).unwrap_or(1.0)

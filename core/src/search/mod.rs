@@ -103,6 +103,7 @@ mod engine;
 mod error;
 mod groups;
 mod heuristic;
+mod iterative;
 mod lattice;
 mod local;
 pub mod metric;
@@ -115,7 +116,7 @@ mod suppress_cells;
 pub mod utility;
 mod weighted;
 
-pub use config::{AggregateFunction, LocalConfig, LocalSuppression, Microaggregation};
+pub use config::{AggregateFunction, LocalConfig, LocalMethod, LocalSuppression, Microaggregation};
 pub use config::{
     AnonymiseConfig, MetricKind, QuasiIdentifier, Recoding, RecursiveCl, SearchMode, Sensitive, SuppressedRows,
     DEFAULT_K,
@@ -318,7 +319,7 @@ fn search_in(
     let config = config.as_ref();
     let problem = Problem::with_population(table, config, population)?;
     if config.recoding == Recoding::Local {
-        let solution = run_local(&problem, monitor)?;
+        let solution = run_local(&problem, config, monitor)?;
         return Ok(output::local_choice(&problem, &solution));
     }
     run(&problem, config, monitor).map(|(_, choice, _)| choice)
@@ -327,9 +328,20 @@ fn search_in(
 /// Runs local recoding on a prepared problem (the monitor is told every few
 /// hundred partitions, `nodes_checked` counting them, and may stop it: the
 /// partitions made so far are then final).
-fn run_local(problem: &Problem<'_>, monitor: &mut dyn Monitor) -> Result<local::LocalSolution, SearchError> {
-    let mut control = Control { monitor, max_nodes: None, lattice_size: 0, stopped: false };
-    local::recode(problem, &mut control)
+///
+/// `config` (the one the problem was made from) says the method.
+fn run_local(
+    problem: &Problem<'_>,
+    config: &AnonymiseConfig,
+    monitor: &mut dyn Monitor,
+) -> Result<local::LocalSolution, SearchError> {
+    match config.local.as_ref().and_then(|l| l.method).unwrap_or_default() {
+        LocalMethod::Partition => {
+            let mut control = Control { monitor, max_nodes: None, lattice_size: 0, stopped: false };
+            local::recode(problem, &mut control)
+        }
+        LocalMethod::Iterative => iterative::recode(problem, config, monitor),
+    }
 }
 
 /// Anonymises `table` as `config` says.
@@ -381,7 +393,7 @@ fn anonymise_in(
     let (reduced, _) = microaggregation::split(config)?;
     let problem = Problem::with_population(table, &reduced, population)?;
     if config.recoding == Recoding::Local {
-        let solution = run_local(&problem, monitor)?;
+        let solution = run_local(&problem, &reduced, monitor)?;
         return output::finish_local(table, config, &problem, solution);
     }
     let (found, choice, mut engine) = run(&problem, &reduced, monitor)?;

@@ -682,7 +682,7 @@ impl Anonymised {
             let (reduced, _) = super::microaggregation::split(config)?;
             let problem = Problem::with_population(&table, &reduced, population)?;
             if config.recoding == Recoding::Local {
-                let solution = super::run_local(&problem, monitor)?;
+                let solution = super::run_local(&problem, &reduced, monitor)?;
                 Output::local(&table, config, &problem, solution)?
             } else {
                 let (found, choice, mut engine) = super::run(&problem, &reduced, monitor)?;
