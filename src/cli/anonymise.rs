@@ -16,14 +16,16 @@ pub struct AnonymiseArgs {
     /// The CSV/TSV file or workbook.
     file: PathBuf,
     /// The configuration (JSON: quasi_identifiers, sensitive, k, suppression_limit, metric, ...),
-    /// or a policy file with an `anonymise` section.
+    /// or a policy file with an `anonymise` section. A `population_table` it names (k-map
+    /// counted in it, delta_presence) is read beside it, with the input's reading options.
     #[arg(long, value_name = "C.json")]
     config: PathBuf,
     /// Where to write the generalised file.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: PathBuf,
     /// Also write the report (JSON: levels, suppressed, classes, k, metric,
-    /// optimal, nodes_checked, risk before and after; no values).
+    /// optimal, nodes_checked, risk before and after, and with a population
+    /// table its k-map and δ figures; no values).
     #[arg(long, value_name = "R.json")]
     report: Option<PathBuf>,
     /// Stop the search after this many seconds (overrides the configuration's
