@@ -131,3 +131,22 @@ fn bounds_that_block_leave_with_their_code_and_data() {
     let message = get(&err, "message").as_string().unwrap();
     assert!(message.contains("max_level"), "{message}");
 }
+
+#[wasm_bindgen_test]
+fn a_configuration_refused_names_its_field() {
+    // Local recoding refuses risk targets: the page says so from `path`.
+    let refused = request(|s| {
+        s["recoding"] = "local".into();
+        s["sample_uniqueness"] = 0.01.into();
+    });
+    let err = masque::wasm::clean(COHORT, refused, JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("bad_config"));
+    assert_eq!(get(&err, "path").as_string().as_deref(), Some("recoding"));
+    // The same settings with global recoding are not refused.
+    let global = request(|s| {
+        s["sample_uniqueness"] = 0.01.into();
+    });
+    if let Err(err) = masque::wasm::clean(COHORT, global, JsValue::UNDEFINED) {
+        assert_ne!(get(&err, "code").as_string().as_deref(), Some("bad_config"));
+    }
+}

@@ -80,13 +80,18 @@ pub(crate) fn set(object: &js_sys::Object, name: &str, value: &JsValue) -> Resul
 /// anonymisation (`max_level_blocks`), the data a page words it from:
 /// `columns` (`[name, max_level]` pairs, in configuration order), `rows` (the
 /// smallest failing group's), `needed` (the rows a group needs) and `sensitive`
-/// (the group fails l / t rather than k). Names are the configuration's, never a value.
+/// (the group fails l / t rather than k); for a configuration the search
+/// refuses (`bad_config`), `path`, the field it names (`recoding` when local
+/// recoding is given a risk target). Names are the configuration's, never a value.
 pub(crate) fn search_error(e: &SearchError) -> JsValue {
     let error = js_sys::Error::new(&e.to_string());
     let field = |name: &str, value: JsValue| {
         let _ = js_sys::Reflect::set(&error, &JsValue::from_str(name), &value);
     };
     field("code", JsValue::from_str(e.code()));
+    if let SearchErrorKind::Config { path, .. } = e.kind() {
+        field("path", JsValue::from_str(path));
+    }
     if let SearchErrorKind::BoundBlocks { columns, rows, needed, sensitive } = e.kind() {
         let list = js_sys::Array::new();
         for (name, level) in columns {
