@@ -5,11 +5,12 @@
 // and the state is the session's (store.js): this module changes it and
 // re-renders from it.
 
-import { ErrorCode, Kind } from './protocol.js';
+import { ErrorCode, Kind, TAKE_OVER_BYTES } from './protocol.js';
 import { translator } from './i18n.js';
 import {
-  DEFAULT_K, DEFAULT_PRIVACY, DEFAULT_SUPPRESSION, columnsFromSuggestions, hasRiskTarget, loadPolicy, measuredConfig, problemsOf, savedPolicyOf, sensitiveOf,
+  DEFAULT_K, DEFAULT_PRIVACY, DEFAULT_SUPPRESSION, KMAP_SIGNIFICANCE, columnsFromSuggestions, hasRiskTarget, loadPolicy, measuredConfig, problemsOf, savedPolicyOf, sensitiveOf,
 } from './policy.js';
+import { METHODS, compareSection, comparisonOf } from './compare.js';
 import { columnTable, planItems } from './columns.js';
 import { virtualGrid } from './preview.js';
 import { reportHtml, reportOf } from './report.js';
@@ -58,6 +59,8 @@ export function startFlow({ client, store }) {
     populationWhole: /** @type {HTMLInputElement} */ ($('population-whole')), populationFrance: /** @type {HTMLInputElement} */ ($('population-france')),
     populationNumber: /** @type {HTMLInputElement} */ ($('population-number')), populationSize: /** @type {HTMLInputElement} */ ($('population-size')),
     targetUniqueness: /** @type {HTMLInputElement} */ ($('target-uniqueness')), targetAverage: /** @type {HTMLInputElement} */ ($('target-average')),
+    targetSample: /** @type {HTMLInputElement} */ ($('target-sample')), targetKmap: /** @type {HTMLInputElement} */ ($('target-kmap')),
+    targetKmapEstimator: /** @type {HTMLSelectElement} */ ($('target-kmap-estimator')), targetKmapEstimatorHelp: $('target-kmap-estimator-help'),
     targetRecoding: $('target-recoding'),
     keyGenerate: /** @type {HTMLButtonElement} */ ($('key-generate')), keyFile: /** @type {HTMLInputElement} */ ($('key-file')),
     keyExport: /** @type {HTMLButtonElement} */ ($('key-export')), passphrase: /** @type {HTMLInputElement} */ ($('passphrase')),
@@ -93,11 +96,15 @@ export function startFlow({ client, store }) {
       suppressedRows: ui.suppressedRows.value,
       l: num(ui.l),
       t: num(ui.t),
-      recoding: ui.recoding.value === 'global' ? 'global' : 'local',
+      // `compare`: both recodings run, side by side in the result (the saved config says local).
+      recoding: ui.recoding.value === 'global' ? 'global' : ui.recoding.value === 'local' ? 'local' : 'compare',
       // What the file is a sample of: a typed size is checked before the run (problemsOf).
       population: ui.populationFrance.checked ? /** @type {const} */ ('france') : ui.populationNumber.checked ? (num(ui.populationSize) ?? NaN) : null,
       uniqueness: num(ui.targetUniqueness),
       average: num(ui.targetAverage),
+      sampleUniqueness: num(ui.targetSample),
+      kmap: num(ui.targetKmap),
+      kmapEstimator: ui.targetKmapEstimator.value,
     };
   }
 
@@ -113,6 +120,9 @@ export function startFlow({ client, store }) {
     ui.populationSize.value = typeof population === 'number' ? String(population) : '';
     ui.targetUniqueness.value = p.uniqueness ? String(p.uniqueness) : '';
     ui.targetAverage.value = p.average ? String(p.average) : '';
+    ui.targetSample.value = p.sampleUniqueness ? String(p.sampleUniqueness) : '';
+    ui.targetKmap.value = p.kmap ? String(p.kmap) : '';
+    ui.targetKmapEstimator.value = p.kmapEstimator === 'zero_truncated_poisson' ? 'zero_truncated_poisson' : 'poisson';
   }
 
   /**
@@ -189,7 +199,7 @@ export function startFlow({ client, store }) {
     if (!inspection) return;
     ui.k.value = String(DEFAULT_K);
     ui.suppression.value = String(DEFAULT_SUPPRESSION);
-    ui.recoding.value = DEFAULT_PRIVACY.recoding ?? 'local';
+    ui.recoding.value = DEFAULT_PRIVACY.recoding ?? 'compare';
     showPopulation(DEFAULT_PRIVACY);
     changed({ columns: columnsFromSuggestions(inspection), notice: t()('setup.accepted') });
   });
@@ -224,7 +234,8 @@ export function startFlow({ client, store }) {
     }
   });
   for (const input of [ui.k, ui.suppression, ui.suppressedRows, ui.recoding, ui.l, ui.t, ui.encoding,
-    ui.populationWhole, ui.populationFrance, ui.populationNumber, ui.populationSize, ui.targetUniqueness, ui.targetAverage]) input.addEventListener('change', () => changed());
+    ui.populationWhole, ui.populationFrance, ui.populationNumber, ui.populationSize, ui.targetUniqueness, ui.targetAverage,
+    ui.targetSample, ui.targetKmap, ui.targetKmapEstimator]) input.addEventListener('change', () => changed());
   // Typing a size chooses "a population of N people".
   ui.populationSize.addEventListener('input', () => { if (!ui.populationNumber.checked) { ui.populationNumber.checked = true; changed(); } });
 
@@ -260,40 +271,93 @@ export function startFlow({ client, store }) {
     const controller = new AbortController();
     const { source: file, token } = s;
     running = { controller, token };
-    // The policy offered for download after the run holds the anonymisation too.
-    const saved = savedPolicyOf(s.columns, p, { utf8: ui.encoding.value === 'utf8' });
-    const { anonymise: config = null, ...policy } = saved;
     const roles = Object.fromEntries(s.columns.map((c) => [c.name, c.role]));
-    /** @type {import('./protocol.js').CleanRequest} */
-    // Every sensitive column is measured (its l-diversity in the report), required or not.
-    const request = { policy, key: s.key, anonymise: measuredConfig(config, sensitiveOf(s.columns)), read: s.readOptions, utf8: ui.encoding.value === 'utf8', preview_rows: 50 };
+    const utf8 = ui.encoding.value === 'utf8';
+    /**
+     * The request of one recoding (`recoding` null: as the settings say), and the policy saved with its outcome.
+     * @param {'global' | 'local' | null} recoding
+     */
+    const requestOf = (recoding) => {
+      // The policy offered for download after the run holds the anonymisation too.
+      const saved = savedPolicyOf(s.columns, recoding ? { ...p, recoding } : p, { utf8 });
+      const { anonymise: written = null, ...policy } = saved;
+      // Local recoding is asked even with a risk target: the engine's refusal is the reason shown.
+      const config = written && recoding === 'local' ? { ...written, recoding: 'local' } : written;
+      /** @type {import('./protocol.js').CleanRequest} */
+      // Every sensitive column is measured (its l-diversity in the report), required or not.
+      const request = { policy, key: s.key, anonymise: measuredConfig(config, sensitiveOf(s.columns)), read: s.readOptions, utf8, preview_rows: 50 };
+      return { saved: config === written ? saved : { ...saved, anonymise: config ?? undefined }, config, request };
+    };
+    // Both recodings side by side unless one is chosen, or the file is too large to clean twice.
+    const wanted = p.recoding === 'compare' && savedPolicyOf(s.columns, p).anonymise;
+    const compare = Boolean(wanted) && file.size < TAKE_OVER_BYTES;
     const started = performance.now();
-    store.update({ outcome: null, run: 'running', step: 'reading', nodes: null, runError: null, started });
+    store.update({ outcome: null, run: 'running', step: 'reading', nodes: null, method: null, runError: null, started });
+    const onProgress = (/** @type {import('./protocol.js').CleanProgress} */ progress) => store.update({
+      step: progress.phase,
+      ...(progress.method ? { method: { method: progress.method, index: progress.index ?? 0 } } : {}),
+      ...(progress.lattice_size ? { nodes: { checked: progress.nodes_checked ?? 0, size: progress.lattice_size } } : {}),
+      // A new method's run starts its own search.
+      ...(progress.method && progress.method !== get().method?.method ? { nodes: null } : {}),
+    });
     try {
-      const done = await client.request(Kind.CLEAN, { file, token, request }, {
-        signal: controller.signal,
-        onProgress: (progress) => store.update({
-          step: progress.phase,
-          ...(progress.lattice_size ? { nodes: { checked: progress.nodes_checked, size: progress.lattice_size } } : {}),
-        }),
-      });
       // The SHA-256 of the input and of the cleaned file, read by chunks in the worker.
       const digest = (/** @type {Blob} */ blob) => client.request(Kind.DIGEST, { file: blob }, {
-        signal: controller.signal, onProgress: () => { if (get().step !== 'digest') store.update({ step: 'digest' }); },
+        signal: controller.signal, onProgress: () => { if (get().step !== 'digest') store.update({ step: 'digest', method: null }); },
       }).then((d) => d.sha256);
-      const digests = { input: await digest(file), output: await digest(done.output) };
-      const seconds = (performance.now() - started) / 1000;
-      /** @type {Outcome} */
-      const outcome = { ...done, policy: saved, config, seconds, file: { name: file.name }, finishedAt: Date.now() };
-      reportInputs.set(outcome, { digests, roles, size: file.size });
-      store.update({ run: 'done', step: null, outcome, view: 'result' });
+      /** @type {Record<string, Outcome>} */
+      const outcomes = {};
+      let current;
+      if (compare) {
+        const each = { global: requestOf('global'), local: requestOf('local') };
+        const runs = await client.request(Kind.COMPARE, { file, token, requests: { global: each.global.request, local: each.local.request } }, { signal: controller.signal, onProgress });
+        const input = await digest(file);
+        const seconds = (performance.now() - started) / 1000;
+        const first = comparisonOf(runs);
+        for (const method of METHODS) {
+          const done = runs[method].done;
+          if (!done) continue;
+          /** @type {Outcome} */
+          const outcome = {
+            ...done, policy: each[method].saved, config: each[method].config, seconds, file: { name: file.name }, finishedAt: Date.now(),
+            comparison: { ...first, chosen: method },
+          };
+          reportInputs.set(outcome, { digests: { input, output: await digest(done.output) }, roles, size: file.size });
+          outcomes[method] = outcome;
+        }
+        current = outcomes[first.chosen];
+      } else {
+        const { saved, config, request } = requestOf(null);
+        const done = await client.request(Kind.CLEAN, { file, token, request }, { signal: controller.signal, onProgress });
+        const digests = { input: await digest(file), output: await digest(done.output) };
+        const seconds = (performance.now() - started) / 1000;
+        /** @type {Outcome} */
+        const outcome = { ...done, policy: saved, config, seconds, file: { name: file.name }, finishedAt: Date.now(), comparison: null, compareSkipped: Boolean(wanted) };
+        reportInputs.set(outcome, { digests, roles, size: file.size });
+        current = outcome;
+      }
+      variants = outcomes;
+      store.update({ run: 'done', step: null, method: null, outcome: current, view: 'result' });
       $('outcome-title')?.focus();
     } catch (err) {
       if (controller.signal.aborted) return; // whoever aborted it has said what happens next
-      store.update(err.code === ErrorCode.CANCELLED ? { run: 'cancelled' } : { run: 'failed', runError: shown(err) });
+      store.update(err.code === ErrorCode.CANCELLED ? { run: 'cancelled', method: null } : { run: 'failed', method: null, runError: shown(err) });
     } finally {
       if (running?.controller === controller) running = null;
     }
+  }
+
+  /** The outcomes of the last comparison, by method: choosing one shows it (its file, report and policy). */
+  let variants = /** @type {Record<string, Outcome>} */ ({});
+  /** Whether the choice just changed (the focus goes back to its radio once re-rendered). */
+  let chose = /** @type {string | null} */ (null);
+
+  /** @param {'global' | 'local'} method */
+  function choose(method) {
+    const outcome = variants[method];
+    if (!outcome || get().outcome === outcome) return;
+    chose = method;
+    store.update({ outcome });
   }
 
   // ---- steps ---------------------------------------------------------------
@@ -390,7 +454,7 @@ export function startFlow({ client, store }) {
     const extra = reportInputs.get(outcome);
     return reportOf({
       done: outcome, file: { name: outcome.file.name, size: extra?.size }, digests: extra?.digests, policy: outcome.policy,
-      config: outcome.config, roles: extra?.roles, finishedAt: outcome.finishedAt, lang: lng, signing,
+      config: outcome.config, roles: extra?.roles, finishedAt: outcome.finishedAt, lang: lng, signing, comparison: outcome.comparison ?? null,
     });
   }
 
@@ -456,9 +520,11 @@ export function startFlow({ client, store }) {
     const p = privacy();
     const plan = planItems(s.columns, p, tr, lng);
     // A risk target needs global recoding: said where the recoding is chosen.
-    const recodingNote = hasRiskTarget(p) && p.recoding === 'local' ? tr('target.global') : '';
+    const recodingNote = !hasRiskTarget(p) ? '' : p.recoding === 'local' ? tr('target.global') : p.recoding === 'compare' ? tr('target.global_compare') : '';
     if (ui.targetRecoding.textContent !== recodingNote) ui.targetRecoding.textContent = recodingNote;
     ui.populationSize.required = ui.populationNumber.checked;
+    const estimatorHelp = tr('target.kmap_estimator_help', { significance: new Intl.NumberFormat(lng, { style: 'percent', maximumSignificantDigits: 21 }).format(KMAP_SIGNIFICANCE) });
+    if (ui.targetKmapEstimatorHelp.textContent !== estimatorHelp) ui.targetKmapEstimatorHelp.textContent = estimatorHelp;
     if (ui.plan.textContent !== plan.map((li) => li.textContent).join('')) ui.plan.replaceChildren(...plan);
 
     ui.keyExport.disabled = !s.key;
@@ -478,10 +544,12 @@ export function startFlow({ client, store }) {
       ui.progress.removeAttribute('value');
     }
     const fmt = formats(lng);
+    const stepWords = s.step === 'searching' && !s.nodes ? tr(s.method?.method === 'global' ? 'run.step.searching_global' : 'run.step.searching_local')
+      : tr(`run.step.${s.step ?? 'reading'}`, s.nodes ? { checked: fmt.number(s.nodes.checked), size: fmt.number(s.nodes.size) } : {});
     const status = {
       idle: s.notice ?? '',
-      running: s.step === 'searching' && !s.nodes ? tr('run.step.searching_local')
-        : tr(`run.step.${s.step ?? 'reading'}`, s.nodes ? { checked: fmt.number(s.nodes.checked), size: fmt.number(s.nodes.size) } : {}),
+      // In a comparison, which recoding is running (1 of 2, 2 of 2).
+      running: s.method ? tr('run.method', { method: tr(`compare.method.${s.method.method}`), n: fmt.number(s.method.index + 1), total: fmt.number(METHODS.length), step: stepWords }) : stepWords,
       done: s.outcome && tr('run.done', { seconds: new Intl.NumberFormat(lng, { maximumFractionDigits: 1 }).format(s.outcome.seconds) }),
       cancelled: tr('run.cancelled'),
       failed: tr('run.failed'),
@@ -499,6 +567,12 @@ export function startFlow({ client, store }) {
     if (s.outcome && (lastOutcome !== s.outcome || ui.outcomeBody.dataset.lang !== lng)) {
       renderResults(ui.outcomeBody, s.outcome, tr, lng);
       const outcome = s.outcome;
+      // Global and local side by side, under the title; the choice shows the other outcome.
+      if (outcome.comparison) {
+        ui.outcomeBody.firstElementChild?.after(compareSection(outcome.comparison, tr, lng, choose));
+      } else if (outcome.compareSkipped) {
+        ui.outcomeBody.firstElementChild?.after(el('p', { class: 'note', id: 'compare-skipped' }, tr('compare.large', { size: fmt.size(TAKE_OVER_BYTES) })));
+      }
       ui.outcomeBody.append(signingFields(signing, tr, (name, value) => {
         signing[name] = value;
         if (linkedOutcome === outcome) linkReports(outcome, get().lang);
@@ -508,6 +582,9 @@ export function startFlow({ client, store }) {
       ui.outcomeBody.dataset.lang = lng;
       lastOutcome = s.outcome;
       ui.dlOutput.textContent = tr('downloads.output', { name: ui.dlOutput.download });
+      // The choice re-rendered the section: the focus goes back to the radio chosen.
+      if (chose) /** @type {HTMLElement | null} */ (document.getElementById(`use-${chose}`))?.focus();
+      chose = null;
     }
   }
 

@@ -44,6 +44,8 @@
  * @property {number | string} [population] the population the file is a sample of: a size, or a preset (`france`)
  * @property {number} [sampling_fraction] instead of `population` (not written by the page)
  * @property {{threshold: number, model?: string}} [population_uniqueness] the largest estimated share of the population unique
+ * @property {number} [sample_uniqueness] the largest share of the file's rows unique on the quasi-identifiers
+ * @property {{k: number, estimator: string, significance: number}} [k_map] every group matches at least k people of the population (estimated)
  * @property {number | {threshold: number}} [average_risk] the largest average re-identification risk
  */
 
@@ -60,12 +62,15 @@
 
 /**
  * The privacy settings (suppression in percent of rows; recoding `local` or
- * `global`, local when absent; `population`: what the file is a sample of,
+ * `global`, local when absent, or `compare`: both run, the config written
+ * local; `population`: what the file is a sample of,
  * null or absent when it is the whole population; the risk targets in percent,
  * `uniqueness` the population uniqueness (Dankar's rule), `average` the average
- * risk, null or absent when not asked).
+ * risk, `sampleUniqueness` the share of rows unique in the file, null or absent
+ * when not asked; `kmap` the k of k-map (null: none), with `kmapEstimator`).
  * @typedef {{k: number, suppression: number, suppressedRows: string, l?: number | null, t?: number | null, recoding?: string,
- *   population?: Population, uniqueness?: number | null, average?: number | null}} Privacy
+ *   population?: Population, uniqueness?: number | null, average?: number | null, sampleUniqueness?: number | null,
+ *   kmap?: number | null, kmapEstimator?: string}} Privacy
  */
 
 /**
@@ -85,16 +90,22 @@ export const POPULATION_PRESETS = Object.freeze({
   }),
 });
 
-/** Whether the settings ask for a risk target (the engine then needs global recoding). */
-export const hasRiskTarget = (/** @type {Privacy} */ privacy) => Boolean(privacy.uniqueness || privacy.average);
+/** Whether the settings ask for a risk target (the engine then needs global recoding; k-map is not one). */
+export const hasRiskTarget = (/** @type {Privacy} */ privacy) => Boolean(privacy.uniqueness || privacy.average || privacy.sampleUniqueness);
+
+/** k-map's significance level (the engine's default, written so the report states it). */
+export const KMAP_SIGNIFICANCE = 0.01;
+
+/** k-map's estimators of a group's size in the population, as the engine names them. */
+export const KMAP_ESTIMATORS = Object.freeze(['poisson', 'zero_truncated_poisson']);
 
 /**
  * The recoding a run uses: local recoding refuses risk targets, so a target
- * makes it global whatever was chosen.
+ * makes it global whatever was chosen (`compare`, both run, is written local).
  * @param {Privacy} privacy
  * @returns {'local' | 'global'}
  */
-export const recodingOf = (privacy) => (hasRiskTarget(privacy) ? 'global' : (privacy.recoding ?? 'local') === 'local' ? 'local' : 'global');
+export const recodingOf = (privacy) => (hasRiskTarget(privacy) ? 'global' : ['local', 'compare'].includes(privacy.recoding ?? 'local') ? 'local' : 'global');
 
 /** A share (0 to 1) as a percentage without binary noise (0.0001 -> 0.01). */
 const percentOf = (/** @type {number} */ share) => Number((share * 100).toPrecision(12));
@@ -180,7 +191,7 @@ export const DEFAULT_SUPPRESSION = 4;
  * removed: the first choice of the page's select).
  * @type {Readonly<Privacy>}
  */
-export const DEFAULT_PRIVACY = Object.freeze({ k: DEFAULT_K, suppression: DEFAULT_SUPPRESSION, suppressedRows: 'remove', l: null, t: null, recoding: 'local' });
+export const DEFAULT_PRIVACY = Object.freeze({ k: DEFAULT_K, suppression: DEFAULT_SUPPRESSION, suppressedRows: 'remove', l: null, t: null, recoding: 'compare' });
 
 /** How far a date shift moves a patient's dates by default, in days (each way). */
 export const DATE_SHIFT_DAYS = 180;
@@ -536,6 +547,9 @@ export function loadPolicy(columns, policy) {
     uniqueness: typeof config.population_uniqueness?.threshold === 'number' ? percentOf(config.population_uniqueness.threshold) : null,
     average: typeof config.average_risk === 'number' ? percentOf(config.average_risk)
       : typeof config.average_risk?.threshold === 'number' ? percentOf(config.average_risk.threshold) : null,
+    sampleUniqueness: typeof config.sample_uniqueness === 'number' ? percentOf(config.sample_uniqueness) : null,
+    kmap: Number.isInteger(config.k_map?.k) && config.k_map.k >= 1 ? config.k_map.k : null,
+    kmapEstimator: config.k_map?.estimator === 'zero_truncated_poisson' ? 'zero_truncated_poisson' : 'poisson',
   };
   return { columns: next, missing, privacy, unknown, utf8 };
 }
@@ -569,6 +583,11 @@ export function anonymiseConfigOf(columns, privacy) {
   if (privacy.population !== null && privacy.population !== undefined) config.population = privacy.population;
   if (privacy.uniqueness) config.population_uniqueness = { threshold: shareOf(privacy.uniqueness), model: 'dankar' };
   if (privacy.average) config.average_risk = shareOf(privacy.average);
+  if (privacy.sampleUniqueness) config.sample_uniqueness = shareOf(privacy.sampleUniqueness);
+  if (privacy.kmap) {
+    const estimator = KMAP_ESTIMATORS.includes(privacy.kmapEstimator ?? '') ? /** @type {string} */ (privacy.kmapEstimator) : 'poisson';
+    config.k_map = { k: privacy.kmap, estimator, significance: KMAP_SIGNIFICANCE };
+  }
   /** @type {{l_distinct?: number, t_closeness?: number}} */
   const criteria = {};
   if (privacy.l) criteria.l_distinct = privacy.l;
@@ -626,11 +645,14 @@ export function problemsOf(columns, privacy, key, rows = 0) {
   if (population !== null && population !== 'france' && !(Number.isInteger(population) && population >= Math.max(rows, 1))) {
     problems.push({ code: 'population', params: { rows } });
   }
-  for (const target of /** @type {const} */ (['uniqueness', 'average'])) {
+  for (const target of /** @type {const} */ (['uniqueness', 'average', 'sampleUniqueness'])) {
     const x = privacy[target];
-    if (x !== null && x !== undefined && !(x > 0 && x <= 100)) problems.push({ code: target });
+    if (x !== null && x !== undefined && !(x > 0 && x <= 100)) problems.push({ code: target === 'sampleUniqueness' ? 'sample_uniqueness' : target });
   }
   if (privacy.uniqueness && population === null) problems.push({ code: 'uniqueness_population' });
+  const kmap = privacy.kmap ?? null;
+  if (kmap !== null && !(Number.isInteger(kmap) && kmap >= 1)) problems.push({ code: 'kmap' });
+  if (kmap !== null && population === null) problems.push({ code: 'kmap_population' });
   if (!key && columns.some((c) => needsKey(c.entry))) problems.push({ code: 'key' });
   return problems;
 }

@@ -38,6 +38,12 @@ export const Kind = Object.freeze({
    *  done?, total? (bytes read or written)}.
    *  result: {output: Blob (the cleaned file), report, result, dialect, header, preview, timings}. */
   CLEAN: 'clean',
+  /** payload: {file, token?, requests: {global: CleanRequest, local: CleanRequest}}: the kept
+   *  table cleaned twice, once per recoding, on the same settings (global first), each from
+   *  the table as read. progress: CLEAN's, with `method` (`global`|`local`) and `index` (0, 1).
+   *  result: {global, local}, each `{done: CleanResult}` or `{error: ErrorData}` (the
+   *  engine's reason that method could not run: both failing is the request's error). */
+  COMPARE: 'compare',
   /** payload: {file: File|Blob}. The file is read by chunks and hashed, never held whole.
    *  progress: {phase: 'digest', done, total}. result: {sha256 (lower-case hex), bytes}. */
   DIGEST: 'digest',
@@ -181,8 +187,28 @@ export const Kind = Object.freeze({
  * @property {Record<string, number>} [heights]
  * @property {string} [recoding] `local` or `global`
  * @property {{value: number, columns?: Record<string, number>}} [ncp] information lost (0 to 1)
+ * @property {Utility} [utility] what the output kept of the input, measured the same way whatever the method
  * @property {RiskReport | null} risk_before
  * @property {RiskReport | null} risk_after
+ */
+
+/**
+ * What an output kept of its input (the engine's `Utility`): per quasi-identifier
+ * and overall, `granularity` = 1 − NCP (1 every value exact, 0 nothing kept).
+ * @typedef {object} Utility
+ * @property {number} loss
+ * @property {number} granularity
+ * @property {number} records
+ * @property {number} records_retained
+ * @property {number} cells
+ * @property {number} cells_suppressed
+ * @property {number} tvd
+ * @property {Record<string, {loss: number, granularity: number, cells_suppressed: number, tvd: number}>} columns
+ */
+
+/**
+ * One recoding's run in a COMPARE: its result, or why the engine could not run it.
+ * @typedef {{done: CleanResult, error?: undefined} | {error: ErrorData, done?: undefined}} CompareRun
  */
 
 /**
@@ -220,6 +246,8 @@ export const Kind = Object.freeze({
  * @property {number} [lattice_size]
  * @property {number} [done] bytes read or written
  * @property {number} [total]
+ * @property {'global' | 'local'} [method] in a COMPARE, the recoding running
+ * @property {number} [index] in a COMPARE, 0 for the first run, 1 for the second
  */
 
 /**
@@ -233,6 +261,8 @@ export const Kind = Object.freeze({
  *   keygen: {payload: null | undefined, progress: never, result: KeyFile},
  *   key_from_passphrase: {payload: {passphrase: string, salt?: string}, progress: never, result: KeyFile},
  *   clean: {payload: {file: Blob, token?: number, request: CleanRequest}, progress: CleanProgress, result: CleanResult},
+ *   compare: {payload: {file: Blob, token?: number, requests: {global: CleanRequest, local: CleanRequest}}, progress: CleanProgress,
+ *     result: {global: CompareRun, local: CompareRun}},
  *   digest: {payload: {file: Blob}, progress: {phase: 'digest', done: number, total: number}, result: {sha256: string, bytes: number}},
  * }} Requests
  */
@@ -294,6 +324,14 @@ export const ErrorCode = Object.freeze({
    *  progress: {phase: 'digest', done, total}. result: {sha256 (lower-case hex), bytes}. */
   DIGEST: 'digest',
 });
+
+/**
+ * From this file size on, a run cleans the kept table itself instead of a copy
+ * (the table takes about 1.3 times the file in wasm memory, which cannot grow
+ * past 4 GiB): the preview then reads the file again if asked, and the page
+ * runs one recoding rather than comparing both (each comparison run copies the table).
+ */
+export const TAKE_OVER_BYTES = 128 * 1024 * 1024;
 
 /** A handler's result may list, under this key, the buffers to transfer instead of copying. */
 export const TRANSFER = Symbol('transfer');

@@ -11,6 +11,7 @@
 
 import { translator } from './i18n.js';
 import { POPULATION_PRESETS, entryOf, hierarchyName } from './policy.js';
+import { reasonWords } from './compare.js';
 
 /** @typedef {import('./protocol.js').CleanResult} CleanResult */
 /** @typedef {import('./protocol.js').RiskReport} RiskReport */
@@ -39,6 +40,7 @@ const THRESHOLD = 0.2;
  * @property {number} finishedAt
  * @property {string} lang the language of the report's sentences
  * @property {Signing} [signing]
+ * @property {import('./compare.js').Comparison | null} [comparison] global and local recoding side by side, and the one chosen (this run's)
  */
 
 /**
@@ -101,7 +103,7 @@ function populationModel(config, result) {
  * The report of a run, as plain JSON data (see the module's comment).
  * @param {ReportInput} input
  */
-export function reportOf({ done, file, digests = {}, policy, config, roles = {}, finishedAt, lang, signing = {} }) {
+export function reportOf({ done, file, digests = {}, policy, config, roles = {}, finishedAt, lang, signing = {}, comparison = null }) {
   const t = translator(lang);
   const apply = done.report;
   const result = done.result;
@@ -192,13 +194,16 @@ export function reportOf({ done, file, digests = {}, policy, config, roles = {},
     privacy_model: config ? {
       model: 'k-anonymity', k: config.k,
       // The risk targets, as the anonymisation was given them (null: not asked).
-      population_uniqueness: config.population_uniqueness ?? null, average_risk: config.average_risk ?? null, suppression_limit: config.suppression_limit, suppressed_rows: config.suppressed_rows,
+      population_uniqueness: config.population_uniqueness ?? null, average_risk: config.average_risk ?? null,
+      sample_uniqueness: config.sample_uniqueness ?? null, k_map: config.k_map ?? null, suppression_limit: config.suppression_limit, suppressed_rows: config.suppressed_rows,
       l: sensitiveCriteria.l_distinct ?? null, t: sensitiveCriteria.t_closeness ?? null,
       quasi_identifiers: Object.fromEntries(Object.keys(qis).map((n) => [n, hierarchyName(qis[n]) ?? 'other'])),
       metric: config.metric ?? null, recoding: config.recoding === 'local' ? 'local' : 'global', ncp: result?.ncp?.value ?? null,
       k_achieved: result ? (result.risk_after?.k ?? result.k ?? null) : null, optimal: result?.optimal ?? null,
     } : null,
     population_model: populationModel(config, result),
+    // Both recodings' figures (the engine's utility of each output) and the one whose file this is; null when one ran.
+    recoding_comparison: comparison,
     attacker_model: result ? { model: 'prosecutor', threshold: THRESHOLD, before: riskFigures(result.risk_before), after: riskFigures(result.risk_after) } : null,
     l_diversity: diversity,
     signing: { purpose: signing.purpose ?? '', controller: signing.controller ?? '', recipient: signing.recipient ?? '', key_holder: signing.key_holder ?? '' },
@@ -307,10 +312,36 @@ ${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escape(c)
       + `<li>${escape(pm.t ? t('rep.pm.t', { t: number.format(pm.t) }) : t('rep.pm.no_t'))}</li>`
       + (pm.population_uniqueness ? `<li data-field="target-uniqueness">${escape(t('rep.pm.uniqueness', { threshold: pctExact(pm.population_uniqueness.threshold), model: t(`pop.model.${pm.population_uniqueness.model ?? 'dankar'}`) }))}</li>` : '')
       + (pm.average_risk !== null ? `<li data-field="target-average">${escape(t('rep.pm.average', { threshold: pctExact(typeof pm.average_risk === 'number' ? pm.average_risk : pm.average_risk.threshold) }))}</li>` : '')
+      + (pm.sample_uniqueness !== null ? `<li data-field="target-sample">${escape(t('rep.pm.sample', { threshold: pctExact(pm.sample_uniqueness) }))}</li>` : '')
+      + (pm.k_map ? `<li data-field="target-kmap">${escape(t('rep.pm.kmap', { k: n(pm.k_map.k), estimator: t(`target.${pm.k_map.estimator}`), significance: pctExact(pm.k_map.significance) }))}</li>` : '')
       + `<li>${escape(pm.recoding === 'local' ? t('rep.pm.local', { ncp: new Intl.NumberFormat(report.lang, { style: 'percent', maximumFractionDigits: 1 }).format(pm.ncp ?? 0) })
         : t(pm.optimal ? 'rep.pm.optimal' : 'rep.pm.heuristic'))}</li></ul>`);
   } else {
     s.push(`<p>${escape(t('results.no_qi'))}</p>`);
+  }
+
+  const cmp = report.recoding_comparison;
+  if (cmp) {
+    s.push(`<h2>${escape(t('rep.h.compare'))}</h2>`);
+    s.push(`<p>${escape(t('rep.cmp.intro'))}</p>`);
+    s.push(`<p data-field="recoding-chosen">${escape(t('rep.cmp.chosen', { method: t(`compare.method.${cmp.chosen}`) }))}</p>`);
+    const methods = /** @type {const} */ (['global', 'local']);
+    const detail = new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    const kept = (/** @type {number | null | undefined} */ x) => ({ num: x === null || x === undefined ? '—' : detail.format(x) });
+    const names = [...new Set(methods.flatMap((m) => Object.keys(cmp.methods[m].columns)))];
+    const of = (/** @type {number | null} */ x, /** @type {number | null} */ total) => ({ num: x === null ? '—' : t('compare.of', { n: n(x), total: n(total) }) });
+    s.push(tableOf(t('compare.caption'), [t('compare.measure'), ...methods.map((m) => t(`compare.method.${m}`) + (m === cmp.chosen ? ' ✓' : ''))], [
+      ...names.map((name) => [t('compare.column', { name }), ...methods.map((m) => kept(cmp.methods[m].columns[name]))]),
+      [t('compare.overall'), ...methods.map((m) => kept(cmp.methods[m].granularity))],
+      [t('compare.records_retained'), ...methods.map((m) => of(cmp.methods[m].records_retained, cmp.methods[m].records))],
+      [t('compare.cells_suppressed'), ...methods.map((m) => of(cmp.methods[m].cells_suppressed, cmp.methods[m].cells))],
+      [t('compare.k'), ...methods.map((m) => ({ num: n(cmp.methods[m].k) }))],
+    ]));
+    for (const m of methods) {
+      if (!cmp.methods[m].available) {
+        s.push(`<p data-field="unavailable-${m}">${escape(t('compare.unavailable_why', { method: t(`compare.method.${m}`), why: reasonWords(t, lang, cmp.methods[m].reason) }))}</p>`);
+      }
+    }
   }
 
   s.push(`<h2>${escape(t('rep.h.attacker'))}</h2>`);

@@ -49,7 +49,9 @@ export const shownStep = (s) => (availableSteps(s).includes(s.view) ? s.view : '
 /**
  * A finished run, as the results view and the reports show it.
  * @typedef {CleanResult & {policy: import('./policy.js').Policy, config: import('./policy.js').AnonymiseConfig | null, seconds: number,
- *   file: {name: string}, finishedAt: number}} Outcome
+ *   file: {name: string}, finishedAt: number, comparison?: import('./compare.js').Comparison | null, compareSkipped?: boolean}} Outcome
+ *   `comparison`: global and local recoding side by side (null when one method ran), its `chosen` this outcome's;
+ *   `compareSkipped`: a comparison was asked but the file was too large to run both
  */
 
 /**
@@ -73,6 +75,7 @@ export const shownStep = (s) => (availableSteps(s).includes(s.view) ? s.view : '
  * @property {RunPhase} run
  * @property {string | null} step the run's current phase (`reading`, `searching`, ...)
  * @property {{checked: number, size: number} | null} nodes the search's progress
+ * @property {{method: 'global' | 'local', index: number} | null} [method] in a comparison, the recoding running
  * @property {number} started when the run started (performance.now())
  * @property {ShownError | null} runError a key, policy, settings or run failure, shown by the run button
  * @property {string | null} notice a note shown in the run status when idle

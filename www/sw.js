@@ -7,9 +7,9 @@
 /** The service worker's global scope (the page's modules are checked with the DOM library). */
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const CACHE = 'masque-shell-v2';
+const CACHE = 'masque-shell-v3';
 const SHELL = [
-  './', 'index.html', 'style.css', 'app.js', 'columns.js', 'flow.js', 'i18n.js', 'policy.js', 'preview.js', 'protocol.js',
+  './', 'index.html', 'style.css', 'app.js', 'columns.js', 'compare.js', 'flow.js', 'i18n.js', 'policy.js', 'preview.js', 'protocol.js',
   'report.js', 'results.js', 'store.js', 'view.js', 'worker.js', 'pkg/masque.js', 'pkg/masque_bg.wasm', 'sample/cohort.csv',
   'embed/masque-clean.js',
 ];

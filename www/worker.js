@@ -12,7 +12,7 @@
 // engine by chunks, each turned into a Blob at once, and goes back as one Blob
 // of them: never held whole in wasm memory nor in this worker's heap.
 
-import { ErrorCode, Kind, MasqueError, serve } from './protocol.js';
+import { ErrorCode, Kind, MasqueError, TAKE_OVER_BYTES, errorData, serve } from './protocol.js';
 
 /** @typedef {import('./protocol.js').ReadOptions} ReadOptions */
 /** @typedef {import('./protocol.js').CleanRequest} CleanRequest */
@@ -105,12 +105,6 @@ function call(fn, code = ErrorCode.READ) {
   }
 }
 
-/**
- * From this file size on, a run cleans the kept table itself instead of a copy
- * (the table takes about 1.3 times the file in wasm memory, which cannot grow
- * past 4 GiB): the preview then reads the file again if asked.
- */
-const TAKE_OVER_BYTES = 128 * 1024 * 1024;
 
 /** The chunk a digest reads at a time: the file is never held whole. */
 const DIGEST_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -214,6 +208,40 @@ serve(/** @type {import('./protocol.js').WorkerScope} */ (/** @type {unknown} */
       done = call(() => table.clean(request ?? /** @type {CleanRequest} */ ({}), onProgress, sink), ErrorCode.CLEAN);
     }
     return Object.assign(done, { output: new Blob(parts) });
+  },
+
+  [Kind.COMPARE]: async ({ file, token, requests } = /** @type {any} */ ({}), { progress }) => {
+    // Both recodings on the same settings, each cleaning a copy of the one kept
+    // table (read once): the file is not read twice, only the work that differs
+    // is done twice. A method the engine refuses (or that finds no answer) is
+    // reported with its error; only both failing fails the request.
+    const table = await tableFor(file, token, requests?.global?.read, progress);
+    /** @type {Record<'global' | 'local', import('./protocol.js').CompareRun>} */
+    const runs = /** @type {any} */ ({});
+    /** @type {Record<string, unknown>} */
+    const thrown = {};
+    for (const [index, method] of /** @type {const} */ ([[0, 'global'], [1, 'local']])) {
+      const onProgress = (/** @type {CleanProgress} */ p) => {
+        progress({ ...p, method, index });
+        return true;
+      };
+      /** @type {Blob[]} */
+      const parts = [];
+      const sink = (/** @type {Uint8Array<ArrayBuffer>} */ chunk) => parts.push(new Blob([chunk]));
+      try {
+        const done = call(() => table.clean(requests?.[method] ?? /** @type {CleanRequest} */ ({}), onProgress, sink), ErrorCode.CLEAN);
+        runs[method] = { done: Object.assign(done, { output: new Blob(parts) }) };
+      } catch (err) {
+        // A trap leaves the engine unusable: the whole request fails.
+        if (err instanceof WebAssembly.RuntimeError) throw err;
+        thrown[method] = err;
+        runs[method] = { error: errorData(err) };
+      }
+    }
+    // Both failed: the local run's reason (the page's default, with the bounds
+    // that block), unless local recoding only refused the settings.
+    if (runs.global.error && runs.local.error) throw /** @type {any} */ (runs.local.error.detail)?.code === 'bad_config' ? thrown.global : thrown.local;
+    return runs;
   },
 
   [Kind.DIGEST]: async ({ file } = /** @type {any} */ ({}), { progress }) => {

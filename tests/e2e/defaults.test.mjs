@@ -58,9 +58,9 @@ test('the default flow keeps lengths of stay and most ages, drops names, leaves 
     assert.equal(await action('prenom'), 'supprimer');
     assert.equal(await action('nir'), 'pseudonymiser (NIR)');
     assert.equal(await b.page.inputValue('#policy select[data-control="role"][data-column="date_entree"]'), 'other', 'a shifted date is not generalised');
-    assert.equal(await b.page.inputValue('#recoding'), 'local');
+    assert.equal(await b.page.inputValue('#recoding'), 'compare', 'global and local side by side by default');
     await step(b.page, 'protection');
-    assert.match(plain(await b.page.textContent('#recoding-help')), /^Locale \(par défaut\) : toutes les lignes gardées/);
+    assert.match(plain(await b.page.textContent('#recoding-help')), /^Comparer \(par défaut\) : .* Locale : toutes les lignes gardées/);
 
     // Only the hierarchies that can apply to a column are offered.
     assert.deepEqual(await options(b.page, 'date_naissance'), ['flat', 'age_bands', 'intervals'], 'the age\'s hierarchies');
@@ -86,6 +86,12 @@ test('the default flow keeps lengths of stay and most ages, drops names, leaves 
     await b.page.waitForSelector('#download-output[data-ready="true"]', { timeout: 120_000 });
     await b.page.waitForSelector('#outcome:not([hidden]) #risk-table');
     assert.equal((await b.page.textContent('#run-error')).trim(), '');
+    // Both recodings ran; local recoding's file is the one checked here (compare.test.mjs checks the choice).
+    await b.page.waitForSelector('#compare');
+    if (!(await b.page.isChecked('#use-local'))) {
+      await b.page.check('#use-local');
+      await b.page.waitForFunction(() => document.getElementById('compare')?.dataset.chosen === 'local');
+    }
     assert.match(plain(await b.page.textContent('#outcome [data-recoding="local"]')), /^k = \d+ atteint ; recodage local/);
     await screenshot(b.page, 'defaults-2-results-fr');
 

@@ -112,6 +112,13 @@ test('the population and the risk targets in the anonymise config: written, chec
   const saved = savedPolicyOf(columns, { ...base, population: 'france', uniqueness: 0.01, average: 5 });
   const back = loadPolicy(columns, JSON.parse(JSON.stringify(saved))).privacy;
   assert.deepEqual([back.population, back.uniqueness, back.average, back.recoding], ['france', 0.01, 5, 'global']);
+  // k-map and sample uniqueness: written as the engine reads them, restored; k-map keeps local recoding, sample uniqueness does not.
+  config = anonymiseConfigOf(columns, { ...base, population: 20_000, kmap: 5, kmapEstimator: 'zero_truncated_poisson', sampleUniqueness: 0.5 });
+  assert.deepEqual([config.k_map, config.sample_uniqueness, config.recoding], [{ k: 5, estimator: 'zero_truncated_poisson', significance: 0.01 }, 0.005, undefined]);
+  assert.equal(anonymiseConfigOf(columns, { ...base, population: 20_000, kmap: 5 }).recoding, 'local', 'k-map is not a risk target');
+  assert.deepEqual(anonymiseConfigOf(columns, { ...base, population: 20_000, kmap: 5, kmapEstimator: 'other' }).k_map.estimator, 'poisson');
+  const again = loadPolicy(columns, JSON.parse(JSON.stringify(savedPolicyOf(columns, { ...base, population: 20_000, kmap: 5, kmapEstimator: 'zero_truncated_poisson', sampleUniqueness: 0.5 })))).privacy;
+  assert.deepEqual([again.population, again.kmap, again.kmapEstimator, again.sampleUniqueness], [20_000, 5, 'zero_truncated_poisson', 0.5]);
   // The whole population: nothing written.
   config = anonymiseConfigOf(columns, { ...base, population: null });
   assert.equal(Object.hasOwn(config, 'population'), false);
@@ -126,6 +133,11 @@ test('the population and the risk targets in the anonymise config: written, chec
   assert.deepEqual(codes({ population: 'france', uniqueness: 101, average: -1 }), ['uniqueness', 'average']);
   assert.deepEqual(codes({ uniqueness: 1 }), ['uniqueness_population']);
   assert.deepEqual(codes({ average: 5 }), [], 'the average risk needs no population');
+  assert.deepEqual(codes({ sampleUniqueness: 0 }), ['sample_uniqueness']);
+  assert.deepEqual(codes({ sampleUniqueness: 1 }), [], 'sample uniqueness needs no population');
+  assert.deepEqual(codes({ kmap: 5 }), ['kmap_population']);
+  assert.deepEqual(codes({ kmap: 2.5, population: 'france' }), ['kmap']);
+  assert.deepEqual(codes({ kmap: 5, population: 'france' }), []);
 });
 
 test('a sample of France: the page shows masque analyse\'s population figures for the downloaded file, and the report records them', async () => {
@@ -174,7 +186,9 @@ test('a sample of France: the page shows masque analyse\'s population figures fo
     assert.match(report.population_model.source, /INSEE.*1 January 2026/);
     assert.equal(report.anonymise.population, 'france');
     assert.equal(report.privacy_model.population_uniqueness, null);
-    assert.equal(report.privacy_model.recoding, 'local', 'no target: local recoding stays');
+    // No target: both recodings ran, and the report's is the one chosen.
+    assert.equal(report.recoding_comparison.methods.local.available, true, 'no target: local recoding runs');
+    assert.equal(report.privacy_model.recoding, report.recoding_comparison.chosen);
     const html = readFileSync(await save(page, '#download-report-html', 'report.html'), 'utf8');
     assert.match(html, /Population et risque dans la population/);
     assert.match(html.replace(/[\u00a0\u202f]/g, ' '), /N = 69 100 000 \(INSEE/);
@@ -209,7 +223,7 @@ test('a population uniqueness target is honoured with global recoding, said in E
     await page.fill('#k', '1');
     await page.fill('#target-uniqueness', '0.00001');
     await page.locator('#target-uniqueness').dispatchEvent('change');
-    assert.equal(plain(await page.textContent('#target-recoding')), 'A risk target needs global recoding: this run uses it instead of local recoding.');
+    assert.equal(plain(await page.textContent('#target-recoding')), 'A risk target needs global recoding: local recoding will be shown unavailable in the comparison.');
     await run(page);
     await screenshot(page, 'population-2-target-en');
 

@@ -35,7 +35,7 @@ test('every request of the page and its worker goes to the page\'s own origin: e
 
     const expected = [
       '', // the page itself: BASE, served as index.html
-      'app.js', 'columns.js', 'flow.js', 'i18n.js', 'policy.js', 'preview.js', 'protocol.js', 'report.js', 'results.js', 'store.js', 'style.css', 'view.js',
+      'app.js', 'columns.js', 'compare.js', 'flow.js', 'i18n.js', 'policy.js', 'preview.js', 'protocol.js', 'report.js', 'results.js', 'store.js', 'style.css', 'view.js',
       'worker.js', // the module worker, which imports protocol.js in its own module graph
       'pkg/masque.js',
       'pkg/masque_bg.wasm',
