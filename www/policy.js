@@ -107,6 +107,14 @@ export const KMAP_ESTIMATORS = Object.freeze(['poisson', 'zero_truncated_poisson
  */
 export const recodingOf = (privacy) => (hasRiskTarget(privacy) ? 'global' : ['local', 'compare'].includes(privacy.recoding ?? 'local') ? 'local' : 'global');
 
+/**
+ * How a quasi-identifier is generalised, as the plan says it: `compare` when
+ * both recodings run side by side (no risk target), else the one that runs.
+ * @param {Privacy} privacy
+ * @returns {'local' | 'global' | 'compare'}
+ */
+const howOf = (privacy) => (privacy.recoding === 'compare' && !hasRiskTarget(privacy) ? 'compare' : recodingOf(privacy));
+
 /** A share (0 to 1) as a percentage without binary noise (0.0001 -> 0.01). */
 const percentOf = (/** @type {number} */ share) => Number((share * 100).toPrecision(12));
 /** A percentage as a share without binary noise (0.01 -> 0.0001). */
@@ -425,7 +433,7 @@ export function planOf(column, privacy = DEFAULT_PRIVACY) {
     if (column.role !== 'quasi_identifier') return { key: 'age_at.none', params: age, why };
     const bound = boundOf(column);
     const priority = column.priority === 'low' || column.priority === 'high' ? { priority: column.priority } : {};
-    const how = recodingOf(privacy);
+    const how = howOf(privacy);
     const hierarchy = ['age_bands', 'intervals'].includes(column.hierarchy) ? column.hierarchy : 'flat';
     return { key: `age_at.${hierarchy}`, params: { ...age, how, ...(bound === null ? {} : { bound }), ...priority }, why };
   }
@@ -433,10 +441,9 @@ export function planOf(column, privacy = DEFAULT_PRIVACY) {
   if (e.action === 'pseudonymise') return { key: 'pseudonymise', params: { kind: String(e.kind ?? 'text') }, why };
   if (['redact', 'scrub', 'mask', 'generalise'].includes(e.action)) return { key: e.action, params: { to: String(e.to ?? '') }, why };
   if (column.role === 'quasi_identifier') {
-    const local = recodingOf(privacy) === 'local';
     const bound = boundOf(column);
     const priority = column.priority === 'low' || column.priority === 'high' ? { priority: column.priority } : {};
-    return { key: `qi.${column.hierarchy in HIERARCHIES ? column.hierarchy : 'flat'}`, params: { how: local ? 'local' : 'global', ...(bound === null ? {} : { bound }), ...priority }, why };
+    return { key: `qi.${column.hierarchy in HIERARCHIES ? column.hierarchy : 'flat'}`, params: { how: howOf(privacy), ...(bound === null ? {} : { bound }), ...priority }, why };
   }
   return { key: 'keep', params: {}, why };
 }

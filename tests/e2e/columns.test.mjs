@@ -89,8 +89,8 @@ test('"keep at least" is said before the run, saved and restored, and the run ne
     assert.doesNotMatch(await planText(page, 'date_naissance'), /priorité/);
     await page.selectOption(control('date_naissance', 'priority'), 'high');
     await page.selectOption(control('finess', 'priority'), 'low');
-    assert.match(await planText(page, 'date_naissance'), /^date_naissance → âge en années à la date de date_entree \(colonne « age »\), exact ou en tranches de 5, 10, 20 ans .*\(ligne par ligne\) ; garder au moins : des tranches de 10 ans ; priorité haute \(généralisée après les autres\)$/);
-    assert.match(await planText(page, 'finess'), /\(ligne par ligne\) ; priorité basse/);
+    assert.match(await planText(page, 'date_naissance'), /^date_naissance → âge en années à la date de date_entree \(colonne « age »\), exact ou en tranches de 5, 10, 20 ans .*\(ligne par ligne ou au même niveau pour toutes les lignes : les deux comparés après l’exécution\) ; garder au moins : des tranches de 10 ans ; priorité haute \(généralisée après les autres\)$/);
+    assert.match(await planText(page, 'finess'), /\(ligne par ligne ou au même niveau pour toutes les lignes : les deux comparés après l’exécution\) ; priorité basse/);
 
     // The output's encoding is saved with the policy too.
     await step(page, 'key');

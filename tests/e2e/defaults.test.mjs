@@ -74,7 +74,7 @@ test('the default flow keeps lengths of stay and most ages, drops names, leaves 
     assert.match(plain(plan.date_entree.text), /Décalées plutôt que généralisées/);
     assert.match(plain(plan.nom.text), /^nom → supprimée.*attaque par fréquence/);
     assert.equal(plan.prenom.why, 'names');
-    assert.match(plain(plan.date_naissance.text), /^date_naissance → âge en années à la date de date_entree \(colonne « age »\), exact ou en tranches de 5, 10, 20 ans .* \(ligne par ligne\) ; priorité haute \(généralisée après les autres\)L’âge à l’entrée remplace la date de naissance/);
+    assert.match(plain(plan.date_naissance.text), /^date_naissance → âge en années à la date de date_entree \(colonne « age »\), exact ou en tranches de 5, 10, 20 ans .* \(ligne par ligne ou au même niveau pour toutes les lignes : les deux comparés après l’exécution\) ; priorité haute \(généralisée après les autres\)L’âge à l’entrée remplace la date de naissance/);
     assert.equal(plan.date_naissance.why, 'age');
     assert.match(plain(plan.commune.text), /^commune → supprimée.*code postal/);
     await screenshot(b.page, 'defaults-1-plan-fr');
