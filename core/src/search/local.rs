@@ -549,11 +549,21 @@ impl State<'_, '_, '_> {
 /// joining raises the group's loss least (ties to the first); the rest is
 /// the last group. Returns the rows by group and the group sizes.
 fn cluster(dims: &[Dim<'_>], rows: &[u32], k: usize) -> (Vec<u32>, Vec<usize>) {
+    let d_count = dims.len();
     let mut left: Vec<u32> = rows.to_vec();
     let mut order = Vec::with_capacity(rows.len());
     let mut sizes = Vec::new();
     // The group's node per quasi-identifier: (level, label).
-    let mut nodes: Vec<(u16, u32)> = Vec::with_capacity(dims.len());
+    let mut nodes: Vec<(u16, u32)> = Vec::with_capacity(d_count);
+    // Per row left (in the order of `left`), per quasi-identifier: the loss
+    // of its cell were it to join the group, kept while the group's node
+    // there does not change (recomputed for that quasi-identifier when it
+    // does). A row's cost is the sum of its terms in quasi-identifier order.
+    let mut terms: Vec<f64> = Vec::with_capacity(rows.len() * d_count);
+    let term = |dim: &Dim<'_>, node: (u16, u32), r: u32| {
+        let (l, x) = join_node(dim, node.0, node.1, r);
+        f64::from(dim.leaves[l as usize][x as usize] - 1) * dim.scale
+    };
     while left.len() >= 2 * k {
         let seed = left.remove(0);
         order.push(seed);
@@ -561,13 +571,18 @@ fn cluster(dims: &[Dim<'_>], rows: &[u32], k: usize) -> (Vec<u32>, Vec<usize>) {
         for dim in dims {
             nodes.push((dim.min, dim.maps[dim.min as usize][dim.codes[seed as usize] as usize]));
         }
+        terms.clear();
+        for &r in &left {
+            for (dim, &node) in dims.iter().zip(&nodes) {
+                terms.push(term(dim, node, r));
+            }
+        }
         for _ in 1..k {
             let mut best: Option<(usize, f64)> = None;
-            for (i, &r) in left.iter().enumerate() {
+            for (i, row_terms) in terms.chunks_exact(d_count.max(1)).enumerate().take(left.len()) {
                 let mut cost = 0.0;
-                for (dim, &(level, label)) in dims.iter().zip(&nodes) {
-                    let (l, x) = join_node(dim, level, label, r);
-                    cost += f64::from(dim.leaves[l as usize][x as usize] - 1) * dim.scale;
+                for &t in row_terms {
+                    cost += t;
                 }
                 if best.is_none_or(|(_, c)| cost < c) {
                     best = Some((i, cost));
@@ -575,8 +590,15 @@ fn cluster(dims: &[Dim<'_>], rows: &[u32], k: usize) -> (Vec<u32>, Vec<usize>) {
             }
             let Some((i, _)) = best else { break };
             let r = left.remove(i);
-            for (dim, node) in dims.iter().zip(nodes.iter_mut()) {
-                *node = join_node(dim, node.0, node.1, r);
+            terms.drain(i * d_count..(i + 1) * d_count);
+            for (d, (dim, node)) in dims.iter().zip(nodes.iter_mut()).enumerate() {
+                let joined = join_node(dim, node.0, node.1, r);
+                if joined != *node {
+                    *node = joined;
+                    for (j, &x) in left.iter().enumerate() {
+                        terms[j * d_count + d] = term(dim, joined, x);
+                    }
+                }
             }
             order.push(r);
         }
