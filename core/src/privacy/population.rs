@@ -470,16 +470,16 @@ fn pitman_sums(h: &Histogram<'_>, t: f64, a: f64, jacobian: bool) -> ((f64, f64)
     }
 }
 
-/// Terms computed a block at a time (so that the divisions vectorise) and
-/// then added one by one in ARX's order: the same bits as ARX's loops.
+/// Terms of `Σ_{i<u}` computed a block at a time (the multiplications and
+/// divisions then vectorise), then added one by one in ARX's order.
 const BLOCK: usize = 8;
 
 /// [`pitman_sums`]: each sum adds its terms in ARX's order, one at a time,
 /// so the results are ARX's to the bit. Two changes of form only: the terms
-/// of a block are computed before they are added (the same operations on
-/// the same operands), and `Σ_{j=1}^{s-1}` of a class size `s` continues
-/// the sum of the previous, smaller size instead of starting again from
-/// `j = 1` (the same additions in the same order).
+/// of `Σ_{i<u}` are computed a block at a time before they are added (the
+/// same operations on the same operands), and `Σ_{j=1}^{s-1}` of a class
+/// size `s` continues the sum of the previous, smaller size instead of
+/// starting again from `j = 1` (the same additions in the same order).
 fn pitman_sums_of<const JACOBIAN: bool>(h: &Histogram<'_>, t: f64, a: f64) -> ((f64, f64), [f64; 4]) {
     let (mut d1, mut d2, mut d3, mut d4, mut d5) = (0.0, 0.0, 0.0, 0.0, 0.0);
     let (mut o1, mut o2, mut o3, mut o4) = (0.0, 0.0, 0.0, 0.0);
@@ -549,25 +549,9 @@ fn pitman_sums_of<const JACOBIAN: bool>(h: &Histogram<'_>, t: f64, a: f64) -> ((
         d4 += value * sum1;
         o4 += value * sum2;
     }
-    // i = 1 .. n - 1.
+    // i = 1 .. n - 1: a division pair per term, already at the divider's
+    // pace (a block computed first gains nothing here).
     let mut i = 1.0;
-    while i + last < h.n {
-        let (mut r1, mut r2) = ([0.0; BLOCK], [0.0; BLOCK]);
-        for k in 0..BLOCK {
-            let val0 = t + (i + k as f64);
-            r1[k] = 1.0 / val0;
-            if JACOBIAN {
-                r2[k] = 1.0 / (val0 * val0);
-            }
-        }
-        for k in 0..BLOCK {
-            if JACOBIAN {
-                d2 += r2[k];
-            }
-            o2 += r1[k];
-        }
-        i += BLOCK as f64;
-    }
     while i < h.n {
         let val0 = t + i;
         if JACOBIAN {
