@@ -103,6 +103,22 @@ fn the_config_names_the_method() {
 }
 
 #[test]
+fn a_policy_names_the_method_through_the_same_config() {
+    let policy = masque::policy::Policy::from_json(
+        r#"{"version": 1, "anonymise": {"quasi_identifiers": {"a": {}}, "recoding": "local",
+            "local": {"method": "iterative"}}}"#,
+    )
+    .unwrap();
+    let config = AnonymiseConfig::from_json(&policy.anonymise.unwrap().to_string()).unwrap();
+    assert_eq!(config.local.and_then(|l| l.method), Some(LocalMethod::Iterative));
+    let err = masque::policy::Policy::from_json(
+        r#"{"version": 1, "anonymise": {"quasi_identifiers": {"a": {}}, "local": {"method": "fast"}}}"#,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("anonymise.local.method"), "{err}");
+}
+
+#[test]
 fn too_few_rows_is_no_solution() {
     let table = Table::new(vec![Column::from_values("a", ["1", "2"])]).unwrap();
     let config =
