@@ -35,8 +35,15 @@
 //!   `heuristic`: the greedy search for lattices too large.
 //! - `local`: local recoding (`"recoding": "local"`): each row's cells at
 //!   their own hierarchy levels, every row kept, by top-down specialisation
-//!   of hierarchy nodes (Mondrian-style); the output is checked afterwards
-//!   by [`crate::privacy::analyse`].
+//!   of hierarchy nodes (Mondrian-style; `"local": {"method": "partition"}`,
+//!   the default); the output is checked afterwards by
+//!   [`crate::privacy::analyse`].
+//! - `iterative`: local recoding by ARX's iterative method
+//!   (`"local": {"method": "iterative"}`): the global search on the rows
+//!   still to place, every row suppressible and suppression cheap (Loss with
+//!   a generalisation / suppression factor), its suppressed rows placed
+//!   again on their own; kept for ARX parity (it keeps less on Adult and on
+//!   the cohort than the partition method).
 //! - [`utility`]: what an output keeps, measured on its cells against the
 //!   input by one code for every method (in every result: `ncp` and
 //!   `utility`, ARX's Loss, granularity and non-uniform entropy, records
