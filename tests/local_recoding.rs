@@ -125,6 +125,21 @@ fn adult_local_with_l_diversity() {
     assert!(done.result.ncp.value < 0.3, "{}", done.result.ncp.value);
 }
 
+/// A sensitive column only measured (`{}`, as the web page lists every
+/// sensitive column) cannot fail a group, so it must not change local
+/// recoding's output (it once turned off borrowing and clustering).
+#[test]
+fn a_measured_sensitive_column_leaves_local_recoding_unchanged() {
+    let table = adult();
+    let plain = anonymise(&table, &adult_config(5, r#", "recoding": "local""#), &mut Unlimited).unwrap();
+    let measured = adult_config(5, r#", "recoding": "local", "sensitive": {"salary-class": {}}"#);
+    let done = anonymise(&table, &measured, &mut Unlimited).unwrap();
+    assert_eq!(done.table, plain.table);
+    assert_eq!(done.result.ncp.value, plain.result.ncp.value);
+    let after = done.result.risk_after.as_ref().unwrap();
+    assert!(after.sensitive.get("salary-class").unwrap().l_distinct >= 1);
+}
+
 #[test]
 fn the_config_names_a_bad_recoding() {
     let err = AnonymiseConfig::from_json(r#"{"quasi_identifiers": {"a": {}}, "recoding": "partial"}"#).unwrap_err();

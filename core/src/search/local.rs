@@ -79,7 +79,7 @@
 //! caller's monitor) keeps the partitions made so far, which are valid.
 
 use super::error::{SearchError, SearchErrorKind};
-use super::problem::Problem;
+use super::problem::{Problem, SensitiveCheck};
 use super::{Control, Phase};
 use crate::privacy::sensitive::ClassDistribution;
 use crate::privacy::{PrivacyError, PrivacyErrorKind};
@@ -175,8 +175,10 @@ impl<'p, 't> Criteria<'p, 't> {
         true
     }
 
+    /// Whether a sensitive criterion can fail a set of rows (a column only
+    /// measured, `{}`, cannot: it must not turn off borrowing and clustering).
     fn any(&self) -> bool {
-        !self.problem.sensitive.is_empty()
+        self.problem.sensitive.iter().any(SensitiveCheck::can_fail)
     }
 }
 

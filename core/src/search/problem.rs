@@ -40,6 +40,16 @@ impl SensitiveCheck<'_> {
             || self.t.is_some_and(|t| self.values.class_distance(class) > t)
     }
 
+    /// Whether some class could fail this attribute's criteria: not when it
+    /// is only measured (`{}`: distinct l-diversity with l = 1, which every
+    /// class of at least one row meets) or when its ls are at most 1.
+    pub(crate) fn can_fail(&self) -> bool {
+        self.l_distinct.is_some_and(|l| l > 1)
+            || self.l_entropy.is_some_and(|l| l > 1.0)
+            || self.recursive.is_some()
+            || self.t.is_some()
+    }
+
     /// The class size every class needs to have a chance to meet the
     /// l-diversity criteria (a class with fewer rows has fewer than `l` values).
     fn implied_k(&self) -> u32 {
