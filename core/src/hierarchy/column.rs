@@ -118,6 +118,22 @@ impl ColumnHierarchy {
                 *n += 1;
             }
         }
+        self.with_code_counts(&counts_of_code)
+    }
+
+    /// The same hierarchy bound to rows of the same column where row `i`
+    /// (code `codes[i]`) stands for `weights[i]` rows.
+    pub(crate) fn for_weighted_codes(&self, codes: &[u32], weights: &[u64]) -> ColumnHierarchy {
+        let mut counts_of_code = vec![0u64; self.maps.first().map_or(0, Vec::len)];
+        for (&c, &w) in codes.iter().zip(weights) {
+            if let Some(n) = counts_of_code.get_mut(c as usize) {
+                *n += w;
+            }
+        }
+        self.with_code_counts(&counts_of_code)
+    }
+
+    fn with_code_counts(&self, counts_of_code: &[u64]) -> ColumnHierarchy {
         let label_counts = self
             .maps
             .iter()

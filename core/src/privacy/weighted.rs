@@ -26,8 +26,8 @@ use super::error::{PrivacyError, PrivacyErrorKind, Role};
 use super::report::{AnalysisOptions, ClassSizes, OrderedMap, RiskReport};
 use super::risk::SizeCount;
 use super::sensitive::{ClassDistributions, SensitiveValues};
-use super::{bad, class_risks, population_size, resolve, rows_marked, sensitive_report, thresholds, Params};
-use crate::table::Table;
+use super::{bad, class_risks, population_size, resolve, sensitive_report, thresholds, Params};
+use crate::table::{Column, Table};
 
 /// Analyses `table`, whose row `i` stands for `weights[i]` identical rows, as
 /// [`super::analyse`] analyses the table with each row repeated.
@@ -47,6 +47,18 @@ use crate::table::Table;
 /// assert_eq!(analyse_weighted(&weighted, &[2, 1], &options).unwrap(), analyse(&rows, &options, None).unwrap());
 /// ```
 pub fn analyse_weighted(table: &Table, weights: &[u64], options: &AnalysisOptions) -> Result<RiskReport, PrivacyError> {
+    analyse_weighted_given(table, weights, options, None)
+}
+
+/// [`analyse_weighted`] with the rows `suppressed` marks (one flag per row
+/// of the weighted table) left out of the classes, as [`super::analyse`]'s
+/// `suppressed`.
+pub(crate) fn analyse_weighted_given(
+    table: &Table,
+    weights: &[u64],
+    options: &AnalysisOptions,
+    suppressed: Option<&[bool]>,
+) -> Result<RiskReport, PrivacyError> {
     let qi = resolve(table, options.qi.iter().map(String::as_str), Role::QuasiIdentifier)?;
     if qi.is_empty() {
         return Err(PrivacyError::new(PrivacyErrorKind::NoQuasiIdentifier));
@@ -74,7 +86,7 @@ pub fn analyse_weighted(table: &Table, weights: &[u64], options: &AnalysisOption
     }
     let population = population_size(options, rows)?;
 
-    let mask = options.suppressed_marker.as_deref().map(|m| rows_marked(&qi, m));
+    let mask = super::suppression_mask(table, &qi, options.suppressed_marker.as_deref(), suppressed)?;
     let codes: Vec<QiCodes<'_>> = qi.iter().map(|c| QiCodes::column(c)).collect();
     let grouped = Classes::group(&codes, mask.as_deref())?;
     let row_classes = grouped.row_classes();
@@ -106,18 +118,7 @@ pub fn analyse_weighted(table: &Table, weights: &[u64], options: &AnalysisOption
         // Which values there are, their numbering and the distance depend only
         // on which values are present, as every weight is at least 1.
         let present = SensitiveValues::for_column(column, spec.distance, spec.order.as_deref())?;
-        let mut code_counts = vec![0u64; column.dict.len()];
-        let mut key_of_code = vec![0u32; column.dict.len()];
-        for (row, (&code, &w)) in column.codes.iter().zip(weights).enumerate() {
-            let slot = code_counts
-                .get_mut(code as usize)
-                .ok_or(PrivacyError::new(PrivacyErrorKind::CodeOutOfRange { slice: None, row: row + 1 }))?;
-            *slot += w;
-        }
-        for (code, key) in key_of_code.iter_mut().enumerate() {
-            *key = present.value_of(code as u32).unwrap_or(0);
-        }
-        let values = SensitiveValues::build(code_counts, &key_of_code, present.distance());
+        let values = weighted_values(column, weights, &present)?;
         let distributions = distributions(row_classes, &sizes, &column.codes, weights, &values)?;
         reports.push((column.name.clone(), sensitive_report(&values, &distributions, &params)));
     }
@@ -137,6 +138,30 @@ pub fn analyse_weighted(table: &Table, weights: &[u64], options: &AnalysisOption
         sensitive: OrderedMap(reports),
         population,
     })
+}
+
+/// The values of a sensitive column whose row `i` stands for `weights[i]`
+/// rows: `present` (the column's values, unweighted) with each value
+/// counted with the weights (the reference distribution of t-closeness).
+/// Which values there are, their numbering and the distance depend only on
+/// which values are present, as every weight is at least 1.
+pub(crate) fn weighted_values(
+    column: &Column,
+    weights: &[u64],
+    present: &SensitiveValues,
+) -> Result<SensitiveValues, PrivacyError> {
+    let mut code_counts = vec![0u64; column.dict.len()];
+    let mut key_of_code = vec![0u32; column.dict.len()];
+    for (row, (&code, &w)) in column.codes.iter().zip(weights).enumerate() {
+        let slot = code_counts
+            .get_mut(code as usize)
+            .ok_or(PrivacyError::new(PrivacyErrorKind::CodeOutOfRange { slice: None, row: row + 1 }))?;
+        *slot += w;
+    }
+    for (code, key) in key_of_code.iter_mut().enumerate() {
+        *key = present.value_of(code as u32).unwrap_or(0);
+    }
+    Ok(SensitiveValues::build(code_counts, &key_of_code, present.distance()))
 }
 
 /// The class-size histogram of `sizes`, by increasing size ([`risk::size_histogram`]'s).

@@ -79,8 +79,18 @@ struct BottomValues {
 }
 
 impl BottomValues {
-    /// Tallies the rows' values by bottom class (a counting sort).
-    fn new(row_bottom: &[u32], classes: usize, codes: &[u32], values: &SensitiveValues) -> BottomValues {
+    /// Tallies the rows' values by bottom class (a counting sort), row `i`
+    /// counting `weights[i]` when weights are given.
+    fn new(
+        row_bottom: &[u32],
+        classes: usize,
+        codes: &[u32],
+        values: &SensitiveValues,
+        weights: Option<&[u64]>,
+    ) -> BottomValues {
+        if let Some(weights) = weights {
+            return BottomValues::weighted(row_bottom, classes, codes, values, weights);
+        }
         let mut sizes = vec![0usize; classes + 1];
         for &b in row_bottom {
             sizes[b as usize + 1] += 1;
@@ -110,6 +120,50 @@ impl BottomValues {
                 out.values.push(v);
                 out.counts.push((j - i) as u32);
                 i = j;
+            }
+            out.start.push(out.values.len());
+        }
+        out
+    }
+
+    /// [`BottomValues::new`] with weights (each class's weights add up to at
+    /// most its size, a `u32`).
+    fn weighted(
+        row_bottom: &[u32],
+        classes: usize,
+        codes: &[u32],
+        values: &SensitiveValues,
+        weights: &[u64],
+    ) -> BottomValues {
+        let mut sizes = vec![0usize; classes + 1];
+        for &b in row_bottom {
+            sizes[b as usize + 1] += 1;
+        }
+        for i in 1..sizes.len() {
+            sizes[i] += sizes[i - 1];
+        }
+        let mut cursor = sizes.clone();
+        let mut grouped = vec![(0u32, 0u64); row_bottom.len()];
+        for ((&b, &code), &w) in row_bottom.iter().zip(codes).zip(weights) {
+            // invariant: every row's code is a value of the table (SensitiveValues counts them all).
+            grouped[cursor[b as usize]] = (values.value_of(code).unwrap_or(0), w);
+            cursor[b as usize] += 1;
+        }
+        let mut out = BottomValues { start: Vec::with_capacity(classes + 1), values: Vec::new(), counts: Vec::new() };
+        out.start.push(0);
+        for b in 0..classes {
+            let slice = &mut grouped[sizes[b]..sizes[b + 1]];
+            slice.sort_unstable();
+            let mut i = 0;
+            while i < slice.len() {
+                let v = slice[i].0;
+                let mut count = 0u64;
+                while i < slice.len() && slice[i].0 == v {
+                    count += slice[i].1;
+                    i += 1;
+                }
+                out.values.push(v);
+                out.counts.push(count as u32);
             }
             out.start.push(out.values.len());
         }
@@ -193,6 +247,15 @@ impl<'p, 't> Engine<'p, 't> {
         let matcher = problem.population_table().map(|p| Matcher::new(p, &dims, bottom)).transpose()?;
         let codes: Vec<&[u32]> = problem.dims.iter().map(|d| d.column.codes.as_slice()).collect();
         let (mut bottom, row_bottom) = groups::bottom(&dims, &codes, bottom)?;
+        if let Some(weights) = problem.weights {
+            // A bottom class has the rows its rows stand for (the caller
+            // checked that all the weights add up to at most u32::MAX).
+            let mut sizes = vec![0u64; bottom.len()];
+            for (&b, &w) in row_bottom.iter().zip(weights) {
+                sizes[b as usize] += w;
+            }
+            bottom.sizes = sizes.into_iter().map(|s| s as u32).collect();
+        }
         if problem.sensitive.is_empty() {
             bottom.of_bottom = None;
         }
@@ -201,7 +264,7 @@ impl<'p, 't> Engine<'p, 't> {
         // classes of at least `min_size` rows, and suppresses at most
         // `max_suppressed` rows (so as many classes): a node with more
         // classes than that is not anonymous, and its grouping can stop there.
-        let rows = row_bottom.len();
+        let rows = problem.rows;
         let class_limit = if problem.min_size >= 2 {
             (rows / problem.min_size as usize).saturating_add(problem.max_suppressed.min(rows as u64) as usize)
         } else {
@@ -210,7 +273,9 @@ impl<'p, 't> Engine<'p, 't> {
         let bottom_values = problem
             .sensitive
             .iter()
-            .map(|check| BottomValues::new(&row_bottom, bottom.len(), &check.column.codes, &check.values))
+            .map(|check| {
+                BottomValues::new(&row_bottom, bottom.len(), &check.column.codes, &check.values, problem.weights)
+            })
             .collect();
         Ok(Engine {
             problem,

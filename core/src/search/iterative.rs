@@ -201,6 +201,8 @@ fn solve(
         shares: None,
         max_suppressed: if suppress_all { rows.len() as u64 } else { 0 },
         metric,
+        weights: None,
+        rows: rows.len(),
     };
     let (found, _, mut engine) = match super::run(&sub, config, monitor) {
         Ok(done) => done,

@@ -144,6 +144,18 @@ impl Metric {
     /// Prepares `kind` for `rows` rows and these hierarchies (with the rows'
     /// dictionary codes of each quasi-identifier, for the entropy).
     pub(crate) fn new(kind: MetricKind, rows: usize, hierarchies: &[(&ColumnHierarchy, &[u32])]) -> Metric {
+        Metric::weighted(kind, rows, hierarchies, None)
+    }
+
+    /// As [`Metric::new`], row `i` standing for `weights[i]` rows when
+    /// weights are given (`rows` their sum; the hierarchies' rows per label
+    /// counted with the weights).
+    pub(crate) fn weighted(
+        kind: MetricKind,
+        rows: usize,
+        hierarchies: &[(&ColumnHierarchy, &[u32])],
+        weights: Option<&[u64]>,
+    ) -> Metric {
         let n = rows as f64;
         let dims = hierarchies
             .iter()
@@ -177,9 +189,9 @@ impl Metric {
                     MetricKind::Entropy => {
                         // Rows per dictionary code (the original values).
                         let mut value_rows = vec![0u64; h.map(0).len()];
-                        for &c in codes {
+                        for (i, &c) in codes.iter().enumerate() {
                             if let Some(x) = value_rows.get_mut(c as usize) {
-                                *x += 1;
+                                *x += weights.map_or(1, |w| w[i]);
                             }
                         }
                         let mut generalised = Vec::with_capacity(height);

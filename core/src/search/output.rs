@@ -14,7 +14,8 @@ use super::suppress_cells;
 use super::utility::{self, Measure, Ncp, Utility};
 use super::{Choice, Monitor, Phase};
 use crate::hierarchy::ColumnHierarchy;
-use crate::privacy::{analyse, AnalysisOptions, OrderedMap, RiskReport, SensitiveColumn};
+use crate::privacy::weighted::analyse_weighted_given;
+use crate::privacy::{analyse, analyse_weighted, AnalysisOptions, OrderedMap, RiskReport, SensitiveColumn};
 use crate::table::{Column, Dictionary, Table};
 
 /// What the suppressed quasi-identifiers are written as.
@@ -139,6 +140,8 @@ struct Output {
     min_size: u32,
     /// Whether a risk target (average risk, sample or population uniqueness) is set.
     risk_target: bool,
+    /// Per input row, the rows it stands for (a weighted table); `None`: one each.
+    row_weights: Option<Vec<u64>>,
 }
 
 /// A microaggregated column's input codes and each code's number.
@@ -194,7 +197,12 @@ impl Output {
             }
             _ => (solution.row_suppressed, None),
         };
-        let suppressed = mask.iter().filter(|&&s| s).count();
+        let row_weights = problem.weights;
+        let suppressed = match row_weights {
+            Some(w) => mask.iter().zip(w).filter(|(&s, _)| s).map(|(_, &w)| w as usize).sum(),
+            None => mask.iter().filter(|&&s| s).count(),
+        };
+        let rows = problem.rows;
         let any_cell = cells.as_ref().is_some_and(|c| c.iter().any(|&m| m != 0));
         let remove = config.suppressed_rows == SuppressedRows::Remove;
         let dims = problem
@@ -218,26 +226,36 @@ impl Output {
                 let (level, h) = (level as usize, &d.hierarchy);
                 let loss: Vec<f64> = h.map(level).iter().map(|&label| utility::cell_loss(h, level, label)).collect();
                 let blank = |row: usize| cells.as_ref().is_some_and(|c| c[row] >> i & 1 == 1);
-                d.column
-                    .codes
-                    .iter()
-                    .zip(&mask)
-                    .enumerate()
-                    .map(|(row, (&c, &s))| if s || blank(row) { 1.0 } else { loss.get(c as usize).map_or(1.0, |&x| x) })
-                    .sum()
+                let cell = |row: usize, c: u32, s: bool| {
+                    if s || blank(row) {
+                        1.0
+                    } else {
+                        loss.get(c as usize).map_or(1.0, |&x| x)
+                    }
+                };
+                let codes = d.column.codes.iter().zip(&mask).enumerate();
+                match row_weights {
+                    // A weighted row's loss times its weight (the sum may
+                    // differ from the repeated rows' in the last bits).
+                    Some(w) => codes.map(|(row, (&c, &s))| w[row] as f64 * cell(row, c, s)).sum(),
+                    None => codes.map(|(row, (&c, &s))| cell(row, c, s)).sum(),
+                }
             })
             .collect();
-        let ncp = utility::from_sums(problem.dims.iter().map(|d| d.column.name.clone()), &sums, table.rows);
+        let ncp = utility::from_sums(problem.dims.iter().map(|d| d.column.name.clone()), &sums, rows);
         let options = analysis_options(problem, config);
-        let risk_before = analyse(table, &options, None)?;
+        let risk_before = match row_weights {
+            Some(w) => analyse_weighted(table, w, &options)?,
+            None => analyse(table, &options, None)?,
+        };
         let names = problem.dims.iter().map(|d| d.column.name.clone());
         let result = AnonymiseResult {
             recoding: Recoding::Global,
             levels: OrderedMap(names.clone().zip(levels.iter().map(|&l| l as usize)).collect()),
             heights: OrderedMap(names.zip(problem.dims.iter().map(|d| d.hierarchy.height() - 1)).collect()),
-            rows: table.rows,
+            rows,
             suppressed,
-            retained: if remove { table.rows - suppressed } else { table.rows },
+            retained: if remove { rows - suppressed } else { rows },
             suppressed_rows: config.suppressed_rows,
             classes: solution.kept_classes,
             k: solution.smallest as usize,
@@ -260,7 +278,10 @@ impl Output {
         };
         let (hierarchies, weights) = hierarchies_and_weights(problem);
         let removed = (remove && suppressed > 0).then_some(mask.as_slice());
-        let measure = Measure::new(problem.dims.len(), table.rows, removed);
+        let measure = match row_weights {
+            Some(w) => Measure::weighted(problem.dims.len(), rows, removed, w),
+            None => Measure::new(problem.dims.len(), table.rows, removed),
+        };
         // Cells blanked change the classes: they are counted, and the
         // criteria checked, on the output.
         let micro: Vec<_> = micro_of(config).into_iter().map(|m| (m, None)).collect();
@@ -282,6 +303,7 @@ impl Output {
             micro,
             min_size,
             risk_target,
+            row_weights: row_weights.map(<[u64]>::to_vec),
         })
     }
 
@@ -357,6 +379,7 @@ impl Output {
             micro: micro_of(config).into_iter().map(|m| (m, None)).collect(),
             min_size: problem.min_size,
             risk_target: risk_target(config),
+            row_weights: None,
             remove: false,
             mask: vec![false; table.rows],
             suppressed: 0,
@@ -503,7 +526,18 @@ impl Output {
             None
         } else {
             let given = (!self.remove && self.suppressed > 0).then_some(self.mask.as_slice());
-            Some(analyse(&out, &self.options, given)?)
+            match &self.row_weights {
+                Some(w) => {
+                    // The output's rows are the input's kept ones, in order.
+                    let kept: Vec<u64> = if self.remove && self.suppressed > 0 {
+                        w.iter().zip(&self.mask).filter(|(_, &s)| !s).map(|(&w, _)| w).collect()
+                    } else {
+                        w.clone()
+                    };
+                    Some(analyse_weighted_given(&out, &kept, &self.options, given)?)
+                }
+                None => Some(analyse(&out, &self.options, given)?),
+            }
         };
         if let (Some((k, sensitive)), Some(after)) = (&self.check, &self.result.risk_after) {
             self.result.classes = after.classes;

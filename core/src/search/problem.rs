@@ -77,6 +77,11 @@ pub(crate) struct Problem<'t> {
     /// The most rows that may be suppressed (ARX: `floor(limit · rows)`).
     pub max_suppressed: u64,
     pub metric: Metric,
+    /// Per row of the table, the rows it stands for (a weighted table, see
+    /// [`super::weighted`]); `None`: each row is itself.
+    pub weights: Option<&'t [u64]>,
+    /// The rows the table stands for (the sum of the weights).
+    pub rows: usize,
 }
 
 impl<'t> Problem<'t> {
@@ -88,10 +93,32 @@ impl<'t> Problem<'t> {
         config: &AnonymiseConfig,
         population: Option<&Table>,
     ) -> Result<Problem<'t>, SearchError> {
+        Problem::build(table, config, population, None)
+    }
+
+    /// Checks `config` against `table`, whose row `i` stands for
+    /// `weights[i]` identical rows (one weight of at least 1 per row, adding
+    /// up to at most `u32::MAX`, checked by the caller), and prepares the
+    /// search of those rows.
+    pub(crate) fn weighted(
+        table: &'t Table,
+        config: &AnonymiseConfig,
+        weights: &'t [u64],
+    ) -> Result<Problem<'t>, SearchError> {
+        Problem::build(table, config, None, Some(weights))
+    }
+
+    fn build(
+        table: &'t Table,
+        config: &AnonymiseConfig,
+        population: Option<&Table>,
+        weights: Option<&'t [u64]>,
+    ) -> Result<Problem<'t>, SearchError> {
         config.check()?;
         if table.rows == 0 {
             return Err(SearchError::new(SearchErrorKind::EmptyTable));
         }
+        let rows = weights.map_or(table.rows, |w| w.iter().sum::<u64>() as usize);
         let pop_table = match (&config.population_table, population) {
             (Some(_), Some(p)) => Some(p),
             (Some(_), None) => {
@@ -150,7 +177,11 @@ impl<'t> Problem<'t> {
             if let Some(pc) = pop_column {
                 extended.push(population_table::extend(column, pc, &hierarchy, &bound)?);
             }
-            let hierarchy = bound;
+            // Weighted rows: the rows per label count each row's weight.
+            let hierarchy = match weights {
+                Some(w) => bound.for_weighted_codes(&column.codes, w),
+                None => bound,
+            };
             let top = hierarchy.height() - 1;
             let min = qi.min_level.unwrap_or(0);
             let max = qi.max_level.unwrap_or(top);
@@ -162,7 +193,11 @@ impl<'t> Problem<'t> {
         let mut sensitive = Vec::with_capacity(config.sensitive.len());
         for (name, s) in config.sensitive.iter() {
             let column = column(name)?;
-            let values = SensitiveValues::for_column(column, s.distance, s.order.as_deref())?;
+            let mut values = SensitiveValues::for_column(column, s.distance, s.order.as_deref())?;
+            if let Some(w) = weights {
+                // t-closeness compares with the rows' distribution: weighted.
+                values = crate::privacy::weighted::weighted_values(column, w, &values)?;
+            }
             sensitive.push(SensitiveCheck {
                 column,
                 values,
@@ -179,7 +214,7 @@ impl<'t> Problem<'t> {
         };
         let population = match population {
             None => None,
-            Some(spec) => Some(spec.size(table.rows).map_err(|e| {
+            Some(spec) => Some(spec.size(rows).map_err(|e| {
                 let path = if config.population.is_some() { "population" } else { "sampling_fraction" };
                 SearchError::config(path, e.to_string())
             })?),
@@ -194,14 +229,14 @@ impl<'t> Problem<'t> {
         }
         let mut min_size = sensitive.iter().map(SensitiveCheck::implied_k).fold(config.k(), u32::max);
         if let (Some(m), Some(n)) = (config.k_map.filter(|_| !config.k_map_uses_table()), population) {
-            let f = table.rows as f64 / n as f64;
-            min_size = min_size.max(criteria::derived_k(m.k, m.significance(), f, m.estimator(), table.rows));
+            let f = rows as f64 / n as f64;
+            min_size = min_size.max(criteria::derived_k(m.k, m.significance(), f, m.estimator(), rows));
         }
-        let max_suppressed = (config.suppression_limit * table.rows as f64).floor() as u64;
+        let max_suppressed = (config.suppression_limit * rows as f64).floor() as u64;
         let metric = {
             let pairs: Vec<(&ColumnHierarchy, &[u32])> =
                 dims.iter().map(|d| (&d.hierarchy, d.column.codes.as_slice())).collect();
-            Metric::new(config.metric, table.rows, &pairs)
+            Metric::weighted(config.metric, rows, &pairs, weights)
                 .with_weights(config.quasi_identifiers.iter().map(|(_, q)| q.weight))
         };
         let shares = (config.metric == MetricKind::Loss && !risk.is_empty()).then(|| {
@@ -228,7 +263,7 @@ impl<'t> Problem<'t> {
             pt.check_subset(&pt.dims(&dims), &file)?;
         }
         risk.population_table = population_table;
-        Ok(Problem { dims, sensitive, min_size, risk, population, shares, max_suppressed, metric })
+        Ok(Problem { dims, sensitive, min_size, risk, population, shares, max_suppressed, metric, weights, rows })
     }
 
     /// Whether "anonymous" (the criteria met with at most `max_suppressed`

@@ -248,6 +248,8 @@ pub(crate) struct Measure {
     entropy_max: Vec<f64>,
     /// The input rows left out of the output, if any.
     removed: Option<Vec<bool>>,
+    /// Per input row, the rows it stands for (a weighted table); `None`: one each.
+    weights: Option<Vec<u64>>,
 }
 
 impl Measure {
@@ -262,6 +264,26 @@ impl Measure {
             sums: vec![0.0; dims],
             entropy_max: vec![0.0; dims],
             removed: removed.map(<[bool]>::to_vec),
+            weights: None,
+        }
+    }
+
+    /// [`Measure::new`] for a weighted table: input row `i` stands for
+    /// `weights[i]` rows, `rows` in all (the sum of the weights).
+    pub(crate) fn weighted(dims: usize, rows: usize, removed: Option<&[bool]>, weights: &[u64]) -> Measure {
+        let kept = match removed {
+            Some(r) => r.iter().zip(weights).filter(|(&x, _)| !x).map(|(_, &w)| w as usize).sum(),
+            None => rows,
+        };
+        Measure {
+            rows,
+            kept,
+            retained: vec![false; weights.len()],
+            columns: vec![None; dims],
+            sums: vec![0.0; dims],
+            entropy_max: vec![0.0; dims],
+            removed: removed.map(<[bool]>::to_vec),
+            weights: Some(weights.to_vec()),
         }
     }
 
@@ -281,26 +303,35 @@ impl Measure {
         let mut sum = 0.0;
         let mut suppressed = 0usize;
         let mut loss: Vec<Vec<f64>> = vec![Vec::new(); height];
+        let weights = self.weights.as_deref();
         for (row, (&b, &(level, s))) in input.iter().zip(&cells).enumerate() {
+            // A weighted row counts its weight (its loss times the weight: the
+            // sum may differ from the repeated rows' in the last bits).
+            let w = weights.map_or(1, |w| w[row]);
             if s {
-                suppressed += 1;
+                suppressed += w as usize;
             } else {
                 self.retained[row] = true;
             }
-            if level == lost {
-                sum += 1.0;
-                continue;
+            let cell = if level == lost {
+                1.0
+            } else {
+                let l = level as usize;
+                if loss[l].is_empty() {
+                    loss[l] = (0..h.domain(l) as u32).map(|x| cell_loss(h, l, x)).collect();
+                }
+                loss[l][h.map(l)[b as usize] as usize]
+            };
+            if weights.is_some() {
+                sum += w as f64 * cell;
+            } else {
+                sum += cell;
             }
-            let l = level as usize;
-            if loss[l].is_empty() {
-                loss[l] = (0..h.domain(l) as u32).map(|x| cell_loss(h, l, x)).collect();
-            }
-            sum += loss[l][h.map(l)[b as usize] as usize];
         }
         let n = self.rows;
         let column_loss = if n == 0 { 0.0 } else { sum / n as f64 };
-        let (entropy, entropy_max) = entropy(h, input, &cells);
-        let tvd = tvd(h, input, &cells, removed);
+        let (entropy, entropy_max) = entropy(h, input, &cells, weights);
+        let tvd = tvd(h, input, &cells, removed, weights);
         let (Some(slot), Some(total), Some(max)) =
             (self.columns.get_mut(d), self.sums.get_mut(d), self.entropy_max.get_mut(d))
         else {
@@ -481,7 +512,14 @@ impl Measure {
             entropy,
             entropy_share: if entropy_max > 0.0 { entropy / entropy_max } else { 0.0 },
             records: self.rows,
-            records_retained: if count == 0 { self.kept } else { self.retained.iter().filter(|&&x| x).count() },
+            records_retained: if count == 0 {
+                self.kept
+            } else {
+                match &self.weights {
+                    Some(w) => self.retained.iter().zip(w).filter(|(&x, _)| x).map(|(_, &w)| w as usize).sum(),
+                    None => self.retained.iter().filter(|&&x| x).count(),
+                }
+            },
             cells: self.rows * count,
             cells_suppressed: columns.iter().map(|(_, c)| c.cells_suppressed).sum(),
             tvd,
@@ -542,7 +580,9 @@ fn c_log_c(counts: &[u64]) -> f64 {
 
 /// ARX's non-uniform entropy of one column for local recoding, and its
 /// largest value (see the module documentation).
-fn entropy(h: &ColumnHierarchy, input: &[u32], cells: &[(u32, bool)]) -> (f64, f64) {
+/// Row `i` counts `weights[i]` when weights are given.
+fn entropy(h: &ColumnHierarchy, input: &[u32], cells: &[(u32, bool)], weights: Option<&[u64]>) -> (f64, f64) {
+    let weight = |row: usize| weights.map_or(1, |w| w[row]);
     let height = h.height();
     let lost = height as u32;
     let label = |level: u32, b: u32| if level == lost { 0 } else { h.map(level as usize)[b as usize] };
@@ -558,30 +598,39 @@ fn entropy(h: &ColumnHierarchy, input: &[u32], cells: &[(u32, bool)]) -> (f64, f
         let previous = if i == 0 { None } else { Some(levels[i - 1]) };
         let mut before = vec![0u64; previous.map_or(values, domain)];
         let mut after = vec![0u64; domain(current)];
-        for (&b, &(l, _)) in input.iter().zip(cells) {
+        for (row, (&b, &(l, _))) in input.iter().zip(cells).enumerate() {
             if l >= current {
-                before[previous.map_or(b, |p| label(p, b)) as usize] += 1;
-                after[label(current, b) as usize] += 1;
+                let w = weight(row);
+                before[previous.map_or(b, |p| label(p, b)) as usize] += w;
+                after[label(current, b) as usize] += w;
             }
         }
         total += c_log_c(&after) - c_log_c(&before);
     }
     let mut counts = vec![0u64; values];
-    for &b in input {
-        counts[b as usize] += 1;
+    for (row, &b) in input.iter().enumerate() {
+        counts[b as usize] += weight(row);
     }
-    let n = input.len() as f64;
+    let n = counts.iter().sum::<u64>() as f64;
     let max = if n > 0.0 { n * libm::log2(n) - c_log_c(&counts) } else { 0.0 };
     (total.max(0.0), max)
 }
 
 /// The total variation distance of one column (see the module documentation).
-fn tvd(h: &ColumnHierarchy, input: &[u32], cells: &[(u32, bool)], removed: Option<&[bool]>) -> f64 {
+/// Row `i` counts `weights[i]` when weights are given.
+fn tvd(
+    h: &ColumnHierarchy,
+    input: &[u32],
+    cells: &[(u32, bool)],
+    removed: Option<&[bool]>,
+    weights: Option<&[u64]>,
+) -> f64 {
+    let weight = |row: usize| weights.map_or(1, |w| w[row]);
     let height = h.height();
     let values = h.map(0).len();
     let mut counts = vec![0u64; values];
-    for &b in input {
-        counts[b as usize] += 1;
+    for (row, &b) in input.iter().enumerate() {
+        counts[b as usize] += weight(row);
     }
     let present = counts.iter().filter(|&&c| c > 0).count();
     // Per level, per label: the output cells there, and the input's values under it.
@@ -593,11 +642,12 @@ fn tvd(h: &ColumnHierarchy, input: &[u32], cells: &[(u32, bool)], removed: Optio
         if removed.is_some_and(|r| r.get(row) == Some(&true)) {
             continue;
         }
-        kept += 1;
+        let w = weight(row);
+        kept += w;
         if l as usize == height {
-            everywhere += 1;
+            everywhere += w;
         } else {
-            mass[l as usize][h.map(l as usize)[b as usize] as usize] += 1;
+            mass[l as usize][h.map(l as usize)[b as usize] as usize] += w;
         }
     }
     if kept == 0 || input.is_empty() {
@@ -610,7 +660,7 @@ fn tvd(h: &ColumnHierarchy, input: &[u32], cells: &[(u32, bool)], removed: Optio
             }
         }
     }
-    let (n, m) = (input.len() as f64, kept as f64);
+    let (n, m) = (counts.iter().sum::<u64>() as f64, kept as f64);
     let mut distance = 0.0;
     for (v, &c) in counts.iter().enumerate() {
         if c == 0 {

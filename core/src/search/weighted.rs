@@ -2,31 +2,36 @@
 //! rows (what `GROUP BY quasi-identifiers, sensitive COUNT(*)` gives an engine
 //! such as Spark, which then applies the answer to its own rows).
 //!
-//! [`anonymise_weighted`] runs [`super::anonymise`] on the table with each row
-//! repeated `weight` times, held as dictionary codes (four bytes a cell, each
-//! value stored once), and tells for each distinct row what its copies became:
-//! every copy of a row has the same quasi-identifiers and sensitive values, so
-//! it is in the same class at every node and is generalised, kept, masked or
-//! removed alike. The result is that of the rows themselves: levels,
-//! suppressed rows, classes, k, the metric and the risk figures do not depend
-//! on the rows' order; the NCP and utility means are sums over rows, which
-//! may differ from a file's order in the last bits.
+//! [`anonymise_weighted`] runs the search on the distinct rows themselves,
+//! each counting its weight: every copy of a row has the same
+//! quasi-identifiers and sensitive values, so it is in the same class at
+//! every node and is generalised, kept or suppressed alike. A class's size
+//! is the sum of its rows' weights, its sensitive values' counts too; the
+//! suppression limit is `floor(limit · Σ weights)`; the metrics count rows
+//! per label with the weights (entropy's value frequencies too); the
+//! utility and the risk reports ([`crate::privacy::analyse_weighted`]) are
+//! weighted sums. The result is that of the rows themselves repeated: levels,
+//! suppressed rows, classes, k, the metric and the risk figures are the same
+//! bits (the same integers, in the same order: classes come in the order of
+//! their first row either way); the NCP and utility losses add each row's
+//! loss times its weight, which may differ from adding it `weight` times in
+//! the last bits.
 //!
-//! Local recoding is refused ([`SearchErrorKind::Config`] on `recoding`): its
-//! groups depend on the rows' order.
+//! Refused ([`SearchErrorKind::Config`] naming the field): local recoding
+//! (`recoding`: its groups depend on the rows' order), cell suppression
+//! (`local.suppression`) and microaggregation
+//! (`quasi_identifiers.<name>.microaggregation`), which work on the rows.
 //!
-//! Memory: `4 · rows · columns` bytes for the repeated codes, plus the search's
-//! own. A search over the weighted classes themselves would need only the
-//! distinct rows; this entry point keeps the search as it is.
+//! Memory and time: proportional to the distinct rows (the search's classes,
+//! per-row codes of the weighted table and the output of its rows), not to
+//! the rows they stand for.
 
-use super::config::{AnonymiseConfig, Recoding};
+use super::config::{AnonymiseConfig, LocalSuppression, Recoding};
 use super::error::{SearchError, SearchErrorKind};
-use super::output::{AnonymiseResult, Anonymised};
+use super::output::{self, AnonymiseResult};
+use super::problem::Problem;
 use super::Monitor;
-use crate::table::{Column, Dictionary, Table};
-
-/// The name of the column that numbers the distinct rows while the search runs.
-const ROW_NUMBER: &str = "\u{1}masque_row";
+use crate::table::{Column, Table};
 
 /// What [`anonymise_weighted`] gives.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,8 +49,10 @@ pub struct WeightedAnonymised {
 /// Anonymises `table`, whose row `i` stands for `weights[i]` identical rows,
 /// as [`super::anonymise`] anonymises those rows.
 ///
-/// Errors: those of [`super::anonymise`]; `weights` not one per row or a
-/// weight of 0 ([`SearchErrorKind::Config`] on `weights`); local recoding.
+/// Errors: those of [`super::anonymise`]; `weights` not one per row, a
+/// weight of 0 or weights adding up to more than `u32::MAX - 1` rows
+/// ([`SearchErrorKind::Config`] on `weights`); local recoding, cell
+/// suppression, microaggregation (see the module documentation).
 pub fn anonymise_weighted(
     table: &Table,
     weights: &[u64],
@@ -58,56 +65,61 @@ pub fn anonymise_weighted(
             "local recoding is not run on a weighted table: its groups depend on the order of the rows",
         ));
     }
+    if config.local.as_ref().is_some_and(|l| l.suppression == LocalSuppression::Cells) {
+        return Err(SearchError::config(
+            "local.suppression",
+            "cell suppression is not run on a weighted table: it chooses cells row by row",
+        ));
+    }
+    if let Some((name, _)) = config.quasi_identifiers.iter().find(|(_, q)| q.microaggregation.is_some()) {
+        return Err(SearchError::config(
+            &format!("quasi_identifiers.{name}.microaggregation"),
+            "microaggregation is not run on a weighted table: its groups are made of rows",
+        ));
+    }
     if weights.len() != table.rows || weights.contains(&0) {
         return Err(SearchError::config("weights", "one whole number of at least 1 per row"));
     }
     if table.rows == 0 {
         return Err(SearchError::new(SearchErrorKind::EmptyTable));
     }
-    let too_many = || SearchError::config("weights", "the weights add up to more rows than fit in memory");
-    let rows = weights
-        .iter()
-        .try_fold(0usize, |sum, &w| usize::try_from(w).ok().and_then(|w| sum.checked_add(w)))
-        .ok_or_else(too_many)?;
-    let mut columns: Vec<Column> = Vec::with_capacity(table.columns.len() + 1);
-    for c in &table.columns {
-        let mut codes = Vec::new();
-        codes.try_reserve_exact(rows).map_err(|_| too_many())?;
-        for (&code, &w) in c.codes.iter().zip(weights) {
-            codes.extend(std::iter::repeat_n(code, w as usize));
-        }
-        columns.push(Column { name: c.name.clone(), codes, dict: c.dict.clone() });
+    let total = weights.iter().try_fold(0u64, |sum, &w| sum.checked_add(w));
+    if total.is_none_or(|t| t > crate::privacy::classes::MAX_ROWS as u64) {
+        return Err(SearchError::config("weights", "the weights add up to more rows than 32-bit class sizes count"));
     }
-    // Each copy carries its row's number through the anonymisation (a column
-    // the configuration does not name is copied unchanged).
-    let mut numbers = Dictionary::default();
-    let mut codes = Vec::new();
-    codes.try_reserve_exact(rows).map_err(|_| too_many())?;
-    for (i, &w) in weights.iter().enumerate() {
-        let code = numbers.intern(&i.to_string());
-        codes.extend(std::iter::repeat_n(code, w as usize));
-    }
-    columns.push(Column { name: ROW_NUMBER.to_string(), codes, dict: numbers });
-    // invariant: every column has `rows` codes.
-    let expanded = Table::new(columns).ok_or_else(too_many)?;
-    let done = Anonymised::from_owned(expanded, config, monitor)?;
+    // As `anonymise`: sensitive columns without criterion are measured (l = 1).
+    let measured = config.measured();
+    let config = measured.as_ref();
+    let (reduced, _) = super::microaggregation::split(config)?;
+    let problem = Problem::weighted(table, &reduced, weights)?;
+    let (found, choice, mut engine) = super::run(&problem, &reduced, monitor)?;
+    let solution = engine.solution(&found.levels)?;
+    drop(engine);
+    // (No cell suppression: the rows suppressed are the search's.)
+    let suppressed = solution.row_suppressed.clone();
+    let done = output::finish(table, config, &problem, &found.levels, solution, &choice)?;
 
-    let out = &done.table;
-    let number_column = out.column(ROW_NUMBER).ok_or_else(too_many)?;
-    // The output row of each distinct row's first copy (the copies are alike).
-    let mut first: Vec<Option<usize>> = vec![None; table.rows];
-    let number_of_code: Vec<Option<usize>> = number_column.dict.iter().map(|n| n.parse().ok()).collect();
-    for (row, &code) in number_column.codes.iter().enumerate() {
-        if let Some(slot) = number_of_code.get(code as usize).copied().flatten().and_then(|i| first.get_mut(i)) {
-            slot.get_or_insert(row);
+    // The output row of each row (suppressed rows removed: the kept rows, in order).
+    let removed = done.table.rows < table.rows;
+    let mut first: Vec<Option<usize>> = Vec::with_capacity(table.rows);
+    if removed {
+        let mut next = 0;
+        for &s in &suppressed {
+            first.push((!s).then(|| {
+                next += 1;
+                next - 1
+            }));
         }
+    } else {
+        first.extend((0..table.rows).map(Some));
     }
-    let columns = out
+    let columns = done
+        .table
         .columns
         .iter()
-        .filter(|c| c.name != ROW_NUMBER)
         .map(|c| Column::from_values(&c.name, first.iter().map(|row| row.map_or("", |r| c.get(r)))))
         .collect();
+    let too_many = || SearchError::config("weights", "the output does not fit in a table");
     let table = Table::new(columns).ok_or_else(too_many)?;
     Ok(WeightedAnonymised { table, kept: first.iter().map(Option::is_some).collect(), result: done.result })
 }
