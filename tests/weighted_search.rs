@@ -264,3 +264,89 @@ proptest! {
 fn config_text(config: &AnonymiseConfig) -> String {
     serde_json::to_string(config).unwrap_or_default()
 }
+
+/// Not a unit test: the figures of the issue (time and memory of the driver
+/// on a cohort's aggregate). `MASQUE_AGGREGATE_IN` (a cohort CSV) and
+/// `MASQUE_AGGREGATE_OUT`: writes its distinct rows on the six
+/// quasi-identifiers of `python/bench/cohort_k11.json` with their counts
+/// (`weight`). `MASQUE_AGGREGATE` (such a file) and `MASQUE_IMPL`
+/// (`weighted` or `expanded`, the former implementation): runs the search
+/// on it and prints the time. Run the release test binary under
+/// `/usr/bin/time -v` for the peak memory.
+#[test]
+#[ignore]
+fn measure_cohort_aggregate() {
+    const QI: [&str; 6] = ["sexe", "date_naissance", "code_postal", "mode_entree", "poids_kg", "finess"];
+    if let (Ok(input), Ok(output)) = (std::env::var("MASQUE_AGGREGATE_IN"), std::env::var("MASQUE_AGGREGATE_OUT")) {
+        let mut reader = csv::Reader::from_path(&input).unwrap();
+        let header = reader.headers().unwrap().clone();
+        let at: Vec<usize> = QI.iter().map(|q| header.iter().position(|h| h == *q).unwrap()).collect();
+        let mut index: std::collections::HashMap<Vec<String>, usize> = std::collections::HashMap::new();
+        let mut distinct: Vec<(Vec<String>, u64)> = Vec::new();
+        let mut record = csv::StringRecord::new();
+        while reader.read_record(&mut record).unwrap() {
+            let key: Vec<String> = at.iter().map(|&i| record[i].to_string()).collect();
+            match index.get(&key) {
+                Some(&i) => distinct[i].1 += 1,
+                None => {
+                    index.insert(key.clone(), distinct.len());
+                    distinct.push((key, 1));
+                }
+            }
+        }
+        let mut writer = csv::Writer::from_path(&output).unwrap();
+        writer.write_record(QI.iter().copied().chain(["weight"])).unwrap();
+        for (key, n) in &distinct {
+            writer.write_record(key.iter().map(String::as_str).chain([n.to_string().as_str()])).unwrap();
+        }
+        writer.flush().unwrap();
+        let rows: u64 = distinct.iter().map(|d| d.1).sum();
+        println!("{rows} rows, {} distinct", distinct.len());
+        return;
+    }
+    let (Ok(path), Ok(which)) = (std::env::var("MASQUE_AGGREGATE"), std::env::var("MASQUE_IMPL")) else { return };
+    // The columns interned as they are read (the table's own size, no more).
+    let mut reader = csv::Reader::from_path(&path).unwrap();
+    let mut dicts: Vec<Dictionary> = vec![Dictionary::default(); QI.len()];
+    let mut codes: Vec<Vec<u32>> = vec![Vec::new(); QI.len()];
+    let mut weights = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).unwrap() {
+        for (j, (dict, codes)) in dicts.iter_mut().zip(&mut codes).enumerate() {
+            codes.push(dict.intern(&record[j]));
+        }
+        weights.push(record[QI.len()].parse::<u64>().unwrap());
+    }
+    let columns =
+        QI.iter().zip(dicts).zip(codes).map(|((name, dict), codes)| Column { name: name.to_string(), codes, dict });
+    let table = Table::new(columns.collect()).unwrap();
+    // The peak resident memory from here on (Linux: `5` resets VmHWM).
+    let status = |field: &str| {
+        let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        text.lines().find(|l| l.starts_with(field)).map(str::to_string).unwrap_or_default()
+    };
+    let before = status("VmRSS");
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/python/bench/cohort_k11.json")).unwrap();
+    let config = AnonymiseConfig::from_json(&text).unwrap();
+    let start = std::time::Instant::now();
+    let done = match which.as_str() {
+        "expanded" => expanded(&table, &weights, &config).unwrap(),
+        _ => anonymise_weighted(&table, &weights, &config, &mut Unlimited).unwrap(),
+    };
+    let r = &done.result;
+    println!(
+        "{which}: {:.2} s; {} distinct rows, {} rows; levels {:?}; suppressed {}; classes {}; k {}; {} {}; ncp {}",
+        start.elapsed().as_secs_f64(),
+        table.rows,
+        r.rows,
+        r.levels,
+        r.suppressed,
+        r.classes,
+        r.k,
+        r.metric.name,
+        r.metric.value,
+        r.ncp.value
+    );
+    println!("before the call {before}; peak during it {}", status("VmHWM"));
+}

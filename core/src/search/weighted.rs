@@ -31,7 +31,7 @@ use super::error::{SearchError, SearchErrorKind};
 use super::output::{self, AnonymiseResult};
 use super::problem::Problem;
 use super::Monitor;
-use crate::table::{Column, Table};
+use crate::table::{Column, Dictionary, Table};
 
 /// What [`anonymise_weighted`] gives.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,13 +113,33 @@ pub fn anonymise_weighted(
     } else {
         first.extend((0..table.rows).map(Some));
     }
-    let columns = done
-        .table
-        .columns
-        .iter()
-        .map(|c| Column::from_values(&c.name, first.iter().map(|row| row.map_or("", |r| c.get(r)))))
-        .collect();
+    let columns = done.table.columns.iter().map(|c| per_row(c, &first)).collect();
     let too_many = || SearchError::config("weights", "the output does not fit in a table");
     let table = Table::new(columns).ok_or_else(too_many)?;
     Ok(WeightedAnonymised { table, kept: first.iter().map(Option::is_some).collect(), result: done.result })
+}
+
+/// The column of one output row per row of the weighted table (`first[i]`:
+/// the output row of row `i`, `None`: an empty cell), its values numbered in
+/// order of first use as [`Column::from_values`] numbers them; each value
+/// is interned once, not once a row.
+fn per_row(column: &Column, first: &[Option<usize>]) -> Column {
+    let mut dict = Dictionary::default();
+    let mut new_of_old = vec![u32::MAX; column.dict.len()];
+    let mut empty = None;
+    let codes = first
+        .iter()
+        .map(|row| match *row {
+            Some(r) => {
+                let old = column.codes[r];
+                let slot = &mut new_of_old[old as usize];
+                if *slot == u32::MAX {
+                    *slot = dict.intern(column.dict.get(old));
+                }
+                *slot
+            }
+            None => *empty.get_or_insert_with(|| dict.intern("")),
+        })
+        .collect();
+    Column { name: column.name.clone(), codes, dict }
 }
