@@ -6,8 +6,9 @@
   page for the same key.
 - :func:`anonymise` has Spark count the rows of every distinct combination
   of quasi-identifiers and sensitive values, runs ``masque anonymise``'s
-  search on the driver over those rows (held as 4-byte codes, each distinct
-  value once) and has Spark apply the chosen generalisation and suppression
+  search on the driver over those combinations, each counting its rows (the
+  driver's memory and time go with the combinations, not the rows) and has
+  Spark apply the chosen generalisation and suppression
   with a broadcast join: levels, suppressed rows, classes, metric and the
   whole result are those of ``masque anonymise`` on the same rows.
 - :func:`analyse` has Spark count the rows of every distinct combination of
@@ -169,10 +170,11 @@ def anonymise(df: Any, config: Any, time_limit: Optional[float] = None) -> tuple
 
     Spark aggregates the rows to their distinct combinations of
     quasi-identifiers and sensitive columns (with counts); the core searches on
-    those (the driver holds 4 bytes per row and such column, the values once);
-    Spark then applies the chosen levels and suppression with a join of the
+    those, each counting its rows (the driver holds the combinations, not the
+    rows); Spark then applies the chosen levels and suppression with a join of the
     distinct combinations to their output (broadcast up to a million of them). Local recoding is refused
-    (its groups depend on the rows' order).
+    (its groups depend on the rows' order), as are cell suppression and
+    microaggregation (they work row by row).
     """
     from pyspark.sql import functions as F
 
