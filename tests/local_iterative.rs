@@ -6,50 +6,18 @@
 use masque::hierarchy::{arx, Hierarchy};
 use masque::privacy::{analyse, AnalysisOptions, SensitiveColumn};
 use masque::search::utility::ncp;
-use masque::search::{anonymise, AnonymiseConfig, Anonymised, LocalMethod, Phase, Recoding, Unlimited};
+use masque::search::{anonymise, AnonymiseConfig, LocalMethod, Phase, Unlimited};
 use masque::table::{read_table, Column, ReadOptions, Table};
 use proptest::prelude::*;
 
 #[path = "common/adult.rs"]
 mod adult;
-use adult::{adult, adult_hierarchies, hierarchy as hierarchy_text, quasi_identifiers, ADULT, ADULT_QI};
+use adult::{adult, adult_hierarchies, hierarchy as hierarchy_text, ADULT, ADULT_QI};
+#[path = "common/local.rs"]
+mod local;
+use local::{adult_config, check_local, random_hierarchy};
 
 const ITERATIVE: &str = r#", "recoding": "local", "local": {"method": "iterative"}"#;
-
-fn adult_config(k: u32, extra: &str) -> AnonymiseConfig {
-    let text = format!(r#"{{"quasi_identifiers": {{{}}}, "k": {k}{extra}}}"#, quasi_identifiers());
-    AnonymiseConfig::from_json(&text).unwrap()
-}
-
-/// Checks that every quasi-identifier cell of `out` is its input value or
-/// one of its ancestors, every other column unchanged, every row kept, and
-/// that the output is `k`-anonymous by the analysis.
-fn check_local(input: &Table, done: &Anonymised, hierarchies: &[(&str, &Hierarchy)], k: usize) {
-    let out = &done.table;
-    assert_eq!(out.rows, input.rows);
-    assert_eq!(done.result.retained, input.rows);
-    assert_eq!(done.result.suppressed, 0);
-    assert_eq!(done.result.recoding, Recoding::Local);
-    for (column, before) in out.columns.iter().zip(&input.columns) {
-        assert_eq!(column.name, before.name);
-        let h = hierarchies.iter().find(|(n, _)| *n == column.name).map(|(_, h)| *h);
-        for row in 0..input.rows {
-            let (a, b) = (column.get(row), before.get(row));
-            match h {
-                None => assert_eq!(a, b, "column {} row {row}", column.name),
-                Some(h) => assert!(
-                    (0..h.height()).any(|l| h.generalise(b, l) == Some(a)),
-                    "column {} row {row}: {a:?} is not an ancestor of {b:?}",
-                    column.name
-                ),
-            }
-        }
-    }
-    let qi: Vec<String> = hierarchies.iter().map(|(n, _)| n.to_string()).collect();
-    let report = analyse(out, &AnalysisOptions { qi, ..Default::default() }, None).unwrap();
-    assert!(report.k >= k, "k = {} < {k}", report.k);
-    assert_eq!((done.result.k, done.result.classes), (report.k, report.classes));
-}
 
 /// Adult's iterative local recoding at k = 5: its NCP (ARX 3.9.2 with the
 /// same recipe, its test's `optimizeIterative(output, 0.05, 100, 0.05)`:
@@ -152,21 +120,6 @@ fn iterative_output_bytes_are_pinned() {
     let bytes = masque::table::write_table(&done.table, &read.dialect).unwrap();
     let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(digest, ADULT_ITERATIVE_K5_SHA256);
-}
-
-/// A random hierarchy over values `v0..v{n}`: each level groups the labels
-/// of the level below into blocks, the top is `*`.
-fn random_hierarchy(values: usize, fanouts: &[usize]) -> String {
-    let mut labels: Vec<Vec<String>> = vec![(0..values).map(|v| format!("v{v}")).collect()];
-    let mut group: Vec<usize> = (0..values).collect();
-    for (level, &fanout) in fanouts.iter().enumerate() {
-        let groups = group.iter().max().map_or(0, |&g| g + 1);
-        let parent: Vec<usize> = (0..groups).map(|g| g / fanout.max(2)).collect();
-        group = group.iter().map(|&g| parent[g]).collect();
-        labels.push(group.iter().map(|g| format!("L{}g{g}", level + 1)).collect());
-    }
-    labels.push(vec!["*".to_string(); values]);
-    (0..values).map(|v| labels.iter().map(|l| l[v].as_str()).collect::<Vec<_>>().join(";") + "\n").collect()
 }
 
 proptest! {

@@ -7,50 +7,16 @@
 use masque::hierarchy::{arx, Hierarchy};
 use masque::privacy::{analyse, AnalysisOptions, SensitiveColumn};
 use masque::search::utility::ncp;
-use masque::search::{anonymise, AnonymiseConfig, Anonymised, Phase, Recoding, SearchErrorKind, Unlimited};
+use masque::search::{anonymise, AnonymiseConfig, Phase, Recoding, SearchErrorKind, Unlimited};
 use masque::table::{read_table, Column, ReadOptions, Table};
 use proptest::prelude::*;
 
 #[path = "common/adult.rs"]
 mod adult;
-use adult::{adult, adult_hierarchies, hierarchy as hierarchy_text, quasi_identifiers, ADULT, ADULT_QI};
-
-fn adult_config(k: u32, extra: &str) -> AnonymiseConfig {
-    let text = format!(r#"{{"quasi_identifiers": {{{}}}, "k": {k}{extra}}}"#, quasi_identifiers());
-    AnonymiseConfig::from_json(&text).unwrap()
-}
-
-/// Checks that every quasi-identifier cell of `out` is its input value or
-/// one of its ancestors, every other column unchanged, every row kept, and
-/// that the output is `k`-anonymous by the analysis.
-fn check_local(input: &Table, done: &Anonymised, hierarchies: &[(&str, &Hierarchy)], k: usize) {
-    let out = &done.table;
-    assert_eq!(out.rows, input.rows);
-    assert_eq!(done.result.retained, input.rows);
-    assert_eq!(done.result.suppressed, 0);
-    assert_eq!(done.result.recoding, Recoding::Local);
-    for (column, before) in out.columns.iter().zip(&input.columns) {
-        assert_eq!(column.name, before.name);
-        let h = hierarchies.iter().find(|(n, _)| *n == column.name).map(|(_, h)| *h);
-        for row in 0..input.rows {
-            let (a, b) = (column.get(row), before.get(row));
-            match h {
-                None => assert_eq!(a, b, "column {} row {row}", column.name),
-                Some(h) => assert!(
-                    (0..h.height()).any(|l| h.generalise(b, l) == Some(a)),
-                    "column {} row {row}: {a:?} is not an ancestor of {b:?}",
-                    column.name
-                ),
-            }
-        }
-    }
-    let qi: Vec<String> = hierarchies.iter().map(|(n, _)| n.to_string()).collect();
-    let report = analyse(out, &AnalysisOptions { qi, ..Default::default() }, None).unwrap();
-    assert!(report.k >= k, "k = {} < {k}", report.k);
-    let after = done.result.risk_after.as_ref().unwrap();
-    assert_eq!((after.k, after.classes), (report.k, report.classes));
-    assert_eq!((done.result.k, done.result.classes), (report.k, report.classes));
-}
+use adult::{adult, adult_hierarchies, hierarchy as hierarchy_text, ADULT, ADULT_QI};
+#[path = "common/local.rs"]
+mod local;
+use local::{adult_config, check_local, random_hierarchy};
 
 #[test]
 fn adult_k5_keeps_every_row_and_far_more_detail_than_the_global_optimum() {
@@ -156,21 +122,6 @@ fn too_few_rows_is_no_solution() {
     let config =
         AnonymiseConfig::from_json(r#"{"quasi_identifiers": {"a": {}}, "k": 3, "recoding": "local"}"#).unwrap();
     assert_eq!(anonymise(&table, &config, &mut Unlimited).unwrap_err().code(), "no_solution");
-}
-
-/// A random hierarchy over values `v0..v{n}`: each level groups the labels
-/// of the level below into blocks of random sizes, the top is `*`.
-fn random_hierarchy(values: usize, fanouts: &[usize]) -> String {
-    let mut labels: Vec<Vec<String>> = vec![(0..values).map(|v| format!("v{v}")).collect()];
-    let mut group: Vec<usize> = (0..values).collect();
-    for (level, &fanout) in fanouts.iter().enumerate() {
-        let groups = group.iter().max().map_or(0, |&g| g + 1);
-        let parent: Vec<usize> = (0..groups).map(|g| g / fanout.max(2)).collect();
-        group = group.iter().map(|&g| parent[g]).collect();
-        labels.push(group.iter().map(|g| format!("L{}g{g}", level + 1)).collect());
-    }
-    labels.push(vec!["*".to_string(); values]);
-    (0..values).map(|v| labels.iter().map(|l| l[v].as_str()).collect::<Vec<_>>().join(";") + "\n").collect()
 }
 
 proptest! {
