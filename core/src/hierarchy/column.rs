@@ -110,24 +110,13 @@ impl ColumnHierarchy {
     }
 
     /// The same hierarchy bound to other rows of the same column (`codes`,
-    /// codes of the same dictionary): only the rows per label change.
-    pub(crate) fn for_codes(&self, codes: &[u32]) -> ColumnHierarchy {
+    /// codes of the same dictionary), row `i` standing for `weights[i]`
+    /// rows when weights are given: only the rows per label change.
+    pub(crate) fn for_codes(&self, codes: &[u32], weights: Option<&[u64]>) -> ColumnHierarchy {
         let mut counts_of_code = vec![0u64; self.maps.first().map_or(0, Vec::len)];
-        for &c in codes {
+        for (i, &c) in codes.iter().enumerate() {
             if let Some(n) = counts_of_code.get_mut(c as usize) {
-                *n += 1;
-            }
-        }
-        self.with_code_counts(&counts_of_code)
-    }
-
-    /// The same hierarchy bound to rows of the same column where row `i`
-    /// (code `codes[i]`) stands for `weights[i]` rows.
-    pub(crate) fn for_weighted_codes(&self, codes: &[u32], weights: &[u64]) -> ColumnHierarchy {
-        let mut counts_of_code = vec![0u64; self.maps.first().map_or(0, Vec::len)];
-        for (&c, &w) in codes.iter().zip(weights) {
-            if let Some(n) = counts_of_code.get_mut(c as usize) {
-                *n += w;
+                *n += weights.map_or(1, |w| w[i]);
             }
         }
         self.with_code_counts(&counts_of_code)

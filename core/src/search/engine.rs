@@ -80,7 +80,8 @@ struct BottomValues {
 
 impl BottomValues {
     /// Tallies the rows' values by bottom class (a counting sort), row `i`
-    /// counting `weights[i]` when weights are given.
+    /// counting `weights[i]` when weights are given, else 1 (each class's
+    /// weights add up to at most its size, a `u32`).
     fn new(
         row_bottom: &[u32],
         classes: usize,
@@ -88,9 +89,6 @@ impl BottomValues {
         values: &SensitiveValues,
         weights: Option<&[u64]>,
     ) -> BottomValues {
-        if let Some(weights) = weights {
-            return BottomValues::weighted(row_bottom, classes, codes, values, weights);
-        }
         let mut sizes = vec![0usize; classes + 1];
         for &b in row_bottom {
             sizes[b as usize + 1] += 1;
@@ -99,54 +97,11 @@ impl BottomValues {
             sizes[i] += sizes[i - 1];
         }
         let mut cursor = sizes.clone();
-        let mut grouped = vec![0u32; row_bottom.len()];
-        for (&b, &code) in row_bottom.iter().zip(codes) {
+        let mut grouped = vec![(0u32, 0u32); row_bottom.len()];
+        for (row, (&b, &code)) in row_bottom.iter().zip(codes).enumerate() {
+            let weight = weights.map_or(1, |w| w[row] as u32);
             // invariant: every row's code is a value of the table (SensitiveValues counts them all).
-            grouped[cursor[b as usize]] = values.value_of(code).unwrap_or(0);
-            cursor[b as usize] += 1;
-        }
-        let mut out = BottomValues { start: Vec::with_capacity(classes + 1), values: Vec::new(), counts: Vec::new() };
-        out.start.push(0);
-        for b in 0..classes {
-            let slice = &mut grouped[sizes[b]..sizes[b + 1]];
-            slice.sort_unstable();
-            let mut i = 0;
-            while i < slice.len() {
-                let v = slice[i];
-                let mut j = i;
-                while j < slice.len() && slice[j] == v {
-                    j += 1;
-                }
-                out.values.push(v);
-                out.counts.push((j - i) as u32);
-                i = j;
-            }
-            out.start.push(out.values.len());
-        }
-        out
-    }
-
-    /// [`BottomValues::new`] with weights (each class's weights add up to at
-    /// most its size, a `u32`).
-    fn weighted(
-        row_bottom: &[u32],
-        classes: usize,
-        codes: &[u32],
-        values: &SensitiveValues,
-        weights: &[u64],
-    ) -> BottomValues {
-        let mut sizes = vec![0usize; classes + 1];
-        for &b in row_bottom {
-            sizes[b as usize + 1] += 1;
-        }
-        for i in 1..sizes.len() {
-            sizes[i] += sizes[i - 1];
-        }
-        let mut cursor = sizes.clone();
-        let mut grouped = vec![(0u32, 0u64); row_bottom.len()];
-        for ((&b, &code), &w) in row_bottom.iter().zip(codes).zip(weights) {
-            // invariant: every row's code is a value of the table (SensitiveValues counts them all).
-            grouped[cursor[b as usize]] = (values.value_of(code).unwrap_or(0), w);
+            grouped[cursor[b as usize]] = (values.value_of(code).unwrap_or(0), weight);
             cursor[b as usize] += 1;
         }
         let mut out = BottomValues { start: Vec::with_capacity(classes + 1), values: Vec::new(), counts: Vec::new() };
@@ -157,13 +112,13 @@ impl BottomValues {
             let mut i = 0;
             while i < slice.len() {
                 let v = slice[i].0;
-                let mut count = 0u64;
+                let mut count = 0u32;
                 while i < slice.len() && slice[i].0 == v {
                     count += slice[i].1;
                     i += 1;
                 }
                 out.values.push(v);
-                out.counts.push(count as u32);
+                out.counts.push(count);
             }
             out.start.push(out.values.len());
         }

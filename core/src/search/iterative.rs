@@ -49,6 +49,7 @@ use super::error::{SearchError, SearchErrorKind};
 use super::local::{Criteria, LocalSolution};
 use super::metric::Metric;
 use super::problem::{Dim, Problem, SensitiveCheck};
+use super::utility;
 use super::Monitor;
 use crate::hierarchy::ColumnHierarchy;
 use crate::table::{Column, Dictionary};
@@ -170,7 +171,12 @@ fn solve(
         .dims
         .iter()
         .zip(&dim_columns)
-        .map(|(d, column)| Dim { column, hierarchy: d.hierarchy.for_codes(&column.codes), min: d.min, max: d.max })
+        .map(|(d, column)| Dim {
+            column,
+            hierarchy: d.hierarchy.for_codes(&column.codes, None),
+            min: d.min,
+            max: d.max,
+        })
         .collect();
     let sensitive = problem
         .sensitive
@@ -227,13 +233,7 @@ fn absorb(
     let label =
         |d: usize, level: u32, r: u32| dims[d].hierarchy.map(level as usize)[dims[d].column.codes[r as usize] as usize];
     let loss = |d: usize, level: u32, r: u32| {
-        let h = &dims[d].hierarchy;
-        let rows = h.hierarchy_rows();
-        if rows <= 1 {
-            return 0.0;
-        }
-        let leaves = h.label_rows(level as usize)[label(d, level, r) as usize];
-        f64::from(leaves.saturating_sub(1)) / (rows - 1) as f64 * problem.metric.weight(d)
+        utility::cell_loss(&dims[d].hierarchy, level as usize, label(d, level, r)) * problem.metric.weight(d)
     };
     // The classes of the step: its kept rows by their labels at its levels.
     let mut order: Vec<u32> = step.kept.clone();

@@ -233,13 +233,11 @@ impl Output {
                         loss.get(c as usize).map_or(1.0, |&x| x)
                     }
                 };
-                let codes = d.column.codes.iter().zip(&mask).enumerate();
-                match row_weights {
-                    // A weighted row's loss times its weight (the sum may
-                    // differ from the repeated rows' in the last bits).
-                    Some(w) => codes.map(|(row, (&c, &s))| w[row] as f64 * cell(row, c, s)).sum(),
-                    None => codes.map(|(row, (&c, &s))| cell(row, c, s)).sum(),
-                }
+                // A weighted row's loss times its weight (the sum may differ
+                // from the repeated rows' in the last bits; times 1.0
+                // without weights: the same bits).
+                let weight = |row: usize| row_weights.map_or(1.0, |w| w[row] as f64);
+                d.column.codes.iter().zip(&mask).enumerate().map(|(row, (&c, &s))| weight(row) * cell(row, c, s)).sum()
             })
             .collect();
         let ncp = utility::from_sums(problem.dims.iter().map(|d| d.column.name.clone()), &sums, rows);
@@ -278,10 +276,7 @@ impl Output {
         };
         let (hierarchies, weights) = hierarchies_and_weights(problem);
         let removed = (remove && suppressed > 0).then_some(mask.as_slice());
-        let measure = match row_weights {
-            Some(w) => Measure::weighted(problem.dims.len(), rows, removed, w),
-            None => Measure::new(problem.dims.len(), table.rows, removed),
-        };
+        let measure = Measure::new(problem.dims.len(), rows, removed, row_weights);
         // Cells blanked change the classes: they are counted, and the
         // criteria checked, on the output.
         let micro: Vec<_> = micro_of(config).into_iter().map(|m| (m, None)).collect();
@@ -374,7 +369,7 @@ impl Output {
         Ok(Output {
             hierarchies,
             weights,
-            measure: Measure::new(problem.dims.len(), table.rows, None),
+            measure: Measure::new(problem.dims.len(), table.rows, None, None),
             cells: None,
             micro: micro_of(config).into_iter().map(|m| (m, None)).collect(),
             min_size: problem.min_size,
@@ -520,7 +515,7 @@ impl Output {
         if self.cells.is_some() || !self.micro.is_empty() {
             self.result.ncp = self.measure.ncp();
         }
-        let measure = std::mem::replace(&mut self.measure, Measure::new(0, 0, None));
+        let measure = std::mem::replace(&mut self.measure, Measure::new(0, 0, None, None));
         self.result.utility = measure.finish(&self.weights);
         self.result.risk_after = if out.rows == 0 || self.suppressed == rows {
             None
@@ -529,10 +524,10 @@ impl Output {
             match &self.row_weights {
                 Some(w) => {
                     // The output's rows are the input's kept ones, in order.
-                    let kept: Vec<u64> = if self.remove && self.suppressed > 0 {
-                        w.iter().zip(&self.mask).filter(|(_, &s)| !s).map(|(&w, _)| w).collect()
+                    let kept: Cow<'_, [u64]> = if self.remove && self.suppressed > 0 {
+                        Cow::Owned(w.iter().zip(&self.mask).filter(|(_, &s)| !s).map(|(&w, _)| w).collect())
                     } else {
-                        w.clone()
+                        Cow::Borrowed(w)
                     };
                     Some(analyse_weighted_given(&out, &kept, &self.options, given)?)
                 }

@@ -143,14 +143,17 @@ impl<'t> Problem<'t> {
         for (name, qi) in config.quasi_identifiers.iter() {
             let column = column(name)?;
             let pop_column = pop_table.map(|p| population_table::column(p, name)).transpose()?;
-            let hierarchy = if let Some(builder) = &qi.builder {
+            // A built hierarchy covers the population's values too.
+            let build = |builder: &Builder| -> Result<_, SearchError> {
                 match pop_column {
-                    // The hierarchy covers the population's values too.
                     Some(pc) => builder
                         .build(&population_table::union_column(column, pc))
-                        .map_err(|e| population_table::builder_error(e, table.rows))?,
-                    None => builder.build(column)?,
+                        .map_err(|e| population_table::builder_error(e, table.rows)),
+                    None => Ok(builder.build(column)?),
                 }
+            };
+            let hierarchy = if let Some(builder) = &qi.builder {
+                build(builder)?
             } else if let Some(text) = &qi.hierarchy {
                 let delimiter = match qi.delimiter.as_deref() {
                     None => b';',
@@ -166,12 +169,7 @@ impl<'t> Problem<'t> {
             } else if qi.hierarchy_file.is_some() {
                 return Err(SearchError::new(SearchErrorKind::HierarchyFileUnavailable { column: name.to_string() }));
             } else {
-                match pop_column {
-                    Some(pc) => Builder::Flat(Empty {})
-                        .build(&population_table::union_column(column, pc))
-                        .map_err(|e| population_table::builder_error(e, table.rows))?,
-                    None => Builder::Flat(Empty {}).build(column)?,
-                }
+                build(&Builder::Flat(Empty {}))?
             };
             let bound = ColumnHierarchy::new(column, &hierarchy)?;
             if let Some(pc) = pop_column {
@@ -179,7 +177,7 @@ impl<'t> Problem<'t> {
             }
             // Weighted rows: the rows per label count each row's weight.
             let hierarchy = match weights {
-                Some(w) => bound.for_weighted_codes(&column.codes, w),
+                Some(w) => bound.for_codes(&column.codes, Some(w)),
                 None => bound,
             };
             let top = hierarchy.height() - 1;

@@ -165,7 +165,7 @@ fn measure(
     if removed.is_some_and(|r| r.len() != input.rows) || output.rows != kept {
         return Err(SearchError::new(SearchErrorKind::RowCount { input: kept, output: output.rows }));
     }
-    let mut measure = Measure::new(hierarchies.len(), input.rows, removed);
+    let mut measure = Measure::new(hierarchies.len(), input.rows, removed, None);
     for (d, h) in hierarchies.iter().enumerate() {
         let name = h.column();
         let unknown = || SearchError::new(SearchErrorKind::UnknownColumn { name: name.to_string() });
@@ -254,36 +254,20 @@ pub(crate) struct Measure {
 
 impl Measure {
     /// Starts measuring the `dims` quasi-identifiers of an output of `rows`
-    /// input rows, `removed` marking the rows left out of it.
-    pub(crate) fn new(dims: usize, rows: usize, removed: Option<&[bool]>) -> Measure {
+    /// rows, `removed` marking the input rows left out of it; with
+    /// `weights`, input row `i` stands for `weights[i]` rows (`rows` is
+    /// their sum).
+    pub(crate) fn new(dims: usize, rows: usize, removed: Option<&[bool]>, weights: Option<&[u64]>) -> Measure {
+        let weight = |row: usize| weights.map_or(1, |w| w[row] as usize);
         Measure {
             rows,
-            kept: removed.map_or(rows, |r| r.iter().filter(|&&x| !x).count()),
-            retained: vec![false; rows],
+            kept: removed.map_or(rows, |r| r.iter().enumerate().filter(|(_, &x)| !x).map(|(row, _)| weight(row)).sum()),
+            retained: vec![false; weights.map_or(rows, <[u64]>::len)],
             columns: vec![None; dims],
             sums: vec![0.0; dims],
             entropy_max: vec![0.0; dims],
             removed: removed.map(<[bool]>::to_vec),
-            weights: None,
-        }
-    }
-
-    /// [`Measure::new`] for a weighted table: input row `i` stands for
-    /// `weights[i]` rows, `rows` in all (the sum of the weights).
-    pub(crate) fn weighted(dims: usize, rows: usize, removed: Option<&[bool]>, weights: &[u64]) -> Measure {
-        let kept = match removed {
-            Some(r) => r.iter().zip(weights).filter(|(&x, _)| !x).map(|(_, &w)| w as usize).sum(),
-            None => rows,
-        };
-        Measure {
-            rows,
-            kept,
-            retained: vec![false; weights.len()],
-            columns: vec![None; dims],
-            sums: vec![0.0; dims],
-            entropy_max: vec![0.0; dims],
-            removed: removed.map(<[bool]>::to_vec),
-            weights: Some(weights.to_vec()),
+            weights: weights.map(<[u64]>::to_vec),
         }
     }
 
@@ -322,11 +306,8 @@ impl Measure {
                 }
                 loss[l][h.map(l)[b as usize] as usize]
             };
-            if weights.is_some() {
-                sum += w as f64 * cell;
-            } else {
-                sum += cell;
-            }
+            // (times 1.0 without weights: the same bits)
+            sum += w as f64 * cell;
         }
         let n = self.rows;
         let column_loss = if n == 0 { 0.0 } else { sum / n as f64 };
