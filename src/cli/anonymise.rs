@@ -41,7 +41,7 @@ pub struct AnonymiseArgs {
 
 /// Reads the population table a configuration at `config_path` names
 /// (relative to it), with the input's reading options.
-pub(super) fn read_population(
+fn read_population(
     config_path: &Path,
     config: &AnonymiseConfig,
     read: &ReadArgs,
