@@ -3,17 +3,13 @@
 //! and exit code 2 with one line on stderr for bad input.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::Path;
-use std::process::{Command, Output};
-
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
-fn masque(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_masque")).args(args).current_dir(dir).output().expect("run masque")
-}
-
+#[path = "common/cli.rs"]
+mod cli;
 #[path = "common/temp_dir.rs"]
 mod temp_dir;
+use cli::{failure, masque, ok, report};
 
 /// A fresh directory for one test, removed when it ends.
 fn tmpdir(name: &str) -> temp_dir::TempDir {
@@ -22,22 +18,6 @@ fn tmpdir(name: &str) -> temp_dir::TempDir {
 
 fn fixture(name: &str) -> String {
     format!("{FIXTURES}/{name}")
-}
-
-fn ok(out: &Output) {
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// Exit code 2 and exactly one line on stderr; returns that line.
-fn failure(out: &Output) -> String {
-    assert_eq!(out.status.code(), Some(2), "stdout: {}", String::from_utf8_lossy(&out.stdout));
-    let stderr = String::from_utf8(out.stderr.clone()).unwrap();
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    stderr.trim_end().to_string()
-}
-
-fn report(path: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap()).expect("the report is JSON")
 }
 
 fn levels(r: &serde_json::Value) -> Vec<u64> {

@@ -6,7 +6,7 @@
 
 #[path = "common/adult.rs"]
 mod adult;
-use adult::{adult, hierarchy, quasi_identifiers_of};
+use adult::{adult, hierarchy, risk_config, ARX_RISK_QI};
 #[cfg(not(target_arch = "wasm32"))]
 #[path = "common/temp_dir.rs"]
 mod temp_dir;
@@ -17,27 +17,14 @@ use masque::privacy::{analyse, AnalysisOptions, Classes, QiCodes};
 use masque::search::{anonymise, search, AnonymiseConfig, AnonymiseResult, Unlimited};
 use masque::table::{Column, Table};
 
-/// ARX's column order in `TestAnonymizationRiskBased`.
-const ARX_QI: [&str; 9] =
-    ["sex", "age", "race", "marital-status", "education", "native-country", "workclass", "occupation", "salary-class"];
-
-/// The nine quasi-identifiers with ARX's hierarchies, 4 % suppression, `extra` members.
-fn config(metric: &str, extra: &str) -> AnonymiseConfig {
-    let text = format!(
-        r#"{{"quasi_identifiers": {{{}}}, "suppression_limit": 0.04, "metric": "{metric}", "search": "optimal"{extra}}}"#,
-        quasi_identifiers_of(&ARX_QI)
-    );
-    AnonymiseConfig::from_json(&text).unwrap()
-}
-
 fn levels(r: &AnonymiseResult) -> Vec<usize> {
-    ARX_QI.iter().map(|q| *r.levels.get(q).unwrap()).collect()
+    ARX_RISK_QI.iter().map(|q| *r.levels.get(q).unwrap()).collect()
 }
 
 /// The class sizes of the output's kept rows (suppressed rows are written `*`
 /// in every quasi-identifier; the analysis excludes them by that marker).
 fn output_histogram(out: &Table) -> (Vec<masque::privacy::risk::SizeCount>, usize) {
-    let cols: Vec<&Column> = ARX_QI.iter().map(|q| out.column(q).unwrap()).collect();
+    let cols: Vec<&Column> = ARX_RISK_QI.iter().map(|q| out.column(q).unwrap()).collect();
     let suppressed: Vec<bool> = (0..out.rows).map(|r| cols.iter().all(|c| c.get(r) == "*")).collect();
     let qis: Vec<QiCodes<'_>> = cols.iter().map(|c| QiCodes::new(&c.codes, c.dict.len() as u64)).collect();
     let classes = Classes::group(&qis, Some(&suppressed)).unwrap();
@@ -47,7 +34,7 @@ fn output_histogram(out: &Table) -> (Vec<masque::privacy::risk::SizeCount>, usiz
 
 /// The entropy of the node `levels` with nothing suppressed (k = 1).
 fn unsuppressed_entropy(levels: &[usize; 9]) -> f64 {
-    let qis: Vec<String> = ARX_QI
+    let qis: Vec<String> = ARX_RISK_QI
         .iter()
         .zip(levels)
         .map(|(q, l)| {
@@ -113,7 +100,7 @@ const CASES: [Case; 6] = [
 fn check_case(i: usize) {
     let case = &CASES[i];
     let table = adult();
-    let config = config(case.metric, case.extra);
+    let config = risk_config(case.metric, case.extra);
     let done = anonymise(&table, &config, &mut Unlimited).unwrap();
     let r = &done.result;
     assert_eq!(levels(r), case.levels, "case {i}: levels");
@@ -194,12 +181,12 @@ fn analysis_matches_the_criterion_fraction() {
     // The analysis's Dankar figure equals the criterion's with ARX's default solver.
     let table = adult();
     let options = AnalysisOptions {
-        qi: ARX_QI.iter().map(|s| s.to_string()).collect(),
+        qi: ARX_RISK_QI.iter().map(|s| s.to_string()).collect(),
         population: Some(317_238_626),
         ..Default::default()
     };
     let report = analyse(&table, &options, None).unwrap();
-    let cols: Vec<&Column> = ARX_QI.iter().map(|q| table.column(q).unwrap()).collect();
+    let cols: Vec<&Column> = ARX_RISK_QI.iter().map(|q| table.column(q).unwrap()).collect();
     let qis: Vec<QiCodes<'_>> = cols.iter().map(|c| QiCodes::new(&c.codes, c.dict.len() as u64)).collect();
     let h = size_histogram(&Classes::group(&qis, None).unwrap());
     let x = criterion_fraction(&h, 317_238_626.0, UniquenessRule::Dankar, 1000);
@@ -461,7 +448,7 @@ fn timing() {
     };
     let population =
         r#", "population": "usa", "population_uniqueness": {"threshold": 0.0001, "model": "dankar", "iterations": 15}"#;
-    time("population uniqueness 0.0001, 9 QIs, entropy", &config("entropy", population));
+    time("population uniqueness 0.0001, 9 QIs, entropy", &risk_config("entropy", population));
     let qis: Vec<String> = adult::ADULT_QI
         .iter()
         .map(|q| {

@@ -16,22 +16,10 @@
 
 #[path = "common/adult.rs"]
 mod adult;
-use adult::{adult, quasi_identifiers_of};
+use adult::{adult, risk_config, ARX_RISK_QI};
 
 use masque::search::{search, AnonymiseConfig, Unlimited};
 use masque::table::Table;
-
-/// ARX's column order in `TestAnonymizationRiskBased`.
-const ARX_QI: [&str; 9] =
-    ["sex", "age", "race", "marital-status", "education", "native-country", "workclass", "occupation", "salary-class"];
-
-fn config(metric: &str, extra: &str) -> AnonymiseConfig {
-    let text = format!(
-        r#"{{"quasi_identifiers": {{{}}}, "suppression_limit": 0.04, "metric": "{metric}", "search": "optimal"{extra}}}"#,
-        quasi_identifiers_of(&ARX_QI)
-    );
-    AnonymiseConfig::from_json(&text).unwrap()
-}
 
 /// The best of three searches, in seconds.
 fn time(table: &Table, name: &str, config: &AnonymiseConfig) -> f64 {
@@ -43,7 +31,7 @@ fn time(table: &Table, name: &str, config: &AnonymiseConfig) -> f64 {
         let choice = search(table, config, &mut Unlimited).unwrap();
         best = best.min(start.elapsed().as_secs_f64());
         nodes = choice.nodes_checked;
-        levels = ARX_QI.iter().map(|q| *choice.levels.get(q).unwrap()).collect();
+        levels = ARX_RISK_QI.iter().map(|q| *choice.levels.get(q).unwrap()).collect();
         assert!(choice.optimal);
     }
     eprintln!("{name}: {best:.3} s (best of 3), {nodes} nodes checked, levels {levels:?}");
@@ -57,7 +45,7 @@ fn population_uniqueness_as_arx_test() {
     let table = adult();
     let extra =
         r#", "population": "usa", "population_uniqueness": {"threshold": 0.0001, "model": "dankar", "iterations": 15}"#;
-    time(&table, "population uniqueness 0.0001 (Dankar, 15 steps), 9 QIs, entropy", &config("entropy", extra));
+    time(&table, "population uniqueness 0.0001 (Dankar, 15 steps), 9 QIs, entropy", &risk_config("entropy", extra));
 }
 
 /// ARX's uniqueness benchmark: 5-anonymity, then 1 % population uniqueness.
@@ -65,7 +53,7 @@ fn population_uniqueness_as_arx_test() {
 #[ignore]
 fn k_anonymity_and_population_uniqueness_as_arx_benchmark() {
     let table = adult();
-    time(&table, "5-anonymity, 9 QIs, loss", &config("loss", r#", "k": 5"#));
+    time(&table, "5-anonymity, 9 QIs, loss", &risk_config("loss", r#", "k": 5"#));
     let extra = r#", "population": "usa", "population_uniqueness": {"threshold": 0.01, "model": "dankar"}"#;
-    time(&table, "population uniqueness 0.01 (Dankar, 1000 steps), 9 QIs, loss", &config("loss", extra));
+    time(&table, "population uniqueness 0.01 (Dankar, 1000 steps), 9 QIs, loss", &risk_config("loss", extra));
 }

@@ -11,6 +11,20 @@ pub const ADULT: &[u8] = include_bytes!("../fixtures/adult/adult.csv");
 pub const ADULT_QI: [&str; 8] =
     ["age", "sex", "race", "marital-status", "education", "native-country", "workclass", "occupation"];
 
+/// ARX's column order in `TestAnonymizationRiskBased` (all nine columns).
+pub const ARX_RISK_QI: [&str; 9] =
+    ["sex", "age", "race", "marital-status", "education", "native-country", "workclass", "occupation", "salary-class"];
+
+/// The nine quasi-identifiers of [`ARX_RISK_QI`] with ARX's hierarchies, 4 %
+/// suppression, the optimal search, `metric`, and `extra` members.
+pub fn risk_config(metric: &str, extra: &str) -> masque::search::AnonymiseConfig {
+    let text = format!(
+        r#"{{"quasi_identifiers": {{{}}}, "suppression_limit": 0.04, "metric": "{metric}", "search": "optimal"{extra}}}"#,
+        quasi_identifiers_of(&ARX_RISK_QI)
+    );
+    masque::search::AnonymiseConfig::from_json(&text).unwrap()
+}
+
 /// The Adult table.
 pub fn adult() -> Table {
     read_table(ADULT, &ReadOptions::default()).expect("the Adult fixture reads").table
