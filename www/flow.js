@@ -305,6 +305,20 @@ export function startFlow({ client, store }) {
       const digest = (/** @type {Blob} */ blob) => client.request(Kind.DIGEST, { file: blob }, {
         signal: controller.signal, onProgress: () => { if (get().step !== 'digest') store.update({ step: 'digest', method: null }); },
       }).then((d) => d.sha256);
+      /**
+       * One run's outcome, kept with what its reports need.
+       * @param {import('./protocol.js').CleanResult} done
+       * @param {ReturnType<typeof requestOf>} asked
+       * @param {{input: string, output: string}} digests
+       * @param {number} seconds
+       * @param {Pick<Outcome, 'comparison' | 'compareSkipped'>} extra
+       * @returns {Outcome}
+       */
+      const outcomeOf = (done, asked, digests, seconds, extra) => {
+        const outcome = { ...done, policy: asked.saved, config: asked.config, seconds, file: { name: file.name }, finishedAt: Date.now(), ...extra };
+        reportInputs.set(outcome, { digests, roles, size: file.size });
+        return outcome;
+      };
       /** @type {Record<string, Outcome>} */
       const outcomes = {};
       let current;
@@ -317,24 +331,15 @@ export function startFlow({ client, store }) {
         for (const method of METHODS) {
           const done = runs[method].done;
           if (!done) continue;
-          /** @type {Outcome} */
-          const outcome = {
-            ...done, policy: each[method].saved, config: each[method].config, seconds, file: { name: file.name }, finishedAt: Date.now(),
-            comparison: { ...first, chosen: method },
-          };
-          reportInputs.set(outcome, { digests: { input, output: await digest(done.output) }, roles, size: file.size });
-          outcomes[method] = outcome;
+          const digests = { input, output: await digest(done.output) };
+          outcomes[method] = outcomeOf(done, each[method], digests, seconds, { comparison: { ...first, chosen: method } });
         }
         current = outcomes[first.chosen];
       } else {
-        const { saved, config, request } = requestOf(null);
-        const done = await client.request(Kind.CLEAN, { file, token, request }, { signal: controller.signal, onProgress });
+        const asked = requestOf(null);
+        const done = await client.request(Kind.CLEAN, { file, token, request: asked.request }, { signal: controller.signal, onProgress });
         const digests = { input: await digest(file), output: await digest(done.output) };
-        const seconds = (performance.now() - started) / 1000;
-        /** @type {Outcome} */
-        const outcome = { ...done, policy: saved, config, seconds, file: { name: file.name }, finishedAt: Date.now(), comparison: null, compareSkipped: Boolean(wanted) };
-        reportInputs.set(outcome, { digests, roles, size: file.size });
-        current = outcome;
+        current = outcomeOf(done, asked, digests, (performance.now() - started) / 1000, { comparison: null, compareSkipped: Boolean(wanted) });
       }
       variants = outcomes;
       store.update({ run: 'done', step: null, method: null, outcome: current, view: 'result' });

@@ -106,6 +106,26 @@ function call(fn, code = ErrorCode.READ) {
 }
 
 
+/**
+ * Runs one clean of the kept table (`run`: its `clean` or `cleanOnce`) with
+ * `request`, its progress passed on, its output gathered by chunks of about
+ * 4 MiB, each turned into a Blob at once, into one Blob.
+ * @param {(request: CleanRequest, onProgress: (p: CleanProgress) => boolean, sink: (chunk: Uint8Array<ArrayBuffer>) => void) => any} run
+ * @param {CleanRequest | undefined} request
+ * @param {(p: CleanProgress) => void} progress
+ */
+function cleaned(run, request, progress) {
+  /** @type {Blob[]} */
+  const parts = [];
+  const sink = (/** @type {Uint8Array<ArrayBuffer>} */ chunk) => { parts.push(new Blob([chunk])); };
+  const onProgress = (/** @type {CleanProgress} */ p) => {
+    progress(p);
+    return true;
+  };
+  const done = call(() => run(request ?? /** @type {CleanRequest} */ ({}), onProgress, sink), ErrorCode.CLEAN);
+  return Object.assign(done, { output: new Blob(parts) });
+}
+
 /** The chunk a digest reads at a time: the file is never held whole. */
 const DIGEST_CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -192,22 +212,12 @@ serve(/** @type {import('./protocol.js').WorkerScope} */ (/** @type {unknown} */
   [Kind.CLEAN]: async ({ file, token, request } = /** @type {any} */ ({}), { progress }) => {
     // The file opened for the preview is cleaned without reading it again.
     const table = await tableFor(file, token, request?.read, progress);
-    const onProgress = (/** @type {CleanProgress} */ p) => {
-      progress(p);
-      return true;
-    };
-    /** @type {Blob[]} */
-    const parts = [];
-    const sink = (/** @type {Uint8Array<ArrayBuffer>} */ chunk) => parts.push(new Blob([chunk]));
-    let done;
     if (file instanceof Blob && file.size >= TAKE_OVER_BYTES) {
       // The run consumes the kept table (freed even if it fails).
       if (kept?.table === table) kept = null;
-      done = call(() => table.cleanOnce(request ?? /** @type {CleanRequest} */ ({}), onProgress, sink), ErrorCode.CLEAN);
-    } else {
-      done = call(() => table.clean(request ?? /** @type {CleanRequest} */ ({}), onProgress, sink), ErrorCode.CLEAN);
+      return cleaned((r, p, s) => table.cleanOnce(r, p, s), request, progress);
     }
-    return Object.assign(done, { output: new Blob(parts) });
+    return cleaned((r, p, s) => table.clean(r, p, s), request, progress);
   },
 
   [Kind.COMPARE]: async ({ file, token, requests } = /** @type {any} */ ({}), { progress }) => {
@@ -221,16 +231,9 @@ serve(/** @type {import('./protocol.js').WorkerScope} */ (/** @type {unknown} */
     /** @type {Record<string, unknown>} */
     const thrown = {};
     for (const [index, method] of /** @type {const} */ ([[0, 'global'], [1, 'local']])) {
-      const onProgress = (/** @type {CleanProgress} */ p) => {
-        progress({ ...p, method, index });
-        return true;
-      };
-      /** @type {Blob[]} */
-      const parts = [];
-      const sink = (/** @type {Uint8Array<ArrayBuffer>} */ chunk) => parts.push(new Blob([chunk]));
       try {
-        const done = call(() => table.clean(requests?.[method] ?? /** @type {CleanRequest} */ ({}), onProgress, sink), ErrorCode.CLEAN);
-        runs[method] = { done: Object.assign(done, { output: new Blob(parts) }) };
+        const done = cleaned((r, p, s) => table.clean(r, p, s), requests?.[method], (p) => progress({ ...p, method, index }));
+        runs[method] = { done };
       } catch (err) {
         // A trap leaves the engine unusable: the whole request fails.
         if (err instanceof WebAssembly.RuntimeError) throw err;
