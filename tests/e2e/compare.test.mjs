@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { generateCohort, launch, masque, plain, screenshot, serveApp, step, waitForEngine } from './harness.mjs';
+import { download, generateCohort, launch, masque, openFile, plain, runClean, screenshot, serveApp, step } from './harness.mjs';
 
 const ROWS = 3_000;
 
@@ -39,32 +39,13 @@ after(() => {
 });
 
 /** Opens the input and waits until the protection step can be shown. */
-async function open(page) {
-  await page.goto(server.url);
-  await waitForEngine(page);
-  await page.locator('#file').setInputFiles(input);
-  await page.waitForSelector('#steps button[data-step="key"]:not([disabled])', { state: 'attached', timeout: 60_000 });
-}
+const open = (page) => openFile(page, server.url, input);
 
 /** Generates a key (once per page) and runs; waits for the downloads. */
-async function run(page) {
-  await step(page, 'key');
-  if (await page.isDisabled('#key-export')) {
-    await page.click('#key-generate');
-    await page.waitForFunction(() => !document.getElementById('key-export').disabled);
-  }
-  await page.click('#run');
-  await page.waitForSelector('#download-output[data-ready="true"]', { timeout: 300_000 });
-  assert.equal((await page.textContent('#run-error')).trim(), '');
-}
+const run = (page) => runClean(page);
 
 /** Downloads through `selector` into the test's directory. */
-async function save(page, selector, name) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  const file = path.join(dir, name);
-  await download.saveAs(file);
-  return file;
-}
+const save = (page, selector, name) => download(page, selector, path.join(dir, name));
 
 /** The comparison shown: per column and measure, by method, the value (data-value) and the text. */
 async function comparisonShown(page) {

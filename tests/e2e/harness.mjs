@@ -3,6 +3,7 @@
 // through playwright-core (never a downloaded browser) with every network
 // request outside 127.0.0.1 made impossible.
 
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -205,4 +206,34 @@ export async function toColumns(page, { timeout = 60_000 } = {}) {
   await page.waitForSelector('#steps button[data-step="columns"]:not([disabled])', { state: 'attached', timeout });
   await step(page, 'columns');
   await page.waitForSelector('#setup:not([hidden]) #policy tbody tr');
+}
+
+/** Opens `file` in the page served at `url` and waits until it is read (the key step can be shown). */
+export async function openFile(page, url, file) {
+  await page.goto(url);
+  await waitForEngine(page);
+  await page.locator('#file').setInputFiles(file);
+  await page.waitForSelector('#steps button[data-step="key"]:not([disabled])', { state: 'attached', timeout: 60_000 });
+}
+
+/**
+ * Generates a key (always with `newKey`, else only if the page has none), runs the
+ * clean and waits for the downloads; the run must end without an error shown.
+ */
+export async function runClean(page, { newKey = false } = {}) {
+  await step(page, 'key');
+  if (newKey || await page.isDisabled('#key-export')) {
+    await page.click('#key-generate');
+    await page.waitForFunction(() => !document.getElementById('key-export').disabled);
+  }
+  await page.click('#run');
+  await page.waitForSelector('#download-output[data-ready="true"]', { timeout: 300_000 });
+  assert.equal((await page.textContent('#run-error')).trim(), '');
+}
+
+/** Downloads through `selector` into `file`; returns `file`. */
+export async function download(page, selector, file) {
+  const [event] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  await event.saveAs(file);
+  return file;
 }
