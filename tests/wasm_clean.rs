@@ -1,13 +1,17 @@
 //! The wasm `clean`, run in Node by wasm-bindgen-test-runner: the same bytes
 //! and the same report as `masque clean` (the expected files, which
 //! `tests/cli_clean.rs` checks against the command line), and the
-//! configuration's `time_limit_ms` honoured.
+//! configuration's `time_limit_ms` honoured; with a population table
+//! (`wasm_common/population.rs`), `masque clean`'s k-map and δ figures.
 //!
 //! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target wasm32-unknown-unknown --test wasm_clean`
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
+
+#[path = "wasm_common/population.rs"]
+mod population;
 
 const COHORT: &[u8] = include_bytes!("fixtures/cohort_cp1252_40.csv");
 const POLICY: &str = include_str!("fixtures/policies/cohort_clean.json");

@@ -1,6 +1,8 @@
 //! Cleaning a table in one pass: the policy ([`policy::apply_owned`]), then,
 //! if a configuration is given, the anonymisation search
-//! ([`search::Anonymised::from_owned`]) on the policy's output.
+//! ([`search::Anonymised::from_owned`]) on the policy's output, with the
+//! population table its `population_table` names if any
+//! ([`clean_with_population`]).
 //!
 //! This is the one pipeline behind `masque clean` and the wasm `clean`: the
 //! shells read and write, and convert; what happens to the table is decided
@@ -221,6 +223,9 @@ impl std::error::Error for CleanError {}
 /// left as it is (the policy's output is the first copy). The output does not
 /// depend on the `threads` of [`ApplyOptions`] nor on the monitor, unless it stops the
 /// search (or the time limit does): then the result says `optimal: false`.
+///
+/// A configuration that names a `population_table` needs the table:
+/// [`clean_with_population`]; here it is an error.
 pub fn clean(
     table: Cow<'_, Table>,
     policy: &Policy,
@@ -229,6 +234,55 @@ pub fn clean(
     config: Option<&AnonymiseConfig>,
     monitor: &mut dyn CleanMonitor,
 ) -> Result<Cleaned, CleanError> {
+    clean_with_population(table, None, policy, key, options, config, monitor)
+}
+
+/// [`clean`], with the population table that `config`'s `population_table`
+/// names (k-map counted in it, δ-presence; see
+/// [`search::population_table`]), as [`search::Anonymised::from_owned_with_population`]
+/// takes it. The result's `population_table` then reports the k-map and δ
+/// figures of the output.
+///
+/// The population table is not transformed by the policy: it holds the
+/// quasi-identifiers as the policy writes them, before generalisation, and
+/// its columns are matched by the quasi-identifiers' names in the policy's
+/// output (a column the policy renames, pseudonymises or generalises must be
+/// in the population table as the policy's output has it). Its other columns
+/// are ignored.
+///
+/// A configuration that names `population_table` without a table given, or
+/// a table given without a configuration naming one, is an error
+/// ([`CleanError::Search`], at the configuration's `population_table`),
+/// before the policy is applied.
+pub fn clean_with_population(
+    table: Cow<'_, Table>,
+    population: Option<&Table>,
+    policy: &Policy,
+    key: Option<&Key>,
+    options: &ApplyOptions,
+    config: Option<&AnonymiseConfig>,
+    monitor: &mut dyn CleanMonitor,
+) -> Result<Cleaned, CleanError> {
+    match (config.and_then(|c| c.population_table.as_deref()), population) {
+        (Some(name), None) => {
+            return Err(CleanError::Search(SearchError::config(
+                "population_table",
+                format!(
+                    "the population table `{name}` must be given to the clean: `masque clean` reads it beside \
+                     the policy, the wasm `clean` takes its bytes as the request's `population_table`, a program \
+                     passes it to `clean_with_population`"
+                ),
+            )))
+        }
+        (None, Some(_)) => {
+            return Err(CleanError::Search(SearchError::config(
+                "population_table",
+                "a population table was given, but the anonymisation configuration does not name one (its \
+                 `population_table`)",
+            )))
+        }
+        _ => (),
+    }
     if monitor.stage(Stage::Applying) {
         return Err(CleanError::Cancelled(Stage::Applying));
     }
@@ -262,8 +316,13 @@ pub fn clean(
     };
     // The policy's output is generalised in place, not copied; sensitive
     // columns without criterion are measured by the search itself.
-    let done =
-        search::Anonymised::from_owned(applied.table, config, &mut search_monitor).map_err(CleanError::Search)?;
+    let done = match population {
+        Some(population) => {
+            search::Anonymised::from_owned_with_population(applied.table, population, config, &mut search_monitor)
+        }
+        None => search::Anonymised::from_owned(applied.table, config, &mut search_monitor),
+    }
+    .map_err(CleanError::Search)?;
     Ok(Cleaned {
         output: OutputSummary::of_clean(&done.table, &applied.report, Some(&done.result)),
         table: done.table,
@@ -471,6 +530,73 @@ mod tests {
         // No criterion is reported for it, and the configuration given is untouched.
         assert_eq!(after.criteria, crate::privacy::Criteria::default());
         assert!(unmeasured.result.unwrap().risk_after.unwrap().sensitive.get("diag").is_none());
+    }
+
+    /// The people of [`table`] twice over and four more, with a column the
+    /// criteria ignore.
+    fn population() -> Table {
+        let mut ages = ["34", "35", "41", "47", "52", "58", "63", "66"].repeat(2);
+        let mut sex = ["F", "M", "F", "M", "F", "M", "F", "M"].repeat(2);
+        ages.extend(["36", "44", "55", "61"]);
+        sex.extend(["M", "F", "M", "F"]);
+        let town: Vec<String> = (0..ages.len()).map(|i| format!("T{}", i % 3)).collect();
+        Table::new(vec![
+            Column::from_values("town", town.iter().map(String::as_str)),
+            Column::from_values("sex", sex),
+            Column::from_values("age", ages),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn a_population_table_goes_to_the_search_as_the_policy_left_the_file() {
+        let options = ApplyOptions::default();
+        let config = config(r#", "population_table": "pop.csv", "k_map": {"k": 3}"#);
+        let pop = population();
+        let run = |population: Option<&Table>, config: Option<&AnonymiseConfig>| {
+            clean_with_population(Cow::Owned(table()), population, &policy(), None, &options, config, &mut Unmonitored)
+        };
+        let cleaned = run(Some(&pop), Some(&config)).unwrap();
+        // The policy, then the search with the table: as the search alone on the policy's output.
+        let applied = policy::apply(&table(), &policy(), None, &options).unwrap();
+        let done = search::Anonymised::from_owned_with_population(applied.table, &pop, &config, &mut search::Unlimited)
+            .unwrap();
+        assert_eq!(cleaned.table, done.table);
+        assert_eq!(cleaned.result.as_ref(), Some(&done.result));
+        let figures = cleaned.result.as_ref().unwrap().population_table.as_ref().expect("the table's figures");
+        assert_eq!(figures.rows, 20);
+        assert!(figures.k_map >= 3, "{}", figures.k_map);
+        // A borrowed table: the same.
+        let borrowed = table();
+        let again = clean_with_population(
+            Cow::Borrowed(&borrowed),
+            Some(&pop),
+            &policy(),
+            None,
+            &options,
+            Some(&config),
+            &mut Unmonitored,
+        );
+        assert_eq!(again.unwrap(), cleaned);
+
+        // Named but not given (also through `clean`): an error at
+        // `population_table` that says so, before the policy is applied.
+        let mut monitor = ticking(0.0);
+        let e = clean(Cow::Owned(table()), &policy(), None, &options, Some(&config), &mut monitor).unwrap_err();
+        let CleanError::Search(e) = &e else { panic!("{e:?}") };
+        assert_eq!(e.code(), "bad_config");
+        assert!(matches!(e.kind(), search::SearchErrorKind::Config { path, .. } if path == "population_table"));
+        assert!(e.to_string().contains("`pop.csv` must be given"), "{e}");
+        assert!(monitor.stages.is_empty(), "{:?}", monitor.stages);
+        // Given but not named, with or without a configuration.
+        for config in [Some(&self::config("")), None] {
+            let e = run(Some(&pop), config).unwrap_err();
+            assert!(e.to_string().contains("does not name one"), "{e}");
+        }
+        // A quasi-identifier missing from the table: the search's own error.
+        let no_sex = Table::new(vec![Column::from_values("age", ["34", "35"])]).unwrap();
+        let e = run(Some(&no_sex), Some(&config)).unwrap_err();
+        assert!(e.to_string().contains("sex"), "{e}");
     }
 
     #[test]

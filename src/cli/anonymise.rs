@@ -6,7 +6,9 @@ use std::time::Duration;
 use clap::Args;
 use masque::search::{AnonymiseConfig, AnonymiseResult, Anonymised, Progress};
 
-use super::{check_outputs, read_document_text, relative_files, Clock, Failure, Outputs, ReadArgs, Rewrite};
+use super::{
+    check_outputs, read_document_text, read_population, relative_files, Clock, Failure, Outputs, ReadArgs, Rewrite,
+};
 
 /// Find the least damaging generalisation (and record suppression) that makes
 /// a file k-anonymous (and l-diverse, t-close), and write the generalised file
@@ -37,18 +39,6 @@ pub struct AnonymiseArgs {
     utf8: bool,
     #[command(flatten)]
     read: ReadArgs,
-}
-
-/// Reads the population table a configuration at `config_path` names
-/// (relative to it), with the input's reading options.
-fn read_population(
-    config_path: &Path,
-    config: &AnonymiseConfig,
-    read: &ReadArgs,
-) -> Result<Option<masque::table::Table>, Failure> {
-    let Some(relative) = &config.population_table else { return Ok(None) };
-    let path = config_path.parent().map(Path::to_path_buf).unwrap_or_default().join(relative);
-    Ok(Some(read.read_table(&path)?.table))
 }
 
 /// Reads the configuration and the hierarchy files it names (relative to it).

@@ -6,12 +6,12 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use clap::Args;
-use masque::clean::{clean, CleanError};
+use masque::clean::{clean_with_population, CleanError};
 use masque::policy::{ApplyOptions, Policy};
 use masque::search::AnonymiseConfig;
 
 use super::apply::PolicyArgs;
-use super::{relative_files, Clock, Failure, Outputs, ReadArgs, Rewrite};
+use super::{read_population, relative_files, Clock, Failure, Outputs, ReadArgs, Rewrite};
 
 /// Clean a file: apply a policy (pseudonymise, drop, generalise, ...), then,
 /// if the policy has an `anonymise` section, find the least damaging
@@ -31,13 +31,16 @@ fn clean_help(arg: clap::Arg) -> clap::Arg {
     match arg.get_id().as_str() {
         "policy" => arg.help(
             "The policy (JSON), with its `anonymise` section if the file is to be anonymised too (that section's \
-             `time_limit_ms` stops the search)",
+             `time_limit_ms` stops the search; a `population_table` it names, for k-map counted in it and \
+             delta_presence, is read beside the policy with the input's reading options, and holds the \
+             quasi-identifiers as the policy writes them)",
         ),
         "report" => arg.help(
             "Also write the report (JSON: `report`, what the policy did, as `masque apply --report`; `result`, what \
-             the anonymisation did, as `masque anonymise --report`, or null; `output`, the file as written: rows \
-             read, set aside, suppressed and written, each column's distinct values and empty cells after \
-             everything, free-text replacements by kind; no values, no key)",
+             the anonymisation did, as `masque anonymise --report` (with a population table its k-map and δ \
+             figures), or null; `output`, the file as written: rows read, set aside, suppressed and written, each \
+             column's distinct values and empty cells after everything, free-text replacements by kind; no values, \
+             no key)",
         ),
         _ => arg,
     }
@@ -58,6 +61,11 @@ pub fn run(args: &CleanArgs) -> Result<(), Failure> {
     let policy = run.load_policy()?;
     let config = load_config(&policy, &run.policy)?;
     let key = run.load_key(&policy)?;
+    // Not transformed by the policy: it holds the quasi-identifiers as the policy writes them.
+    let population = match &config {
+        Some(config) => read_population(&run.policy, config, &args.read)?,
+        None => None,
+    };
     run.check_paths(None, "is given twice; the output and the report must differ")?;
     // `--utf8`, or the policy's `output.utf8`.
     let utf8 = run.utf8 || policy.output.utf8;
@@ -66,12 +74,21 @@ pub fn run(args: &CleanArgs) -> Result<(), Failure> {
     let cleaned = rewrite.run_read(
         |table, set_aside| {
             let mut clock = Clock::start();
-            clean(Cow::Owned(table), &policy, key.as_ref(), &options, config.as_ref(), &mut clock)
-                .map(|cleaned| cleaned.with_set_aside(set_aside))
-                .map_err(|e| match e {
-                    CleanError::Apply(e) => run.apply_failure(&e),
-                    e => Failure::at(&run.file, e),
-                })
+            let table = Cow::Owned(table);
+            clean_with_population(
+                table,
+                population.as_ref(),
+                &policy,
+                key.as_ref(),
+                &options,
+                config.as_ref(),
+                &mut clock,
+            )
+            .map(|cleaned| cleaned.with_set_aside(set_aside))
+            .map_err(|e| match e {
+                CleanError::Apply(e) => run.apply_failure(&e),
+                e => Failure::at(&run.file, e),
+            })
         },
         // The report is the whole of `cleaned` (its table is not serialised).
         |cleaned| Outputs { table: &cleaned.table, report: cleaned, private: None },

@@ -167,6 +167,19 @@ pub fn relative_files(document: &Path) -> impl FnMut(&str) -> Result<String, Str
     }
 }
 
+/// Reads the population table a configuration (or a policy's `anonymise`
+/// section) at `document` names, relative to its folder, with the input's
+/// reading options (`anonymise` and `clean`); `None` if it names none.
+pub fn read_population(
+    document: &Path,
+    config: &masque::search::AnonymiseConfig,
+    read: &ReadArgs,
+) -> Result<Option<Table>, Failure> {
+    let Some(relative) = &config.population_table else { return Ok(None) };
+    let path = document.parent().map(Path::to_path_buf).unwrap_or_default().join(relative);
+    Ok(Some(read.read_table(&path)?.table))
+}
+
 /// Whether two paths name the same existing file: the same device and inode
 /// on Unix (hard links, symbolic links), else the same canonical path.
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -198,6 +198,10 @@ struct CleanRequest {
     anonymise: Option<serde_json::Value>,
     /// How to read the input (as for `inspect`).
     read: ReadOptions,
+    /// How to read the population table (`population_table`, taken out of
+    /// the request before it is parsed: see [`take_population`]); sniffed
+    /// like the input by default.
+    population_read: ReadOptions,
     /// Write UTF-8 instead of the input's encoding.
     utf8: bool,
     /// How many rows of the cleaned table to return as a preview (default 0).
@@ -247,8 +251,14 @@ impl CleanMonitor for PageMonitor<'_> {
 
 /// `clean(bytes, request, progress?)`: applies a policy, then anonymises, in one pass.
 ///
-/// `request`: `{policy, key, passphrase?, anonymise?, read?, utf8?, preview_rows?}`
-/// (unknown fields are errors). `progress` (optional) is called with
+/// `request`: `{policy, key, passphrase?, anonymise?, read?, utf8?,
+/// preview_rows?, population_table?, population_read?}` (unknown fields are
+/// errors). `population_table`, a `Uint8Array` of a CSV/TSV file or workbook
+/// (read with `population_read`, sniffed by default), is the population table
+/// the configuration's `population_table` names (k-map counted in it,
+/// δ-presence): not transformed by the policy, it holds the
+/// quasi-identifiers as the policy writes them. The result's
+/// `population_table` then has the k-map and δ figures. `progress` (optional) is called with
 /// `{phase: "reading" | "pseudonymising" | "searching" | "writing"}`, and
 /// while searching at most every 100 ms with `nodes_checked`, `lattice_size`,
 /// `best_metric`, `elapsed_ms`; returning `false` while searching stops the
@@ -273,16 +283,55 @@ pub fn clean(
     job.run(Cow::Owned(read), read_ms, Sink::Whole)
 }
 
-/// A [`clean`] request, checked, with its policy and key ready.
+/// The request without its `population_table` (a `Uint8Array`, which the
+/// JSON the request goes through would spell byte by byte), and the bytes of
+/// that table if given (`null` and `undefined` are none).
+fn take_population(request: JsValue) -> Result<(JsValue, Option<Vec<u8>>), JsError> {
+    let name = JsValue::from_str("population_table");
+    if !request.is_object() {
+        return Ok((request, None));
+    }
+    let value = js_sys::Reflect::get(&request, &name).unwrap_or(JsValue::UNDEFINED);
+    if value.is_undefined() || value.is_null() {
+        return Ok((request, None));
+    }
+    let bytes = value
+        .dyn_into::<js_sys::Uint8Array>()
+        .map_err(|_| JsError::new("invalid clean request: population_table must be a Uint8Array (the file's bytes)"))?
+        .to_vec();
+    // A shallow copy without it: the caller's object is left as it was.
+    let copy = js_sys::Object::assign(&js_sys::Object::new(), request.unchecked_ref());
+    let _ = js_sys::Reflect::delete_property(&copy, &name);
+    Ok((copy.into(), Some(bytes)))
+}
+
+/// Reads the population table of a [`clean`] request. A reading error is the
+/// input's ([`read_error`]) with its message prefixed `population table: `
+/// and `file: "population_table"`.
+fn read_population(bytes: &[u8], options: &ReadOptions) -> Result<Table, JsValue> {
+    let read = read_table_from(bytes, Some(bytes.len() as u64), options).map_err(|e| {
+        let error = read_error(e);
+        let message = js_sys::Reflect::get(&error, &"message".into()).ok().and_then(|m| m.as_string());
+        let message = format!("population table: {}", message.unwrap_or_default());
+        let _ = js_sys::Reflect::set(&error, &"message".into(), &message.into());
+        let _ = js_sys::Reflect::set(&error, &"file".into(), &"population_table".into());
+        error
+    })?;
+    Ok(read.table)
+}
+
+/// A [`clean`] request, checked, with its policy, key and population table ready.
 struct CleanJob {
     request: CleanRequest,
     reporter: Reporter,
     policy: Policy,
     key: Option<Key>,
+    population: Option<Table>,
 }
 
 impl CleanJob {
-    fn new(request: JsValue, progress: JsValue) -> Result<CleanJob, JsError> {
+    fn new(request: JsValue, progress: JsValue) -> Result<CleanJob, JsValue> {
+        let (request, population_bytes) = take_population(request)?;
         let request: CleanRequest = options(request, "clean request")?;
         let reporter = Reporter::new(progress)?;
 
@@ -299,12 +348,17 @@ impl CleanJob {
             }
         };
 
-        Ok(CleanJob { request, reporter, policy, key })
+        let population = match population_bytes {
+            Some(bytes) => Some(read_population(&bytes, &request.population_read)?),
+            None => None,
+        };
+
+        Ok(CleanJob { request, reporter, policy, key, population })
     }
 
     /// Cleans `read` ([`crate::clean::clean`]) and writes it.
     fn run(self, read: Cow<'_, ReadTable>, read_ms: f64, sink: Sink) -> Result<JsValue, JsValue> {
-        let CleanJob { request, mut reporter, policy, key } = self;
+        let CleanJob { request, mut reporter, policy, key, population } = self;
         let config = match request.anonymise {
             None | Some(serde_json::Value::Null) => None,
             Some(value) => Some(AnonymiseConfig::from_value(value).map_err(|e| JsError::new(&e.to_string()))?),
@@ -328,7 +382,15 @@ impl CleanJob {
             write,
             |table, reporter| {
                 let mut monitor = PageMonitor { reporter, t1, t2: None };
-                let outcome = clean::clean(table, &policy, key.as_ref(), &apply_options, config.as_ref(), &mut monitor);
+                let outcome = clean::clean_with_population(
+                    table,
+                    population.as_ref(),
+                    &policy,
+                    key.as_ref(),
+                    &apply_options,
+                    config.as_ref(),
+                    &mut monitor,
+                );
                 if let Some(e) = monitor.reporter.failure() {
                     return Err(e);
                 }

@@ -33,6 +33,8 @@ export interface MasqueReadError extends Error {
     rows?: number;
     columns?: number;
     cells?: number;
+    /** Set when the error is in `clean`'s population table (`CleanRequest.population_table`), not the file. */
+    file?: "population_table";
 }
 
 /** `analyse`'s options: the core's `AnalysisOptions` plus how to read the file. */
@@ -98,6 +100,12 @@ export interface CleanRequest {
     read?: ReadOptions;
     utf8?: boolean;
     preview_rows?: number;
+    /** The population table that `anonymise.population_table` names (k-map counted in it,
+     * δ-presence): the bytes of a CSV/TSV file or workbook, holding the quasi-identifiers as the
+     * policy writes them (it is not transformed by the policy). */
+    population_table?: Uint8Array | null;
+    /** How to read `population_table` (default: sniffed, like the file). */
+    population_read?: ReadOptions;
 }
 
 /** `clean`'s progress: its stages, the search's counts, the bytes written. */

@@ -188,6 +188,12 @@ export async function run(bytes: Uint8Array): Promise<string[]> {
   lines.push(`${cleaned.report.columns_out} columns, optimal ${cleaned.result?.optimal}`);
   // @ts-expect-error: a misspelt request field
   clean(bytes, { polcy: policy }, null);
+  // A population table (k-map counted in it, δ-presence): the file's bytes, read as told.
+  const withPopulation: CleanRequest = { ...request, population_table: bytes, population_read: { delimiter: ";" } };
+  const counted = clean(bytes, withPopulation, null);
+  lines.push(`k-map ${counted.result?.population_table?.k_map}, δ up to ${counted.result?.population_table?.delta_max}`);
+  // @ts-expect-error: the population table is bytes, not a path
+  clean(bytes, { ...request, population_table: "population.csv" }, null);
   // @ts-expect-error: clean's timings have no total
   lines.push(String(cleaned.timings.total_ms));
 
