@@ -229,11 +229,20 @@ def clean(
     *,
     utf8: bool = False,
     read: Optional[Mapping[str, Any]] = None,
+    population_table: Any = None,
 ) -> Tuple[Any, dict]:
     """``masque clean``: the policy, then the anonymisation its ``anonymise``
     section configures, in one pass. Returns ``(output, report)``, the report
     as ``masque clean --report`` writes it (``{"report", "result",
-    "output"}``)."""
+    "output"}``).
+
+    ``population_table`` (a path, the file's bytes or Arrow data, read as the
+    input with ``read``) is the population table the ``anonymise`` section's
+    ``population_table`` names (k-map counted in it, δ-presence); without it,
+    a policy given as a path has that name read beside it, as ``masque clean``
+    does. The table is not transformed by the policy: it holds the
+    quasi-identifiers as the policy writes them. The report's
+    ``result["population_table"]`` then has the k-map and δ figures."""
     text, base = _document(policy, "a policy")
-    output, report = _masque.clean_table(source, _read_options(read), text, base, _key(key), utf8)
+    output, report = _masque.clean_table(source, _read_options(read), text, base, _key(key), utf8, population_table)
     return output, json.loads(report)

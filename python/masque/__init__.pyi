@@ -64,4 +64,5 @@ def clean(
     *,
     utf8: bool = False,
     read: Optional[Mapping[str, Any]] = None,
+    population_table: Optional[Source] = None,
 ) -> Tuple[Output, dict]: ...

@@ -57,6 +57,7 @@ def clean_table(
     base: Optional[str] = None,
     key: Optional[Key] = None,
     utf8: bool = False,
+    population: Any = None,
 ) -> Tuple[Any, str]: ...
 def resolve_policy(policy: str, base: Optional[str] = None) -> Tuple[str, Optional[Tuple[str, str]]]: ...
 def anonymise_weighted(

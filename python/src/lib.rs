@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use arrow_array::{Array, RecordBatch};
 use arrow_cast::cast;
 use arrow_schema::{DataType, SchemaRef};
-use masque_core::clean::{clean, CleanMonitor};
+use masque_core::clean::{clean_with_population, CleanMonitor};
 use masque_core::policy::{apply_owned, ApplyOptions, Policy};
 use masque_core::privacy::AnalysisOptions;
 use masque_core::pseudo::{KdfParams, Key, KeyFile};
@@ -598,8 +598,14 @@ fn anonymise(
 }
 
 /// `masque clean`: `(output, {"report", "result", "output"} JSON)`.
+///
+/// `population` (a path, bytes or Arrow data, read as the input) is the
+/// population table the policy's `anonymise` section names; without it,
+/// that name is read relative to `base` (as `masque clean` reads it beside
+/// the policy). It holds the quasi-identifiers as the policy writes them.
 #[pyfunction]
-#[pyo3(signature = (source, read, policy, base = None, key = None, utf8 = false))]
+#[pyo3(signature = (source, read, policy, base = None, key = None, utf8 = false, population = None))]
+#[allow(clippy::too_many_arguments)]
 fn clean_table(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
@@ -608,10 +614,17 @@ fn clean_table(
     base: Option<PathBuf>,
     key: Option<&Bound<'_, PyKey>>,
     utf8: bool,
+    population: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyTuple>> {
     let source = Source::extract(source)?;
+    let population = population.map(Source::extract).transpose()?;
     let read_options = read_options(read)?;
     let policy = load_policy(policy, base.clone())?;
+    let named = policy.anonymise.as_ref().and_then(|s| s.get("population_table")).and_then(|n| n.as_str());
+    let population = match (population, named, &base) {
+        (None, Some(name), Some(base)) => Some(Source::Path(base.join(name))),
+        (population, ..) => population,
+    };
     let config = match &policy.anonymise {
         None => None,
         Some(section) => {
@@ -634,11 +647,19 @@ fn clean_table(
     let options = ApplyOptions { correspondence: false, utf8, threads: 0 };
     let arrow = source.arrow();
     let (cleaned, shape) = py.detach(|| -> Result<_, Failure> {
+        let population = population.map(|p| p.read(&read_options)).transpose()?.map(|read| read.table);
         let read = source.read(&read_options)?;
         let shape = Shape::of(arrow, &read, utf8);
         let mut clock = Clock(Instant::now());
-        let cleaned =
-            clean(Cow::Owned(read.table), &policy, key.map(|k| &k.key), &options, config.as_ref(), &mut clock)?;
+        let cleaned = clean_with_population(
+            Cow::Owned(read.table),
+            population.as_ref(),
+            &policy,
+            key.map(|k| &k.key),
+            &options,
+            config.as_ref(),
+            &mut clock,
+        )?;
         Ok((cleaned, shape))
     })?;
     let output = shape.output(py, &cleaned.table)?;

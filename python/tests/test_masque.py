@@ -151,3 +151,31 @@ def test_errors_carry_a_code_and_a_position_never_a_value(work, cohort, key_path
     with pytest.raises(masque.MasqueError) as e:
         masque.analyse(cohort, QI, population=10)
     assert e.value.code == "population_too_small"
+
+
+def test_clean_with_a_population_table(work):
+    # The policy of tests/cli_clean_population.rs: its figures, and the CLI's bytes and report.
+    population = FIXTURES / "population"
+    policy, sample = population / "clean_policy.json", population / "sample.csv"
+    out, report = work / "clean_population.csv", work / "clean_population.json"
+    cli("clean", sample, "--policy", policy, "-o", out, "--report", report)
+    # The table the policy names, read beside it; or given, as a path, bytes or Arrow.
+    pop_csv = population / "population.csv"
+    header, rows = rows_of(pop_csv.read_bytes(), "utf-8", ",")
+    arrow = pa.table({name: [row[i] for row in rows] for i, name in enumerate(header)})
+    for given in (None, str(pop_csv), pop_csv.read_bytes(), arrow):
+        output, got = masque.clean(sample, policy, population_table=given)
+        assert output == out.read_bytes()
+        assert got == json.loads(report.read_text())
+    figures = got["result"]["population_table"]
+    assert (figures["rows"], figures["k_map"], figures["delta_max"]) == (30, 7, 0.5)
+    # A policy given as a dict names a table that only population_table= can give.
+    section = json.loads(policy.read_text())
+    section["anonymise"]["quasi_identifiers"] = {
+        qi: {"hierarchy": (population / f"hierarchy_{qi}.csv").read_text()} for qi in ("age", "sex")
+    }
+    with pytest.raises(masque.MasqueError) as e:
+        masque.clean(sample, section)
+    assert e.value.code == "bad_config" and "population_table" in e.value.message
+    _, got = masque.clean(sample, section, population_table=pop_csv)
+    assert got["result"]["population_table"]["rows"] == 30
