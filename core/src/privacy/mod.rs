@@ -44,6 +44,7 @@ pub mod classes;
 pub mod closeness;
 pub mod diversity;
 mod error;
+mod partial_sums;
 pub mod population;
 pub mod report;
 pub mod risk;
