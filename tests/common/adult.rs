@@ -69,3 +69,32 @@ pub fn adult_hierarchies(table: &Table) -> Vec<masque::hierarchy::ColumnHierarch
         })
         .collect()
 }
+
+/// ARX's quasi-identifiers in `TestAnonymizationDPresence` on Adult: every
+/// column but `occupation` (the test's sensitive attribute, given no
+/// criterion), in ARX's column order, the order of its transformations.
+pub const ARX_DPRESENCE_QI: [&str; 8] =
+    ["sex", "age", "race", "marital-status", "education", "native-country", "workclass", "salary-class"];
+
+/// The rows of the Adult fixture that ARX's `DataSubset.create` selects from
+/// its `adult_subset.csv` (`tests/fixtures/adult/adult_subset_rows.txt`):
+/// 0-based data-row indices, ascending.
+pub fn arx_subset_rows() -> Vec<usize> {
+    let path = format!("{}/tests/fixtures/adult/adult_subset_rows.txt", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(path)
+        .expect("the subset fixture reads")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.trim().parse().expect("a row index"))
+        .collect()
+}
+
+/// The table made of `rows` of `table` (every column), in that order.
+pub fn rows_of(table: &Table, rows: &[usize]) -> Table {
+    let columns = table
+        .columns
+        .iter()
+        .map(|c| masque::table::Column::from_values(&c.name, rows.iter().map(|&r| c.get(r))))
+        .collect();
+    Table::new(columns).expect("the rows make a table")
+}
