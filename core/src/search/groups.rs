@@ -93,46 +93,94 @@ pub(crate) fn bottom(
 }
 
 /// An open-addressing table from `u64` keys to class numbers, cleared in
-/// constant time with a generation stamp.
+/// constant time with a generation stamp. A slot's key, number and stamp sit
+/// together, so a probe touches one cache line.
 #[derive(Debug, Default)]
 struct KeyTable {
-    keys: Vec<u64>,
-    ids: Vec<u32>,
-    stamps: Vec<u32>,
+    slots: Vec<Slot>,
     stamp: u32,
     shift: u32,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Slot {
+    key: u64,
+    id: u32,
+    stamp: u32,
 }
 
 impl KeyTable {
     fn reset(&mut self, entries: usize) {
         let capacity = (entries.max(8) * 2).next_power_of_two();
-        if capacity > self.keys.len() || capacity * 8 < self.keys.len() {
-            self.keys = vec![0; capacity];
-            self.ids = vec![0; capacity];
-            self.stamps = vec![0; capacity];
+        if capacity > self.slots.len() || capacity * 8 < self.slots.len() {
+            self.slots = vec![Slot::default(); capacity];
             self.stamp = 0;
         }
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
-            self.stamps.iter_mut().for_each(|s| *s = 0);
+            self.slots.iter_mut().for_each(|s| s.stamp = 0);
             self.stamp = 1;
         }
-        self.shift = 64 - self.keys.len().trailing_zeros();
+        self.shift = 64 - self.slots.len().trailing_zeros();
     }
 
     #[inline]
     fn number(&mut self, key: u64, next: u32) -> u32 {
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
         loop {
-            if self.stamps[i] != self.stamp {
-                self.stamps[i] = self.stamp;
-                self.keys[i] = key;
-                self.ids[i] = next;
+            let slot = &mut self.slots[i];
+            if slot.stamp != self.stamp {
+                *slot = Slot { key, id: next, stamp: self.stamp };
                 return next;
             }
-            if self.keys[i] == key {
-                return self.ids[i];
+            if slot.key == key {
+                return slot.id;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// The bits of a key in a [`PackedTable`] slot (the class number takes the rest).
+const PACKED_KEY_BITS: u32 = 40;
+const PACKED_KEY_MASK: u64 = (1 << PACKED_KEY_BITS) - 1;
+const PACKED_EMPTY: u64 = u64::MAX;
+
+/// A [`KeyTable`] for keys below `2^40` and fewer than `2^24 - 1` classes:
+/// key and class number packed in one `u64`, so the table is half the size
+/// and more of it stays in cache (emptied by a fill, not a stamp).
+#[derive(Debug, Default)]
+struct PackedTable {
+    slots: Vec<u64>,
+    shift: u32,
+}
+
+impl PackedTable {
+    /// Whether keys below `space` and `entries` class numbers fit.
+    fn fits(space: u64, entries: usize) -> bool {
+        space <= 1 << PACKED_KEY_BITS && entries < (1 << (64 - PACKED_KEY_BITS)) - 1
+    }
+
+    fn reset(&mut self, entries: usize) {
+        let capacity = (entries.max(8) * 2).next_power_of_two();
+        self.slots.clear();
+        self.slots.resize(capacity, PACKED_EMPTY);
+        self.shift = 64 - capacity.trailing_zeros();
+    }
+
+    #[inline]
+    fn number(&mut self, key: u64, next: u32) -> u32 {
+        let mask = self.slots.len() - 1;
+        let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
+        loop {
+            let slot = self.slots[i];
+            if slot == PACKED_EMPTY {
+                self.slots[i] = key | (u64::from(next) << PACKED_KEY_BITS);
+                return next;
+            }
+            if slot & PACKED_KEY_MASK == key {
+                return (slot >> PACKED_KEY_BITS) as u32;
             }
             i = (i + 1) & mask;
         }
@@ -144,6 +192,7 @@ impl KeyTable {
 pub(crate) struct Grouping {
     keys: Vec<u64>,
     table: KeyTable,
+    packed: PackedTable,
     slots: Vec<u32>,
 }
 
@@ -198,10 +247,13 @@ impl Grouping {
         of_source.clear();
         of_source.reserve(n);
         let direct = space <= (n as u64).saturating_mul(4).saturating_add(1024);
+        let packed = !direct && PackedTable::fits(space, n);
         if direct {
             self.slots.clear();
             // invariant: space <= 4n + 1024 slots, bounded by the source's size.
             self.slots.resize(space as usize, EMPTY);
+        } else if packed {
+            self.packed.reset(n);
         } else {
             self.table.reset(n);
         }
@@ -214,6 +266,8 @@ impl Grouping {
                     *slot = next;
                 }
                 *slot
+            } else if packed {
+                self.packed.number(key, next)
             } else {
                 self.table.number(key, next)
             };
