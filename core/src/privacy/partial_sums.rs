@@ -159,17 +159,22 @@ fn small_parts(y: f64, log: f64, frac: f64) -> (f64, f64, f64) {
     // ln(1+y) = Σ (-1)^(k+1) y^k/k, y/(1+y) = Σ (-1)^(k+1) y^k:
     //   λ = Σ_{k≥2} (-1)^k y^k/k, μ = Σ_{k≥2} (-1)^k y^k (1 - 1/k),
     //   ρ = Σ_{k≥3} (-1)^(k+1) y^k (1 - 2/k).
-    // Summed from the smallest term up.
-    let mut terms = 2;
-    let mut p = y * y;
-    while p > 1e-18 * y * y && terms < 200 {
+    // The powers y^k up to where they no longer count (y^k < 1e-18 y²;
+    // at most 150 terms below y = 3/4), then summed from the smallest up.
+    let mut powers = [0.0f64; 160];
+    let (mut last, mut p) = (2, y * y);
+    while last < powers.len() - 1 {
+        powers[last] = p;
+        if p <= 1e-18 * y * y {
+            break;
+        }
         p *= y;
-        terms += 1;
+        last += 1;
     }
     let (mut lambda, mut mu, mut rho) = (0.0, 0.0, 0.0);
-    for kk in (2..=terms).rev() {
-        let k = f64::from(kk);
-        let power = libm::pow(y, k);
+    for kk in (2..=last).rev() {
+        let k = kk as f64;
+        let power = powers[kk];
         let sign = if kk % 2 == 0 { 1.0 } else { -1.0 };
         lambda += sign * power / k;
         mu += sign * power * (1.0 - 1.0 / k);

@@ -484,7 +484,7 @@ const BLOCK: usize = 8;
 /// loops by rounding only (about 1e-15 of their value, where the loops' own
 /// rounding grows with the number of terms), at a cost that no longer grows
 /// with the file.
-const CLOSED_FROM: f64 = 4096.0;
+const CLOSED_FROM: f64 = 256.0;
 
 /// The sums Pitman's equations are made of.
 #[derive(Default)]
@@ -581,7 +581,9 @@ fn class_loops<const JACOBIAN: bool>(h: &Histogram<'_>, t: f64, a: f64, p: &mut 
 /// Per class size `s > 1`: `Σ_{j=1}^{s-1} 1/(j-α)` (and its squares) times
 /// the classes of that size, as ARX adds them, except that the sizes'
 /// sums are carried on from the previous, smaller size's instead of starting
-/// again from `j = 1` (the same additions in the same order).
+/// again from `j = 1` (the same additions in the same order), and that a
+/// run of at least [`CLOSED_FROM`] terms between two sizes is taken in
+/// closed form.
 fn size_loops<const JACOBIAN: bool>(h: &Histogram<'_>, a: f64, p: &mut PitmanParts) {
     let (mut j, mut sum1, mut sum2) = (1u32, 0.0, 0.0);
     for s in h.sizes {
@@ -591,13 +593,26 @@ fn size_loops<const JACOBIAN: bool>(h: &Histogram<'_>, a: f64, p: &mut PitmanPar
         if s.size < j {
             (j, sum1, sum2) = (1, 0.0, 0.0);
         }
-        while j < s.size {
-            let val3 = f64::from(j) - a;
-            if JACOBIAN {
-                sum1 += 1.0 / (val3 * val3);
+        // A long run of terms j ..= s - 1 in closed form: Σ 1/(j-α) =
+        // Σ_{i=1}^{s-j} 1/(x+i) with x = j - 1 - α (when x ≥ 0).
+        let x = f64::from(j) - 1.0 - a;
+        let run = s.size.saturating_sub(j);
+        match (f64::from(run) >= CLOSED_FROM).then(|| partial_sums::sums(x, u64::from(run))).flatten() {
+            Some(closed) => {
+                sum1 += closed.inv2;
+                sum2 += closed.inv;
+                j = s.size;
             }
-            sum2 += 1.0 / val3;
-            j += 1;
+            None => {
+                while j < s.size {
+                    let val3 = f64::from(j) - a;
+                    if JACOBIAN {
+                        sum1 += 1.0 / (val3 * val3);
+                    }
+                    sum2 += 1.0 / val3;
+                    j += 1;
+                }
+            }
         }
         let value = s.classes as f64;
         p.d4 += value * sum1;
@@ -1075,7 +1090,8 @@ mod tests {
     /// Checks [`pitman_sums`] against ARX's loops on `h`: to the bit if every
     /// sum is short, within `tolerance` of the sums' scale otherwise.
     fn check_against_loops(h: &Histogram<'_>, t: f64, a: f64, tolerance: f64) {
-        let short = h.u - 1.0 < CLOSED_FROM && h.n - 1.0 < CLOSED_FROM;
+        let largest = h.sizes.iter().map(|s| s.size).max().unwrap_or(0);
+        let short = h.u - 1.0 < CLOSED_FROM && h.n - 1.0 < CLOSED_FROM && f64::from(largest) <= CLOSED_FROM;
         for jacobian in [true, false] {
             let ((x, y), d) = pitman_sums(h, t, a, jacobian);
             let ((rx, ry), rd, scale) = pitman_sums_reference(h, t, a, jacobian);
@@ -1111,11 +1127,17 @@ mod tests {
         let (mut short, mut long) = (0, 0);
         for case in 0..400 {
             let mut sizes: Vec<SizeCount> = Vec::new();
-            let distinct = 1 + next() % 12;
+            // Every other case small enough for every sum to be short.
+            let (distinct, classes, step) = if case % 2 == 0 { (6, 4, 4) } else { (12, 40, 30) };
+            let distinct = 1 + next() % distinct;
             let mut size = 1u32;
             for _ in 0..distinct {
-                sizes.push(SizeCount { size, classes: 1 + (next() % 40) as usize });
-                size += 1 + (next() % 30) as u32;
+                sizes.push(SizeCount { size, classes: 1 + (next() % classes) as usize });
+                size += 1 + (next() % step) as u32;
+            }
+            if case % 11 == 0 {
+                // Large classes: long runs between the sizes.
+                sizes.push(SizeCount { size: 2_000 + (next() % 5_000) as u32, classes: 3 });
             }
             if case % 7 == 0 {
                 // Out of order, repeated sizes and a size 0: still ARX's loops.
@@ -1131,7 +1153,8 @@ mod tests {
             let unit = |x: u64| (x % 10_000) as f64 / 10_000.0;
             let t = [unit(next()) * 50.0, -unit(next()), 0.0, 1e-300, unit(next()) * 1e6][(next() % 5) as usize];
             let a = [unit(next()), unit(next()) * 3.0 - 1.0, 0.0, 1.0, 2.0][(next() % 5) as usize];
-            if h.u - 1.0 < CLOSED_FROM && h.n - 1.0 < CLOSED_FROM {
+            let largest = sizes.iter().map(|s| s.size).max().unwrap_or(0);
+            if h.u - 1.0 < CLOSED_FROM && h.n - 1.0 < CLOSED_FROM && f64::from(largest) <= CLOSED_FROM {
                 short += 1;
             } else {
                 long += 1;
