@@ -5,9 +5,8 @@
 //! exhaustive evaluation of the 240 nodes, each node judged by this file's
 //! own count of the classes, and the output checked against the population.
 //!
-//! ARX's own tests of `DPresence` and `KMap` with a subset
-//! (`TestAnonymizationDPresence`) use `adult_subset.csv` of ARX's test data,
-//! which is not available here: no ARX figure is pinned.
+//! ARX's own test of `DPresence` with a research subset
+//! (`TestAnonymizationDPresence`, Adult) is pinned in `tests/dpresence_arx.rs`.
 
 #[path = "common/adult.rs"]
 mod adult;

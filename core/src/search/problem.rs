@@ -124,8 +124,9 @@ impl<'t> Problem<'t> {
             (Some(_), None) => {
                 return Err(SearchError::config(
                     "population_table",
-                    "the population table was not given to the search: `masque anonymise` reads it (`clean` and \
-                     the browser do not yet); a program passes it to `anonymise_with_population`",
+                    "the population table was not given to the search: `masque anonymise` and `masque clean` read \
+                     it, the wasm `clean` takes its bytes (the wasm `anonymise` does not yet); a program passes it \
+                     to `anonymise_with_population`",
                 ))
             }
             (None, Some(_)) => {
