@@ -98,3 +98,23 @@ pub fn rows_of(table: &Table, rows: &[usize]) -> Table {
         .collect();
     Table::new(columns).expect("the rows make a table")
 }
+
+/// The non-uniform entropy of `file` with each of `qis` at its level of
+/// `levels` (ARX's hierarchies) and nothing suppressed (k = 1): the
+/// generalisation part of the entropy alone, ARX's monotonic entropy.
+pub fn unsuppressed_entropy(file: &Table, qis: &[&str], levels: &[usize]) -> f64 {
+    let qis: Vec<String> = qis
+        .iter()
+        .zip(levels)
+        .map(|(q, l)| {
+            format!(
+                "{}: {{\"hierarchy\": {}, \"min_level\": {l}, \"max_level\": {l}}}",
+                serde_json::to_string(q).unwrap(),
+                serde_json::to_string(&hierarchy(q)).unwrap()
+            )
+        })
+        .collect();
+    let text = format!(r#"{{"quasi_identifiers": {{{}}}, "k": 1, "metric": "entropy"}}"#, qis.join(", "));
+    let config = masque::search::AnonymiseConfig::from_json(&text).unwrap();
+    masque::search::search(file, &config, &mut masque::search::Unlimited).unwrap().metric
+}
