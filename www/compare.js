@@ -115,6 +115,8 @@ export function reasonWords(t, lang, reason) {
   if (detail.code === 'bad_config' && detail.path === 'recoding') return t('compare.why.targets');
   if (detail.code === 'no_solution') return t('compare.why.no_solution');
   if (detail.code === 'bad_config' && detail.path === 'local.suppression') return t('compare.why.cells');
+  // Local recoding given the population table (k-map counted in it, δ-presence): the engine's refusal, in words.
+  if (detail.code === 'bad_config' && detail.path === 'population_table' && /global recoding/.test(reason?.message ?? '')) return t('compare.why.population_table');
   return t('compare.why.other', { message: reason?.message ?? '' });
 }
 

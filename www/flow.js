@@ -8,7 +8,8 @@
 import { ErrorCode, Kind, TAKE_OVER_BYTES } from './protocol.js';
 import { translator } from './i18n.js';
 import {
-  DEFAULT_K, DEFAULT_PRIVACY, DEFAULT_SUPPRESSION, KMAP_SIGNIFICANCE, columnsFromSuggestions, hasRiskTarget, loadPolicy, measuredConfig, problemsOf, savedPolicyOf, sensitiveOf,
+  DEFAULT_K, DEFAULT_PRIVACY, DEFAULT_SUPPRESSION, KMAP_SIGNIFICANCE, columnsFromSuggestions, hasRiskTarget, hasTableCriterion, loadPolicy, measuredConfig, problemsOf,
+  savedPolicyOf, sensitiveOf,
 } from './policy.js';
 import { METHODS, compareSection, comparisonOf } from './compare.js';
 import { columnTable, planItems } from './columns.js';
@@ -61,7 +62,10 @@ export function startFlow({ client, store }) {
     targetUniqueness: /** @type {HTMLInputElement} */ ($('target-uniqueness')), targetAverage: /** @type {HTMLInputElement} */ ($('target-average')),
     targetSample: /** @type {HTMLInputElement} */ ($('target-sample')), targetKmap: /** @type {HTMLInputElement} */ ($('target-kmap')),
     targetKmapEstimator: /** @type {HTMLSelectElement} */ ($('target-kmap-estimator')), targetKmapEstimatorHelp: $('target-kmap-estimator-help'),
-    targetRecoding: $('target-recoding'),
+    targetRecoding: $('target-recoding'), kmapTableOption: /** @type {HTMLOptionElement} */ ($('target-kmap-table')),
+    ptableFile: /** @type {HTMLInputElement} */ ($('ptable-file')), ptableClear: /** @type {HTMLButtonElement} */ ($('ptable-clear')),
+    ptableStatus: $('ptable-status'), ptableCriteria: $('ptable-criteria'),
+    deltaMin: /** @type {HTMLInputElement} */ ($('delta-min')), deltaMax: /** @type {HTMLInputElement} */ ($('delta-max')),
     keyGenerate: /** @type {HTMLButtonElement} */ ($('key-generate')), keyFile: /** @type {HTMLInputElement} */ ($('key-file')),
     keyExport: /** @type {HTMLButtonElement} */ ($('key-export')), passphrase: /** @type {HTMLInputElement} */ ($('passphrase')),
     keyDerive: /** @type {HTMLButtonElement} */ ($('key-derive')), keyStatus: $('key-status'),
@@ -105,6 +109,10 @@ export function startFlow({ client, store }) {
       sampleUniqueness: num(ui.targetSample),
       kmap: num(ui.targetKmap),
       kmapEstimator: ui.targetKmapEstimator.value,
+      // The population table chosen (its bytes go with the run), and δ-presence in percent.
+      populationTable: get().populationTable?.name ?? null,
+      deltaMin: num(ui.deltaMin),
+      deltaMax: num(ui.deltaMax),
     };
   }
 
@@ -122,7 +130,9 @@ export function startFlow({ client, store }) {
     ui.targetAverage.value = p.average ? String(p.average) : '';
     ui.targetSample.value = p.sampleUniqueness ? String(p.sampleUniqueness) : '';
     ui.targetKmap.value = p.kmap ? String(p.kmap) : '';
-    ui.targetKmapEstimator.value = p.kmapEstimator === 'zero_truncated_poisson' ? 'zero_truncated_poisson' : 'poisson';
+    ui.targetKmapEstimator.value = p.kmapEstimator === 'zero_truncated_poisson' || p.kmapEstimator === 'table' ? p.kmapEstimator : 'poisson';
+    ui.deltaMin.value = p.deltaMin === null || p.deltaMin === undefined ? '' : String(p.deltaMin);
+    ui.deltaMax.value = p.deltaMax === null || p.deltaMax === undefined ? '' : String(p.deltaMax);
   }
 
   /**
@@ -225,8 +235,11 @@ export function startFlow({ client, store }) {
       }
       // The output's encoding: UTF-8 if the policy says so, else the input's.
       ui.encoding.value = utf8 ? 'utf8' : 'same';
+      // A policy naming a population table: its file is chosen again (its bytes are not in the policy).
+      const table = saved?.populationTable && saved.populationTable !== get().populationTable?.name ? saved.populationTable : null;
       const notice = t()('setup.loaded', { name: file.name })
-        + (unknown.length ? ` ${t()('setup.unknown_hierarchy', { names: unknown.join(', ') })}` : '');
+        + (unknown.length ? ` ${t()('setup.unknown_hierarchy', { names: unknown.join(', ') })}` : '')
+        + (table ? ` ${t()('ptable.named', { name: table })}` : '');
       changed({ columns, runError: null, notice });
     } catch (err) {
       const message = err instanceof SyntaxError ? t()('setup.bad_json') : err.code ? t()(`policy.${err.code}`) : err.message;
@@ -235,9 +248,29 @@ export function startFlow({ client, store }) {
   });
   for (const input of [ui.k, ui.suppression, ui.suppressedRows, ui.recoding, ui.l, ui.t, ui.encoding,
     ui.populationWhole, ui.populationFrance, ui.populationNumber, ui.populationSize, ui.targetUniqueness, ui.targetAverage,
-    ui.targetSample, ui.targetKmap, ui.targetKmapEstimator]) input.addEventListener('change', () => changed());
+    ui.targetSample, ui.targetKmap, ui.targetKmapEstimator, ui.deltaMin, ui.deltaMax]) input.addEventListener('change', () => changed());
   // Typing a size chooses "a population of N people".
   ui.populationSize.addEventListener('input', () => { if (!ui.populationNumber.checked) { ui.populationNumber.checked = true; changed(); } });
+
+  // ---- population table ----------------------------------------------------
+
+  // Read here (File -> ArrayBuffer), kept in the session, sent to the worker with the run: never uploaded.
+  ui.ptableFile.addEventListener('change', async () => {
+    const [file] = ui.ptableFile.files ?? [];
+    ui.ptableFile.value = '';
+    if (!file) return;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    // A table chosen counts k-map in it (the estimate stays a choice of the list).
+    ui.targetKmapEstimator.value = 'table';
+    changed({ populationTable: { name: file.name, size: file.size, bytes }, runError: null });
+  });
+  ui.ptableClear.addEventListener('click', () => {
+    if (ui.targetKmapEstimator.value === 'table') ui.targetKmapEstimator.value = 'poisson';
+    ui.deltaMin.value = '';
+    ui.deltaMax.value = '';
+    changed({ populationTable: null });
+    ui.ptableFile.focus();
+  });
 
   // ---- run ---------------------------------------------------------------
 
@@ -286,6 +319,8 @@ export function startFlow({ client, store }) {
       /** @type {import('./protocol.js').CleanRequest} */
       // Every sensitive column is measured (its l-diversity in the report), required or not.
       const request = { policy, key: s.key, anonymise: measuredConfig(config, sensitiveOf(s.columns)), read: s.readOptions, utf8, preview_rows: 50 };
+      // The population table's bytes (copied to the worker with the request) when the configuration names it.
+      if (config?.population_table && s.populationTable) request.population_table = s.populationTable.bytes;
       return { saved: config === written ? saved : { ...saved, anonymise: config ?? undefined }, config, request };
     };
     // Both recodings side by side unless one is chosen, or the file is too large to clean twice.
@@ -525,10 +560,20 @@ export function startFlow({ client, store }) {
     const p = privacy();
     const plan = planItems(s.columns, p, tr, lng);
     // A risk target needs global recoding: said where the recoding is chosen.
-    const recodingNote = !hasRiskTarget(p) ? '' : p.recoding === 'local' ? tr('target.global') : p.recoding === 'compare' ? tr('target.global_compare') : '';
+    // A population-table criterion too, said as such.
+    const noteKey = hasTableCriterion(p) ? 'ptable' : 'target';
+    const recodingNote = !hasRiskTarget(p) ? '' : p.recoding === 'local' ? tr(`${noteKey}.global`) : p.recoding === 'compare' ? tr(`${noteKey}.global_compare`) : '';
     if (ui.targetRecoding.textContent !== recodingNote) ui.targetRecoding.textContent = recodingNote;
     ui.populationSize.required = ui.populationNumber.checked;
-    const estimatorHelp = tr('target.kmap_estimator_help', { significance: new Intl.NumberFormat(lng, { style: 'percent', maximumSignificantDigits: 21 }).format(KMAP_SIGNIFICANCE) });
+    // The population table: what was chosen, and the criteria it allows.
+    const table = s.populationTable;
+    ui.kmapTableOption.disabled = !table && ui.targetKmapEstimator.value !== 'table';
+    ui.ptableCriteria.hidden = !table && !hasTableCriterion(p);
+    ui.ptableClear.hidden = !table;
+    const tableStatus = table ? tr('ptable.chosen', { name: table.name, size: formats(lng).size(table.size) })
+      : hasTableCriterion(p) && p.populationTable === null ? tr('ptable.missing') : '';
+    if (ui.ptableStatus.textContent !== tableStatus) ui.ptableStatus.textContent = tableStatus;
+    const estimatorHelp = ui.targetKmapEstimator.value === 'table' ? tr('target.kmap_table_help') : tr('target.kmap_estimator_help', { significance: new Intl.NumberFormat(lng, { style: 'percent', maximumSignificantDigits: 21 }).format(KMAP_SIGNIFICANCE) });
     if (ui.targetKmapEstimatorHelp.textContent !== estimatorHelp) ui.targetKmapEstimatorHelp.textContent = estimatorHelp;
     if (ui.plan.textContent !== plan.map((li) => li.textContent).join('')) ui.plan.replaceChildren(...plan);
 

@@ -45,7 +45,10 @@
  * @property {number} [sampling_fraction] instead of `population` (not written by the page)
  * @property {{threshold: number, model?: string}} [population_uniqueness] the largest estimated share of the population unique
  * @property {number} [sample_uniqueness] the largest share of the file's rows unique on the quasi-identifiers
- * @property {{k: number, estimator: string, significance: number}} [k_map] every group matches at least k people of the population (estimated)
+ * @property {{k: number, estimator?: string, significance?: number, table?: boolean}} [k_map] every group matches at least k people of the
+ *   population (estimated; `table`: counted in the population table)
+ * @property {string} [population_table] the population table's name (its file's), the bytes sent with the run (`CleanRequest.population_table`)
+ * @property {{min: number, max: number}} [delta_presence] every group's share of its matches in the population table, from min to max
  * @property {number | {threshold: number}} [average_risk] the largest average re-identification risk
  */
 
@@ -67,10 +70,13 @@
  * null or absent when it is the whole population; the risk targets in percent,
  * `uniqueness` the population uniqueness (Dankar's rule), `average` the average
  * risk, `sampleUniqueness` the share of rows unique in the file, null or absent
- * when not asked; `kmap` the k of k-map (null: none), with `kmapEstimator`).
+ * when not asked; `kmap` the k of k-map (null: none), with `kmapEstimator`
+ * (`table`: counted in the population table); `populationTable` the name of
+ * the population table chosen (null: none), `deltaMin` / `deltaMax` the
+ * δ-presence bounds in percent (null: not asked)).
  * @typedef {{k: number, suppression: number, suppressedRows: string, l?: number | null, t?: number | null, recoding?: string,
  *   population?: Population, uniqueness?: number | null, average?: number | null, sampleUniqueness?: number | null,
- *   kmap?: number | null, kmapEstimator?: string}} Privacy
+ *   kmap?: number | null, kmapEstimator?: string, populationTable?: string | null, deltaMin?: number | null, deltaMax?: number | null}} Privacy
  */
 
 /**
@@ -90,8 +96,21 @@ export const POPULATION_PRESETS = Object.freeze({
   }),
 });
 
-/** Whether the settings ask for a risk target (the engine then needs global recoding; k-map is not one). */
-export const hasRiskTarget = (/** @type {Privacy} */ privacy) => Boolean(privacy.uniqueness || privacy.average || privacy.sampleUniqueness);
+/** Whether k-map is counted in the population table (rather than estimated). */
+export const kmapInTable = (/** @type {Privacy} */ privacy) => Boolean(privacy.kmap) && privacy.kmapEstimator === 'table';
+
+/** Whether δ-presence is asked (a bound given). */
+const deltaAsked = (/** @type {Privacy} */ privacy) => isSet(privacy.deltaMin) || isSet(privacy.deltaMax);
+const isSet = (/** @type {number | null | undefined} */ x) => x !== null && x !== undefined;
+
+/** Whether a criterion counts in the population table (k-map counted in it, δ-presence): the engine then needs global recoding. */
+export const hasTableCriterion = (/** @type {Privacy} */ privacy) => kmapInTable(privacy) || deltaAsked(privacy);
+
+/**
+ * Whether the settings ask for a risk target or a population-table criterion
+ * (the engine then needs global recoding; k-map estimated is not one).
+ */
+export const hasRiskTarget = (/** @type {Privacy} */ privacy) => Boolean(privacy.uniqueness || privacy.average || privacy.sampleUniqueness) || hasTableCriterion(privacy);
 
 /** k-map's significance level (the engine's default, written so the report states it). */
 export const KMAP_SIGNIFICANCE = 0.01;
@@ -556,7 +575,13 @@ export function loadPolicy(columns, policy) {
       : typeof config.average_risk?.threshold === 'number' ? percentOf(config.average_risk.threshold) : null,
     sampleUniqueness: typeof config.sample_uniqueness === 'number' ? percentOf(config.sample_uniqueness) : null,
     kmap: Number.isInteger(config.k_map?.k) && config.k_map.k >= 1 ? config.k_map.k : null,
-    kmapEstimator: config.k_map?.estimator === 'zero_truncated_poisson' ? 'zero_truncated_poisson' : 'poisson',
+    // Counted in the population table: `table: true`, or a table named and no `table: false`.
+    kmapEstimator: config.k_map && (config.k_map.table === true || (typeof config.population_table === 'string' && config.k_map.table !== false && !config.k_map.estimator))
+      ? 'table' : config.k_map?.estimator === 'zero_truncated_poisson' ? 'zero_truncated_poisson' : 'poisson',
+    // The table's bytes are not in the policy: its name says which file to choose again.
+    populationTable: typeof config.population_table === 'string' ? config.population_table : null,
+    deltaMin: typeof config.delta_presence?.min === 'number' ? percentOf(config.delta_presence.min) : null,
+    deltaMax: typeof config.delta_presence?.max === 'number' ? percentOf(config.delta_presence.max) : null,
   };
   return { columns: next, missing, privacy, unknown, utf8 };
 }
@@ -591,10 +616,18 @@ export function anonymiseConfigOf(columns, privacy) {
   if (privacy.uniqueness) config.population_uniqueness = { threshold: shareOf(privacy.uniqueness), model: 'dankar' };
   if (privacy.average) config.average_risk = shareOf(privacy.average);
   if (privacy.sampleUniqueness) config.sample_uniqueness = shareOf(privacy.sampleUniqueness);
-  if (privacy.kmap) {
+  if (kmapInTable(privacy)) {
+    // Counted in the population table: no estimator, no significance.
+    config.k_map = { k: /** @type {number} */ (privacy.kmap), table: true };
+  } else if (privacy.kmap) {
     const estimator = KMAP_ESTIMATORS.includes(privacy.kmapEstimator ?? '') ? /** @type {string} */ (privacy.kmapEstimator) : 'poisson';
     config.k_map = { k: privacy.kmap, estimator, significance: KMAP_SIGNIFICANCE };
   }
+  if (deltaAsked(privacy)) {
+    config.delta_presence = { min: shareOf(privacy.deltaMin ?? 0), max: shareOf(privacy.deltaMax ?? 100) };
+  }
+  // The table is named only when a criterion uses it (the engine refuses it unused).
+  if (hasTableCriterion(privacy) && privacy.populationTable) config.population_table = privacy.populationTable;
   /** @type {{l_distinct?: number, t_closeness?: number}} */
   const criteria = {};
   if (privacy.l) criteria.l_distinct = privacy.l;
@@ -659,7 +692,14 @@ export function problemsOf(columns, privacy, key, rows = 0) {
   if (privacy.uniqueness && population === null) problems.push({ code: 'uniqueness_population' });
   const kmap = privacy.kmap ?? null;
   if (kmap !== null && !(Number.isInteger(kmap) && kmap >= 1)) problems.push({ code: 'kmap' });
-  if (kmap !== null && population === null) problems.push({ code: 'kmap_population' });
+  if (kmap !== null && population === null && !kmapInTable(privacy)) problems.push({ code: 'kmap_population' });
+  const badBound = (/** @type {number | null | undefined} */ x) => isSet(x) && !(/** @type {number} */ (x) >= 0 && /** @type {number} */ (x) <= 100);
+  if (badBound(privacy.deltaMin) || badBound(privacy.deltaMax)) problems.push({ code: 'delta' });
+  if (isSet(privacy.deltaMin) && isSet(privacy.deltaMax) && /** @type {number} */ (privacy.deltaMin) > /** @type {number} */ (privacy.deltaMax)) {
+    problems.push({ code: 'delta_order' });
+  }
+  // A table criterion without the table's file (a policy loaded names it, its bytes are not in it).
+  if (hasTableCriterion(privacy) && !privacy.populationTable) problems.push({ code: 'population_table' });
   if (!key && columns.some((c) => needsKey(c.entry))) problems.push({ code: 'key' });
   return problems;
 }

@@ -133,6 +133,19 @@ export const Kind = Object.freeze({
  * @property {ReadOptions} [read]
  * @property {boolean} [utf8] write UTF-8 instead of the input's encoding
  * @property {number} [preview_rows]
+ * @property {Uint8Array | null} [population_table] the bytes of the population table `anonymise.population_table` names
+ *   (a CSV/TSV file or workbook, one row per person, columns named as the output's quasi-identifiers)
+ * @property {ReadOptions} [population_read] how to read `population_table` (sniffed by default)
+ */
+
+/**
+ * The output's classes against the population table (the engine's `PopulationTableReport`).
+ * @typedef {object} PopulationTableReport
+ * @property {number} rows rows of the population table
+ * @property {number} k_map the fewest people of the table a group of the output matches (0: every row suppressed)
+ * @property {number | null} [delta_min] the lowest δ (rows of a group / people of the table it matches)
+ * @property {number | null} [delta_max] the highest δ
+ * @property {boolean} monotone whether these criteria were monotone (the optimal search is a proof either way)
  */
 
 /**
@@ -190,6 +203,7 @@ export const Kind = Object.freeze({
  * @property {Utility} [utility] what the output kept of the input, measured the same way whatever the method
  * @property {RiskReport | null} risk_before
  * @property {RiskReport | null} risk_after
+ * @property {PopulationTableReport | null} [population_table] the output against the population table, when one was given
  */
 
 /**

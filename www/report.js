@@ -202,6 +202,13 @@ export function reportOf({ done, file, digests = {}, policy, config, roles = {},
       k_achieved: result ? (result.risk_after?.k ?? result.k ?? null) : null, optimal: result?.optimal ?? null,
     } : null,
     population_model: populationModel(config, result),
+    // The population table: its file's name (the bytes stayed on the computer), what was asked and the engine's figures.
+    population_table: result?.population_table ? {
+      name: config?.population_table ?? null, rows: result.population_table.rows,
+      k_map_asked: config?.k_map?.table ? config.k_map.k : null, delta_asked: config?.delta_presence ?? null,
+      k_map: result.population_table.k_map, delta_min: result.population_table.delta_min ?? null, delta_max: result.population_table.delta_max ?? null,
+      monotone: result.population_table.monotone,
+    } : null,
     // Both recodings' figures (the engine's utility of each output) and the one whose file this is; null when one ran.
     recoding_comparison: comparison,
     attacker_model: result ? { model: 'prosecutor', threshold: THRESHOLD, before: riskFigures(result.risk_before), after: riskFigures(result.risk_after) } : null,
@@ -313,7 +320,9 @@ ${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escape(c)
       + (pm.population_uniqueness ? `<li data-field="target-uniqueness">${escape(t('rep.pm.uniqueness', { threshold: pctExact(pm.population_uniqueness.threshold), model: t(`pop.model.${pm.population_uniqueness.model ?? 'dankar'}`) }))}</li>` : '')
       + (pm.average_risk !== null ? `<li data-field="target-average">${escape(t('rep.pm.average', { threshold: pctExact(typeof pm.average_risk === 'number' ? pm.average_risk : pm.average_risk.threshold) }))}</li>` : '')
       + (pm.sample_uniqueness !== null ? `<li data-field="target-sample">${escape(t('rep.pm.sample', { threshold: pctExact(pm.sample_uniqueness) }))}</li>` : '')
-      + (pm.k_map ? `<li data-field="target-kmap">${escape(t('rep.pm.kmap', { k: n(pm.k_map.k), estimator: t(`target.${pm.k_map.estimator}`), significance: pctExact(pm.k_map.significance) }))}</li>` : '')
+      + (pm.k_map && pm.k_map.table ? `<li data-field="target-kmap">${escape(t('rep.pm.kmap_table', { k: n(pm.k_map.k), name: String(report.anonymise?.population_table ?? '') }))}</li>`
+        : pm.k_map ? `<li data-field="target-kmap">${escape(t('rep.pm.kmap', { k: n(pm.k_map.k), estimator: t(`target.${pm.k_map.estimator}`), significance: pctExact(pm.k_map.significance ?? 0) }))}</li>` : '')
+      + (report.anonymise?.delta_presence ? `<li data-field="target-delta">${escape(t('rep.pm.delta', { min: pctExact(report.anonymise.delta_presence.min), max: pctExact(report.anonymise.delta_presence.max), name: String(report.anonymise.population_table ?? '') }))}</li>` : '')
       + `<li>${escape(pm.recoding === 'local' ? t('rep.pm.local', { ncp: new Intl.NumberFormat(report.lang, { style: 'percent', maximumFractionDigits: 1 }).format(pm.ncp ?? 0) })
         : t(pm.optimal ? 'rep.pm.optimal' : 'rep.pm.heuristic'))}</li></ul>`);
   } else {
@@ -376,6 +385,21 @@ ${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escape(c)
       line('dankar', (r) => q(r.uniqueness.dankar)), line('dankar_model', model),
       line('journalist_highest', (r) => q(r.journalist.highest)), line('journalist_average', (r) => q(r.journalist.average)),
       line('journalist_at_risk', (r) => q(Object.values(r.journalist.records_at_risk ?? {})[0])), line('marketer', (r) => q(r.marketer)),
+    ]));
+  }
+
+  const pt = report.population_table;
+  if (pt) {
+    s.push(`<h2>${escape(t('ptab.title'))}</h2>`);
+    s.push(`<p>${escape(t('ptab.help'))}</p>`);
+    const share = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 });
+    const of = (/** @type {number | null} */ x) => ({ num: x === null ? '—' : share.format(x) });
+    s.push(tableOf(t('ptab.caption'), [t('ptab.measure'), t('ptab.asked'), t('ptab.achieved')], [
+      [t('ptab.name'), '', String(pt.name ?? '—')],
+      [t('ptab.rows'), '', { num: n(pt.rows) }],
+      [t('ptab.k_map'), pt.k_map_asked === null ? '—' : `≥ ${n(pt.k_map_asked)}`, { num: n(pt.k_map) }],
+      [t('ptab.delta_min'), pt.delta_asked ? `≥ ${share.format(pt.delta_asked.min)}` : '—', of(pt.delta_min)],
+      [t('ptab.delta_max'), pt.delta_asked ? `≤ ${share.format(pt.delta_asked.max)}` : '—', of(pt.delta_max)],
     ]));
   }
 

@@ -198,6 +198,33 @@ function table(caption, headers, rows, attrs = {}) {
 }
 
 /**
+ * The rows of the population table's figures (the engine's, formatted): the
+ * table's file and rows, the k-map counted in it and the δ range achieved,
+ * each with what was asked. Empty when the run had no population table.
+ * @param {import('./policy.js').AnonymiseConfig | null} config
+ * @param {AnonymiseResult} result
+ * @param {Translate} t
+ * @param {string} lang
+ * @returns {[string, string, string, {text: string, value: number | string | null}][]}
+ */
+export function populationTableRows(config, result, t, lang) {
+  const p = result.population_table;
+  if (!p) return [];
+  const fmt = formats(lang);
+  const share = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 });
+  const delta = config?.delta_presence ?? null;
+  const kmap = config?.k_map?.table ? config.k_map.k : null;
+  const of = (/** @type {number | null | undefined} */ x) => ({ text: x === null || x === undefined ? '—' : share.format(x), value: x ?? null });
+  return [
+    ['name', t('ptab.name'), '', { text: String(config?.population_table ?? '—'), value: config?.population_table ?? null }],
+    ['rows', t('ptab.rows'), '', { text: fmt.number(p.rows), value: p.rows }],
+    ['k_map', t('ptab.k_map'), kmap === null ? '—' : `≥ ${fmt.number(kmap)}`, { text: fmt.number(p.k_map), value: p.k_map }],
+    ['delta_min', t('ptab.delta_min'), delta ? `≥ ${share.format(delta.min)}` : '—', of(p.delta_min)],
+    ['delta_max', t('ptab.delta_max'), delta ? `≤ ${share.format(delta.max)}` : '—', of(p.delta_max)],
+  ];
+}
+
+/**
  * Fills `container` with the results of a run.
  * @param {HTMLElement} container
  * @param {Run} run
@@ -242,6 +269,17 @@ export function renderResults(container, run, t, lang) {
           el('caption', {}, t('pop.caption')),
           el('thead', {}, el('tr', {}, [t('risk.measure'), t('risk.before'), t('risk.after')].map((h) => el('th', { scope: 'col' }, h)))),
           el('tbody', {}, population.map(([label, key, b, a]) => el('tr', { dataset: { measure: key } }, el('th', { scope: 'row' }, label), cell(b), cell(a)))))));
+    }
+    const tableRows = populationTableRows(run.config ?? null, result, t, lang);
+    if (tableRows.length) {
+      parts.push(el('h3', { id: 'ptable-title' }, t('ptab.title')));
+      parts.push(el('p', { class: 'help' }, t('ptab.help')));
+      parts.push(el('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': 'ptable-title' },
+        el('table', { class: 'risk', id: 'ptable-figures' },
+          el('caption', {}, t('ptab.caption')),
+          el('thead', {}, el('tr', {}, [t('ptab.measure'), t('ptab.asked'), t('ptab.achieved')].map((h) => el('th', { scope: 'col' }, h)))),
+          el('tbody', {}, tableRows.map(([key, label, asked, achieved]) => el('tr', { dataset: { measure: key } }, el('th', { scope: 'row' }, label),
+            el('td', {}, asked), el('td', { dataset: { value: achieved.value === null ? 'null' : String(achieved.value) } }, achieved.text)))))));
     }
     parts.push(classChart(result, t, lang));
     const levels = Object.entries(result.levels).map(([name, level]) => [name, `${fmt.number(level)} / ${fmt.number(result.heights?.[name] ?? level)}`,

@@ -81,6 +81,13 @@ export const shownStep = (s) => (availableSteps(s).includes(s.view) ? s.view : '
  * @property {string | null} notice a note shown in the run status when idle
  * @property {Outcome | null} outcome the last run's results
  * @property {Step} view the step shown (one at a time): the file, its columns, the protection, the key and run, the result
+ * @property {PopulationTable | null} populationTable the population table chosen (read here, sent with the run; kept across files, like the key)
+ */
+
+/**
+ * A population table chosen in the protection step: its file's name and size
+ * and its bytes, read locally (File -> ArrayBuffer), never uploaded.
+ * @typedef {{name: string, size: number, bytes: Uint8Array}} PopulationTable
  */
 
 /**
@@ -94,6 +101,7 @@ export function initialSession(lang) {
     phase: 'idle', progress: null, file: null, source: null, token: 0, readOptions: {}, inspection: null, error: null,
     columns: [], key: null, keySource: null, keyBusy: false,
     run: 'idle', step: null, nodes: null, started: 0, runError: null, notice: null, outcome: null, view: 'file',
+    populationTable: null,
   };
 }
 

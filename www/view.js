@@ -303,6 +303,14 @@ export function renderError(container, error, t, lang) {
   }
   const hint = code === 'read' ? 'error.hint.read' : code === 'engine' ? 'error.hint.engine' : code === 'clean' ? 'error.hint.clean' : 'error.hint.retry';
   const detail = error.detail?.code ? String(error.detail.code) : null;
+  // A reading error of the population table is said as the table's (its code is a file's reading error).
+  const inTable = /** @type {any} */ (error.detail)?.file === 'population_table' ? `${t('ptable.error_in')} ` : '';
+  const population = detail ? populationWords(t, lang, detail, error.message) : null;
+  if (population) {
+    parts.push(el('p', { class: 'error-detail', dataset: { code: /** @type {string} */ (detail) } }, population), el('p', { class: 'error-hint' }, t(hint)));
+    container.replaceChildren(...parts);
+    return;
+  }
   const known = detail && (has(lang, `read.${detail}`) || has(lang, `search.${detail}`));
   if (known && detail === 'max_level_blocks') {
     // The error's data names the blocking columns: no hint beyond what to relax.
@@ -314,16 +322,39 @@ export function renderError(container, error, t, lang) {
     const numbers = Object.fromEntries(
       Object.entries(error.detail).map(([k, v]) => [k, typeof v === 'number' ? v.toLocaleString(lang) : v]),
     );
-    parts.push(el('p', { class: 'error-detail' }, t(`read.${detail}`, numbers)));
+    parts.push(el('p', { class: 'error-detail', ...(inTable ? { dataset: { file: 'population_table' } } : {}) }, inTable + t(`read.${detail}`, numbers)));
     // A workbook's reason comes from the workbook reader, in English only.
     if (detail === 'workbook' && error.message) {
       parts.push(el('p', { class: 'error-detail' }, t('error.detail', { message: error.message })));
     }
   } else if (error.message) {
-    parts.push(el('p', { class: 'error-detail' }, t('error.detail', { message: error.message })));
+    parts.push(el('p', { class: 'error-detail' }, inTable + t('error.detail', { message: error.message })));
   }
   parts.push(el('p', { class: 'error-hint' }, t(hint)));
   container.replaceChildren(...parts);
+}
+
+/** The engine's errors about the population table, by code. */
+const POPULATION_ERRORS = Object.freeze(['population_unknown_column', 'population_not_in_hierarchy', 'not_in_population']);
+
+/**
+ * An engine error about the population table in the user's language (null:
+ * not one). The engine's error carries its code only: the column's name and
+ * the row's number are taken from its English message, which names the
+ * column between backquotes and the row as `row N` (names and positions,
+ * never a value).
+ * @param {Translate} t
+ * @param {string} lang
+ * @param {string} code
+ * @param {string | undefined} message
+ * @returns {string | null}
+ */
+export function populationWords(t, lang, code, message) {
+  if (!POPULATION_ERRORS.includes(code)) return null;
+  const text = String(message ?? '');
+  const column = /`([^`]*)`/.exec(text)?.[1] ?? '?';
+  const row = /\brow (\d+)/.exec(text)?.[1];
+  return t(`search.${code}`, { column, row: row === undefined ? '?' : Number(row).toLocaleString(lang) });
 }
 
 /**
