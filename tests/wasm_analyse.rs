@@ -1,10 +1,15 @@
 //! The wasm build of `analyse`, run in Node by wasm-bindgen-test-runner:
-//! the Adult reference figures, plain-object output, and errors as `Error`s.
+//! the Adult reference figures, plain-object output, and errors as `Error`s;
+//! with a population table (`options.population_table`), the matches of
+//! `masque analyse --population-table` (pinned in `tests/cli_population_table.rs`).
 #![cfg(target_arch = "wasm32")]
 
 use masque::privacy::RiskReport;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
+
+#[path = "wasm_common/population_fixtures.rs"]
+mod population;
 
 const ADULT: &[u8] = include_bytes!("fixtures/adult/adult.csv");
 const ADULT_QI: &str =
@@ -123,4 +128,55 @@ fn a_table_read_once_analysed_many_times() {
     assert!(msg.contains("unknown field `read`"), "{msg}");
     let msg = error_message(masque::wasm::AnalysisTable::new(b"", JsValue::UNDEFINED).map(JsValue::from));
     assert_eq!(msg, "the file is empty");
+}
+
+/// The population table's matches: `masque analyse --population-table
+/// --json`'s `population_table` (tests/cli_population_table.rs), for the
+/// function and a kept table, and the same object as the native core's.
+#[wasm_bindgen_test]
+fn population_table_matches() {
+    use population::{json, message, semicolons, with_population, POPULATION, SAMPLE};
+    let analyse = |qi: serde_json::Value, population: &[u8]| {
+        masque::wasm::analyse(SAMPLE, with_population(&serde_json::json!({"qi": qi}), Some(population)))
+    };
+    let value = analyse(serde_json::json!(["age", "sex"]), POPULATION).unwrap();
+    let r = json(&value);
+    let p = &r["population_table"];
+    assert_eq!((p["rows"].as_u64(), p["classes"].as_u64(), p["k_map"].as_u64()), (Some(30), Some(8), Some(1)));
+    assert_eq!((p["delta_min"].as_f64(), p["delta_max"].as_f64()), (Some(1.0 / 3.0), Some(1.0)));
+    assert_eq!((p["unmatched_classes"].as_u64(), r["k"].as_u64()), (Some(0), Some(1)));
+    // The rest is the report without the table.
+    let without = json(&masque::wasm::analyse(SAMPLE, options(r#"{"qi": ["age", "sex"]}"#)).unwrap());
+    let mut rest = r.clone();
+    rest.as_object_mut().unwrap().remove("population_table");
+    assert_eq!((rest, without.get("population_table")), (without.clone(), None));
+    // The native core's figures.
+    let table = masque::table::read_table(SAMPLE, &Default::default()).unwrap().table;
+    let people = masque::table::read_table(POPULATION, &Default::default()).unwrap().table;
+    let qi = ["age".to_string(), "sex".to_string()];
+    let want = masque::search::population_table::measure(&table, &people, &qi, None).unwrap();
+    let got: masque::search::population_table::PopulationMatches = serde_json::from_value(p.clone()).unwrap();
+    assert_eq!(got, want);
+
+    // Age alone, the population read as told, on a kept table.
+    let (bytes, read) = semicolons();
+    let kept = masque::wasm::AnalysisTable::new(SAMPLE, JsValue::NULL).unwrap();
+    let request = with_population(&serde_json::json!({"qi": ["age"], "population_read": read}), Some(&bytes));
+    let p = &json(&kept.analyse(request).unwrap())["population_table"];
+    assert_eq!(
+        (p["k_map"].as_u64(), p["delta_min"].as_f64(), p["delta_max"].as_f64()),
+        (Some(2), Some(0.2), Some(0.5))
+    );
+    // Classes that match no one in the population (a population without 29).
+    let p = &json(&analyse(serde_json::json!(["age"]), b"age\n21\n22\n").unwrap())["population_table"];
+    assert_eq!((p["k_map"].as_u64(), p["unmatched_classes"].as_u64()), (Some(0), Some(6)));
+
+    // Errors: a quasi-identifier missing from the population, unreadable, not bytes.
+    let e = analyse(serde_json::json!(["age", "sex"]), b"age\n21\n22\n").unwrap_err();
+    assert!(message(&e).contains("no column `sex`"), "{}", message(&e));
+    let e = analyse(serde_json::json!(["age"]), b"").unwrap_err();
+    assert_eq!(population::get(&e, "file").as_string().as_deref(), Some("population_table"));
+    assert!(message(&e).starts_with("population table: "), "{}", message(&e));
+    let e = masque::wasm::analyse(SAMPLE, options(r#"{"qi": ["age"], "population_table": [1, 2]}"#)).unwrap_err();
+    assert_eq!(message(&e), "invalid analysis options: population_table must be a Uint8Array (the file's bytes)");
 }

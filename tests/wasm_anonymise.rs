@@ -1,6 +1,8 @@
 //! The wasm build of `anonymise`, run in Node by wasm-bindgen-test-runner:
 //! ARX's Adult result (k=5, no suppression), the output bytes, progress
-//! reports, and errors as `Error`s.
+//! reports, and errors as `Error`s; with a population table
+//! (`options.population_table`), the k-map and δ figures of `masque
+//! anonymise` (pinned in `tests/cli_population_table.rs`).
 //!
 //! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target wasm32-unknown-unknown --test wasm_anonymise`
 #![cfg(target_arch = "wasm32")]
@@ -11,6 +13,9 @@ use std::rc::Rc;
 use masque::search::AnonymiseResult;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
+
+#[path = "wasm_common/population_fixtures.rs"]
+mod population;
 
 const ADULT: &[u8] = include_bytes!("fixtures/adult/adult.csv");
 const HIERARCHIES: [(&str, &str); 8] = [
@@ -195,4 +200,116 @@ fn iterative_local_recoding_same_bytes_as_native() {
     assert_eq!(digest, "5a27031bf3a209a2c297e28a1ccb342c89aab98d93b465f9d23c8859912ab294");
     assert_eq!(get(&value, &["result", "recoding"]).as_string().as_deref(), Some("local"));
     assert_eq!(get(&value, &["result", "retained"]).as_f64(), Some(30_162.0));
+}
+
+/// `anonymise` (the function, and a kept table's `search` and `anonymise`)
+/// with the population table `k_map.json` names: `masque anonymise`'s
+/// levels, figures and bytes (tests/cli_population_table.rs).
+#[wasm_bindgen_test]
+fn k_map_counted_in_the_population_table() {
+    use population::{config, get, json, with_population, K_MAP, POPULATION, SAMPLE};
+    let k_map = config(K_MAP);
+    let options = with_population(&serde_json::json!({}), Some(POPULATION));
+    let value = masque::wasm::anonymise(SAMPLE, with_population(&k_map, None), options.clone()).unwrap();
+    let result = json(&get(&value, "result"));
+    assert_eq!(
+        (&result["levels"]["age"], &result["levels"]["sex"], &result["optimal"]),
+        (&1.into(), &0.into(), &true.into())
+    );
+    let p = &result["population_table"];
+    assert_eq!((p["rows"].as_u64(), p["k_map"].as_u64(), p["monotone"].as_bool()), (Some(30), Some(7), Some(true)));
+    assert_eq!((p["delta_min"].as_f64(), p["delta_max"].as_f64()), (Some(1.0 / 7.0), Some(0.5)));
+    let output = String::from_utf8(get(&value, "output").unchecked_into::<js_sys::Uint8Array>().to_vec()).unwrap();
+    let lines: Vec<&str> = output.lines().collect();
+    assert_eq!((lines[0], lines[1], lines[6]), ("age,sex,diagnosis", "20-24,M,D0", "25-29,F,D2"));
+    // The caller's options are left as they were.
+    assert!(get(&options, "population_table").is_instance_of::<js_sys::Uint8Array>());
+    // The same as the native core.
+    let table = masque::table::read_table(SAMPLE, &Default::default()).unwrap().table;
+    let people = masque::table::read_table(POPULATION, &Default::default()).unwrap().table;
+    let core = masque::search::AnonymiseConfig::from_json(&k_map.to_string()).unwrap();
+    let want = masque::search::anonymise_with_population(&table, &people, &core, &mut masque::search::Unlimited);
+    let got: AnonymiseResult = serde_wasm_bindgen::from_value(get(&value, "result")).unwrap();
+    assert_eq!(got, want.unwrap().result);
+
+    // The kept table: the same choice and result; k = 9 (the policy test's), (2, 0) matching 14.
+    let kept = masque::wasm::AnonymiseTable::new(SAMPLE, JsValue::NULL).unwrap();
+    let again = kept.anonymise(with_population(&k_map, None), options.clone()).unwrap();
+    assert_eq!(json(&get(&again, "result")), result);
+    let mut nine = k_map.clone();
+    nine["k_map"]["k"] = 9.into();
+    let choice = json(&kept.search(with_population(&nine, None), options.clone()).unwrap());
+    assert_eq!((&choice["levels"]["age"], &choice["levels"]["sex"]), (&2.into(), &0.into()));
+    let nine = json(&kept.anonymise(with_population(&nine, None), options).unwrap());
+    assert_eq!(nine["result"]["population_table"]["k_map"].as_u64(), Some(14));
+}
+
+#[wasm_bindgen_test]
+fn delta_presence_with_the_population_read_as_told() {
+    use population::{config, get, json, semicolons, with_population, DELTA, SAMPLE};
+    let (bytes, read) = semicolons();
+    let options = with_population(&serde_json::json!({"population_read": read}), Some(&bytes));
+    let value = masque::wasm::anonymise(SAMPLE, with_population(&config(DELTA), None), options).unwrap();
+    let result = json(&get(&value, "result"));
+    assert_eq!(
+        (&result["levels"]["age"], &result["levels"]["sex"], &result["optimal"]),
+        (&1.into(), &1.into(), &true.into())
+    );
+    let p = &result["population_table"];
+    assert_eq!((p["k_map"].as_u64(), p["monotone"].as_bool()), (Some(15), Some(false)));
+    assert_eq!((p["delta_min"].as_f64(), p["delta_max"].as_f64()), (Some(1.0 / 3.0), Some(1.0 / 3.0)));
+}
+
+#[wasm_bindgen_test]
+fn population_errors_name_the_field_or_the_population_table() {
+    use population::{config, get, message, one_21_m, with_population, K_MAP, POPULATION, SAMPLE};
+    let error = |config: serde_json::Value, population: Option<&[u8]>| {
+        let options = with_population(&serde_json::json!({}), population);
+        masque::wasm::anonymise(SAMPLE, with_population(&config, None), options).unwrap_err()
+    };
+    let code = |e: &JsValue, field: &str| get(e, field).as_string();
+    // Named by the configuration but not given, or given but not named: at `population_table`.
+    let e = error(config(K_MAP), None);
+    assert_eq!(
+        (code(&e, "code").as_deref(), code(&e, "path").as_deref()),
+        (Some("bad_config"), Some("population_table"))
+    );
+    assert!(message(&e).contains("the population table was not given"), "{}", message(&e));
+    let mut unnamed = config(K_MAP);
+    unnamed.as_object_mut().unwrap().remove("population_table");
+    unnamed.as_object_mut().unwrap().remove("k_map");
+    unnamed["k"] = 2.into();
+    assert_eq!(code(&error(unnamed, Some(POPULATION)), "path").as_deref(), Some("population_table"));
+    // Not bytes (the kept table's too).
+    let not_bytes = js_sys::JSON::parse(r#"{"population_table": "population.csv"}"#).unwrap();
+    let e = masque::wasm::anonymise(SAMPLE, with_population(&config(K_MAP), None), not_bytes.clone()).unwrap_err();
+    assert_eq!(message(&e), "invalid anonymise options: population_table must be a Uint8Array (the file's bytes)");
+    let kept = masque::wasm::AnonymiseTable::new(SAMPLE, JsValue::NULL).unwrap();
+    let e = kept.search(with_population(&config(K_MAP), None), not_bytes).unwrap_err();
+    assert!(message(&e).contains("population_table must be a Uint8Array"), "{}", message(&e));
+    // Unreadable: the reading error's code, marked as the population table's.
+    let e = error(config(K_MAP), Some(b""));
+    assert_eq!((code(&e, "file").as_deref(), code(&e, "code").as_deref()), (Some("population_table"), Some("empty")));
+    assert!(message(&e).starts_with("population table: "), "{}", message(&e));
+    // A column missing from it; a value absent from a hierarchy, in its 5th row (not the value).
+    assert!(
+        message(&error(config(K_MAP), Some(b"id,age\np1,21\n"))).contains("the population table has no column `sex`")
+    );
+    let text = String::from_utf8(POPULATION.to_vec()).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[5] = "p5,47,M,T0";
+    let e = message(&error(config(K_MAP), Some((lines.join("\n") + "\n").as_bytes())));
+    assert!(
+        e.contains("quasi-identifier `age`: the value in row 5 of the population table") && !e.contains("47"),
+        "{e}"
+    );
+    // A file row that the population lacks, for δ-presence: the row, not its values.
+    let mut delta = config(K_MAP);
+    delta.as_object_mut().unwrap().remove("k_map");
+    delta["delta_presence"] = serde_json::json!({"max": 0.5});
+    let e = error(delta, Some(&one_21_m()));
+    assert_eq!(code(&e, "code").as_deref(), Some("not_in_population"));
+    assert!(
+        message(&e).starts_with("row 2: its quasi-identifiers have more rows in the file than in the population table")
+    );
 }

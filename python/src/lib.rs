@@ -172,6 +172,27 @@ fn read_options(json: &str) -> Result<ReadOptions, Failure> {
     serde_json::from_str(json).map_err(|e| Failure::new("bad_option", format!("invalid read options: {e}")))
 }
 
+/// The population table of `anonymise`, `clean` and `analyse`: `given` (a
+/// path, bytes or Arrow data), else the table `named` by the configuration
+/// (or the policy's `anonymise` section), relative to `base` (the folder of
+/// the document, as the CLI reads it beside it). Without a folder (a
+/// document given as a dict or text), only `given` gives one.
+fn population_source(
+    given: Option<&Bound<'_, PyAny>>,
+    named: Option<&str>,
+    base: Option<&Path>,
+) -> PyResult<Option<Source>> {
+    Ok(match (given.map(Source::extract).transpose()?, named, base) {
+        (None, Some(name), Some(base)) => Some(Source::Path(base.join(name))),
+        (given, ..) => given,
+    })
+}
+
+/// Reads the population table (as the input, with `options`), if any.
+fn read_population(population: Option<Source>, options: &ReadOptions) -> Result<Option<Table>, Failure> {
+    Ok(population.map(|p| p.read(options)).transpose()?.map(|read| read.table))
+}
+
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
     serde_json::to_string(value).map_err(|e| Failure::new("internal", format!("internal error: {e}")))
 }
@@ -393,16 +414,39 @@ fn inspect(py: Python<'_>, source: &Bound<'_, PyAny>, read: &str) -> PyResult<St
     Ok(json)
 }
 
-/// `masque analyse --json`: the risk report.
+/// `masque analyse --json`: the risk report. With `population` (a path,
+/// bytes or Arrow data, read as the input), `masque analyse
+/// --population-table`'s: the report's `population_table` holds the
+/// classes' matches in that table (k-map, δ-presence).
 #[pyfunction]
-fn analyse(py: Python<'_>, source: &Bound<'_, PyAny>, read: &str, options: &str) -> PyResult<String> {
+#[pyo3(signature = (source, read, options, population = None))]
+fn analyse(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    read: &str,
+    options: &str,
+    population: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
     let source = Source::extract(source)?;
+    let population = population_source(population, None, None)?;
     let read_options = read_options(read)?;
     let options: AnalysisOptions = serde_json::from_str(options)
         .map_err(|e| Failure::new("bad_option", format!("invalid analysis options: {e}")))?;
     let json = py.detach(move || -> Result<String, Failure> {
         let read = source.read(&read_options)?;
-        to_json(&masque_core::privacy::analyse(&read.table, &options, None)?)
+        let report = masque_core::privacy::analyse(&read.table, &options, None)?;
+        let Some(population) = read_population(population, &read_options)? else { return to_json(&report) };
+        let marker = options.suppressed_marker.as_deref();
+        let matches = masque_core::search::population_table::measure(&read.table, &population, &options.qi, marker)
+            .map_err(|e| Failure::new(e.code(), format!("population table: {e}")))?;
+        let mut value =
+            serde_json::to_value(&report).map_err(|e| Failure::new("internal", format!("internal error: {e}")))?;
+        if let Some(object) = value.as_object_mut() {
+            let matches =
+                serde_json::to_value(&matches).map_err(|e| Failure::new("internal", format!("internal error: {e}")))?;
+            object.insert("population_table".to_string(), matches);
+        }
+        to_json(&value)
     })?;
     Ok(json)
 }
@@ -564,8 +608,14 @@ fn apply(
 
 /// `masque anonymise`: `(output, result JSON)`. `time_limit` (seconds)
 /// overrides the configuration's `time_limit_ms`.
+///
+/// `population` (a path, bytes or Arrow data, read as the input) is the
+/// population table the configuration names; without it, that name is read
+/// relative to `base` (as `masque anonymise` reads it beside the
+/// configuration).
 #[pyfunction]
-#[pyo3(signature = (source, read, config, base = None, time_limit = None, utf8 = false))]
+#[pyo3(signature = (source, read, config, base = None, time_limit = None, utf8 = false, population = None))]
+#[allow(clippy::too_many_arguments)]
 fn anonymise(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
@@ -574,10 +624,12 @@ fn anonymise(
     base: Option<PathBuf>,
     time_limit: Option<f64>,
     utf8: bool,
+    population: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyTuple>> {
     let source = Source::extract(source)?;
     let read_options = read_options(read)?;
-    let config = load_config(config, base)?;
+    let config = load_config(config, base.clone())?;
+    let population = population_source(population, config.population_table.as_deref(), base.as_deref())?;
     let limit = match time_limit {
         Some(s) if s.is_finite() && s > 0.0 && s < 1e9 => Some(Duration::from_secs_f64(s)),
         Some(_) => return Err(Failure::new("bad_option", "time_limit must be a positive number of seconds").into()),
@@ -585,11 +637,15 @@ fn anonymise(
     };
     let arrow = source.arrow();
     let (done, shape) = py.detach(|| -> Result<_, Failure> {
+        let population = read_population(population, &read_options)?;
         let read = source.read(&read_options)?;
         let shape = Shape::of(arrow, &read, utf8);
         let start = Instant::now();
         let mut monitor = |_: &Progress| limit.is_some_and(|l| start.elapsed() >= l);
-        let done = Anonymised::from_owned(read.table, &config, &mut monitor)?;
+        let done = match &population {
+            Some(p) => Anonymised::from_owned_with_population(read.table, p, &config, &mut monitor)?,
+            None => Anonymised::from_owned(read.table, &config, &mut monitor)?,
+        };
         Ok((done, shape))
     })?;
     let output = shape.output(py, &done.table)?;
@@ -617,14 +673,10 @@ fn clean_table(
     population: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyTuple>> {
     let source = Source::extract(source)?;
-    let population = population.map(Source::extract).transpose()?;
     let read_options = read_options(read)?;
     let policy = load_policy(policy, base.clone())?;
     let named = policy.anonymise.as_ref().and_then(|s| s.get("population_table")).and_then(|n| n.as_str());
-    let population = match (population, named, &base) {
-        (None, Some(name), Some(base)) => Some(Source::Path(base.join(name))),
-        (population, ..) => population,
-    };
+    let population = population_source(population, named, base.as_deref())?;
     let config = match &policy.anonymise {
         None => None,
         Some(section) => {
@@ -647,7 +699,7 @@ fn clean_table(
     let options = ApplyOptions { correspondence: false, utf8, threads: 0 };
     let arrow = source.arrow();
     let (cleaned, shape) = py.detach(|| -> Result<_, Failure> {
-        let population = population.map(|p| p.read(&read_options)).transpose()?.map(|read| read.table);
+        let population = read_population(population, &read_options)?;
         let read = source.read(&read_options)?;
         let shape = Shape::of(arrow, &read, utf8);
         let mut clock = Clock(Instant::now());

@@ -179,3 +179,59 @@ def test_clean_with_a_population_table(work):
     assert e.value.code == "bad_config" and "population_table" in e.value.message
     _, got = masque.clean(sample, section, population_table=pop_csv)
     assert got["result"]["population_table"]["rows"] == 30
+
+
+def test_anonymise_with_a_population_table(work):
+    # The configurations of tests/cli_population_table.rs: the CLI's bytes and report, and its figures.
+    # (The public masque.anonymise passes population_table= to _masque.anonymise's `population`.)
+    from masque import _masque
+
+    population = FIXTURES / "population"
+    sample, pop_csv = population / "sample.csv", population / "population.csv"
+    header, rows = rows_of(pop_csv.read_bytes(), "utf-8", ",")
+    arrow = pa.table({name: [row[i] for row in rows] for i, name in enumerate(header)})
+    figures = {"k_map.json": (7, 1 / 7, 0.5, True), "delta.json": (15, 1 / 3, 1 / 3, False)}
+    for name, (k_map, delta_min, delta_max, monotone) in figures.items():
+        config = population / name
+        out, report = work / f"anonymise_{name}.csv", work / f"anonymise_{name}.json"
+        cli("anonymise", sample, "--config", config, "-o", out, "--report", report)
+        text = config.read_text()
+        # The table the configuration names, read beside it; or given, as a path, bytes or Arrow.
+        for given in (None, str(pop_csv), pop_csv.read_bytes(), arrow):
+            output, got = _masque.anonymise(sample, "{}", text, str(population), None, False, given)
+            assert output == out.read_bytes()
+            assert json.loads(got) == json.loads(report.read_text())
+        p = json.loads(got)["population_table"]
+        assert (p["rows"], p["k_map"], p["delta_min"], p["delta_max"], p["monotone"]) == (
+            30, k_map, pytest.approx(delta_min), pytest.approx(delta_max), monotone
+        )
+    # A configuration given as text without a folder names a table only population= can give.
+    with pytest.raises(masque.MasqueError) as e:
+        _masque.anonymise(sample, "{}", text, str(population), None, False, b"")
+    assert e.value.code == "empty"
+    inline = json.loads(text)
+    inline["quasi_identifiers"] = {
+        qi: {"hierarchy": (population / f"hierarchy_{qi}.csv").read_text()} for qi in ("age", "sex")
+    }
+    with pytest.raises(masque.MasqueError) as e:
+        _masque.anonymise(sample, "{}", json.dumps(inline))
+    assert e.value.code == "bad_config" and "population_table" in e.value.message
+
+
+def test_analyse_with_a_population_table():
+    # `masque analyse --population-table --json`: the same report, its population_table included.
+    from masque import _masque
+
+    population = FIXTURES / "population"
+    sample, pop_csv = population / "sample.csv", population / "population.csv"
+    expected = cli_json("analyse", sample, "--qi", "age,sex", "--population-table", pop_csv, "--json")
+    options = masque.analysis_options(["age", "sex"])
+    for given in (str(pop_csv), pop_csv.read_bytes()):
+        assert json.loads(_masque.analyse(sample, "{}", options, given)) == expected
+    p = expected["population_table"]
+    assert (p["rows"], p["classes"], p["k_map"], p["unmatched_classes"]) == (30, 8, 1, 0)
+    assert (p["delta_min"], p["delta_max"]) == (pytest.approx(1 / 3), 1.0)
+    assert "population_table" not in json.loads(_masque.analyse(sample, "{}", options))
+    with pytest.raises(masque.MasqueError) as e:
+        _masque.analyse(sample, "{}", options, b"age\n21\n22\n")
+    assert "no column `sex`" in e.value.message

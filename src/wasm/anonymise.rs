@@ -8,8 +8,11 @@
 //! (`delimiter`, `encoding`, `sheet`, as for `inspect`), `utf8` (write UTF-8
 //! instead of the input's encoding), `files` (`{path: text}`: the texts of
 //! the `hierarchy_file`s the configuration names, since the browser cannot
-//! read paths; or give the text in `hierarchy` directly) and `progress` (a
-//! function). `time_limit_ms` is applied here with the page's clock.
+//! read paths; or give the text in `hierarchy` directly), `population_table`
+//! (the bytes of the population table the configuration's
+//! `population_table` names, read with `population_read`, as `clean`'s
+//! request has them) and `progress` (a function). `time_limit_ms` is applied
+//! here with the page's clock.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -19,7 +22,7 @@ use wasm_bindgen::prelude::*;
 
 use super::progress::{counts, Reporter};
 use super::rewrite::{kept_table, read_timed, rewrite, timings, Outputs, Sink, Write};
-use super::{now_ms, options, read_error, set, to_js};
+use super::{now_ms, options, read_error, read_population, search_error, set, take_population, to_js};
 use crate::search::{self, AnonymiseConfig, Phase, Progress};
 use crate::table::{read_table, Dialect, ReadOptions, Table};
 
@@ -30,6 +33,9 @@ struct AnonymiseOptions {
     read: ReadOptions,
     utf8: bool,
     files: BTreeMap<String, String>,
+    /// How to read `population_table` (taken out before the rest is parsed:
+    /// see [`take_population`]); sniffed by default.
+    population_read: ReadOptions,
 }
 
 /// A configuration and options, read from their JS values.
@@ -38,10 +44,12 @@ struct Request {
     options: AnonymiseOptions,
     /// The `progress` function's reporter.
     reporter: Reporter,
+    /// The population table, if given.
+    population: Option<Table>,
 }
 
 impl Request {
-    fn new(config: JsValue, options_value: JsValue) -> Result<Request, JsError> {
+    fn new(config: JsValue, options_value: JsValue) -> Result<Request, JsValue> {
         let text = match config.as_string() {
             Some(text) => text,
             None => js_sys::JSON::stringify(&config)
@@ -60,6 +68,7 @@ impl Request {
         } else {
             (JsValue::UNDEFINED, options_value)
         };
+        let (rest, population) = take_population(rest, "anonymise options")?;
         let options: AnonymiseOptions = options(rest, "anonymise options")?;
         let reporter = Reporter::new(progress)?;
         config
@@ -71,35 +80,50 @@ impl Request {
                 })
             })
             .map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(Request { config, options, reporter })
+        let population = read_population(population, &options.population_read)?;
+        Ok(Request { config, options, reporter, population })
     }
 
-    /// Runs `f` with a monitor that applies the time limit and calls `progress`.
-    fn run<T>(
-        &mut self,
-        f: impl FnOnce(&AnonymiseConfig, &mut dyn search::Monitor) -> Result<T, search::SearchError>,
-    ) -> Result<T, JsError> {
-        search_with(&self.config, &mut self.reporter, f)
+    /// Searches `table` (with the population table, if given) with a monitor
+    /// that applies the time limit and calls `progress`.
+    fn search(mut self, table: &Table) -> Result<search::Choice, JsValue> {
+        let population = self.population.as_ref();
+        let outcome = search_with(&self.config, &mut self.reporter, |config, monitor| match population {
+            Some(p) => search::search_with_population(table, p, config, monitor),
+            None => search::search(table, config, monitor),
+        })?;
+        outcome.map_err(|e| search_error(&e))
     }
 
     /// Anonymises `table` and writes it: the result object of `anonymise`.
-    fn anonymise(self, table: &Table, dialect: &Dialect, read_ms: f64) -> Result<JsValue, JsError> {
-        let Request { config, options, mut reporter } = self;
+    fn anonymise(self, table: &Table, dialect: &Dialect, read_ms: f64) -> Result<JsValue, JsValue> {
+        let Request { config, options, mut reporter, population } = self;
         let write = Write {
             utf8: options.utf8,
             hint: Some("set the option `utf8: true`"),
             sink: Sink::Whole,
             reporter: &mut reporter,
         };
+        // A search error leaves with its code and data (`search_error`), which
+        // `rewrite`'s `JsError` cannot carry.
+        let mut search_failed = None;
         let done = rewrite(
             Cow::Borrowed(table),
             dialect,
             write,
             |table, reporter| {
-                search_with(&config, reporter, |config, monitor| search::anonymise(&table, config, monitor))
+                let outcome = search_with(&config, reporter, |config, monitor| match &population {
+                    Some(p) => search::anonymise_with_population(&table, p, config, monitor),
+                    None => search::anonymise(&table, config, monitor),
+                })?;
+                outcome.map_err(|e| {
+                    search_failed = Some(search_error(&e));
+                    JsError::new(&e.to_string())
+                })
             },
             |done| Outputs { table: &done.table, extra: None },
-        )?;
+        )
+        .map_err(|e| search_failed.take().unwrap_or_else(|| e.into()))?;
         let result = js_sys::Object::new();
         set(&result, "output", &done.output)?;
         set(&result, "result", &to_js(&done.done.result)?)?;
@@ -118,11 +142,12 @@ impl Request {
 
 /// Runs `f` with a monitor that applies `config`'s time limit with the page's
 /// clock and reports the search's progress to `reporter`, which may stop it.
+/// The outer error is the callback's; the inner, the search's.
 fn search_with<T>(
     config: &AnonymiseConfig,
     reporter: &mut Reporter,
     f: impl FnOnce(&AnonymiseConfig, &mut dyn search::Monitor) -> Result<T, search::SearchError>,
-) -> Result<T, JsError> {
+) -> Result<Result<T, search::SearchError>, JsError> {
     let start = now_ms();
     let limit = config.time_limit_ms.map(|ms| ms as f64);
     let mut monitor = |p: &Progress| {
@@ -141,7 +166,7 @@ fn search_with<T>(
     if let Some(e) = reporter.failure() {
         return Err(e);
     }
-    outcome.map_err(|e| JsError::new(&e.to_string()))
+    Ok(outcome)
 }
 
 /// `anonymise(bytes, config, options?)`: the least damaging generalisation
@@ -153,7 +178,12 @@ fn search_with<T>(
 ///   max_nodes, time_limit_ms}` (an object or its JSON text); unknown fields
 ///   are errors.
 /// - `options` (optional): `{read: {delimiter, encoding, sheet}, utf8, files:
-///   {path: text}, progress}`. `progress` is a function called at most every
+///   {path: text}, population_table, population_read, progress}`.
+///   `population_table`, a `Uint8Array` of a CSV/TSV file or workbook (read
+///   with `population_read`, sniffed by default), is the population table the
+///   configuration's `population_table` names (k-map counted in it,
+///   δ-presence); the result's `population_table` then has the k-map and δ
+///   figures. `progress` is a function called at most every
 ///   100 ms with `{nodes_checked, lattice_size, best_metric, phase,
 ///   elapsed_ms}`; if it returns `false`, the search stops and the best node
 ///   found so far is used (`optimal: false`); an exception it throws stops the
@@ -164,7 +194,9 @@ fn search_with<T>(
 /// dialect, `result` the same object as `masque anonymise --report` writes
 /// (levels, suppressed, classes, k, metric, optimal, nodes_checked, risk
 /// before and after). Errors name columns, rows and configuration paths,
-/// never cell values.
+/// never cell values; a search's error has its `code` (and `path` for a bad
+/// configuration), a population table's reading error `file:
+/// "population_table"`, as `clean`'s.
 #[wasm_bindgen(unchecked_return_type = "AnonymiseOutput")]
 pub fn anonymise(
     bytes: &[u8],
@@ -173,7 +205,7 @@ pub fn anonymise(
 ) -> Result<JsValue, JsValue> {
     let request = Request::new(config, options_value)?;
     let (read, read_ms) = read_timed(bytes, &request.options.read)?;
-    Ok(request.anonymise(&read.table, &read.dialect, read_ms)?)
+    request.anonymise(&read.table, &read.dialect, read_ms)
 }
 
 /// A file read once and kept in wasm memory, to search it with several
@@ -207,10 +239,9 @@ impl AnonymiseTable {
         &self,
         #[wasm_bindgen(unchecked_param_type = "AnonymiseConfig | string")] config: JsValue,
         #[wasm_bindgen(unchecked_param_type = "AnonymiseOptions | null | undefined")] options_value: JsValue,
-    ) -> Result<JsValue, JsError> {
-        let mut request = Request::new(config, options_value)?;
-        let choice = request.run(|config, monitor| search::search(&self.table, config, monitor))?;
-        to_js(&choice)
+    ) -> Result<JsValue, JsValue> {
+        let choice = Request::new(config, options_value)?.search(&self.table)?;
+        Ok(to_js(&choice)?)
     }
 
     /// `table.anonymise(config, options?)`: as the function `anonymise`, on
@@ -220,7 +251,7 @@ impl AnonymiseTable {
         &self,
         #[wasm_bindgen(unchecked_param_type = "AnonymiseConfig | string")] config: JsValue,
         #[wasm_bindgen(unchecked_param_type = "AnonymiseOptions | null | undefined")] options_value: JsValue,
-    ) -> Result<JsValue, JsError> {
+    ) -> Result<JsValue, JsValue> {
         Request::new(config, options_value)?.anonymise(&self.table, &self.dialect, 0.0)
     }
 }

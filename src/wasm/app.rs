@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 
 use super::progress::{counts, Reporter};
 use super::rewrite::{kept_table, read_timed, rewrite, timings, Outputs, Sink, Write};
-use super::{now_ms, options, read_error, search_error, set, to_js};
+use super::{now_ms, options, read_error, read_population, search_error, set, take_population, to_js};
 use crate::clean::{self, CleanMonitor, Stage};
 use crate::policy::{ApplyOptions, Policy};
 use crate::privacy::AnalysisOptions;
@@ -283,43 +283,6 @@ pub fn clean(
     job.run(Cow::Owned(read), read_ms, Sink::Whole)
 }
 
-/// The request without its `population_table` (a `Uint8Array`, which the
-/// JSON the request goes through would spell byte by byte), and the bytes of
-/// that table if given (`null` and `undefined` are none).
-fn take_population(request: JsValue) -> Result<(JsValue, Option<Vec<u8>>), JsError> {
-    let name = JsValue::from_str("population_table");
-    if !request.is_object() {
-        return Ok((request, None));
-    }
-    let value = js_sys::Reflect::get(&request, &name).unwrap_or(JsValue::UNDEFINED);
-    if value.is_undefined() || value.is_null() {
-        return Ok((request, None));
-    }
-    let bytes = value
-        .dyn_into::<js_sys::Uint8Array>()
-        .map_err(|_| JsError::new("invalid clean request: population_table must be a Uint8Array (the file's bytes)"))?
-        .to_vec();
-    // A shallow copy without it: the caller's object is left as it was.
-    let copy = js_sys::Object::assign(&js_sys::Object::new(), request.unchecked_ref());
-    let _ = js_sys::Reflect::delete_property(&copy, &name);
-    Ok((copy.into(), Some(bytes)))
-}
-
-/// Reads the population table of a [`clean`] request. A reading error is the
-/// input's ([`read_error`]) with its message prefixed `population table: `
-/// and `file: "population_table"`.
-fn read_population(bytes: &[u8], options: &ReadOptions) -> Result<Table, JsValue> {
-    let read = read_table_from(bytes, Some(bytes.len() as u64), options).map_err(|e| {
-        let error = read_error(e);
-        let message = js_sys::Reflect::get(&error, &"message".into()).ok().and_then(|m| m.as_string());
-        let message = format!("population table: {}", message.unwrap_or_default());
-        let _ = js_sys::Reflect::set(&error, &"message".into(), &message.into());
-        let _ = js_sys::Reflect::set(&error, &"file".into(), &"population_table".into());
-        error
-    })?;
-    Ok(read.table)
-}
-
 /// A [`clean`] request, checked, with its policy, key and population table ready.
 struct CleanJob {
     request: CleanRequest,
@@ -331,7 +294,7 @@ struct CleanJob {
 
 impl CleanJob {
     fn new(request: JsValue, progress: JsValue) -> Result<CleanJob, JsValue> {
-        let (request, population_bytes) = take_population(request)?;
+        let (request, population_bytes) = take_population(request, "clean request")?;
         let request: CleanRequest = options(request, "clean request")?;
         let reporter = Reporter::new(progress)?;
 
@@ -348,10 +311,7 @@ impl CleanJob {
             }
         };
 
-        let population = match population_bytes {
-            Some(bytes) => Some(read_population(&bytes, &request.population_read)?),
-            None => None,
-        };
+        let population = read_population(population_bytes, &request.population_read)?;
 
         Ok(CleanJob { request, reporter, policy, key, population })
     }

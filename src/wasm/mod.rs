@@ -9,7 +9,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{prelude::*, JsCast};
 
 use crate::search::{SearchError, SearchErrorKind};
-use crate::table::{ReadError, ReadErrorKind, ReadOptions};
+use crate::table::{read_table_from, ReadError, ReadErrorKind, ReadOptions, Table};
 
 mod progress;
 mod rewrite;
@@ -154,6 +154,49 @@ pub(crate) fn read_error(e: ReadError) -> JsValue {
         _ => {}
     }
     error.into()
+}
+
+/// The options object (or request) `value` without its `population_table`
+/// (a `Uint8Array`, which the JSON that options go through would spell byte
+/// by byte), and the bytes of that table if given (`null` and `undefined`
+/// are none). `what` names the object in the error (`clean request`,
+/// `anonymise options`, `analysis options`). The caller's object is left as
+/// it was: the rest is a shallow copy.
+pub(crate) fn take_population(value: JsValue, what: &str) -> Result<(JsValue, Option<Vec<u8>>), JsError> {
+    let name = JsValue::from_str("population_table");
+    if !value.is_object() {
+        return Ok((value, None));
+    }
+    let table = js_sys::Reflect::get(&value, &name).unwrap_or(JsValue::UNDEFINED);
+    if table.is_undefined() || table.is_null() {
+        return Ok((value, None));
+    }
+    let bytes = table
+        .dyn_into::<js_sys::Uint8Array>()
+        .map_err(|_| {
+            JsError::new(&format!("invalid {what}: population_table must be a Uint8Array (the file's bytes)"))
+        })?
+        .to_vec();
+    let copy = js_sys::Object::assign(&js_sys::Object::new(), value.unchecked_ref());
+    let _ = js_sys::Reflect::delete_property(&copy, &name);
+    Ok((copy.into(), Some(bytes)))
+}
+
+/// Reads the population table taken out by [`take_population`] (if any) with
+/// `options` (its `population_read`). A reading error is the input's
+/// ([`read_error`]) with its message prefixed `population table: ` and
+/// `file: "population_table"`.
+pub(crate) fn read_population(bytes: Option<Vec<u8>>, options: &ReadOptions) -> Result<Option<Table>, JsValue> {
+    let Some(bytes) = bytes else { return Ok(None) };
+    let read = read_table_from(&bytes[..], Some(bytes.len() as u64), options).map_err(|e| {
+        let error = read_error(e);
+        let message = js_sys::Reflect::get(&error, &"message".into()).ok().and_then(|m| m.as_string());
+        let message = format!("population table: {}", message.unwrap_or_default());
+        let _ = js_sys::Reflect::set(&error, &"message".into(), &message.into());
+        let _ = js_sys::Reflect::set(&error, &"file".into(), &"population_table".into());
+        error
+    })?;
+    Ok(Some(read.table))
 }
 
 /// `inspect(bytes, options?)`: the dialect, row count and columns of a file.

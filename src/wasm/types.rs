@@ -33,12 +33,27 @@ export interface MasqueReadError extends Error {
     rows?: number;
     columns?: number;
     cells?: number;
-    /** Set when the error is in `clean`'s population table (`CleanRequest.population_table`), not the file. */
+    /** Set when the error is in the population table (`population_table` of `clean`'s request, of
+     * `anonymise`'s or `analyse`'s options), not the file. */
     file?: "population_table";
 }
 
-/** `analyse`'s options: the core's `AnalysisOptions` plus how to read the file. */
-export type AnalyseOptions = AnalysisOptions & { read?: ReadOptions | null };
+/** A population table, in `anonymise`'s and `analyse`'s options as in `clean`'s request. */
+export interface PopulationTableOptions {
+    /** A table of the population: the bytes of a CSV/TSV file or workbook whose columns include
+     * every quasi-identifier. For `anonymise`, the one the configuration's `population_table`
+     * names (k-map counted in it, δ-presence); for `analyse`, the classes' matches in it. */
+    population_table?: Uint8Array | null;
+    /** How to read `population_table` (default: sniffed, like the file). */
+    population_read?: ReadOptions;
+}
+
+/** `analyse`'s options: the core's `AnalysisOptions` plus how to read the file and a population table. */
+export type AnalyseOptions = AnalysisOptions & PopulationTableOptions & { read?: ReadOptions | null };
+
+/** What `analyse` returns: the `RiskReport`, with a population table its matches in it
+ * (as `masque analyse --population-table --json`). */
+export type AnalyseReport = RiskReport & { population_table?: PopulationMatches };
 
 /** The search's progress, at most every 100 ms; return `false` to stop at the best node so far. */
 export interface SearchProgress {
@@ -50,7 +65,7 @@ export interface SearchProgress {
 }
 
 /** `anonymise`'s options (`read` and `utf8` do not apply to `AnonymiseTable`). */
-export interface AnonymiseOptions {
+export interface AnonymiseOptions extends PopulationTableOptions {
     read?: ReadOptions;
     utf8?: boolean;
     /** The texts of the `hierarchy_file`s the configuration names: `{path: text}`. */

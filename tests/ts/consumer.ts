@@ -99,6 +99,13 @@ export async function run(bytes: Uint8Array): Promise<string[]> {
   lines.push(`${kept.rows} rows: ${kept.columns.join(", ")}; k = ${kept.analyse({ qi: ["age"] }).k}`);
   // @ts-expect-error: the kept table's analyse takes no `read`
   kept.analyse({ qi: ["age"], read: { delimiter: ";" } });
+  // A population table: the classes' matches in it (k-map, δ-presence), as `masque analyse --population-table`.
+  const matched = kept.analyse({ qi: ["age"], population_table: bytes, population_read: { delimiter: ";" } });
+  lines.push(`k-map ${matched.population_table?.k_map}, ${matched.population_table?.unmatched_classes} unmatched`);
+  // @ts-expect-error: the population table is bytes, not a path
+  analyse(bytes, { ...analysis, population_table: "population.csv" });
+  // @ts-expect-error: the matches have `k_map`, not `k`
+  lines.push(String(analyse(bytes, { ...analysis, population_table: bytes }).population_table?.k));
   kept.free();
 
   // apply: a Policy and a KeyFile in, ApplyOutput out.
@@ -173,6 +180,11 @@ export async function run(bytes: Uint8Array): Promise<string[]> {
   lines.push(`${choice.search}: ${choice.nodes_checked} of ${choice.lattice_size} nodes, optimal ${choice.optimal}`);
   // @ts-expect-error: the search is optimal or heuristic
   if (choice.search === "exhaustive") lines.push("never");
+  // A population table the configuration names: its bytes in the options, as in clean's request.
+  const mapped = searchable.anonymise(config, { population_table: bytes, population_read: { delimiter: ";" } });
+  lines.push(`k-map ${mapped.result.population_table?.k_map}`);
+  // @ts-expect-error: the population table is bytes, not a path
+  anonymise(bytes, config, { population_table: "population.csv" });
   searchable.free();
 
   // clean: a CleanRequest in, CleanOutput out, with progress.

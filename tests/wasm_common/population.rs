@@ -4,47 +4,27 @@
 //! `masque clean` gives (pinned in `tests/cli_clean_population.rs`); errors
 //! name the field or the population table, never a value.
 //!
-//! Included by `tests/wasm_clean.rs` (Node).
+//! Included by `tests/wasm_clean.rs` (Node); the fixtures are
+//! `population_fixtures.rs`'s, shared with `tests/wasm_anonymise.rs` and
+//! `tests/wasm_analyse.rs`.
 
 use masque::wasm::PreviewTable;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-const SAMPLE: &[u8] = include_bytes!("../fixtures/population/sample.csv");
-const POPULATION: &[u8] = include_bytes!("../fixtures/population/population.csv");
-const POLICY: &str = include_str!("../fixtures/population/clean_policy.json");
-const HIERARCHIES: [(&str, &str); 2] = [
-    ("hierarchy_age.csv", include_str!("../fixtures/population/hierarchy_age.csv")),
-    ("hierarchy_sex.csv", include_str!("../fixtures/population/hierarchy_sex.csv")),
-];
-
-fn get(value: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(value, &name.into()).unwrap()
-}
-
-fn json(value: &JsValue) -> serde_json::Value {
-    serde_json::from_str(&js_sys::JSON::stringify(value).unwrap().as_string().unwrap()).unwrap()
-}
+#[path = "population_fixtures.rs"]
+mod fixtures;
+use fixtures::{get, inline, json, message, one_21_m, semicolons, with_population, POPULATION, SAMPLE};
 
 /// The request of `clean_policy.json`: the policy, its `anonymise` section
 /// (the hierarchy files inlined, changed by `section`) and, if given, the
 /// population table's bytes.
 fn request(section: impl FnOnce(&mut serde_json::Value), population: Option<&[u8]>) -> JsValue {
-    let mut policy: serde_json::Value = serde_json::from_str(POLICY).unwrap();
+    let mut policy: serde_json::Value = serde_json::from_str(fixtures::CLEAN_POLICY).unwrap();
     let mut anonymise = policy.as_object_mut().unwrap().remove("anonymise").unwrap();
-    for qi in anonymise["quasi_identifiers"].as_object_mut().unwrap().values_mut() {
-        let file = qi.as_object_mut().unwrap().remove("hierarchy_file").unwrap();
-        let text = HIERARCHIES.iter().find(|(name, _)| file == *name).unwrap().1;
-        qi["hierarchy"] = text.into();
-    }
+    inline(&mut anonymise);
     section(&mut anonymise);
-    let request = serde_json::json!({"policy": policy, "anonymise": anonymise});
-    let request = js_sys::JSON::parse(&request.to_string()).unwrap();
-    if let Some(bytes) = population {
-        let bytes = js_sys::Uint8Array::from(bytes);
-        js_sys::Reflect::set(&request, &"population_table".into(), &bytes).unwrap();
-    }
-    request
+    with_population(&serde_json::json!({"policy": policy, "anonymise": anonymise}), population)
 }
 
 fn output(value: &JsValue) -> String {
@@ -79,15 +59,15 @@ fn k_map_counted_in_the_population_table() {
 #[wasm_bindgen_test]
 fn delta_presence_with_the_population_read_as_told() {
     // The population with `;`, read as told (`population_read`).
-    let semicolons = String::from_utf8(POPULATION.to_vec()).unwrap().replace(',', ";");
+    let (semicolons, read) = semicolons();
     let request = request(
         |s| {
             s.as_object_mut().unwrap().remove("k_map");
             s["delta_presence"] = serde_json::json!({"min": 0.3, "max": 0.5});
         },
-        Some(semicolons.as_bytes()),
+        Some(&semicolons),
     );
-    js_sys::Reflect::set(&request, &"population_read".into(), &js_sys::JSON::parse(r#"{"delimiter": ";"}"#).unwrap())
+    js_sys::Reflect::set(&request, &"population_read".into(), &js_sys::JSON::parse(&read.to_string()).unwrap())
         .unwrap();
     let value = masque::wasm::clean(SAMPLE, request, JsValue::UNDEFINED).unwrap();
     let p = &json(&get(&value, "result"))["population_table"];
@@ -97,10 +77,6 @@ fn delta_presence_with_the_population_read_as_told() {
 
 fn error(request: JsValue) -> JsValue {
     masque::wasm::clean(SAMPLE, request, JsValue::UNDEFINED).unwrap_err()
-}
-
-fn message(error: &JsValue) -> String {
-    get(error, "message").as_string().unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -123,13 +99,11 @@ fn errors_name_the_field_or_the_population_table() {
     assert_eq!(get(&e, "code").as_string().as_deref(), Some("empty"));
     assert!(message(&e).starts_with("population table: "), "{}", message(&e));
     // A file row that the population lacks, for δ-presence: the row, not its values.
-    let population = String::from_utf8(POPULATION.to_vec()).unwrap();
-    let one = population.lines().filter(|l| !l.contains(",21,M,")).collect::<Vec<_>>().join("\n") + "\np99,21,M,T0\n";
     let delta = |s: &mut serde_json::Value| {
         s.as_object_mut().unwrap().remove("k_map");
         s["delta_presence"] = serde_json::json!({"max": 0.5});
     };
-    let e = error(request(delta, Some(one.as_bytes())));
+    let e = error(request(delta, Some(&one_21_m())));
     assert_eq!(get(&e, "code").as_string().as_deref(), Some("not_in_population"));
     let text = message(&e);
     assert!(text.starts_with("row 2: "), "{text}");
