@@ -108,12 +108,16 @@ def analyse(
     population: Optional[int] = None,
     sampling_fraction: Optional[float] = None,
     read: Optional[Mapping[str, Any]] = None,
+    population_table: Any = None,
 ) -> dict:
     """What ``masque analyse --json`` prints: equivalence classes, k, sample
     uniques, class sizes, prosecutor risk, and per sensitive column
     l-diversity and t-closeness (with pass/fail checks for ``l``, ``c``,
     ``t``); with ``population`` or ``sampling_fraction``, population
-    uniqueness, journalist and marketer risk.
+    uniqueness, journalist and marketer risk; with ``population_table`` (a
+    path, the file's bytes or Arrow data, read as the input with ``read``),
+    the ``population_table`` object of ``masque analyse --population-table``
+    (the fewest people of the table a class matches, the δ range).
 
     A sensitive column is a name or ``{"name": ..., "distance":
     "auto"|"equal"|"ordered", "order": [...]}``.
@@ -133,6 +137,7 @@ def analyse(
                 population=population,
                 sampling_fraction=sampling_fraction,
             ),
+            population_table,
         )
     )
 
@@ -211,14 +216,21 @@ def anonymise(
     time_limit: Optional[float] = None,
     utf8: bool = False,
     read: Optional[Mapping[str, Any]] = None,
+    population_table: Any = None,
 ) -> Tuple[Any, dict]:
     """``masque anonymise``: the least damaging generalisation (and record
     suppression) meeting the configuration (or a policy's ``anonymise``
     section). Returns ``(output, result)``, the result as ``masque anonymise
     --report`` writes it. ``time_limit`` (seconds) stops the search (the
-    result then says ``optimal: false``)."""
+    result then says ``optimal: false``).
+
+    ``population_table`` (a path, the file's bytes or Arrow data, read as the
+    input with ``read``) is the table the configuration's
+    ``population_table`` names (k-map counted in it, δ-presence); without it,
+    a configuration given as a path has that name read beside it, as
+    ``masque anonymise`` does."""
     text, base = _document(config, "a configuration")
-    output, result = _masque.anonymise(source, _read_options(read), text, base, time_limit, utf8)
+    output, result = _masque.anonymise(source, _read_options(read), text, base, time_limit, utf8, population_table)
     return output, json.loads(result)
 
 

@@ -34,6 +34,7 @@ def analyse(
     population: Optional[int] = None,
     sampling_fraction: Optional[float] = None,
     read: Optional[Mapping[str, Any]] = None,
+    population_table: Optional[Source] = None,
 ) -> dict: ...
 def analysis_options(qi: Sequence[str], sensitive: Sequence[SensitiveSpec] = (), **options: Any) -> str: ...
 def keygen(
@@ -56,6 +57,7 @@ def anonymise(
     time_limit: Optional[float] = None,
     utf8: bool = False,
     read: Optional[Mapping[str, Any]] = None,
+    population_table: Optional[Source] = None,
 ) -> Tuple[Output, dict]: ...
 def clean(
     source: Source,

@@ -183,9 +183,6 @@ def test_clean_with_a_population_table(work):
 
 def test_anonymise_with_a_population_table(work):
     # The configurations of tests/cli_population_table.rs: the CLI's bytes and report, and its figures.
-    # (The public masque.anonymise passes population_table= to _masque.anonymise's `population`.)
-    from masque import _masque
-
     population = FIXTURES / "population"
     sample, pop_csv = population / "sample.csv", population / "population.csv"
     header, rows = rows_of(pop_csv.read_bytes(), "utf-8", ",")
@@ -195,43 +192,39 @@ def test_anonymise_with_a_population_table(work):
         config = population / name
         out, report = work / f"anonymise_{name}.csv", work / f"anonymise_{name}.json"
         cli("anonymise", sample, "--config", config, "-o", out, "--report", report)
-        text = config.read_text()
         # The table the configuration names, read beside it; or given, as a path, bytes or Arrow.
         for given in (None, str(pop_csv), pop_csv.read_bytes(), arrow):
-            output, got = _masque.anonymise(sample, "{}", text, str(population), None, False, given)
+            output, got = masque.anonymise(sample, config, population_table=given)
             assert output == out.read_bytes()
-            assert json.loads(got) == json.loads(report.read_text())
-        p = json.loads(got)["population_table"]
+            assert got == json.loads(report.read_text())
+        p = got["population_table"]
         assert (p["rows"], p["k_map"], p["delta_min"], p["delta_max"], p["monotone"]) == (
             30, k_map, pytest.approx(delta_min), pytest.approx(delta_max), monotone
         )
-    # A configuration given as text without a folder names a table only population= can give.
+    # An empty table is refused; a configuration given as a dict names a table only population_table= can give.
     with pytest.raises(masque.MasqueError) as e:
-        _masque.anonymise(sample, "{}", text, str(population), None, False, b"")
+        masque.anonymise(sample, config, population_table=b"")
     assert e.value.code == "empty"
-    inline = json.loads(text)
+    inline = json.loads(config.read_text())
     inline["quasi_identifiers"] = {
         qi: {"hierarchy": (population / f"hierarchy_{qi}.csv").read_text()} for qi in ("age", "sex")
     }
     with pytest.raises(masque.MasqueError) as e:
-        _masque.anonymise(sample, "{}", json.dumps(inline))
+        masque.anonymise(sample, inline)
     assert e.value.code == "bad_config" and "population_table" in e.value.message
 
 
 def test_analyse_with_a_population_table():
     # `masque analyse --population-table --json`: the same report, its population_table included.
-    from masque import _masque
-
     population = FIXTURES / "population"
     sample, pop_csv = population / "sample.csv", population / "population.csv"
     expected = cli_json("analyse", sample, "--qi", "age,sex", "--population-table", pop_csv, "--json")
-    options = masque.analysis_options(["age", "sex"])
     for given in (str(pop_csv), pop_csv.read_bytes()):
-        assert json.loads(_masque.analyse(sample, "{}", options, given)) == expected
+        assert masque.analyse(sample, ["age", "sex"], population_table=given) == expected
     p = expected["population_table"]
     assert (p["rows"], p["classes"], p["k_map"], p["unmatched_classes"]) == (30, 8, 1, 0)
     assert (p["delta_min"], p["delta_max"]) == (pytest.approx(1 / 3), 1.0)
-    assert "population_table" not in json.loads(_masque.analyse(sample, "{}", options))
+    assert "population_table" not in masque.analyse(sample, ["age", "sex"])
     with pytest.raises(masque.MasqueError) as e:
-        _masque.analyse(sample, "{}", options, b"age\n21\n22\n")
+        masque.analyse(sample, ["age", "sex"], population_table=b"age\n21\n22\n")
     assert "no column `sex`" in e.value.message

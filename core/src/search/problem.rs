@@ -125,8 +125,8 @@ impl<'t> Problem<'t> {
                 return Err(SearchError::config(
                     "population_table",
                     "the population table was not given to the search: `masque anonymise` and `masque clean` read \
-                     it, the wasm `clean` takes its bytes (the wasm `anonymise` does not yet); a program passes it \
-                     to `anonymise_with_population`",
+                     it, the wasm `clean` and `anonymise` take its bytes as `population_table`; a program passes \
+                     it to `anonymise_with_population`",
                 ))
             }
             (None, Some(_)) => {
