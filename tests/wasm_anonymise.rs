@@ -292,13 +292,17 @@ fn population_errors_name_the_field_or_the_population_table() {
     assert_eq!((code(&e, "file").as_deref(), code(&e, "code").as_deref()), (Some("population_table"), Some("empty")));
     assert!(message(&e).starts_with("population table: "), "{}", message(&e));
     // A column missing from it; a value absent from a hierarchy, in its 5th row (not the value).
-    assert!(
-        message(&error(config(K_MAP), Some(b"id,age\np1,21\n"))).contains("the population table has no column `sex`")
-    );
+    // The page words them from the error's fields: `column`, `row`.
+    let e = error(config(K_MAP), Some(b"id,age\np1,21\n"));
+    assert!(message(&e).contains("the population table has no column `sex`"));
+    assert_eq!(code(&e, "column").as_deref(), Some("sex"));
     let text = String::from_utf8(POPULATION.to_vec()).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
     lines[5] = "p5,47,M,T0";
-    let e = message(&error(config(K_MAP), Some((lines.join("\n") + "\n").as_bytes())));
+    let e = error(config(K_MAP), Some((lines.join("\n") + "\n").as_bytes()));
+    assert_eq!(code(&e, "column").as_deref(), Some("age"));
+    assert_eq!(js_sys::Reflect::get(&e, &"row".into()).unwrap().as_f64(), Some(5.0));
+    let e = message(&e);
     assert!(
         e.contains("quasi-identifier `age`: the value in row 5 of the population table") && !e.contains("47"),
         "{e}"
@@ -309,6 +313,7 @@ fn population_errors_name_the_field_or_the_population_table() {
     delta["delta_presence"] = serde_json::json!({"max": 0.5});
     let e = error(delta, Some(&one_21_m()));
     assert_eq!(code(&e, "code").as_deref(), Some("not_in_population"));
+    assert_eq!(js_sys::Reflect::get(&e, &"row".into()).unwrap().as_f64(), Some(2.0));
     assert!(
         message(&e).starts_with("row 2: its quasi-identifiers have more rows in the file than in the population table")
     );

@@ -305,7 +305,7 @@ export function renderError(container, error, t, lang) {
   const detail = error.detail?.code ? String(error.detail.code) : null;
   // A reading error of the population table is said as the table's (its code is a file's reading error).
   const inTable = /** @type {any} */ (error.detail)?.file === 'population_table' ? `${t('ptable.error_in')} ` : '';
-  const population = detail ? populationWords(t, lang, detail, error.message) : null;
+  const population = detail ? populationWords(t, lang, error.detail) : null;
   if (population) {
     parts.push(el('p', { class: 'error-detail', dataset: { code: /** @type {string} */ (detail) } }, population), el('p', { class: 'error-hint' }, t(hint)));
     container.replaceChildren(...parts);
@@ -339,22 +339,20 @@ const POPULATION_ERRORS = Object.freeze(['population_unknown_column', 'populatio
 
 /**
  * An engine error about the population table in the user's language (null:
- * not one). The engine's error carries its code only: the column's name and
- * the row's number are taken from its English message, which names the
- * column between backquotes and the row as `row N` (names and positions,
- * never a value).
+ * not one), from the error's data: `code`, `column` (the quasi-identifier's
+ * name) and `row` (1-based: the table's, or the file's for
+ * `not_in_population`): names and positions, never a value.
  * @param {Translate} t
  * @param {string} lang
- * @param {string} code
- * @param {string | undefined} message
+ * @param {any} detail
  * @returns {string | null}
  */
-export function populationWords(t, lang, code, message) {
+export function populationWords(t, lang, detail) {
+  const code = String(detail?.code ?? '');
   if (!POPULATION_ERRORS.includes(code)) return null;
-  const text = String(message ?? '');
-  const column = /`([^`]*)`/.exec(text)?.[1] ?? '?';
-  const row = /\brow (\d+)/.exec(text)?.[1];
-  return t(`search.${code}`, { column, row: row === undefined ? '?' : Number(row).toLocaleString(lang) });
+  const column = typeof detail.column === 'string' ? detail.column : '?';
+  const row = typeof detail.row === 'number' ? detail.row.toLocaleString(lang) : '?';
+  return t(`search.${code}`, { column, row });
 }
 
 /**

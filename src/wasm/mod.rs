@@ -82,7 +82,10 @@ pub(crate) fn set(object: &js_sys::Object, name: &str, value: &JsValue) -> Resul
 /// smallest failing group's), `needed` (the rows a group needs) and `sensitive`
 /// (the group fails l / t rather than k); for a configuration the search
 /// refuses (`bad_config`), `path`, the field it names (`recoding` when local
-/// recoding is given a risk target). Names are the configuration's, never a value.
+/// recoding is given a risk target); for the population table's errors,
+/// `column` (`population_unknown_column`, `population_not_in_hierarchy`) and
+/// `row` (1-based: the table's for `population_not_in_hierarchy`, the file's
+/// for `not_in_population`). Names are the configuration's, never a value.
 pub(crate) fn search_error(e: &SearchError) -> JsValue {
     let error = js_sys::Error::new(&e.to_string());
     let field = |name: &str, value: JsValue| {
@@ -91,6 +94,16 @@ pub(crate) fn search_error(e: &SearchError) -> JsValue {
     field("code", JsValue::from_str(e.code()));
     if let SearchErrorKind::Config { path, .. } = e.kind() {
         field("path", JsValue::from_str(path));
+    }
+    // The population table's errors: the column's name and the row's number.
+    match e.kind() {
+        SearchErrorKind::PopulationColumn { name } => field("column", JsValue::from_str(name)),
+        SearchErrorKind::PopulationNotInHierarchy { column, row } => {
+            field("column", JsValue::from_str(column));
+            field("row", JsValue::from_f64(*row as f64));
+        }
+        SearchErrorKind::NotInPopulation { row } => field("row", JsValue::from_f64(*row as f64)),
+        _ => {}
     }
     if let SearchErrorKind::BoundBlocks { columns, rows, needed, sensitive } = e.kind() {
         let list = js_sys::Array::new();

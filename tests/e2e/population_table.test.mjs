@@ -154,18 +154,18 @@ test('the population table in the anonymise config: k-map counted in it and δ-p
   assert.deepEqual(codes({ deltaMax: 150, populationTable: 'r.csv' }), ['delta']);
 });
 
-test('the engine\'s population-table errors in words, from its messages (names and row numbers, never a value)', () => {
+test('the engine\'s population-table errors in words, from its data (names and row numbers, never a value)', () => {
   const en = translator('en');
   const fr = translator('fr');
-  // The engine's messages (core/src/search/error.rs).
-  const notInHierarchy = 'quasi-identifier `age`: the value in row 1234 of the population table is not in the hierarchy';
-  assert.equal(populationWords(en, 'en', 'population_not_in_hierarchy', notInHierarchy), 'Row 1,234 of the population table: its value of “age” is not in that column’s hierarchy.');
-  assert.equal(populationWords(fr, 'fr', 'population_not_in_hierarchy', notInHierarchy).replace(/[\u00a0\u202f]/g, ' '),
+  // The fields src/wasm/mod.rs `search_error` sets.
+  const notInHierarchy = { code: 'population_not_in_hierarchy', column: 'age', row: 1234 };
+  assert.equal(populationWords(en, 'en', notInHierarchy), 'Row 1,234 of the population table: its value of “age” is not in that column’s hierarchy.');
+  assert.equal(populationWords(fr, 'fr', notInHierarchy).replace(/[\u00a0\u202f]/g, ' '),
     'Ligne 1 234 de la table de population : sa valeur de « age » n’est pas dans la hiérarchie de cette colonne.');
-  assert.equal(populationWords(en, 'en', 'population_unknown_column', 'the population table has no column `sexe`: it needs every quasi-identifier'),
+  assert.equal(populationWords(en, 'en', { code: 'population_unknown_column', column: 'sexe' }),
     'The population table has no column “sexe”: it needs one column per quasi-identifier, named as in the cleaned file.');
-  assert.match(populationWords(en, 'en', 'not_in_population', 'row 7: its quasi-identifiers have more rows in the file than in the population table; δ-presence needs the file to be a subset of the population'), /^Row 7 of the file:/);
-  assert.equal(populationWords(en, 'en', 'no_solution', 'x'), null, 'other errors are said as before');
+  assert.match(populationWords(en, 'en', { code: 'not_in_population', row: 7 }), /^Row 7 of the file:/);
+  assert.equal(populationWords(en, 'en', { code: 'no_solution' }), null, 'other errors are said as before');
 });
 
 test('k-map counted in a population table: every group of the downloaded file matches at least K people of the table; results, reports, no request leaves the origin', async () => {
