@@ -53,8 +53,8 @@ test('savedPolicyOf and loadPolicy restore roles, hierarchies and privacy settin
   const back = loadPolicy(fresh, JSON.parse(JSON.stringify(saved)));
   assert.deepEqual(back.missing, []);
   assert.deepEqual(back.unknown, []);
-  assert.deepEqual(back.privacy, { ...privacy, recoding: 'local', population: null, uniqueness: null, average: null, sampleUniqueness: null, kmap: null, kmapEstimator: 'poisson' },
-    'local recoding by default, saved and restored; no population, no risk target, no k-map');
+  assert.deepEqual(back.privacy, { ...privacy, recoding: 'local', population: null, uniqueness: null, average: null, sampleUniqueness: null, kmap: null, kmapEstimator: 'poisson', populationTable: null, deltaMin: null, deltaMax: null },
+    'local recoding by default, saved and restored; no population, no risk target, no k-map, no population table');
   assert.equal(saved.anonymise.recoding, 'local');
   const byName = Object.fromEntries(back.columns.map((c) => [c.name, c]));
   assert.equal(byName.code_postal.role, 'other');
