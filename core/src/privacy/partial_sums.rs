@@ -132,7 +132,7 @@ fn tail(x: f64, k: f64, m: f64) -> Sums {
 /// - `∫ i²/(x+i)² = A (κ² y/(1+y) + 2κ μ + ρ)`, `ρ = y - 2 ln(1+y) + y/(1+y)`,
 ///
 /// where `λ`, `μ`, `ρ` (the integrals from 0 to `y` of `w/(1+w)`,
-/// `w/(1+w)²` and `w²/(1+w)²`) come from their power series for small `y`.
+/// `w/(1+w)²` and `w²/(1+w)²`) come from series for small `y` (see [`small_parts`]).
 fn integrals(x: f64, k: f64, m: f64) -> Sums {
     let a = x + k;
     let y = (m - k) / a;
@@ -150,39 +150,38 @@ fn integrals(x: f64, k: f64, m: f64) -> Sums {
 }
 
 /// `λ = y - ln(1+y)`, `μ = ln(1+y) - y/(1+y)` and `ρ = y - 2 ln(1+y) + y/(1+y)`,
-/// all `≥ 0`: by their power series below `y = 3/4` (where the differences
-/// would cancel), directly above (`log` is `ln(1+y)`, `frac` is `y/(1+y)`).
+/// all `≥ 0`: below `y = 3/4` (where the differences would cancel) from
+/// `ln(1+y) = 2 atanh(v)`, `v = y/(2+y)`, as sums of non-negative terms:
+///   `λ = y²/(2+y) - 2 Σ_{k≥1} v^(2k+1)/(2k+1)`,
+///   `μ = y²/((2+y)(1+y)) + 2 Σ_{k≥1} v^(2k+1)/(2k+1)`,
+///   `ρ = λ - μ = y³/((2+y)(1+y)) - 4 Σ_{k≥1} v^(2k+1)/(2k+1)`,
+/// whose series' first term is at most a third of the leading one (no
+/// cancelling digits) and converges as `v² < 0.075`: 15 terms; directly
+/// above (`log` is `ln(1+y)`, `frac` is `y/(1+y)`).
 fn small_parts(y: f64, log: f64, frac: f64) -> (f64, f64, f64) {
     if y >= 0.75 {
         return (y - log, log - frac, (y - log) - (log - frac));
     }
-    // ln(1+y) = Σ (-1)^(k+1) y^k/k, y/(1+y) = Σ (-1)^(k+1) y^k:
-    //   λ = Σ_{k≥2} (-1)^k y^k/k, μ = Σ_{k≥2} (-1)^k y^k (1 - 1/k),
-    //   ρ = Σ_{k≥3} (-1)^(k+1) y^k (1 - 2/k).
-    // The powers y^k up to where they no longer count (y^k < 1e-18 y²;
-    // at most 150 terms below y = 3/4), then summed from the smallest up.
-    let mut powers = [0.0f64; 160];
-    let (mut last, mut p) = (2, y * y);
+    let v = y / (2.0 + y);
+    let v2 = v * v;
+    // Σ_{k≥1} v^(2k+1)/(2k+1), the smallest terms first.
+    let mut powers = [0.0f64; 24];
+    let (mut last, mut p) = (1, v * v2);
     while last < powers.len() - 1 {
         powers[last] = p;
-        if p <= 1e-18 * y * y {
+        if p <= 1e-18 * v * v2 {
             break;
         }
-        p *= y;
+        p *= v2;
         last += 1;
     }
-    let (mut lambda, mut mu, mut rho) = (0.0, 0.0, 0.0);
-    for kk in (2..=last).rev() {
-        let k = kk as f64;
-        let power = powers[kk];
-        let sign = if kk % 2 == 0 { 1.0 } else { -1.0 };
-        lambda += sign * power / k;
-        mu += sign * power * (1.0 - 1.0 / k);
-        if kk >= 3 {
-            rho -= sign * power * (1.0 - 2.0 / k);
-        }
+    let mut series = 0.0;
+    for k in (1..=last).rev() {
+        series += powers[k] / (2 * k + 1) as f64;
     }
-    (lambda, mu, rho)
+    let (two_y, one_y) = (2.0 + y, 1.0 + y);
+    let y2 = y * y;
+    (y2 / two_y - 2.0 * series, y2 / (two_y * one_y) + 2.0 * series, y2 * y / (two_y * one_y) - 4.0 * series)
 }
 
 #[cfg(test)]

@@ -484,7 +484,7 @@ const BLOCK: usize = 8;
 /// loops by rounding only (about 1e-15 of their value, where the loops' own
 /// rounding grows with the number of terms), at a cost that no longer grows
 /// with the file.
-const CLOSED_FROM: f64 = 256.0;
+const CLOSED_FROM: f64 = 64.0;
 
 /// The sums Pitman's equations are made of.
 #[derive(Default)]
