@@ -316,13 +316,8 @@ pub fn clean_with_population(
     };
     // The policy's output is generalised in place, not copied; sensitive
     // columns without criterion are measured by the search itself.
-    let done = match population {
-        Some(population) => {
-            search::Anonymised::from_owned_with_population(applied.table, population, config, &mut search_monitor)
-        }
-        None => search::Anonymised::from_owned(applied.table, config, &mut search_monitor),
-    }
-    .map_err(CleanError::Search)?;
+    let done = search::Anonymised::from_owned_in(applied.table, population, config, &mut search_monitor)
+        .map_err(CleanError::Search)?;
     Ok(Cleaned {
         output: OutputSummary::of_clean(&done.table, &applied.report, Some(&done.result)),
         table: done.table,

@@ -642,10 +642,7 @@ fn anonymise(
         let shape = Shape::of(arrow, &read, utf8);
         let start = Instant::now();
         let mut monitor = |_: &Progress| limit.is_some_and(|l| start.elapsed() >= l);
-        let done = match &population {
-            Some(p) => Anonymised::from_owned_with_population(read.table, p, &config, &mut monitor)?,
-            None => Anonymised::from_owned(read.table, &config, &mut monitor)?,
-        };
+        let done = Anonymised::from_owned_in(read.table, population.as_ref(), &config, &mut monitor)?;
         Ok((done, shape))
     })?;
     let output = shape.output(py, &done.table)?;

@@ -87,11 +87,8 @@ pub fn run(args: &AnonymiseArgs) -> Result<(), Failure> {
         |table| {
             let clock = Clock::start();
             let mut monitor = |_: &Progress| clock.past(limit);
-            match &population {
-                Some(p) => Anonymised::from_owned_with_population(table, p, &config, &mut monitor),
-                None => Anonymised::from_owned(table, &config, &mut monitor),
-            }
-            .map_err(|e| Failure::at(&args.file, e))
+            Anonymised::from_owned_in(table, population.as_ref(), &config, &mut monitor)
+                .map_err(|e| Failure::at(&args.file, e))
         },
         |done| Outputs { table: &done.table, report: &done.result, private: None },
     )?;

@@ -88,9 +88,8 @@ impl Request {
     /// that applies the time limit and calls `progress`.
     fn search(mut self, table: &Table) -> Result<search::Choice, JsValue> {
         let population = self.population.as_ref();
-        let outcome = search_with(&self.config, &mut self.reporter, |config, monitor| match population {
-            Some(p) => search::search_with_population(table, p, config, monitor),
-            None => search::search(table, config, monitor),
+        let outcome = search_with(&self.config, &mut self.reporter, |config, monitor| {
+            search::search_in(table, population, config, monitor)
         })?;
         outcome.map_err(|e| search_error(&e))
     }
@@ -112,9 +111,8 @@ impl Request {
             dialect,
             write,
             |table, reporter| {
-                let outcome = search_with(&config, reporter, |config, monitor| match &population {
-                    Some(p) => search::anonymise_with_population(&table, p, config, monitor),
-                    None => search::anonymise(&table, config, monitor),
+                let outcome = search_with(&config, reporter, |config, monitor| {
+                    search::anonymise_in(&table, population.as_ref(), config, monitor)
                 })?;
                 outcome.map_err(|e| {
                     search_failed = Some(search_error(&e));

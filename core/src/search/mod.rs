@@ -315,7 +315,9 @@ pub fn search_with_population(
     search_in(table, Some(population), config, monitor)
 }
 
-fn search_in(
+/// [`search`] or [`search_with_population`], as `population` is given or
+/// not (for callers that hold an optional population table).
+pub fn search_in(
     table: &Table,
     population: Option<&Table>,
     config: &AnonymiseConfig,
@@ -386,7 +388,9 @@ pub fn anonymise_with_population(
     anonymise_in(table, Some(population), config, monitor)
 }
 
-fn anonymise_in(
+/// [`anonymise`] or [`anonymise_with_population`], as `population` is given
+/// or not (for callers that hold an optional population table).
+pub fn anonymise_in(
     table: &Table,
     population: Option<&Table>,
     config: &AnonymiseConfig,

@@ -690,7 +690,10 @@ impl Anonymised {
         Anonymised::from_owned_in(table, Some(population), config, monitor)
     }
 
-    fn from_owned_in(
+    /// [`Anonymised::from_owned`] or [`Anonymised::from_owned_with_population`],
+    /// as `population` is given or not (for callers that hold an optional
+    /// population table).
+    pub fn from_owned_in(
         table: Table,
         population: Option<&Table>,
         config: &AnonymiseConfig,
